@@ -1,0 +1,508 @@
+//! Every problem Tenet reports, with its wording, code, severity and help.
+//!
+//! Messages are lowercase without a trailing period and put user input in
+//! backticks; the help says how to fix it.
+
+use super::Severity;
+
+/// What is wrong. Each variant documents an input that triggers it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Problem {
+    // ------------------------------------------------------------ input
+    /// A file or directory could not be read.
+    #[error("cannot read `{path}`: {reason}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The system's reason.
+        reason: String,
+    },
+    /// `tenet check` found no `.tenet` file in a directory.
+    #[error("no `.tenet` file found in `{path}`")]
+    NoPolicyFiles {
+        /// The directory.
+        path: String,
+    },
+    /// The file holds bytes that are not UTF-8 (a binary file, Latin-1 text).
+    #[error("file is not valid UTF-8")]
+    InvalidUtf8,
+    /// The file contains a NUL byte.
+    #[error("file contains a NUL byte")]
+    NulByte,
+    /// The file is empty or holds only whitespace and comments.
+    #[error("policy file is empty")]
+    EmptyFile,
+
+    // ------------------------------------------------------------ lexical
+    /// `"abc` with no closing quote on the line.
+    #[error("unterminated string")]
+    UnterminatedString,
+    /// `/* ...` with no `*/`.
+    #[error("unterminated block comment")]
+    UnterminatedComment,
+    /// `((((...` nested deeper than the parser allows.
+    #[error("brackets nested more than {limit} levels deep")]
+    TooDeep {
+        /// The bound.
+        limit: usize,
+    },
+    /// A bidirectional-override or zero-width character outside strings and
+    /// comments (it can make code read differently from how it runs).
+    #[error("invisible character {name} in code")]
+    InvisibleInCode {
+        /// The character's name and code point.
+        name: String,
+    },
+    /// The same character inside a string or comment.
+    #[error("invisible character {name} in text")]
+    InvisibleInText {
+        /// The character's name and code point.
+        name: String,
+    },
+    /// A syntax error: `rule r { when }`.
+    #[error("unexpected {found}")]
+    Syntax {
+        /// What was found.
+        found: String,
+        /// What could have come instead.
+        expected: String,
+    },
+    /// `99999999999999999999` where an integer is expected.
+    #[error("number `{text}` is too large")]
+    NumberTooLarge {
+        /// The literal.
+        text: String,
+    },
+    /// `2026-02-30`, `2026-13-01T25:00:00Z`.
+    #[error("`{text}` is not a valid {what}")]
+    InvalidLiteral {
+        /// The literal.
+        text: String,
+        /// `date`, `time`, `time of day`.
+        what: &'static str,
+    },
+    /// `"\q"`.
+    #[error("unknown escape `{text}` in string")]
+    BadEscape {
+        /// The escape.
+        text: String,
+    },
+    /// `rule r cites "a" cites "b" { ... }`.
+    #[error("`{what}` is given twice")]
+    DuplicateClause {
+        /// The clause keyword.
+        what: &'static str,
+    },
+
+    // ------------------------------------------------------------ names
+    /// Two declarations with one name in one scope.
+    #[error("{kind} `{name}` is declared twice")]
+    Duplicate {
+        /// `rule`, `event`, `field`, `calendar`, `jurisdiction`, `test`.
+        kind: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// `when complaint_recieved` with a schema declared.
+    #[error("unknown event type `{name}`")]
+    UnknownEvent {
+        /// The name.
+        name: String,
+        /// A close declared name.
+        suggestion: Option<String>,
+    },
+    /// `c.cse` where `complaint_received` has no field `cse`.
+    #[error("event `{event}` has no field `{field}`")]
+    UnknownField {
+        /// The event type.
+        event: String,
+        /// The field.
+        field: String,
+        /// A close field name.
+        suggestion: Option<String>,
+    },
+    /// `amount: monie`.
+    #[error("unknown field type `{name}`")]
+    UnknownType {
+        /// The name.
+        name: String,
+        /// A close type name.
+        suggestion: Option<String>,
+    },
+    /// `expect violated answer_in_7` with no such rule.
+    #[error("unknown rule `{name}`")]
+    UnknownRule {
+        /// The name.
+        name: String,
+        /// A close rule name.
+        suggestion: Option<String>,
+    },
+    /// `timezone "America/Sao_Paolo"`.
+    #[error("unknown time zone `{name}`")]
+    UnknownTimezone {
+        /// The name.
+        name: String,
+        /// A close IANA name.
+        suggestion: Option<String>,
+    },
+    /// `calendar XX`.
+    #[error("unknown calendar `{name}`")]
+    UnknownCalendar {
+        /// The name.
+        name: String,
+        /// A close calendar name.
+        suggestion: Option<String>,
+    },
+    /// `extends EUU`.
+    #[error("unknown jurisdiction `{name}`")]
+    UnknownJurisdiction {
+        /// The name.
+        name: String,
+        /// A close jurisdiction name.
+        suggestion: Option<String>,
+    },
+    /// `where case == x.case` where no alias `x` is in scope.
+    #[error("unknown alias `{name}`")]
+    UnknownAlias {
+        /// The name.
+        name: String,
+        /// A close alias in scope.
+        suggestion: Option<String>,
+        /// The aliases in scope.
+        in_scope: Vec<String>,
+    },
+    /// `where hour(c) > 3` with an unknown function.
+    #[error("unknown function `{name}`")]
+    UnknownFunction {
+        /// The name.
+        name: String,
+        /// A close function name.
+        suggestion: Option<String>,
+    },
+    /// `weekday(c, d)`.
+    #[error("`{name}` takes {expected} argument(s), found {found}")]
+    ArgumentCount {
+        /// The function.
+        name: String,
+        /// Expected count.
+        expected: usize,
+        /// Given count.
+        found: usize,
+    },
+    /// `import "missing.tenet"`.
+    #[error("imported file `{path}` cannot be read: {reason}")]
+    ImportNotFound {
+        /// The path.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+
+    // ------------------------------------------------------------ jurisdictions
+    /// `jurisdiction A extends B` and `jurisdiction B extends A`.
+    #[error("jurisdictions extend each other in a cycle: {cycle}")]
+    ExtendsCycle {
+        /// The cycle, `A -> B -> A`.
+        cycle: String,
+    },
+    /// `override rule x` where the parent has no rule `x`.
+    #[error("`override rule {rule}` but `{parent}` has no rule `{rule}`")]
+    OverrideMissing {
+        /// The rule.
+        rule: String,
+        /// The parent jurisdiction (or "nothing").
+        parent: String,
+        /// A close rule of the parent.
+        suggestion: Option<String>,
+    },
+    /// `override rule x` in a jurisdiction that extends nothing.
+    #[error("`override rule {rule}` in a jurisdiction that extends nothing")]
+    OverrideWithoutParent {
+        /// The rule.
+        rule: String,
+    },
+    /// A rule of a child named like one of its parent, without `override`.
+    #[error("rule `{rule}` shadows the rule of the same name in `{parent}`")]
+    SilentShadowing {
+        /// The rule.
+        rule: String,
+        /// The parent jurisdiction.
+        parent: String,
+    },
+    /// Two jurisdiction headers in one file.
+    #[error("a file holds at most one jurisdiction header")]
+    SecondJurisdiction,
+    /// A rule in a file with no jurisdiction header.
+    #[error("rule `{rule}` is not in a jurisdiction")]
+    RuleOutsideJurisdiction {
+        /// The rule.
+        rule: String,
+    },
+    /// `in force from 2026-01-01 until 2025-01-01`.
+    #[error("`until` date is not after the `from` date")]
+    EmptyInForce,
+
+    // ------------------------------------------------------------ types
+    /// `c.customer > 3` where `customer` is an id.
+    #[error("type mismatch: expected {expected}, found {found}")]
+    TypeMismatch {
+        /// The expected type.
+        expected: String,
+        /// The found type.
+        found: String,
+    },
+    /// `c.minutes == "x"`.
+    #[error("cannot compare {left} with {right}")]
+    CannotCompare {
+        /// Left type.
+        left: String,
+        /// Right type.
+        right: String,
+    },
+    /// `10 BRL < 5 GBP`.
+    #[error("cannot combine money in {left} with money in {right}")]
+    CurrencyMismatch {
+        /// Left currency.
+        left: String,
+        /// Right currency.
+        right: String,
+    },
+    /// `within 0 days`, `within -3 days`.
+    #[error("duration must be positive, found `{text}`")]
+    NonPositiveDuration {
+        /// The duration as written.
+        text: String,
+    },
+    /// `within 99999999999 days`.
+    #[error("duration `{text}` is too long")]
+    DurationTooLong {
+        /// The duration as written.
+        text: String,
+    },
+    /// `percentile(150, ...)`, `rate(r) >= 120%`.
+    #[error("`{text}` is out of range: {range}")]
+    OutOfRange {
+        /// The value as written.
+        text: String,
+        /// The allowed range.
+        range: &'static str,
+    },
+
+    // ------------------------------------------------------------ rule shapes
+    /// `forbid x where ... within 3 days`.
+    #[error("`within` on a `forbid`")]
+    WithinOnForbid,
+    /// A rule body that is none of the rule shapes.
+    #[error("rule `{rule}` {reason}")]
+    RuleShape {
+        /// The rule.
+        rule: String,
+        /// What is wrong with its shape.
+        reason: String,
+        /// How to fix it.
+        hint: String,
+    },
+    /// `sum(refund_issued)` with no field.
+    #[error("`{func}` {reason}")]
+    BadMeasure {
+        /// The aggregate function.
+        func: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// `rate(r)` where `r` is itself a period standard or a prohibition.
+    #[error("`rate({rule})` needs a rule with instances that can be satisfied")]
+    RateOfWrongRule {
+        /// The rule.
+        rule: String,
+    },
+    /// `expect remedy r 10 GBP` where `r` has no remedy.
+    #[error("rule `{rule}` has no remedy")]
+    NoRemedy {
+        /// The rule.
+        rule: String,
+    },
+
+    // ------------------------------------------------------------ warnings
+    /// A rule without `cites`.
+    #[error("rule `{rule}` has no citation")]
+    MissingCitation {
+        /// The rule.
+        rule: String,
+    },
+    /// An event declared and never used by a rule or test.
+    #[error("event `{name}` is declared but never used")]
+    UnusedEvent {
+        /// The event type.
+        name: String,
+    },
+    /// An `unless` that can never fire.
+    #[error("this `unless` can never apply: {reason}")]
+    UnreachableUnless {
+        /// Why.
+        reason: String,
+    },
+}
+
+fn did_you_mean(s: &Option<String>) -> Option<String> {
+    s.as_ref().map(|s| format!("did you mean `{s}`?"))
+}
+
+impl Problem {
+    /// The stable code, `tenet::snake_case`.
+    pub fn code(&self) -> &'static str {
+        use Problem::*;
+        match self {
+            Io { .. } => "tenet::io",
+            NoPolicyFiles { .. } => "tenet::no_policy_files",
+            InvalidUtf8 => "tenet::invalid_utf8",
+            NulByte => "tenet::nul_byte",
+            EmptyFile => "tenet::empty_file",
+            UnterminatedString => "tenet::unterminated_string",
+            UnterminatedComment => "tenet::unterminated_comment",
+            TooDeep { .. } => "tenet::too_deep",
+            InvisibleInCode { .. } => "tenet::invisible_character",
+            InvisibleInText { .. } => "tenet::invisible_character_in_text",
+            Syntax { .. } => "tenet::syntax",
+            NumberTooLarge { .. } => "tenet::number_too_large",
+            InvalidLiteral { .. } => "tenet::invalid_literal",
+            BadEscape { .. } => "tenet::bad_escape",
+            DuplicateClause { .. } => "tenet::duplicate_clause",
+            Duplicate { .. } => "tenet::duplicate",
+            UnknownEvent { .. } => "tenet::unknown_event",
+            UnknownField { .. } => "tenet::unknown_field",
+            UnknownType { .. } => "tenet::unknown_type",
+            UnknownRule { .. } => "tenet::unknown_rule",
+            UnknownTimezone { .. } => "tenet::unknown_timezone",
+            UnknownCalendar { .. } => "tenet::unknown_calendar",
+            UnknownJurisdiction { .. } => "tenet::unknown_jurisdiction",
+            UnknownAlias { .. } => "tenet::unknown_alias",
+            UnknownFunction { .. } => "tenet::unknown_function",
+            ArgumentCount { .. } => "tenet::argument_count",
+            ImportNotFound { .. } => "tenet::import_not_found",
+            ExtendsCycle { .. } => "tenet::extends_cycle",
+            OverrideMissing { .. } => "tenet::override_missing",
+            OverrideWithoutParent { .. } => "tenet::override_without_parent",
+            SilentShadowing { .. } => "tenet::silent_shadowing",
+            SecondJurisdiction => "tenet::second_jurisdiction",
+            RuleOutsideJurisdiction { .. } => "tenet::rule_outside_jurisdiction",
+            EmptyInForce => "tenet::empty_in_force",
+            TypeMismatch { .. } => "tenet::type_mismatch",
+            CannotCompare { .. } => "tenet::cannot_compare",
+            CurrencyMismatch { .. } => "tenet::currency_mismatch",
+            NonPositiveDuration { .. } => "tenet::non_positive_duration",
+            DurationTooLong { .. } => "tenet::duration_too_long",
+            OutOfRange { .. } => "tenet::out_of_range",
+            WithinOnForbid => "tenet::within_on_forbid",
+            RuleShape { .. } => "tenet::rule_shape",
+            BadMeasure { .. } => "tenet::bad_measure",
+            RateOfWrongRule { .. } => "tenet::rate_of_wrong_rule",
+            NoRemedy { .. } => "tenet::no_remedy",
+            MissingCitation { .. } => "tenet::missing_citation",
+            UnusedEvent { .. } => "tenet::unused_event",
+            UnreachableUnless { .. } => "tenet::unreachable_unless",
+        }
+    }
+
+    /// Errors stop evaluation; warnings do not.
+    pub fn severity(&self) -> Severity {
+        match self {
+            Problem::InvisibleInText { .. }
+            | Problem::MissingCitation { .. }
+            | Problem::UnusedEvent { .. }
+            | Problem::UnreachableUnless { .. } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// A short text for the label under the span.
+    pub fn label(&self) -> String {
+        use Problem::*;
+        match self {
+            Syntax { expected, .. } => format!("expected {expected}"),
+            UnknownEvent { .. } => "not a declared event type".into(),
+            UnknownField { .. } => "no such field".into(),
+            UnknownRule { .. } => "no rule of this name".into(),
+            UnknownAlias { .. } => "not in scope here".into(),
+            TypeMismatch { found, .. } => format!("this is {found}"),
+            Duplicate { .. } => "declared again here".into(),
+            UnterminatedString => "string starts here".into(),
+            UnterminatedComment => "comment starts here".into(),
+            _ => "here".into(),
+        }
+    }
+
+    /// How to fix it.
+    pub fn help(&self) -> Option<String> {
+        use Problem::*;
+        match self {
+            Io { .. } => Some("check that the path exists and is readable".into()),
+            NoPolicyFiles { .. } => Some("policy files end in `.tenet`".into()),
+            InvalidUtf8 => Some("policy files are UTF-8 text; re-save the file as UTF-8".into()),
+            NulByte => Some("policy files are text; is this a binary file?".into()),
+            EmptyFile => Some("a policy starts with `jurisdiction CODE \"title\"`, an `event` or a `calendar`".into()),
+            UnterminatedString => Some("close the string with `\"` on the same line".into()),
+            UnterminatedComment => Some("close the comment with `*/`".into()),
+            TooDeep { .. } => Some("split the expression into simpler conditions".into()),
+            InvisibleInCode { .. } => Some("delete the character: it can make the code read differently from how it runs".into()),
+            InvisibleInText { .. } => Some("remove it unless it is intended: it can make text read differently".into()),
+            Syntax { expected, .. } => Some(format!("expected {expected}")),
+            NumberTooLarge { .. } => Some("numbers must fit in 64 bits (decimals in 28 digits)".into()),
+            InvalidLiteral { what, .. } => Some(match *what {
+                "date" => "dates are written `YYYY-MM-DD`".into(),
+                "time" => "times are RFC 3339 with an offset: `2026-03-02T09:00:00-03:00`".into(),
+                _ => "times of day are written `HH:MM`, 00:00 to 24:00".into(),
+            }),
+            BadEscape { .. } => Some("escapes are `\\\"`, `\\\\`, `\\n`, `\\t`".into()),
+            DuplicateClause { .. } => Some("keep one of them".into()),
+            Duplicate { kind, .. } => Some(format!("rename one of them; a {kind} name must be unique")),
+            UnknownEvent { suggestion, .. } => did_you_mean(suggestion)
+                .or_else(|| Some("declare it with `event NAME { field: type }` or import the schema that does".into())),
+            UnknownField { suggestion, event, .. } => did_you_mean(suggestion)
+                .or_else(|| Some(format!("add the field to the declaration of `{event}`"))),
+            UnknownType { suggestion, .. } => did_you_mean(suggestion).or_else(|| {
+                Some("field types are id, text, int, decimal, money, bool, duration, time".into())
+            }),
+            UnknownRule { suggestion, .. } => did_you_mean(suggestion),
+            UnknownTimezone { suggestion, .. } => did_you_mean(suggestion)
+                .or_else(|| Some("use an IANA name such as `America/Sao_Paulo` or `Europe/London`".into())),
+            UnknownCalendar { suggestion, .. } => did_you_mean(suggestion)
+                .or_else(|| Some("declare it with `calendar NAME { weekend sat, sun ... }`".into())),
+            UnknownJurisdiction { suggestion, .. } => did_you_mean(suggestion)
+                .or_else(|| Some("import the file that declares it, e.g. `import \"../eu/eu.tenet\"`".into())),
+            UnknownAlias { suggestion, in_scope, .. } => did_you_mean(suggestion).or_else(|| {
+                Some(if in_scope.is_empty() {
+                    "name the trigger with `as`, e.g. `when complaint_received as c`".into()
+                } else {
+                    format!("aliases in scope: {}", in_scope.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
+                })
+            }),
+            UnknownFunction { suggestion, .. } => did_you_mean(suggestion)
+                .or_else(|| Some("functions are weekday, hour, date".into())),
+            ArgumentCount { .. } => Some("pass the event alias, e.g. `hour(c)`".into()),
+            ImportNotFound { .. } => Some("import paths are relative to the importing file".into()),
+            ExtendsCycle { .. } => Some("a jurisdiction cannot extend itself, directly or through others".into()),
+            OverrideMissing { suggestion, .. } => did_you_mean(suggestion)
+                .or_else(|| Some("drop `override` to add a new rule".into())),
+            OverrideWithoutParent { .. } => Some("add `extends PARENT` to the jurisdiction, or drop `override`".into()),
+            SilentShadowing { rule, .. } => Some(format!("write `override rule {rule}` to replace it, or choose another name")),
+            SecondJurisdiction => Some("put each jurisdiction in its own file".into()),
+            RuleOutsideJurisdiction { .. } => Some("start the file with `jurisdiction CODE \"title\"`".into()),
+            EmptyInForce => Some("a rule in force `from A until B` needs B after A".into()),
+            TypeMismatch { .. } => None,
+            CannotCompare { .. } => Some("compare values of the same type".into()),
+            CurrencyMismatch { .. } => Some("Tenet does not convert currencies; use one currency per comparison".into()),
+            NonPositiveDuration { .. } => Some("write a positive count, e.g. `within 1 days`".into()),
+            DurationTooLong { .. } => Some("durations are limited to 100 years".into()),
+            OutOfRange { .. } => None,
+            WithinOnForbid => Some("a prohibition has no deadline; use `while open` inside an obligation, or a `when ... require` rule".into()),
+            RuleShape { hint, .. } => Some(hint.clone()),
+            BadMeasure { .. } => Some("count(E), distinct(E.field), sum/min/max(E.field), average/percentile(delay from A as a to B ...)".into()),
+            RateOfWrongRule { .. } => Some("rates are taken of obligations (`when ... require ...`) or prohibitions".into()),
+            NoRemedy { rule } => Some(format!("add a `remedy` clause to `{rule}` or drop this expectation")),
+            MissingCitation { .. } => Some("add `cites \"article\"` so verdicts can name the law they apply".into()),
+            UnusedEvent { .. } => Some("remove it, or use it in a rule".into()),
+            UnreachableUnless { .. } => Some("remove it, or fix its condition".into()),
+        }
+    }
+}

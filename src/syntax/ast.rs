@@ -1,0 +1,867 @@
+//! The typed syntax tree of a policy file.
+//!
+//! The tree mirrors the source closely (clauses stay in the order written) so
+//! that the formatter can print it back and the language server can point at
+//! any node; the checker turns it into resolved rules. Every node has a byte
+//! [`Span`]. A part that did not parse is an [`Item::Error`] hole, so the rest
+//! of the file is still analysed.
+
+use crate::span::Span;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// One parsed `.tenet` file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct File {
+    /// Top-level items in source order.
+    pub items: Vec<Item>,
+    /// Every comment of the file, in source order (doc comments included).
+    pub comments: Vec<Comment>,
+}
+
+/// A `//`, `///` or `/* */` comment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comment {
+    /// The comment's text including its delimiters.
+    pub text: String,
+    /// True for a `///` doc comment.
+    pub doc: bool,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A name: an identifier, or a quoted string where real logs need one
+/// (`"Take in charge ticket"`, `"org:resource"`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Name {
+    /// The name itself, without quotes.
+    pub text: String,
+    /// True when it was written quoted.
+    pub quoted: bool,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A string literal with its span.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Text {
+    /// The unescaped value.
+    pub value: String,
+    /// Where it was written (quotes included).
+    pub span: Span,
+}
+
+/// A top-level item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Item {
+    /// `jurisdiction BR "title" timezone ... calendar ...`
+    Jurisdiction(Jurisdiction),
+    /// `import "path"`
+    Import(Import),
+    /// `event name "description" { field: type, ... }`
+    Event(EventDecl),
+    /// `calendar NAME { weekend ...; holiday ... }`
+    Calendar(CalendarDecl),
+    /// `rule name ... { clauses }`
+    Rule(RuleDecl),
+    /// `test "name" { given ...; expect ... }`
+    Test(TestDecl),
+    /// Text that did not parse (its error is reported separately).
+    Error(Span),
+}
+
+impl Item {
+    /// The span of the whole item.
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Jurisdiction(x) => x.span,
+            Item::Import(x) => x.span,
+            Item::Event(x) => x.span,
+            Item::Calendar(x) => x.span,
+            Item::Rule(x) => x.span,
+            Item::Test(x) => x.span,
+            Item::Error(span) => *span,
+        }
+    }
+}
+
+/// `in force from D [until D']`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InForce {
+    /// First day in force (local day of the jurisdiction).
+    pub from: DateLit,
+    /// First day no longer in force, if any.
+    pub until: Option<DateLit>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A date literal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DateLit {
+    /// The date.
+    pub date: NaiveDate,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The jurisdiction header of a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Jurisdiction {
+    /// `/// ...` lines written above it.
+    pub doc: Option<String>,
+    /// Its identifier (`BR`, `FR`).
+    pub name: Name,
+    /// Its title.
+    pub title: Option<Text>,
+    /// `extends EU`
+    pub extends: Option<Name>,
+    /// `timezone "America/Sao_Paulo"`
+    pub timezone: Option<Text>,
+    /// `calendar BR`
+    pub calendar: Option<Name>,
+    /// `in force from ...`
+    pub in_force: Option<InForce>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `import "path"`: brings the declarations of another file into scope.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Import {
+    /// The path, relative to the importing file.
+    pub path: Text,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// An event type and its typed fields.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventDecl {
+    /// `/// ...` lines written above it.
+    pub doc: Option<String>,
+    /// The event type.
+    pub name: Name,
+    /// One-line description.
+    pub description: Option<Text>,
+    /// Its fields.
+    pub fields: Vec<FieldDecl>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `name: type` or `name: type?` (optional).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldDecl {
+    /// The field name.
+    pub name: Name,
+    /// Its type as written.
+    pub ty: TypeName,
+    /// True when written with `?`.
+    pub optional: bool,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A field type as written: `id`, `text`, `money(BRL)`, ...
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TypeName {
+    /// The type keyword.
+    pub name: String,
+    /// The currency of a `money(XXX)` type.
+    pub currency: Option<String>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A business calendar: weekend days and holidays.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalendarDecl {
+    /// `/// ...` lines written above it.
+    pub doc: Option<String>,
+    /// Its name.
+    pub name: Name,
+    /// Its title.
+    pub title: Option<Text>,
+    /// The calendar it extends.
+    pub extends: Option<Name>,
+    /// `weekend sat, sun` entries.
+    pub weekends: Vec<Vec<Spanned<Weekday>>>,
+    /// `holiday D "name"` entries.
+    pub holidays: Vec<Holiday>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+pub use crate::span::Spanned;
+
+/// One holiday of a calendar.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Holiday {
+    /// The day.
+    pub date: DateLit,
+    /// Its name.
+    pub name: Option<Text>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Weekday {
+    /// Monday.
+    Mon,
+    /// Tuesday.
+    Tue,
+    /// Wednesday.
+    Wed,
+    /// Thursday.
+    Thu,
+    /// Friday.
+    Fri,
+    /// Saturday.
+    Sat,
+    /// Sunday.
+    Sun,
+}
+
+impl Weekday {
+    /// The keyword as written in policies.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Weekday::Mon => "mon",
+            Weekday::Tue => "tue",
+            Weekday::Wed => "wed",
+            Weekday::Thu => "thu",
+            Weekday::Fri => "fri",
+            Weekday::Sat => "sat",
+            Weekday::Sun => "sun",
+        }
+    }
+
+    /// Parses a keyword.
+    pub fn parse(s: &str) -> Option<Weekday> {
+        Some(match s {
+            "mon" => Weekday::Mon,
+            "tue" => Weekday::Tue,
+            "wed" => Weekday::Wed,
+            "thu" => Weekday::Thu,
+            "fri" => Weekday::Fri,
+            "sat" => Weekday::Sat,
+            "sun" => Weekday::Sun,
+            _ => return None,
+        })
+    }
+
+    /// Monday = 0 ... Sunday = 6.
+    pub fn index(self) -> u32 {
+        self as u32
+    }
+}
+
+/// A rule: metadata and clauses.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleDecl {
+    /// `/// ...` lines written above it.
+    pub doc: Option<String>,
+    /// True when written `override rule`.
+    pub is_override: bool,
+    /// The rule's name.
+    pub name: Name,
+    /// Its title (the sentence it encodes).
+    pub title: Option<Text>,
+    /// `cites "..."`
+    pub cites: Option<Text>,
+    /// `text "..."`: the legal text.
+    pub legal_text: Option<Text>,
+    /// `in force from ...`
+    pub in_force: Option<InForce>,
+    /// The body, in source order.
+    pub clauses: Vec<Clause>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// One clause of a rule body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Clause {
+    /// `when A as a where ...`
+    When(When),
+    /// `require [prior] B or C as b where ... within D | before E`
+    Require(Require),
+    /// `unless ...`
+    Unless(Unless),
+    /// `forbid A where ... [while open]`
+    Forbid(Forbid),
+    /// `remedy ...`
+    Remedy(Remedy),
+    /// `per key: measure op bound`
+    Aggregate(Aggregate),
+}
+
+impl Clause {
+    /// The span of the clause.
+    pub fn span(&self) -> Span {
+        match self {
+            Clause::When(x) => x.span,
+            Clause::Require(x) => x.span,
+            Clause::Unless(x) => x.span,
+            Clause::Forbid(x) => x.span,
+            Clause::Remedy(x) => x.span,
+            Clause::Aggregate(x) => x.span,
+        }
+    }
+}
+
+/// `when A as a where cond`: the trigger of an obligation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct When {
+    /// The triggering event type.
+    pub event: Name,
+    /// `as a`
+    pub alias: Option<Name>,
+    /// `where cond`
+    pub condition: Option<Expr>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `require [prior] B (or C)* [as b] [where cond] [deadline]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Require {
+    /// True for `require prior` (precedence).
+    pub prior: bool,
+    /// The awaited event types (any one fulfils).
+    pub events: Vec<Name>,
+    /// `as b`
+    pub alias: Option<Name>,
+    /// `where cond` (correlation with the trigger).
+    pub condition: Option<Expr>,
+    /// `within D`
+    pub within: Option<DurationLit>,
+    /// `before E where cond`
+    pub before: Option<Before>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `before E [where cond]`: a deadline that is an event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Before {
+    /// The event type ending the window.
+    pub event: Name,
+    /// `where cond`
+    pub condition: Option<Expr>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// An exception to a rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unless {
+    /// What makes the exception hold.
+    pub kind: UnlessKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The forms of `unless`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum UnlessKind {
+    /// `unless cond`: a condition on the trigger.
+    Condition(Expr),
+    /// `unless E where cond`: an exempting event while the obligation is open.
+    Event(EventMatch),
+    /// `unless prior E where cond [within D]`: an exempting earlier event.
+    Prior(EventMatch, Option<DurationLit>),
+}
+
+/// An event type with an optional alias and condition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventMatch {
+    /// The event type.
+    pub event: Name,
+    /// `as x`
+    pub alias: Option<Name>,
+    /// `where cond`
+    pub condition: Option<Expr>,
+}
+
+/// `forbid A [as a] [where cond] [within D] [while open]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Forbid {
+    /// The forbidden event.
+    pub event: EventMatch,
+    /// `within D` (an error on a forbid; kept to report it).
+    pub within: Option<DurationLit>,
+    /// `while open`: scoped to the open window of the rule's obligation.
+    pub while_open: bool,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `remedy 10 GBP + 5 GBP per day late, max 100 GBP`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Remedy {
+    /// The summed terms.
+    pub terms: Vec<RemedyTerm>,
+    /// `max M`
+    pub cap: Option<Money>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A fixed amount, or an amount per unit of lateness.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RemedyTerm {
+    /// The amount.
+    pub amount: Money,
+    /// `per day late`: the unit counted.
+    pub per: Option<Spanned<RemedyUnit>>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The unit of a per-lateness remedy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RemedyUnit {
+    /// Each started hour late.
+    Hour,
+    /// Each started day (24 h) late.
+    Day,
+    /// Each calendar day on which the obligation is late.
+    CalendarDay,
+    /// Each business day on which the obligation is late.
+    BusinessDay,
+    /// Each started week late.
+    Week,
+}
+
+/// A money amount.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Money {
+    /// The amount.
+    pub amount: Decimal,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `per group: measure op bound`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Aggregate {
+    /// What instances are grouped by.
+    pub group: Group,
+    /// What is measured per group.
+    pub measure: Measure,
+    /// The comparison.
+    pub op: Spanned<CmpOp>,
+    /// The bound.
+    pub bound: Expr,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The grouping of an aggregate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Group {
+    /// Per correlation key(s): `per case`, `per customer, call`.
+    Keys(Vec<Name>),
+    /// Per calendar period: `per month`.
+    Period(Spanned<Period>),
+}
+
+/// A calendar period of a period standard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Period {
+    /// Calendar month.
+    Month,
+    /// Calendar quarter.
+    Quarter,
+    /// Calendar year.
+    Year,
+}
+
+/// What an aggregate measures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Measure {
+    /// `rate(rule)`: share of satisfied instances of another rule.
+    Rate {
+        /// The rule.
+        rule: Name,
+        /// Where it was written.
+        span: Span,
+    },
+    /// `average(delay from A as a to B where ...)`, `percentile(90, ...)`.
+    Delay {
+        /// The function (average, percentile, min, max).
+        func: Spanned<AggFn>,
+        /// The percentile, for `percentile`.
+        percentile: Option<Spanned<Decimal>>,
+        /// The start event.
+        from: EventMatch,
+        /// The end event types.
+        to: Vec<Name>,
+        /// The correlation of the end event.
+        to_condition: Option<Expr>,
+        /// Where it was written.
+        span: Span,
+    },
+    /// `count(A where ...)`, `sum(A.amount)`, `distinct(A.agent)`.
+    Events {
+        /// The function.
+        func: Spanned<AggFn>,
+        /// The events measured.
+        event: EventMatch,
+        /// The field measured (`A.field`).
+        field: Option<Name>,
+        /// Where it was written.
+        span: Span,
+    },
+}
+
+impl Measure {
+    /// The span of the measure.
+    pub fn span(&self) -> Span {
+        match self {
+            Measure::Rate { span, .. } | Measure::Delay { span, .. } | Measure::Events { span, .. } => *span,
+        }
+    }
+}
+
+/// An aggregate function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AggFn {
+    /// Number of events.
+    Count,
+    /// Number of distinct values.
+    Distinct,
+    /// Sum of values.
+    Sum,
+    /// Smallest value.
+    Min,
+    /// Largest value.
+    Max,
+    /// Mean value.
+    Average,
+    /// A percentile of the values.
+    Percentile,
+}
+
+impl AggFn {
+    /// The keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AggFn::Count => "count",
+            AggFn::Distinct => "distinct",
+            AggFn::Sum => "sum",
+            AggFn::Min => "min",
+            AggFn::Max => "max",
+            AggFn::Average => "average",
+            AggFn::Percentile => "percentile",
+        }
+    }
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CmpOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CmpOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// A duration literal: `24 hours`, `7 calendar days`, `2 business days`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DurationLit {
+    /// The count, negative when written with `-` (an error the checker reports).
+    pub amount: i64,
+    /// The unit.
+    pub unit: DurationUnit,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The unit of a duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum DurationUnit {
+    /// Elapsed seconds.
+    Second,
+    /// Elapsed minutes.
+    Minute,
+    /// Elapsed hours.
+    Hour,
+    /// Elapsed days of 24 hours.
+    Day,
+    /// Elapsed weeks of 7 × 24 hours.
+    Week,
+    /// Calendar months (same day of month, end of local day).
+    Month,
+    /// Ends at the end of the N-th local day after the trigger's day.
+    CalendarDay,
+    /// Ends at the end of the N-th business day after the trigger's day.
+    BusinessDay,
+}
+
+impl DurationUnit {
+    /// The unit as written, singular or plural.
+    pub fn as_str(self, plural: bool) -> &'static str {
+        let (one, many) = match self {
+            DurationUnit::Second => ("second", "seconds"),
+            DurationUnit::Minute => ("minute", "minutes"),
+            DurationUnit::Hour => ("hour", "hours"),
+            DurationUnit::Day => ("day", "days"),
+            DurationUnit::Week => ("week", "weeks"),
+            DurationUnit::Month => ("month", "months"),
+            DurationUnit::CalendarDay => ("calendar day", "calendar days"),
+            DurationUnit::BusinessDay => ("business day", "business days"),
+        };
+        if plural {
+            many
+        } else {
+            one
+        }
+    }
+}
+
+/// A test: events given, verdicts expected.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestDecl {
+    /// `/// ...` lines written above it.
+    pub doc: Option<String>,
+    /// Its name.
+    pub name: Text,
+    /// The events given, in log order.
+    pub given: Vec<GivenEvent>,
+    /// `as of T`: the horizon.
+    pub as_of: Option<DateTimeLit>,
+    /// The expectations.
+    pub expects: Vec<Expectation>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A timestamp literal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DateTimeLit {
+    /// The instant with its written offset.
+    pub time: DateTime<FixedOffset>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// One event of a test's `given` block.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GivenEvent {
+    /// When it happened.
+    pub time: DateTimeLit,
+    /// Its type.
+    pub event: Name,
+    /// Its attributes.
+    pub fields: Vec<GivenField>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `name: value` in a given event or an instance key.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GivenField {
+    /// The attribute name.
+    pub name: Name,
+    /// Its value.
+    pub value: Literal,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// An expected verdict or remedy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expectation {
+    /// What is expected.
+    pub kind: ExpectKind,
+    /// The rule.
+    pub rule: Name,
+    /// `for case "A", customer "K"`: which instance.
+    pub key: Vec<GivenField>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The forms of `expect`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ExpectKind {
+    /// `expect [N] violated rule ...`
+    Verdict {
+        /// How many instances (default: at least one).
+        count: Option<Spanned<u64>>,
+        /// The verdict.
+        verdict: Spanned<Verdict>,
+    },
+    /// `expect remedy rule 20 GBP ...`
+    Remedy(Money),
+}
+
+/// The verdict of a rule instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+pub enum Verdict {
+    /// The obligation was met, or nothing forbidden happened.
+    Satisfied,
+    /// The obligation was missed or something forbidden happened.
+    Violated,
+    /// The deadline lies after the horizon.
+    Pending,
+}
+
+impl Verdict {
+    /// The keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Satisfied => "satisfied",
+            Verdict::Violated => "violated",
+            Verdict::Pending => "pending",
+        }
+    }
+}
+
+/// An expression.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expr {
+    /// What kind of expression.
+    pub kind: ExprKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The forms of expressions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ExprKind {
+    /// A literal value.
+    Lit(Literal),
+    /// A bare name: a field of the event being matched, or an alias.
+    Name(Name),
+    /// `alias.field`
+    Member(Name, Name),
+    /// `f(args)`: `weekday(c)`, `hour(c)`, `date(c)`.
+    Call(Name, Vec<Expr>),
+    /// `not e`, `-e`
+    Unary(UnOp, Box<Expr>),
+    /// `a op b`
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `e [not] in [a, b]`
+    In {
+        /// The tested value.
+        value: Box<Expr>,
+        /// The candidates.
+        list: Vec<Expr>,
+        /// True for `not in`.
+        negated: bool,
+    },
+    /// `e during mon-fri 08:00-20:00`
+    During(Box<Expr>, Vec<HoursSpan>),
+    /// `( e )`, kept for the formatter.
+    Paren(Box<Expr>),
+}
+
+/// A unary operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum UnOp {
+    /// `not`
+    Not,
+    /// `-`
+    Neg,
+}
+
+/// A binary operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BinOp {
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// A comparison.
+    Cmp(CmpOp),
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinOp::Or => "or",
+            BinOp::And => "and",
+            BinOp::Cmp(c) => c.as_str(),
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+}
+
+/// Days (and optionally hours) of a `during` predicate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HoursSpan {
+    /// First day.
+    pub from_day: Weekday,
+    /// Last day (same as first for a single day).
+    pub to_day: Weekday,
+    /// Local opening and closing times, if limited.
+    pub clock: Option<(NaiveTime, NaiveTime)>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A literal value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Literal {
+    /// `"text"`
+    Str(String),
+    /// `42`
+    Int(i64),
+    /// `4.5`
+    Decimal(Decimal),
+    /// `95%`
+    Percent(Decimal),
+    /// `10.34 GBP`
+    Money(Decimal, String),
+    /// `24 hours`
+    Duration(i64, DurationUnit),
+    /// `true`
+    Bool(bool),
+    /// `2026-03-02`
+    Date(NaiveDate),
+    /// `2026-03-02T09:00:00-03:00`
+    DateTime(DateTime<FixedOffset>),
+}

@@ -1,0 +1,247 @@
+//! Parsing: text to typed syntax tree, with recovery.
+//!
+//! [`parse`] scans the text ([`scan`]), runs the pest grammar
+//! (`grammar/tenet.pest`) and lowers the pairs to the AST ([`lower`]). A part
+//! of the file that does not parse becomes an [`ast::Item::Error`] and is
+//! re-parsed alone to report a precise error, so one broken rule never hides
+//! the problems of the others.
+
+pub mod ast;
+mod lower;
+pub mod scan;
+
+use crate::diagnostics::{Diagnostic, Problem};
+use crate::span::{FileId, Span};
+use pest::Parser as _;
+
+/// The pest parser generated from the grammar.
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/tenet.pest"]
+pub(crate) struct TenetParser;
+
+/// The result of parsing one file: a tree (with holes) and its problems.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The tree; parts that did not parse are `Item::Error`.
+    pub file: ast::File,
+    /// Lexical and syntax problems, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses the text of file `id`.
+pub fn parse(text: &str, id: FileId) -> Parsed {
+    let scanned = scan::scan(text);
+    let mut diagnostics: Vec<Diagnostic> =
+        scanned.problems.iter().map(|(p, s)| Diagnostic::new(p.clone(), id, *s)).collect();
+    let mut file = ast::File { items: vec![], comments: scanned.comments };
+    if scanned.too_deep {
+        // The parser recurses per bracket level: do not run it at all.
+        return Parsed { file, diagnostics };
+    }
+    if text.trim().is_empty() || file_is_only_comments(text, &file.comments) {
+        diagnostics.push(Diagnostic::new(Problem::EmptyFile, id, Span::new(0, text.len().min(1))));
+        return Parsed { file, diagnostics };
+    }
+    let lexical: Vec<Span> = diagnostics.iter().filter(|d| d.is_error()).map(|d| d.span).collect();
+    let mut lowerer = lower::Lowerer::new(id, text, &file.comments);
+    match TenetParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            if let Some(root) = pairs.next() {
+                for pair in root.into_inner() {
+                    match pair.as_rule() {
+                        Rule::EOI => {}
+                        Rule::error_item => {
+                            let span = lower::span_of(&pair, 0);
+                            file.items.push(ast::Item::Error(span));
+                            // A lexical error inside already explains the failure.
+                            if !lexical.iter().any(|l| span.start <= l.start && l.start < span.end.max(span.start + 1)) {
+                                lowerer.errors.push(syntax_error_in(text, span, id));
+                            }
+                        }
+                        _ => file.items.extend(lowerer.item(pair)),
+                    }
+                }
+            }
+        }
+        Err(e) => {
+            // `file` accepts any text through `error_item`; this is a fallback.
+            let (start, _) = error_span(&e);
+            file.items.push(ast::Item::Error(Span::new(0, text.len())));
+            lowerer.errors.push(Diagnostic::new(
+                Problem::Syntax { found: "text".into(), expected: "an item".into() },
+                id,
+                Span::new(start, start),
+            ));
+        }
+    }
+    diagnostics.append(&mut lowerer.errors);
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    Parsed { file, diagnostics }
+}
+
+fn file_is_only_comments(text: &str, comments: &[ast::Comment]) -> bool {
+    let mut rest = text.to_string();
+    for c in comments.iter().rev() {
+        rest.replace_range(c.span.start..c.span.end, "");
+    }
+    rest.trim().is_empty()
+}
+
+/// Re-parses an item that failed, alone, to find where and why.
+fn syntax_error_in(text: &str, span: Span, id: FileId) -> Diagnostic {
+    let chunk = &text[span.start..span.end];
+    pest::set_error_detail(true);
+    match TenetParser::parse(Rule::single_item, chunk) {
+        Ok(_) => Diagnostic::new(
+            Problem::Syntax { found: "text".into(), expected: "a new line before the next item".into() },
+            id,
+            span,
+        ),
+        Err(e) => {
+            let (pos, expected) = describe_expected(&e);
+            let at = span.start + pos;
+            let found = describe_found(text, at);
+            let end = (at + text[at..].chars().next().map_or(0, char::len_utf8)).min(text.len());
+            Diagnostic::new(Problem::Syntax { found, expected }, id, Span::new(at, end))
+        }
+    }
+}
+
+fn error_span(e: &pest::error::Error<Rule>) -> (usize, usize) {
+    match e.location {
+        pest::error::InputLocation::Pos(p) => (p, p),
+        pest::error::InputLocation::Span((a, b)) => (a, b),
+    }
+}
+
+/// What the text holds at `at`, for "unexpected ...".
+fn describe_found(text: &str, at: usize) -> String {
+    let rest = &text[at..];
+    let Some(c) = rest.chars().next() else { return "end of file".into() };
+    if c == '\n' || c == '\r' {
+        return "end of line".into();
+    }
+    let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').take(40).collect();
+    if !word.is_empty() {
+        return format!("`{word}`");
+    }
+    if c == '"' {
+        return "a string".into();
+    }
+    format!("`{c}`")
+}
+
+/// Position and a readable list of what could come at the failure point.
+fn describe_expected(e: &pest::error::Error<Rule>) -> (usize, String) {
+    let (pos, _) = error_span(e);
+    let mut names: Vec<String> = vec![];
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &e.variant {
+        names.extend(positives.iter().filter_map(|r| rule_description(*r)).map(str::to_string));
+    }
+    if let Some(attempts) = e.parse_attempts() {
+        for t in attempts.expected_tokens() {
+            // Only punctuation is named here; words come from the rules above.
+            let token = t.to_string();
+            let punctuation = token.chars().all(|c| c.is_ascii_punctuation()) && !token.contains("..");
+            if punctuation && !token.is_empty() {
+                names.push(format!("`{token}`"));
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    let expected = match names.len() {
+        0 => "something else".to_string(),
+        1 => names.remove(0),
+        _ => {
+            let last = names.pop().unwrap_or_default();
+            format!("{} or {}", names.join(", "), last)
+        }
+    };
+    (pos, expected)
+}
+
+/// How a grammar rule is named in messages (None: not worth naming).
+fn rule_description(rule: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match rule {
+        ident => "a name",
+        name => "a name",
+        string | string_body => "a string",
+        number => "a number",
+        date => "a date (YYYY-MM-DD)",
+        datetime => "a time (2026-03-02T09:00:00-03:00)",
+        money => "an amount with its currency (10 GBP)",
+        duration | expr_duration => "a duration (7 days)",
+        duration_unit => "a unit (hours, days, calendar days, business days)",
+        remedy_unit => "`day`, `calendar day`, `business day`, `hour` or `week`",
+        literal => "a value",
+        expr | and_expr | not_expr | cmp_expr | sum_expr | product | unary | primary => "an expression",
+        cmp_op => "a comparison (==, !=, <, <=, >, >=)",
+        weekday => "a weekday (mon..sun)",
+        clock => "a time of day (HH:MM)",
+        currency => "a currency code (GBP)",
+        type_name | field_type => "a field type",
+        field_decl => "a field (name: type)",
+        verdict => "`satisfied`, `violated` or `pending`",
+        period => "`month`, `quarter` or `year`",
+        aggregate_fn => "count, distinct, sum, min, max, average or percentile",
+        measure | rate_measure | delay_measure | event_measure => "a measure such as count(EVENT)",
+        group => "a key or a period",
+        when_clause | require_clause | unless_clause | forbid_clause | remedy_clause | aggregate_clause => {
+            "a clause (when, require, unless, forbid, remedy, per)"
+        }
+        jurisdiction | import | event_decl | calendar_decl | rule_decl | test_decl => {
+            "an item (jurisdiction, import, event, calendar, rule, test)"
+        }
+        given | given_event => "a given event (TIME TYPE { fields })",
+        expectation => "`expect`",
+        kw_jurisdiction => "`jurisdiction`",
+        kw_import => "`import`",
+        kw_event => "`event`",
+        kw_calendar => "`calendar`",
+        kw_rule => "`rule`",
+        kw_override => "`override`",
+        kw_test => "`test`",
+        kw_extends => "`extends`",
+        kw_timezone => "`timezone`",
+        kw_cites => "`cites`",
+        kw_text => "`text`",
+        kw_in => "`in`",
+        kw_force => "`force`",
+        kw_from => "`from`",
+        kw_until => "`until`",
+        kw_when => "`when`",
+        kw_as => "`as`",
+        kw_where => "`where`",
+        kw_require => "`require`",
+        kw_prior => "`prior`",
+        kw_or => "`or`",
+        kw_and => "`and`",
+        kw_not => "`not`",
+        kw_within => "`within`",
+        kw_before => "`before`",
+        kw_unless => "`unless`",
+        kw_forbid => "`forbid`",
+        kw_while => "`while`",
+        kw_open => "`open`",
+        kw_remedy => "`remedy`",
+        kw_per => "`per`",
+        kw_late => "`late`",
+        kw_max => "`max`",
+        kw_rate => "`rate`",
+        kw_delay => "`delay`",
+        kw_to => "`to`",
+        kw_during => "`during`",
+        kw_weekend => "`weekend`",
+        kw_holiday => "`holiday`",
+        kw_given => "`given`",
+        kw_of => "`of`",
+        kw_expect => "`expect`",
+        kw_for => "`for`",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests;
