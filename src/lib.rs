@@ -7,14 +7,14 @@
 //! types, schemas, calendars), [`fmt`] (tree to canonical text), and
 //! [`diagnostics`] (the one path from problems to what users see).
 
-//pub mod check;
+pub mod check;
 pub mod diagnostics;
 //pub mod fmt;
 pub mod span;
 pub mod syntax;
-//pub mod workspace;
+pub mod workspace;
 
-//pub use check::{analyze, Analysis};
+pub use check::{analyze, Analysis};
 pub use diagnostics::{Diagnostic, Problem, Severity, Sources};
 //pub use fmt::format;
 pub use span::{FileId, SourceFile, Span};

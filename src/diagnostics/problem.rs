@@ -60,7 +60,7 @@ pub enum Problem {
         name: String,
     },
     /// A syntax error: `rule r { when }`.
-    #[error("unexpected {found}")]
+    #[error("unexpected {found}, expected {expected}")]
     Syntax {
         /// What was found.
         found: String,
@@ -238,6 +238,15 @@ pub enum Problem {
         /// The rule.
         rule: String,
     },
+    /// A jurisdiction that extends nothing and names no time zone.
+    #[error("jurisdiction `{name}` has no time zone")]
+    MissingTimezone {
+        /// The jurisdiction.
+        name: String,
+    },
+    /// A test whose given events are not in time order.
+    #[error("given event is earlier than the one before it")]
+    GivenOutOfOrder,
     /// `in force from 2026-01-01 until 2025-01-01`.
     #[error("`until` date is not after the `from` date")]
     EmptyInForce,
@@ -387,6 +396,8 @@ impl Problem {
             SecondJurisdiction => "tenet::second_jurisdiction",
             RuleOutsideJurisdiction { .. } => "tenet::rule_outside_jurisdiction",
             EmptyInForce => "tenet::empty_in_force",
+            MissingTimezone { .. } => "tenet::missing_timezone",
+            GivenOutOfOrder => "tenet::given_out_of_order",
             TypeMismatch { .. } => "tenet::type_mismatch",
             CannotCompare { .. } => "tenet::cannot_compare",
             CurrencyMismatch { .. } => "tenet::currency_mismatch",
@@ -419,7 +430,7 @@ impl Problem {
     pub fn label(&self) -> String {
         use Problem::*;
         match self {
-            Syntax { expected, .. } => format!("expected {expected}"),
+            Syntax { .. } => "not expected here".into(),
             UnknownEvent { .. } => "not a declared event type".into(),
             UnknownField { .. } => "no such field".into(),
             UnknownRule { .. } => "no rule of this name".into(),
@@ -446,7 +457,7 @@ impl Problem {
             TooDeep { .. } => Some("split the expression into simpler conditions".into()),
             InvisibleInCode { .. } => Some("delete the character: it can make the code read differently from how it runs".into()),
             InvisibleInText { .. } => Some("remove it unless it is intended: it can make text read differently".into()),
-            Syntax { expected, .. } => Some(format!("expected {expected}")),
+            Syntax { .. } => None,
             NumberTooLarge { .. } => Some("numbers must fit in 64 bits (decimals in 28 digits)".into()),
             InvalidLiteral { what, .. } => Some(match *what {
                 "date" => "dates are written `YYYY-MM-DD`".into(),
@@ -488,6 +499,8 @@ impl Problem {
             SilentShadowing { rule, .. } => Some(format!("write `override rule {rule}` to replace it, or choose another name")),
             SecondJurisdiction => Some("put each jurisdiction in its own file".into()),
             RuleOutsideJurisdiction { .. } => Some("start the file with `jurisdiction CODE \"title\"`".into()),
+            MissingTimezone { .. } => Some("add `timezone \"Area/City\"`: deadlines are counted in local days".into()),
+            GivenOutOfOrder => Some("list given events in time order; the log is read in that order".into()),
             EmptyInForce => Some("a rule in force `from A until B` needs B after A".into()),
             TypeMismatch { .. } => None,
             CannotCompare { .. } => Some("compare values of the same type".into()),

@@ -865,3 +865,23 @@ pub enum Literal {
     /// `2026-03-02T09:00:00-03:00`
     DateTime(DateTime<FixedOffset>),
 }
+
+/// True when two nodes are equal once every span is ignored.
+pub fn same_modulo_spans<T: Serialize>(a: &T, b: &T) -> bool {
+    match (serde_json::to_value(a), serde_json::to_value(b)) {
+        (Ok(x), Ok(y)) => without_spans(x) == without_spans(y),
+        _ => false,
+    }
+}
+
+/// A serialised tree with every `span` key removed.
+pub fn without_spans(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter().filter(|(k, _)| k != "span").map(|(k, v)| (k, without_spans(v))).collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_spans).collect()),
+        other => other,
+    }
+}

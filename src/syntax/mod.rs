@@ -143,7 +143,8 @@ fn describe_expected(e: &pest::error::Error<Rule>) -> (usize, String) {
             // Only punctuation is named here; words come from the rules above.
             let token = t.to_string();
             let punctuation = token.chars().all(|c| c.is_ascii_punctuation()) && !token.contains("..");
-            if punctuation && !token.is_empty() {
+            let comment = token == "//" || token == "/*";
+            if punctuation && !comment && !token.is_empty() {
                 names.push(format!("`{token}`"));
             }
         }
@@ -191,7 +192,7 @@ fn rule_description(rule: Rule) -> Option<&'static str> {
         when_clause | require_clause | unless_clause | forbid_clause | remedy_clause | aggregate_clause => {
             "a clause (when, require, unless, forbid, remedy, per)"
         }
-        jurisdiction | import | event_decl | calendar_decl | rule_decl | test_decl => {
+        single_item | jurisdiction | import | event_decl | calendar_decl | rule_decl | test_decl => {
             "an item (jurisdiction, import, event, calendar, rule, test)"
         }
         given | given_event => "a given event (TIME TYPE { fields })",

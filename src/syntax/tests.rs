@@ -12,3 +12,4 @@ fn parses_the_brief_illustration() {
     let f = ok(include_str!("../../tests/fixtures/ok/illustration.tenet"));
     assert!(f.items.len() >= 6);
 }
+

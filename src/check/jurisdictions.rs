@@ -1,0 +1,152 @@
+//! Declarations: jurisdiction headers (time zones, calendars, `extends`
+//! chains, effective dates), calendars, and the field types of events.
+
+use super::scope::Scope;
+use super::suggest::closest;
+use crate::diagnostics::{Diagnostic, Problem};
+use crate::span::FileId;
+use crate::syntax::ast::{self, Item};
+use crate::workspace::Workspace;
+
+/// Checks every header and calendar declaration of the workspace.
+pub fn check(ws: &Workspace, scope: &Scope, diags: &mut Vec<Diagnostic>) {
+    for info in scope.jurisdictions.values() {
+        header(info.file, &info.decl, scope, diags);
+    }
+    for unit in &ws.units {
+        for item in &unit.ast.items {
+            match item {
+                Item::Calendar(c) => calendar(unit.id, c, scope, diags),
+                Item::Event(e) => field_types(unit.id, e, diags),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn header(file: FileId, j: &ast::Jurisdiction, scope: &Scope, diags: &mut Vec<Diagnostic>) {
+    if let Some(tz) = &j.timezone {
+        if tz.value.parse::<chrono_tz::Tz>().is_err() {
+            let suggestion = closest(&tz.value, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()));
+            let mut d = Diagnostic::new(
+                Problem::UnknownTimezone { name: tz.value.clone(), suggestion: suggestion.clone() },
+                file,
+                tz.span,
+            );
+            if let Some(s) = suggestion {
+                d = d.with_fix(tz.span, format!("\"{s}\""));
+            }
+            diags.push(d);
+        }
+    }
+    if j.timezone.is_none() && j.extends.is_none() {
+        diags.push(Diagnostic::new(Problem::MissingTimezone { name: j.name.text.clone() }, file, j.name.span));
+    }
+    if let Some(cal) = &j.calendar {
+        known_calendar(file, cal, scope, diags);
+    }
+    if let Some(parent) = &j.extends {
+        match scope.jurisdictions.get(&parent.text) {
+            None => {
+                let suggestion = closest(&parent.text, scope.jurisdictions.keys().map(String::as_str));
+                diags.push(Diagnostic::new(
+                    Problem::UnknownJurisdiction { name: parent.text.clone(), suggestion },
+                    file,
+                    parent.span,
+                ));
+            }
+            Some(_) => {
+                if let Some(cycle) = cycle_from(&j.name.text, scope) {
+                    diags.push(Diagnostic::new(Problem::ExtendsCycle { cycle }, file, parent.span));
+                }
+            }
+        }
+    }
+    if let Some(f) = &j.in_force {
+        in_force(file, f, diags);
+    }
+}
+
+/// `A -> B -> A` when following `extends` from `start` comes back to it.
+fn cycle_from(start: &str, scope: &Scope) -> Option<String> {
+    let mut path = vec![start.to_string()];
+    let mut current = start.to_string();
+    loop {
+        let next = scope.jurisdictions.get(&current)?.decl.extends.as_ref()?.text.clone();
+        scope.jurisdictions.get(&next)?;
+        path.push(next.clone());
+        if next == start {
+            return Some(path.join(" -> "));
+        }
+        if path[..path.len() - 1].contains(&next) {
+            // A cycle that does not pass through `start`: reported at its members.
+            return None;
+        }
+        current = next;
+    }
+}
+
+/// Reports `cal` unless a calendar of that name exists.
+pub fn known_calendar(file: FileId, cal: &ast::Name, scope: &Scope, diags: &mut Vec<Diagnostic>) {
+    if scope.calendars.contains_key(&cal.text) {
+        return;
+    }
+    let suggestion = closest(&cal.text, scope.calendars.keys().map(String::as_str));
+    let mut d = Diagnostic::new(
+        Problem::UnknownCalendar { name: cal.text.clone(), suggestion: suggestion.clone() },
+        file,
+        cal.span,
+    );
+    if let Some(s) = suggestion {
+        d = d.with_fix(cal.span, s);
+    }
+    diags.push(d);
+}
+
+/// `until` must come after `from`.
+pub fn in_force(file: FileId, f: &ast::InForce, diags: &mut Vec<Diagnostic>) {
+    if let Some(until) = &f.until {
+        if until.date <= f.from.date {
+            diags.push(Diagnostic::new(Problem::EmptyInForce, file, f.from.span.to(until.span)));
+        }
+    }
+}
+
+fn calendar(file: FileId, c: &ast::CalendarDecl, scope: &Scope, diags: &mut Vec<Diagnostic>) {
+    if let Some(parent) = &c.extends {
+        known_calendar(file, parent, scope, diags);
+    }
+    let mut seen = std::collections::HashMap::new();
+    for h in &c.holidays {
+        if let Some(prev) = seen.insert(h.date.date, h.date.span) {
+            diags.push(
+                Diagnostic::new(
+                    Problem::Duplicate { kind: "holiday", name: h.date.date.to_string() },
+                    file,
+                    h.date.span,
+                )
+                .with_related(file, prev, "first listed here"),
+            );
+        }
+    }
+}
+
+fn field_types(file: FileId, e: &ast::EventDecl, diags: &mut Vec<Diagnostic>) {
+    for f in &e.fields {
+        if super::types::field_type(&f.ty).is_none() {
+            let suggestion = closest(&f.ty.name, super::types::FIELD_TYPES.iter().copied());
+            let mut d = Diagnostic::new(
+                Problem::UnknownType { name: f.ty.name.clone(), suggestion: suggestion.clone() },
+                file,
+                f.ty.span,
+            );
+            if let Some(s) = suggestion {
+                d = d.with_fix(f.ty.span, s);
+            }
+            diags.push(d);
+        } else if f.ty.currency.is_some() && f.ty.name != "money" {
+            let problem = Problem::TypeMismatch { expected: "money for a currency".into(), found: format!("`{}`", f.ty.name) };
+            diags.push(Diagnostic::new(problem, file, f.ty.span));
+        }
+    }
+}

@@ -1,0 +1,536 @@
+//! Checking rules: their shape (obligation, precedence, prohibition,
+//! aggregate, period standard), overrides, and every clause.
+
+use super::jurisdictions::in_force;
+use super::scope::{EventInfo, Scope};
+use super::suggest::closest;
+use super::types::{self, Env, Ty};
+use crate::diagnostics::{Diagnostic, Problem};
+use crate::span::{FileId, Span};
+use crate::syntax::ast::{self, AggFn, Clause, DurationLit, Expr, ExprKind, Item, Literal, Measure, Name};
+use crate::workspace::Workspace;
+
+/// Checks every rule of the workspace.
+pub fn check(ws: &Workspace, scope: &Scope, diags: &mut Vec<Diagnostic>) {
+    for unit in &ws.units {
+        let jur = scope.file_jurisdiction.get(&unit.id).map(String::as_str);
+        for item in &unit.ast.items {
+            if let Item::Rule(r) = item {
+                RuleChecker { file: unit.id, jur, scope, diags: &mut *diags }.rule(r);
+            }
+        }
+    }
+}
+
+/// An alias with its event type: what `Env::aliases` holds.
+type Bound<'a> = (Name, String, Option<&'a EventInfo>);
+
+struct RuleChecker<'a, 'd> {
+    file: FileId,
+    jur: Option<&'a str>,
+    scope: &'a Scope,
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+impl<'a> RuleChecker<'a, '_> {
+    fn push(&mut self, problem: Problem, span: Span) {
+        self.diags.push(Diagnostic::new(problem, self.file, span));
+    }
+
+    fn shape(&mut self, rule: &Name, span: Span, reason: &str, hint: &str) {
+        let problem = Problem::RuleShape { rule: rule.text.clone(), reason: reason.into(), hint: hint.into() };
+        self.push(problem, span);
+    }
+
+    fn rule(&mut self, r: &ast::RuleDecl) {
+        self.inheritance(r);
+        if r.cites.is_none() {
+            self.push(Problem::MissingCitation { rule: r.name.text.clone() }, r.name.span);
+        }
+        if let Some(f) = &r.in_force {
+            in_force(self.file, f, self.diags);
+        }
+        self.body(r);
+    }
+
+    /// `override` must replace a parent's rule; a plain rule must not.
+    fn inheritance(&mut self, r: &ast::RuleDecl) {
+        let Some(jur) = self.jur else { return };
+        let Some(info) = self.scope.jurisdictions.get(jur) else { return };
+        let ancestors = self.scope.ancestors(jur);
+        let inherited = ancestors.iter().find_map(|a| a.rules.get(&r.name.text).map(|x| (a, x)));
+        match (&info.decl.extends, r.is_override, inherited) {
+            (None, true, _) => self.push(Problem::OverrideWithoutParent { rule: r.name.text.clone() }, r.name.span),
+            (Some(parent), true, None) => {
+                let names = ancestors.iter().flat_map(|a| a.rules.keys().map(String::as_str));
+                let suggestion = closest(&r.name.text, names);
+                let problem =
+                    Problem::OverrideMissing { rule: r.name.text.clone(), parent: parent.text.clone(), suggestion };
+                self.push(problem, r.name.span);
+            }
+            (_, false, Some((a, (pfile, prule)))) => {
+                let d = Diagnostic::new(
+                    Problem::SilentShadowing { rule: r.name.text.clone(), parent: a.decl.name.text.clone() },
+                    self.file,
+                    r.name.span,
+                )
+                .with_related(*pfile, prule.name.span, "the inherited rule");
+                self.diags.push(d);
+            }
+            _ => {}
+        }
+    }
+
+    fn body(&mut self, r: &ast::RuleDecl) {
+        let mut whens = vec![];
+        let mut requires = vec![];
+        let mut unlesses = vec![];
+        let mut forbids = vec![];
+        let mut remedies = vec![];
+        let mut aggregates = vec![];
+        for c in &r.clauses {
+            match c {
+                Clause::When(w) => whens.push(w),
+                Clause::Require(q) => requires.push(q),
+                Clause::Unless(u) => unlesses.push(u),
+                Clause::Forbid(f) => forbids.push(f),
+                Clause::Remedy(m) => remedies.push(m),
+                Clause::Aggregate(a) => aggregates.push(a),
+            }
+        }
+        for f in &forbids {
+            if let Some(w) = &f.within {
+                self.push(Problem::WithinOnForbid, w.span);
+            }
+        }
+        for extra in remedies.iter().skip(1) {
+            self.push(Problem::DuplicateClause { what: "remedy" }, extra.span);
+        }
+        if r.clauses.is_empty() {
+            let hint = "write `when EVENT as e require ...`, `forbid EVENT where ...` or `per KEY: count(EVENT) <= N`";
+            return self.shape(&r.name, r.name.span, "has no clauses", hint);
+        }
+        if let Some(w) = whens.first() {
+            for extra in whens.iter().skip(1) {
+                self.shape(&r.name, extra.span, "has more than one `when`", "split it into one rule per trigger");
+            }
+            for a in &aggregates {
+                self.shape(&r.name, a.span, "mixes `per` with `when`", "put the aggregate in a rule of its own");
+            }
+            let Some(req) = requires.first() else {
+                let hint = "add `require EVENT where ... within DURATION`";
+                return self.shape(&r.name, w.span, "has a `when` but no `require`", hint);
+            };
+            for extra in requires.iter().skip(1) {
+                let hint = "list alternatives in one clause: `require A or B where ...`";
+                self.shape(&r.name, extra.span, "has more than one `require`", hint);
+            }
+            return self.obligation(r, w, req, &unlesses, &forbids, remedies.first().copied());
+        }
+        if let Some(q) = requires.first() {
+            let hint = "start the rule with `when TRIGGER as t`";
+            return self.shape(&r.name, q.span, "has a `require` without a `when`", hint);
+        }
+        if let Some(f) = forbids.first() {
+            for extra in forbids.iter().skip(1) {
+                self.shape(&r.name, extra.span, "has more than one `forbid`", "write one rule per prohibition");
+            }
+            for a in &aggregates {
+                self.shape(&r.name, a.span, "mixes `per` with `forbid`", "put the aggregate in a rule of its own");
+            }
+            return self.prohibition(r, f, &unlesses, remedies.first().copied());
+        }
+        if let Some(a) = aggregates.first() {
+            for extra in aggregates.iter().skip(1) {
+                self.shape(&r.name, extra.span, "has more than one `per` clause", "write one rule per aggregate");
+            }
+            for u in &unlesses {
+                let hint = "filter the measured events with `where` instead";
+                self.shape(&r.name, u.span, "has an `unless` in an aggregate", hint);
+            }
+            if let Some(m) = remedies.first() {
+                self.remedy(r, m, false);
+            }
+            return self.aggregate(a);
+        }
+        let hint = "add `when ... require ...`, `forbid ...` or `per ...`";
+        self.shape(&r.name, r.name.span, "has no `when`, `forbid` or `per` clause", hint);
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    /// The declaration of an event type, without reporting or recording.
+    fn event(&self, name: &Name) -> Option<&'a EventInfo> {
+        self.scope.events.get(&self.file)?.get(&name.text)
+    }
+
+    /// Resolves an event type, reporting an unknown one.
+    fn resolve(&mut self, name: &Name) -> Option<&'a EventInfo> {
+        self.scope.event(self.file, name, self.diags)
+    }
+
+    fn bind(&mut self, alias: &Option<Name>, events: &[Name]) -> Option<Bound<'a>> {
+        let first = events.first()?;
+        let info = if events.len() == 1 { self.event(first) } else { None };
+        alias.as_ref().map(|a| (a.clone(), first.text.clone(), info))
+    }
+
+    fn env(&self, aliases: &[Bound<'a>], current: &[Name]) -> Env<'a> {
+        let current = current.iter().map(|n| (n.text.clone(), self.event(n))).collect();
+        Env { file: self.file, aliases: aliases.to_vec(), current }
+    }
+
+    fn condition(&mut self, cond: &Option<Expr>, aliases: &[Bound<'a>], current: &[Name]) {
+        if let Some(c) = cond {
+            let env = self.env(aliases, current);
+            types::condition(&env, c, self.diags);
+        }
+    }
+
+    fn duration(&mut self, d: &DurationLit) {
+        let text = format!("{} {}", d.amount, d.unit.as_str(d.amount.abs() != 1));
+        if d.amount <= 0 {
+            self.push(Problem::NonPositiveDuration { text }, d.span);
+        } else if d.amount > max_amount(d.unit) {
+            self.push(Problem::DurationTooLong { text }, d.span);
+        }
+    }
+
+    fn no_alias_clash(&mut self, aliases: &[Bound<'a>]) {
+        for (i, (a, _, _)) in aliases.iter().enumerate() {
+            if let Some((prev, _, _)) = aliases[..i].iter().find(|(p, _, _)| p.text == a.text) {
+                let d = super::scope::duplicate("alias", a, self.file, self.file, prev.span);
+                self.diags.push(d);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ shapes
+
+    fn obligation(
+        &mut self,
+        r: &ast::RuleDecl,
+        w: &ast::When,
+        req: &ast::Require,
+        unlesses: &[&ast::Unless],
+        forbids: &[&ast::Forbid],
+        remedy: Option<&ast::Remedy>,
+    ) {
+        self.resolve(&w.event);
+        let trigger: Vec<Bound> = self.bind(&w.alias, std::slice::from_ref(&w.event)).into_iter().collect();
+        self.condition(&w.condition, &trigger, std::slice::from_ref(&w.event));
+
+        for e in &req.events {
+            self.resolve(e);
+        }
+        let mut with_req = trigger.clone();
+        with_req.extend(self.bind(&req.alias, &req.events));
+        self.no_alias_clash(&with_req);
+        self.condition(&req.condition, &with_req, &req.events);
+        if let Some(d) = &req.within {
+            self.duration(d);
+        }
+        if let Some(b) = &req.before {
+            self.resolve(&b.event);
+            self.condition(&b.condition, &trigger, std::slice::from_ref(&b.event));
+            if req.prior {
+                let hint = "a precedence looks back: use `within D` for its window";
+                self.shape(&r.name, b.span, "has `before` on a `require prior`", hint);
+            }
+        }
+        if !req.prior && req.within.is_none() && req.before.is_none() {
+            let hint = "add `within 7 days`, `before EVENT where ...`, or both joined by `or`";
+            self.shape(&r.name, req.span, "has a `require` without a deadline", hint);
+        }
+        self.unlesses(r, unlesses, &trigger, w.condition.as_ref(), true);
+        for f in forbids {
+            if !f.while_open {
+                let hint = "write `forbid ... while open` to forbid it until the obligation is met";
+                self.shape(&r.name, f.span, "has a `forbid` in an obligation without `while open`", hint);
+            }
+            self.resolve(&f.event.event);
+            let mut scope = trigger.clone();
+            scope.extend(self.bind(&f.event.alias, std::slice::from_ref(&f.event.event)));
+            self.no_alias_clash(&scope);
+            self.condition(&f.event.condition, &scope, std::slice::from_ref(&f.event.event));
+        }
+        if let Some(m) = remedy {
+            self.remedy(r, m, req.within.is_some() && !req.prior);
+        }
+    }
+
+    fn prohibition(&mut self, r: &ast::RuleDecl, f: &ast::Forbid, unlesses: &[&ast::Unless], remedy: Option<&ast::Remedy>) {
+        self.resolve(&f.event.event);
+        if f.while_open {
+            let hint = "`while open` belongs in a `when ... require ...` rule; remove it here";
+            self.shape(&r.name, f.span, "uses `while open` without an obligation", hint);
+        }
+        let bound: Vec<Bound> = self.bind(&f.event.alias, std::slice::from_ref(&f.event.event)).into_iter().collect();
+        self.condition(&f.event.condition, &bound, std::slice::from_ref(&f.event.event));
+        self.unlesses(r, unlesses, &bound, f.event.condition.as_ref(), false);
+        if let Some(m) = remedy {
+            self.remedy(r, m, false);
+        }
+    }
+
+    fn unlesses(
+        &mut self,
+        r: &ast::RuleDecl,
+        unlesses: &[&ast::Unless],
+        outer: &[Bound<'a>],
+        trigger_condition: Option<&Expr>,
+        in_obligation: bool,
+    ) {
+        let current: Vec<Name> = outer.iter().map(|(a, e, _)| Name { text: e.clone(), quoted: false, span: a.span }).collect();
+        for (i, u) in unlesses.iter().enumerate() {
+            match &u.kind {
+                ast::UnlessKind::Condition(c) => {
+                    self.condition(&Some(c.clone()), outer, &current);
+                    if let Some(reason) = unreachable_condition(c, trigger_condition) {
+                        self.push(Problem::UnreachableUnless { reason }, u.span);
+                    }
+                }
+                ast::UnlessKind::Event(m) | ast::UnlessKind::Prior(m, _) => {
+                    if !in_obligation && matches!(u.kind, ast::UnlessKind::Event(_)) {
+                        let hint = "write `unless prior EVENT where ...` for an exception that happened before";
+                        self.shape(&r.name, u.span, "has `unless EVENT` in a prohibition", hint);
+                    }
+                    self.resolve(&m.event);
+                    let mut scope = outer.to_vec();
+                    scope.extend(self.bind(&m.alias, std::slice::from_ref(&m.event)));
+                    self.no_alias_clash(&scope);
+                    self.condition(&m.condition, &scope, std::slice::from_ref(&m.event));
+                    if let ast::UnlessKind::Prior(_, Some(d)) = &u.kind {
+                        self.duration(d);
+                    }
+                }
+            }
+            if unlesses[..i].iter().any(|prev| ast::same_modulo_spans(&prev.kind, &u.kind)) {
+                self.push(Problem::UnreachableUnless { reason: "it repeats an earlier `unless`".into() }, u.span);
+            }
+        }
+    }
+
+    fn remedy(&mut self, r: &ast::RuleDecl, m: &ast::Remedy, has_deadline: bool) {
+        let mut currency: Option<&ast::Money> = None;
+        let amounts = m.terms.iter().map(|t| &t.amount).chain(m.cap.as_ref());
+        for amount in amounts {
+            match currency {
+                None => currency = Some(amount),
+                Some(first) if first.currency != amount.currency => {
+                    let p = Problem::CurrencyMismatch { left: first.currency.clone(), right: amount.currency.clone() };
+                    self.push(p, amount.span);
+                }
+                Some(_) => {}
+            }
+        }
+        for t in &m.terms {
+            if let Some(per) = &t.per {
+                if !has_deadline {
+                    let hint = "lateness exists only for `require ... within D`; use a fixed amount";
+                    self.shape(&r.name, per.span, "has a remedy per unit late but no deadline", hint);
+                }
+            }
+        }
+    }
+
+    fn aggregate(&mut self, a: &ast::Aggregate) {
+        let bound_ty = match &a.measure {
+            Measure::Rate { rule, span } => {
+                if let ast::Group::Keys(_) = a.group {
+                    let name = Name { text: rule.text.clone(), quoted: false, span: rule.span };
+                    self.shape(&name, *span, "rate is grouped by keys", "rates are taken `per month`, `per quarter` or `per year`");
+                }
+                self.rate_target(rule);
+                Ty::Percent
+            }
+            Measure::Delay { func, percentile, from, to, to_condition, .. } => {
+                self.delay_fn(func, percentile);
+                self.resolve(&from.event);
+                let bound: Vec<Bound> = self.bind(&from.alias, std::slice::from_ref(&from.event)).into_iter().collect();
+                self.condition(&from.condition, &bound, std::slice::from_ref(&from.event));
+                for t in to {
+                    self.resolve(t);
+                }
+                self.condition(to_condition, &bound, to);
+                self.group_keys(&a.group, &from.event);
+                Ty::Duration
+            }
+            Measure::Events { func, event, field, .. } => {
+                let info = self.resolve(&event.event);
+                let bound: Vec<Bound> = self.bind(&event.alias, std::slice::from_ref(&event.event)).into_iter().collect();
+                self.condition(&event.condition, &bound, std::slice::from_ref(&event.event));
+                self.group_keys(&a.group, &event.event);
+                self.events_fn(func, field, &event.event, info)
+            }
+        };
+        let env = self.env(&[], &[]);
+        let found = types::expr(&env, &a.bound, self.diags);
+        if let (Ty::Money(Some(x)), Ty::Money(Some(y))) = (&bound_ty, &found) {
+            if x != y {
+                self.push(Problem::CurrencyMismatch { left: x.clone(), right: y.clone() }, a.bound.span);
+            }
+        } else {
+            types::expect(self.file, &bound_ty, &found, a.bound.span, self.diags);
+        }
+        if let ExprKind::Lit(Literal::Percent(p)) = &a.bound.kind {
+            if *p < rust_decimal::Decimal::ZERO || *p > rust_decimal::Decimal::ONE_HUNDRED {
+                self.push(Problem::OutOfRange { text: format!("{p}%"), range: "0% to 100%" }, a.bound.span);
+            }
+        }
+    }
+
+    fn rate_target(&mut self, rule: &Name) {
+        let Some(jur) = self.jur else { return };
+        match self.scope.find_rule(jur, &rule.text) {
+            None => {
+                let suggestion = closest(&rule.text, self.scope.rule_names(jur));
+                self.push(Problem::UnknownRule { name: rule.text.clone(), suggestion }, rule.span);
+            }
+            Some((_, target)) => {
+                let has_instances = target.clauses.iter().any(|c| matches!(c, Clause::When(_) | Clause::Forbid(_)));
+                if !has_instances {
+                    self.push(Problem::RateOfWrongRule { rule: rule.text.clone() }, rule.span);
+                }
+            }
+        }
+    }
+
+    fn delay_fn(&mut self, func: &ast::Spanned<AggFn>, percentile: &Option<ast::Spanned<rust_decimal::Decimal>>) {
+        match (func.node, percentile) {
+            (AggFn::Average | AggFn::Min | AggFn::Max, None) => {}
+            (AggFn::Percentile, Some(p)) => {
+                if p.node <= rust_decimal::Decimal::ZERO || p.node > rust_decimal::Decimal::ONE_HUNDRED {
+                    self.push(Problem::OutOfRange { text: p.node.to_string(), range: "above 0 up to 100" }, p.span);
+                }
+            }
+            (AggFn::Percentile, None) => {
+                let reason = "needs the percentile first: `percentile(90, delay from ...)`".into();
+                self.push(Problem::BadMeasure { func: "percentile".into(), reason }, func.span);
+            }
+            (f, Some(p)) if f != AggFn::Percentile => {
+                let reason = "takes no number; only `percentile` does".into();
+                self.push(Problem::BadMeasure { func: f.as_str().into(), reason }, p.span);
+            }
+            (f, _) => {
+                let reason = "does not apply to a delay; use average, percentile, min or max".into();
+                self.push(Problem::BadMeasure { func: f.as_str().into(), reason }, func.span);
+            }
+        }
+    }
+
+    fn events_fn(&mut self, func: &ast::Spanned<AggFn>, field: &Option<Name>, event: &Name, info: Option<&EventInfo>) -> Ty {
+        let name = func.node.as_str().to_string();
+        match (func.node, field) {
+            (AggFn::Count, None) => Ty::Int,
+            (AggFn::Count, Some(f)) => {
+                let reason = format!("counts events: write `count({})`", event.text);
+                self.push(Problem::BadMeasure { func: name, reason }, f.span);
+                Ty::Int
+            }
+            (AggFn::Percentile, _) => {
+                let reason = "is taken of a delay: `percentile(90, delay from A as a to B ...)`".into();
+                self.push(Problem::BadMeasure { func: name, reason }, func.span);
+                Ty::Unknown
+            }
+            (_, None) => {
+                let reason = format!("needs a field: `{name}({}.FIELD)`", event.text);
+                self.push(Problem::BadMeasure { func: name, reason }, func.span);
+                Ty::Unknown
+            }
+            (f, Some(field)) => {
+                let ty = match info {
+                    None => Ty::Unknown,
+                    Some(i) => match i.field(&field.text) {
+                        Some(decl) => types::field_type(&decl.ty).unwrap_or(Ty::Unknown),
+                        None => {
+                            let s = closest(&field.text, i.decl.fields.iter().map(|f| f.name.text.as_str()));
+                            self.diags.push(types::unknown_field(self.file, &event.text, field, s));
+                            Ty::Unknown
+                        }
+                    },
+                };
+                if f == AggFn::Distinct {
+                    return Ty::Int;
+                }
+                if !matches!(ty, Ty::Int | Ty::Decimal | Ty::Money(_) | Ty::Duration | Ty::Unknown) {
+                    let reason = format!("needs a numeric field, `{}` is {ty}", field.text);
+                    self.push(Problem::BadMeasure { func: name, reason }, field.span);
+                    return Ty::Unknown;
+                }
+                ty
+            }
+        }
+    }
+
+    fn group_keys(&mut self, group: &ast::Group, event: &Name) {
+        let ast::Group::Keys(keys) = group else { return };
+        let Some(info) = self.event(event) else { return };
+        for k in keys {
+            if info.field(&k.text).is_none() {
+                let s = closest(&k.text, info.decl.fields.iter().map(|f| f.name.text.as_str()));
+                self.diags.push(types::unknown_field(self.file, &event.text, k, s));
+            }
+        }
+    }
+}
+
+/// Largest count accepted for a unit: about a hundred years.
+fn max_amount(unit: ast::DurationUnit) -> i64 {
+    use ast::DurationUnit::*;
+    match unit {
+        Second => 100 * 366 * 86_400,
+        Minute => 100 * 366 * 1_440,
+        Hour => 100 * 366 * 24,
+        Day | CalendarDay | BusinessDay => 100 * 366,
+        Week => 100 * 53,
+        Month => 100 * 12,
+    }
+}
+
+/// Why an `unless` condition can never hold, if it cannot.
+fn unreachable_condition(c: &Expr, trigger_condition: Option<&Expr>) -> Option<String> {
+    let c = strip_parens(c);
+    if let ExprKind::Lit(Literal::Bool(false)) = c.kind {
+        return Some("its condition is always false".into());
+    }
+    let (subject, value) = equality(c)?;
+    let mut conjuncts = vec![];
+    if let Some(t) = trigger_condition {
+        collect_conjuncts(t, &mut conjuncts);
+    }
+    for conj in conjuncts {
+        if let Some((s2, v2)) = equality(conj) {
+            if ast::same_modulo_spans(subject, s2) && !ast::same_modulo_spans(value, v2) {
+                return Some("the `when` clause already requires a different value".into());
+            }
+        }
+    }
+    None
+}
+
+fn strip_parens(e: &Expr) -> &Expr {
+    match &e.kind {
+        ExprKind::Paren(inner) => strip_parens(inner),
+        _ => e,
+    }
+}
+
+/// `subject == literal` (either side), if `e` is one.
+fn equality(e: &Expr) -> Option<(&ExprKind, &Literal)> {
+    let ExprKind::Binary(ast::BinOp::Cmp(ast::CmpOp::Eq), l, r) = &strip_parens(e).kind else { return None };
+    match (&strip_parens(l).kind, &strip_parens(r).kind) {
+        (ExprKind::Lit(v), s) | (s, ExprKind::Lit(v)) if !matches!(s, ExprKind::Lit(_)) => Some((s, v)),
+        _ => None,
+    }
+}
+
+fn collect_conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &strip_parens(e).kind {
+        ExprKind::Binary(ast::BinOp::And, l, r) => {
+            collect_conjuncts(l, out);
+            collect_conjuncts(r, out);
+        }
+        _ => out.push(strip_parens(e)),
+    }
+}

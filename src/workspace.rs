@@ -1,0 +1,222 @@
+//! Loading policy files: paths and directories, imports, bad bytes.
+//!
+//! A [`Workspace`] is every file a check needs: the ones named by the user
+//! (directories are walked recursively for `.tenet` files, in sorted order so
+//! results are deterministic) and the ones they import, transitively, each
+//! loaded once. Reading goes through a [`Loader`] so that the language server
+//! and the REPL can serve unsaved text.
+
+use crate::diagnostics::{Diagnostic, Problem, Sources};
+use crate::span::{display_path, FileId, SourceFile, Span};
+use crate::syntax::{self, ast};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Where file contents come from.
+pub trait Loader {
+    /// The bytes of `path`, or a reason it cannot be read.
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String>;
+}
+
+/// Reads from the file system.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FsLoader;
+
+impl Loader for FsLoader {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
+        std::fs::read(path).map_err(|e| io_reason(&e))
+    }
+}
+
+/// A short reason for an I/O error, without the OS error number.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
+        }
+    }
+}
+
+/// One parsed file of the workspace.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Its id in [`Workspace::sources`].
+    pub id: FileId,
+    /// Its tree.
+    pub ast: ast::File,
+    /// The files it imports, resolved (None when unreadable).
+    pub imports: Vec<(ast::Import, Option<FileId>)>,
+    /// True when the user named it (not only imported).
+    pub requested: bool,
+}
+
+/// Every file of a check, parsed.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    /// The texts.
+    pub sources: Sources,
+    /// The parsed files, in load order.
+    pub units: Vec<Unit>,
+    /// Problems reading and parsing.
+    pub diagnostics: Vec<Diagnostic>,
+    /// True when a path given by the user could not be read (exit 2).
+    pub io_failed: bool,
+    by_path: HashMap<PathBuf, FileId>,
+}
+
+impl Workspace {
+    /// The unit of a file id.
+    pub fn unit(&self, id: FileId) -> Option<&Unit> {
+        self.units.iter().find(|u| u.id == id)
+    }
+
+    /// Loads `paths` (files or directories) and everything they import.
+    pub fn load(paths: &[PathBuf], loader: &dyn Loader) -> Workspace {
+        let mut ws = Workspace::default();
+        for path in paths {
+            match policy_files(path) {
+                Ok(files) if files.is_empty() => {
+                    ws.io_failed = true;
+                    ws.diagnostics.push(Diagnostic::global(Problem::NoPolicyFiles { path: display_path(path) }));
+                }
+                Ok(files) => {
+                    for f in files {
+                        ws.load_file(&f, loader, true);
+                    }
+                }
+                Err(reason) => {
+                    ws.io_failed = true;
+                    ws.diagnostics.push(Diagnostic::global(Problem::Io { path: display_path(path), reason }));
+                }
+            }
+        }
+        ws
+    }
+
+    /// Adds a text that is not on disk (REPL input, an unsaved editor buffer).
+    pub fn add_text(&mut self, path: impl Into<PathBuf>, text: String, loader: &dyn Loader) -> FileId {
+        let path = path.into();
+        let id = self.sources.add(SourceFile::new(path.clone(), text));
+        self.by_path.insert(normalize(&path), id);
+        self.parse_unit(id, loader, true);
+        id
+    }
+
+    /// Loads one file (once) and returns its id; None when unreadable.
+    fn load_file(&mut self, path: &Path, loader: &dyn Loader, requested: bool) -> Option<FileId> {
+        let key = normalize(path);
+        if let Some(&id) = self.by_path.get(&key) {
+            if requested {
+                if let Some(u) = self.units.iter_mut().find(|u| u.id == id) {
+                    u.requested = true;
+                }
+            }
+            return Some(id);
+        }
+        let bytes = match loader.read(path) {
+            Ok(b) => b,
+            Err(reason) => {
+                if requested {
+                    self.io_failed = true;
+                    self.diagnostics.push(Diagnostic::global(Problem::Io { path: display_path(path), reason }));
+                }
+                return None;
+            }
+        };
+        let (text, bad_at) = match String::from_utf8(bytes) {
+            Ok(t) => (t, None),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+            }
+        };
+        let id = self.sources.add(SourceFile::new(path, text));
+        self.by_path.insert(key, id);
+        if let Some(at) = bad_at {
+            // Parsing replacement characters would only add noise.
+            self.diagnostics.push(Diagnostic::new(Problem::InvalidUtf8, id, Span::new(at, at + 1)));
+            self.units.push(Unit { id, ast: ast::File { items: vec![], comments: vec![] }, imports: vec![], requested });
+            return Some(id);
+        }
+        self.parse_unit(id, loader, requested);
+        Some(id)
+    }
+
+    fn parse_unit(&mut self, id: FileId, loader: &dyn Loader, requested: bool) {
+        let Some(source) = self.sources.get(id) else { return };
+        let parsed = syntax::parse(&source.text, id);
+        let dir = source.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.diagnostics.extend(parsed.diagnostics);
+        let imports: Vec<ast::Import> = parsed
+            .file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                ast::Item::Import(imp) => Some(imp.clone()),
+                _ => None,
+            })
+            .collect();
+        self.units.push(Unit { id, ast: parsed.file, imports: vec![], requested });
+        let mut resolved = vec![];
+        for imp in imports {
+            let target = dir.join(&imp.path.value);
+            let loaded = self.load_file(&target, loader, false);
+            if loaded.is_none() {
+                let reason = loader.read(&target).err().unwrap_or_else(|| "unreadable".into());
+                self.diagnostics.push(Diagnostic::new(
+                    Problem::ImportNotFound { path: imp.path.value.clone(), reason },
+                    id,
+                    imp.path.span,
+                ));
+            }
+            resolved.push((imp, loaded));
+        }
+        if let Some(u) = self.units.iter_mut().find(|u| u.id == id) {
+            u.imports = resolved;
+        }
+    }
+}
+
+/// The `.tenet` files at `path`: itself if a file, else the sorted files
+/// below it.
+pub fn policy_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out = vec![];
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| io_reason(&e))?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "tenet") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A path key without `.` and `..` components, so one file loads once.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,164 @@
+//! End-to-end tests through the real `tenet` binary: exit codes, output
+//! formats, and hostile input that must end in a clean error naming the file.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn tenet() -> Command {
+    let mut cmd = Command::cargo_bin("tenet").unwrap();
+    cmd.timeout(Duration::from_secs(60)).env_remove("NO_COLOR");
+    cmd
+}
+
+/// Runs `tenet check` on a file holding `bytes`; returns (exit code, stderr).
+fn check_bytes(bytes: &[u8]) -> (i32, String, PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.tenet");
+    std::fs::write(&path, bytes).unwrap();
+    let out = tenet().arg("check").arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "panic on hostile input: {stderr}");
+    (out.status.code().unwrap_or(-1), stderr, path, dir)
+}
+
+fn assert_clean_error(bytes: &[u8], needle: &str) {
+    let (code, stderr, path, _dir) = check_bytes(bytes);
+    assert_eq!(code, 1, "exit code; stderr: {}", &stderr[..stderr.len().min(2000)]);
+    assert!(stderr.contains(needle), "expected `{needle}` in: {}", &stderr[..stderr.len().min(2000)]);
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(stderr.contains(&name), "the error must name the file");
+    assert!(stderr.len() < 20_000, "output must stay short, got {} bytes", stderr.len());
+}
+
+#[test]
+fn clean_policy_exits_zero() {
+    let out = tenet().args(["check", "tests/fixtures/ok/illustration.tenet"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("checked 1 file: 0 errors, 0 warnings"), "{stderr}");
+}
+
+#[test]
+fn empty_file() {
+    assert_clean_error(b"", "policy file is empty");
+    assert_clean_error(b"  \n// only a comment\n", "policy file is empty");
+}
+
+#[test]
+fn binary_and_invalid_utf8() {
+    let mut bytes: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    bytes.extend_from_slice(b"\xff\xfe");
+    assert_clean_error(&bytes, "not valid UTF-8");
+    assert_clean_error(b"rule caf\xe9 { }", "not valid UTF-8");
+}
+
+#[test]
+fn nul_bytes() {
+    assert_clean_error(b"jurisdiction BR \"x\"\0\0 timezone \"UTC\"", "NUL byte");
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    assert_clean_error("(".repeat(100_000).as_bytes(), "nested more than");
+    assert_clean_error("{".repeat(100_000).as_bytes(), "nested more than");
+    let deep_rule = format!("rule r {{ forbid x where {}true{} }}", "(".repeat(100_000), ")".repeat(100_000));
+    assert_clean_error(deep_rule.as_bytes(), "nested more than");
+}
+
+#[test]
+fn five_megabyte_line() {
+    let long = format!("jurisdiction BR \"{}\" timezone \"UTC\" @", "a".repeat(5 << 20));
+    assert_clean_error(long.as_bytes(), "unexpected `@`");
+    let garbage = "x".repeat(5 << 20);
+    assert_clean_error(garbage.as_bytes(), "unexpected");
+}
+
+#[test]
+fn unterminated_string_and_comment() {
+    assert_clean_error(b"jurisdiction BR \"Brazil\n  timezone \"UTC\"\n", "unterminated string");
+    assert_clean_error(b"jurisdiction BR \"Brazil\" timezone \"UTC\"\n/* never closed\n", "unterminated block comment");
+}
+
+#[test]
+fn numbers_too_big() {
+    let text = "jurisdiction X \"x\" timezone \"UTC\"\nrule r cites \"c\" { per case: count(e) <= 99999999999999999999999 }\n";
+    assert_clean_error(text.as_bytes(), "too large");
+}
+
+#[test]
+fn invisible_characters_in_names() {
+    let text = "jurisdiction X \"x\" timezone \"UTC\"\nrule r\u{202E}x cites \"c\" { forbid e }\n";
+    assert_clean_error(text.as_bytes(), "U+202E RIGHT-TO-LEFT OVERRIDE");
+    let text = "jurisdiction X \"x\" timezone \"UTC\"\nrule r\u{200B} cites \"c\" { forbid e }\n";
+    assert_clean_error(text.as_bytes(), "U+200B ZERO WIDTH SPACE");
+}
+
+#[test]
+fn missing_path_is_exit_two() {
+    let out = tenet().args(["check", "no/such/dir"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read `no/such/dir`: no such file or directory"));
+}
+
+#[test]
+fn usage_error_is_exit_two() {
+    let out = tenet().args(["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = tenet().args(["frobnicate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn json_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.tenet");
+    std::fs::write(
+        &path,
+        "jurisdiction X \"x\"\n  timezone \"Europe/Londn\"\n\nevent a { case: id }\n\nrule r {\n  forbid a where cse == \"1\"\n}\n",
+    )
+    .unwrap();
+    let out = tenet().args(["check", "--format", "json"]).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"], 2);
+    assert_eq!(v["warnings"], 1);
+    let diags = v["diagnostics"].as_array().unwrap();
+    let tz = &diags[0];
+    assert_eq!(tz["code"], "tenet::unknown_timezone");
+    assert_eq!(tz["severity"], "error");
+    assert_eq!((tz["line"].as_u64(), tz["column"].as_u64()), (Some(2), Some(12)));
+    assert_eq!((tz["end"]["line"].as_u64(), tz["end"]["column"].as_u64()), (Some(2), Some(26)));
+    assert_eq!(tz["help"], "did you mean `Europe/London`?");
+    assert!(tz["file"].as_str().unwrap().ends_with("p.tenet"));
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["tenet::unknown_timezone", "tenet::missing_citation", "tenet::unknown_field"]);
+    assert_eq!(diags[2]["help"], "did you mean `case`?");
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let bad = Path::new("tests/fixtures/cli/unknown_event.tenet");
+    let plain = tenet().arg("check").arg(bad).output().unwrap();
+    assert!(!plain.stderr.contains(&0x1b), "no colour when not a terminal");
+    let forced = tenet().args(["--color", "always", "check"]).arg(bad).output().unwrap();
+    assert!(forced.stderr.contains(&0x1b), "colour when forced");
+    assert_eq!(plain.status.code(), Some(1));
+}
+
+#[test]
+fn help_has_examples() {
+    for sub in ["check", "fmt"] {
+        let out = tenet().args([sub, "--help"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Examples:") && text.contains(&format!("tenet {sub}")), "{text}");
+    }
+}
+
+#[test]
+fn shipped_policies_check_clean() {
+    let out = tenet().args(["check", "policies"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains(" 0 errors, 0 warnings"), "{stderr}");
+}
