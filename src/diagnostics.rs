@@ -154,10 +154,8 @@ impl Default for RenderOptions {
 /// Renders one diagnostic as miette's graphical report.
 pub fn render_human(diag: &Diagnostic, sources: &Sources, opts: RenderOptions) -> String {
     let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(opts.width)
-        .with_context_lines(1)
-        .with_links(false);
+    let handler =
+        GraphicalReportHandler::new_themed(theme).with_width(opts.width).with_context_lines(1).with_links(false);
     let report = Report { diag, file: diag.file.and_then(|f| sources.get(f)), sources };
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {

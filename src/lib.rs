@@ -9,12 +9,12 @@
 
 pub mod check;
 pub mod diagnostics;
-//pub mod fmt;
+pub mod fmt;
 pub mod span;
 pub mod syntax;
 pub mod workspace;
 
 pub use check::{analyze, Analysis};
 pub use diagnostics::{Diagnostic, Problem, Severity, Sources};
-//pub use fmt::format;
+pub use fmt::format;
 pub use span::{FileId, SourceFile, Span};

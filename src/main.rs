@@ -12,7 +12,11 @@ use tenet::workspace::{io_reason, policy_files};
 use tenet::{Diagnostic, Problem, Sources};
 
 #[derive(Parser)]
-#[command(name = "tenet", version, about = "Policy-as-code for consumer-protection standards in telecom customer service")]
+#[command(
+    name = "tenet",
+    version,
+    about = "Policy-as-code for consumer-protection standards in telecom customer service"
+)]
 struct Cli {
     /// When to colour output: auto (a terminal and NO_COLOR unset), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
@@ -101,7 +105,12 @@ fn check(paths: &[PathBuf], format: Format, opts: RenderOptions) -> u8 {
         }
         Format::Human => {
             report(diags, analysis.sources(), opts);
-            eprintln!("checked {files} file{}: {errors} error{}, {warnings} warning{}", plural(files), plural(errors), plural(warnings));
+            eprintln!(
+                "checked {files} file{}: {errors} error{}, {warnings} warning{}",
+                plural(files),
+                plural(errors),
+                plural(warnings)
+            );
         }
     }
     if analysis.workspace.io_failed {
@@ -120,11 +129,19 @@ fn fmt(paths: &[PathBuf], check_only: bool, opts: RenderOptions) -> u8 {
         let files = match policy_files(path) {
             Ok(f) if !f.is_empty() => f,
             Ok(_) => {
-                report(&[Diagnostic::global(Problem::NoPolicyFiles { path: path.display().to_string() })], &Sources::new(), opts);
+                report(
+                    &[Diagnostic::global(Problem::NoPolicyFiles { path: path.display().to_string() })],
+                    &Sources::new(),
+                    opts,
+                );
                 return 2;
             }
             Err(reason) => {
-                report(&[Diagnostic::global(Problem::Io { path: path.display().to_string(), reason })], &Sources::new(), opts);
+                report(
+                    &[Diagnostic::global(Problem::Io { path: path.display().to_string(), reason })],
+                    &Sources::new(),
+                    opts,
+                );
                 return 2;
             }
         };
@@ -156,7 +173,7 @@ fn fmt_file(path: &std::path::Path, check_only: bool, opts: RenderOptions) -> Re
         report(&[Diagnostic::new(Problem::InvalidUtf8, id, tenet::Span::default())], &sources, opts);
         return Err(1);
     };
-    let formatted = match Err::<String, Vec<Diagnostic>>(vec![]) {
+    let formatted = match tenet::fmt::format_source(&text) {
         Ok(f) => f,
         Err(diags) => {
             let mut sources = Sources::new();

@@ -16,6 +16,12 @@ use std::path::{Path, PathBuf};
 pub trait Loader {
     /// The bytes of `path`, or a reason it cannot be read.
     fn read(&self, path: &Path) -> Result<Vec<u8>, String>;
+
+    /// The policy files a user-given path stands for (a directory expands
+    /// to the `.tenet` files below it).
+    fn expand(&self, path: &Path) -> Result<Vec<PathBuf>, String> {
+        policy_files(path)
+    }
 }
 
 /// Reads from the file system.
@@ -77,7 +83,7 @@ impl Workspace {
     pub fn load(paths: &[PathBuf], loader: &dyn Loader) -> Workspace {
         let mut ws = Workspace::default();
         for path in paths {
-            match policy_files(path) {
+            match loader.expand(path) {
                 Ok(files) if files.is_empty() => {
                     ws.io_failed = true;
                     ws.diagnostics.push(Diagnostic::global(Problem::NoPolicyFiles { path: display_path(path) }));
@@ -138,7 +144,12 @@ impl Workspace {
         if let Some(at) = bad_at {
             // Parsing replacement characters would only add noise.
             self.diagnostics.push(Diagnostic::new(Problem::InvalidUtf8, id, Span::new(at, at + 1)));
-            self.units.push(Unit { id, ast: ast::File { items: vec![], comments: vec![] }, imports: vec![], requested });
+            self.units.push(Unit {
+                id,
+                ast: ast::File { items: vec![], comments: vec![] },
+                imports: vec![],
+                requested,
+            });
             return Some(id);
         }
         self.parse_unit(id, loader, requested);
@@ -219,4 +230,42 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// Serves files from memory (tests, unsaved editor buffers); other paths
+/// fall back to nothing.
+#[derive(Debug, Default, Clone)]
+pub struct MemoryLoader {
+    files: HashMap<PathBuf, Vec<u8>>,
+}
+
+impl MemoryLoader {
+    /// An empty loader.
+    pub fn new() -> Self {
+        MemoryLoader::default()
+    }
+
+    /// Adds (or replaces) a file.
+    pub fn insert(&mut self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(normalize(&path.into()), bytes.into());
+    }
+}
+
+impl Loader for MemoryLoader {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
+        self.files.get(&normalize(path)).cloned().ok_or_else(|| "no such file or directory".into())
+    }
+
+    fn expand(&self, path: &Path) -> Result<Vec<PathBuf>, String> {
+        let key = normalize(path);
+        if self.files.contains_key(&key) {
+            return Ok(vec![key]);
+        }
+        let mut below: Vec<PathBuf> = self.files.keys().filter(|p| p.starts_with(&key)).cloned().collect();
+        below.sort();
+        if below.is_empty() {
+            return Err("no such file or directory".into());
+        }
+        Ok(below)
+    }
 }

@@ -1,6 +1,8 @@
 //! End-to-end tests through the real `tenet` binary: exit codes, output
 //! formats, and hostile input that must end in a clean error naming the file.
 
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly on a broken environment")]
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -82,7 +84,8 @@ fn unterminated_string_and_comment() {
 
 #[test]
 fn numbers_too_big() {
-    let text = "jurisdiction X \"x\" timezone \"UTC\"\nrule r cites \"c\" { per case: count(e) <= 99999999999999999999999 }\n";
+    let text =
+        "jurisdiction X \"x\" timezone \"UTC\"\nrule r cites \"c\" { per case: count(e) <= 99999999999999999999999 }\n";
     assert_clean_error(text.as_bytes(), "too large");
 }
 

@@ -8,23 +8,36 @@ use crate::span::FileId;
 use crate::syntax::{self, ast};
 
 /// The shipped calendar files: (file name, text).
-pub const SHIPPED: &[(&str, &str)] = &[];
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("calendars/au.tenet", include_str!("../../calendars/au.tenet")),
+    ("calendars/br.tenet", include_str!("../../calendars/br.tenet")),
+    ("calendars/cn.tenet", include_str!("../../calendars/cn.tenet")),
+    ("calendars/fr.tenet", include_str!("../../calendars/fr.tenet")),
+    ("calendars/gb.tenet", include_str!("../../calendars/gb.tenet")),
+    ("calendars/ie.tenet", include_str!("../../calendars/ie.tenet")),
+    ("calendars/in.tenet", include_str!("../../calendars/in.tenet")),
+    ("calendars/us.tenet", include_str!("../../calendars/us.tenet")),
+    ("calendars/za.tenet", include_str!("../../calendars/za.tenet")),
+];
 
-/// The shipped calendar declarations.
-pub fn builtin() -> Vec<ast::CalendarDecl> {
-    SHIPPED
-        .iter()
-        .flat_map(|(_, text)| syntax::parse(text, FileId(usize::MAX)).file.items)
-        .filter_map(|item| match item {
-            ast::Item::Calendar(c) => Some(c),
-            _ => None,
-        })
-        .collect()
+/// The shipped calendar declarations, parsed once per process.
+pub fn builtin() -> &'static [ast::CalendarDecl] {
+    static PARSED: std::sync::OnceLock<Vec<ast::CalendarDecl>> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        SHIPPED
+            .iter()
+            .flat_map(|(_, text)| syntax::parse(text, FileId(usize::MAX)).file.items)
+            .filter_map(|item| match item {
+                ast::Item::Calendar(c) => Some(c),
+                _ => None,
+            })
+            .collect()
+    })
 }
 
 /// Names of the shipped calendars.
 pub fn builtin_calendar_names() -> Vec<String> {
-    builtin().into_iter().map(|c| c.name.text).collect()
+    builtin().iter().map(|c| c.name.text.clone()).collect()
 }
 
 #[cfg(test)]

@@ -145,7 +145,8 @@ fn field_types(file: FileId, e: &ast::EventDecl, diags: &mut Vec<Diagnostic>) {
             }
             diags.push(d);
         } else if f.ty.currency.is_some() && f.ty.name != "money" {
-            let problem = Problem::TypeMismatch { expected: "money for a currency".into(), found: format!("`{}`", f.ty.name) };
+            let problem =
+                Problem::TypeMismatch { expected: "money for a currency".into(), found: format!("`{}`", f.ty.name) };
             diags.push(Diagnostic::new(problem, file, f.ty.span));
         }
     }

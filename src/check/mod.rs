@@ -64,7 +64,7 @@ pub fn check_workspace(mut workspace: Workspace) -> Analysis {
     rules::check(&workspace, &scope, &mut diagnostics);
     test_blocks::check(&workspace, &scope, &mut diagnostics);
     scope.warn_unused_events(&workspace, &mut diagnostics);
-    diagnostics.sort_by(|a, b| (a.file, a.span.start, a.span.end).cmp(&(b.file, b.span.start, b.span.end)));
+    diagnostics.sort_by_key(|d| (d.file, d.span.start, d.span.end));
     diagnostics.dedup();
     Analysis { workspace, scope, diagnostics }
 }

@@ -259,7 +259,13 @@ impl<'a> RuleChecker<'a, '_> {
         }
     }
 
-    fn prohibition(&mut self, r: &ast::RuleDecl, f: &ast::Forbid, unlesses: &[&ast::Unless], remedy: Option<&ast::Remedy>) {
+    fn prohibition(
+        &mut self,
+        r: &ast::RuleDecl,
+        f: &ast::Forbid,
+        unlesses: &[&ast::Unless],
+        remedy: Option<&ast::Remedy>,
+    ) {
         self.resolve(&f.event.event);
         if f.while_open {
             let hint = "`while open` belongs in a `when ... require ...` rule; remove it here";
@@ -281,7 +287,8 @@ impl<'a> RuleChecker<'a, '_> {
         trigger_condition: Option<&Expr>,
         in_obligation: bool,
     ) {
-        let current: Vec<Name> = outer.iter().map(|(a, e, _)| Name { text: e.clone(), quoted: false, span: a.span }).collect();
+        let current: Vec<Name> =
+            outer.iter().map(|(a, e, _)| Name { text: e.clone(), quoted: false, span: a.span }).collect();
         for (i, u) in unlesses.iter().enumerate() {
             match &u.kind {
                 ast::UnlessKind::Condition(c) => {
@@ -339,7 +346,12 @@ impl<'a> RuleChecker<'a, '_> {
             Measure::Rate { rule, span } => {
                 if let ast::Group::Keys(_) = a.group {
                     let name = Name { text: rule.text.clone(), quoted: false, span: rule.span };
-                    self.shape(&name, *span, "rate is grouped by keys", "rates are taken `per month`, `per quarter` or `per year`");
+                    self.shape(
+                        &name,
+                        *span,
+                        "rate is grouped by keys",
+                        "rates are taken `per month`, `per quarter` or `per year`",
+                    );
                 }
                 self.rate_target(rule);
                 Ty::Percent
@@ -358,7 +370,8 @@ impl<'a> RuleChecker<'a, '_> {
             }
             Measure::Events { func, event, field, .. } => {
                 let info = self.resolve(&event.event);
-                let bound: Vec<Bound> = self.bind(&event.alias, std::slice::from_ref(&event.event)).into_iter().collect();
+                let bound: Vec<Bound> =
+                    self.bind(&event.alias, std::slice::from_ref(&event.event)).into_iter().collect();
                 self.condition(&event.condition, &bound, std::slice::from_ref(&event.event));
                 self.group_keys(&a.group, &event.event);
                 self.events_fn(func, field, &event.event, info)
@@ -419,7 +432,13 @@ impl<'a> RuleChecker<'a, '_> {
         }
     }
 
-    fn events_fn(&mut self, func: &ast::Spanned<AggFn>, field: &Option<Name>, event: &Name, info: Option<&EventInfo>) -> Ty {
+    fn events_fn(
+        &mut self,
+        func: &ast::Spanned<AggFn>,
+        field: &Option<Name>,
+        event: &Name,
+        info: Option<&EventInfo>,
+    ) -> Ty {
         let name = func.node.as_str().to_string();
         match (func.node, field) {
             (AggFn::Count, None) => Ty::Int,

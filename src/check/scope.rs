@@ -60,6 +60,9 @@ pub struct Scope {
     pub jurisdictions: BTreeMap<String, JurisdictionInfo>,
     /// The jurisdiction of each file that has a header.
     pub file_jurisdiction: HashMap<FileId, String>,
+    /// Files whose jurisdiction header was rejected (a duplicate): their
+    /// rules and tests are not reported again.
+    pub rejected_headers: HashSet<FileId>,
     /// Calendars by name (shipped and declared).
     pub calendars: BTreeMap<String, CalendarInfo>,
     /// Event declarations used by some rule or test: (file, name).
@@ -71,9 +74,10 @@ impl Scope {
     pub fn build(ws: &Workspace, diags: &mut Vec<Diagnostic>) -> Scope {
         let mut scope = Scope::default();
         for cal in calendars::builtin() {
-            scope.calendars.insert(cal.name.text.clone(), CalendarInfo { file: None, decl: cal });
+            scope.calendars.insert(cal.name.text.clone(), CalendarInfo { file: None, decl: cal.clone() });
         }
         let mut own_events: HashMap<FileId, BTreeMap<String, EventInfo>> = HashMap::new();
+
         for unit in &ws.units {
             let mut seen_rules: HashMap<String, Span> = HashMap::new();
             let mut seen_tests: HashMap<String, Span> = HashMap::new();
@@ -87,6 +91,7 @@ impl Scope {
                         }
                         if let Some(prev) = scope.jurisdictions.get(&j.name.text) {
                             diags.push(duplicate("jurisdiction", &j.name, unit.id, prev.file, prev.decl.name.span));
+                            scope.rejected_headers.insert(unit.id);
                             continue;
                         }
                         scope.file_jurisdiction.insert(unit.id, j.name.text.clone());
@@ -122,7 +127,9 @@ impl Scope {
                             diags.push(d);
                             continue;
                         }
-                        scope.calendars.insert(c.name.text.clone(), CalendarInfo { file: Some(unit.id), decl: c.clone() });
+                        scope
+                            .calendars
+                            .insert(c.name.text.clone(), CalendarInfo { file: Some(unit.id), decl: c.clone() });
                     }
                     Item::Rule(r) => {
                         if let Some(prev) = seen_rules.insert(r.name.text.clone(), r.name.span) {
@@ -148,6 +155,7 @@ impl Scope {
                     Some(info) => {
                         info.rules.entry(r.name.text.clone()).or_insert_with(|| (unit.id, r.clone()));
                     }
+                    None if scope.rejected_headers.contains(&unit.id) => {}
                     None => diags.push(Diagnostic::new(
                         Problem::RuleOutsideJurisdiction { rule: r.name.text.clone() },
                         unit.id,
@@ -192,7 +200,9 @@ impl Scope {
     pub fn ancestors(&self, name: &str) -> Vec<&JurisdictionInfo> {
         let mut out: Vec<&JurisdictionInfo> = vec![];
         let mut current = self.jurisdictions.get(name);
-        while let Some(parent) = current.and_then(|j| j.decl.extends.as_ref()).and_then(|p| self.jurisdictions.get(&p.text)) {
+        while let Some(parent) =
+            current.and_then(|j| j.decl.extends.as_ref()).and_then(|p| self.jurisdictions.get(&p.text))
+        {
             if parent.decl.name.text == name || out.iter().any(|j| j.decl.name.text == parent.decl.name.text) {
                 break;
             }
@@ -278,6 +288,9 @@ impl Scope {
 
 /// "X is declared twice", pointing at the first declaration too.
 pub fn duplicate(kind: &'static str, name: &ast::Name, file: FileId, prev_file: FileId, prev: Span) -> Diagnostic {
-    Diagnostic::new(Problem::Duplicate { kind, name: name.text.clone() }, file, name.span)
-        .with_related(prev_file, prev, "first declared here")
+    Diagnostic::new(Problem::Duplicate { kind, name: name.text.clone() }, file, name.span).with_related(
+        prev_file,
+        prev,
+        "first declared here",
+    )
 }

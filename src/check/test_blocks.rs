@@ -15,6 +15,9 @@ pub fn check(ws: &Workspace, scope: &Scope, diags: &mut Vec<Diagnostic>) {
         for item in &unit.ast.items {
             if let Item::Test(t) = item {
                 given(unit.id, t, scope, diags);
+                if scope.rejected_headers.contains(&unit.id) {
+                    continue;
+                }
                 for e in &t.expects {
                     expectation(unit.id, jur, e, scope, diags);
                 }
@@ -28,10 +31,11 @@ fn given(file: FileId, t: &ast::TestDecl, scope: &Scope, diags: &mut Vec<Diagnos
     for g in &t.given {
         if let Some(p) = previous {
             if g.time.time < p.time {
-                diags.push(
-                    Diagnostic::new(Problem::GivenOutOfOrder, file, g.time.span)
-                        .with_related(file, p.span, "the event before"),
-                );
+                diags.push(Diagnostic::new(Problem::GivenOutOfOrder, file, g.time.span).with_related(
+                    file,
+                    p.span,
+                    "the event before",
+                ));
             }
         }
         previous = Some(&g.time);

@@ -264,7 +264,11 @@ fn call(env: &Env, func: &Name, args: &[Expr], span: Span, diags: &mut Vec<Diagn
     let arg_types: Vec<Ty> = args.iter().map(|a| expr(env, a, diags)).collect();
     let Some((_, result)) = FUNCTIONS.iter().find(|(n, _)| *n == func.text) else {
         let suggestion = closest(&func.text, FUNCTIONS.iter().map(|(n, _)| *n));
-        diags.push(Diagnostic::new(Problem::UnknownFunction { name: func.text.clone(), suggestion }, env.file, func.span));
+        diags.push(Diagnostic::new(
+            Problem::UnknownFunction { name: func.text.clone(), suggestion },
+            env.file,
+            func.span,
+        ));
         return Ty::Unknown;
     };
     if args.len() != 1 {
@@ -288,11 +292,7 @@ fn compare(file: FileId, l: &Ty, r: &Ty, span: Span, diags: &mut Vec<Diagnostic>
         return;
     }
     if !comparable(l, r) {
-        diags.push(Diagnostic::new(
-            Problem::CannotCompare { left: l.to_string(), right: r.to_string() },
-            file,
-            span,
-        ));
+        diags.push(Diagnostic::new(Problem::CannotCompare { left: l.to_string(), right: r.to_string() }, file, span));
     }
 }
 
@@ -333,7 +333,11 @@ fn arithmetic(file: FileId, op: BinOp, lt: Ty, rt: Ty, span: Span, diags: &mut V
         (Money(a), Money(b)) => {
             if let (Some(a), Some(b)) = (a, b) {
                 if a != b {
-                    diags.push(Diagnostic::new(Problem::CurrencyMismatch { left: a.clone(), right: b.clone() }, file, span));
+                    diags.push(Diagnostic::new(
+                        Problem::CurrencyMismatch { left: a.clone(), right: b.clone() },
+                        file,
+                        span,
+                    ));
                 }
             }
             Money(a.clone().or_else(|| b.clone()))

@@ -455,7 +455,9 @@ impl Problem {
             UnterminatedString => Some("close the string with `\"` on the same line".into()),
             UnterminatedComment => Some("close the comment with `*/`".into()),
             TooDeep { .. } => Some("split the expression into simpler conditions".into()),
-            InvisibleInCode { .. } => Some("delete the character: it can make the code read differently from how it runs".into()),
+            InvisibleInCode { .. } => {
+                Some("delete the character: it can make the code read differently from how it runs".into())
+            }
             InvisibleInText { .. } => Some("remove it unless it is intended: it can make text read differently".into()),
             Syntax { .. } => None,
             NumberTooLarge { .. } => Some("numbers must fit in 64 bits (decimals in 28 digits)".into()),
@@ -469,11 +471,11 @@ impl Problem {
             Duplicate { kind, .. } => Some(format!("rename one of them; a {kind} name must be unique")),
             UnknownEvent { suggestion, .. } => did_you_mean(suggestion)
                 .or_else(|| Some("declare it with `event NAME { field: type }` or import the schema that does".into())),
-            UnknownField { suggestion, event, .. } => did_you_mean(suggestion)
-                .or_else(|| Some(format!("add the field to the declaration of `{event}`"))),
-            UnknownType { suggestion, .. } => did_you_mean(suggestion).or_else(|| {
-                Some("field types are id, text, int, decimal, money, bool, duration, time".into())
-            }),
+            UnknownField { suggestion, event, .. } => {
+                did_you_mean(suggestion).or_else(|| Some(format!("add the field to the declaration of `{event}`")))
+            }
+            UnknownType { suggestion, .. } => did_you_mean(suggestion)
+                .or_else(|| Some("field types are id, text, int, decimal, money, bool, duration, time".into())),
             UnknownRule { suggestion, .. } => did_you_mean(suggestion),
             UnknownTimezone { suggestion, .. } => did_you_mean(suggestion)
                 .or_else(|| Some("use an IANA name such as `America/Sao_Paulo` or `Europe/London`".into())),
@@ -485,18 +487,25 @@ impl Problem {
                 Some(if in_scope.is_empty() {
                     "name the trigger with `as`, e.g. `when complaint_received as c`".into()
                 } else {
-                    format!("aliases in scope: {}", in_scope.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
+                    format!(
+                        "aliases in scope: {}",
+                        in_scope.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                    )
                 })
             }),
-            UnknownFunction { suggestion, .. } => did_you_mean(suggestion)
-                .or_else(|| Some("functions are weekday, hour, date".into())),
+            UnknownFunction { suggestion, .. } => {
+                did_you_mean(suggestion).or_else(|| Some("functions are weekday, hour, date".into()))
+            }
             ArgumentCount { .. } => Some("pass the event alias, e.g. `hour(c)`".into()),
             ImportNotFound { .. } => Some("import paths are relative to the importing file".into()),
             ExtendsCycle { .. } => Some("a jurisdiction cannot extend itself, directly or through others".into()),
-            OverrideMissing { suggestion, .. } => did_you_mean(suggestion)
-                .or_else(|| Some("drop `override` to add a new rule".into())),
+            OverrideMissing { suggestion, .. } => {
+                did_you_mean(suggestion).or_else(|| Some("drop `override` to add a new rule".into()))
+            }
             OverrideWithoutParent { .. } => Some("add `extends PARENT` to the jurisdiction, or drop `override`".into()),
-            SilentShadowing { rule, .. } => Some(format!("write `override rule {rule}` to replace it, or choose another name")),
+            SilentShadowing { rule, .. } => {
+                Some(format!("write `override rule {rule}` to replace it, or choose another name"))
+            }
             SecondJurisdiction => Some("put each jurisdiction in its own file".into()),
             RuleOutsideJurisdiction { .. } => Some("start the file with `jurisdiction CODE \"title\"`".into()),
             MissingTimezone { .. } => Some("add `timezone \"Area/City\"`: deadlines are counted in local days".into()),
@@ -504,14 +513,24 @@ impl Problem {
             EmptyInForce => Some("a rule in force `from A until B` needs B after A".into()),
             TypeMismatch { .. } => None,
             CannotCompare { .. } => Some("compare values of the same type".into()),
-            CurrencyMismatch { .. } => Some("Tenet does not convert currencies; use one currency per comparison".into()),
+            CurrencyMismatch { .. } => {
+                Some("Tenet does not convert currencies; use one currency per comparison".into())
+            }
             NonPositiveDuration { .. } => Some("write a positive count, e.g. `within 1 days`".into()),
             DurationTooLong { .. } => Some("durations are limited to 100 years".into()),
             OutOfRange { .. } => None,
-            WithinOnForbid => Some("a prohibition has no deadline; use `while open` inside an obligation, or a `when ... require` rule".into()),
+            WithinOnForbid => Some(
+                "a prohibition has no deadline; use `while open` inside an obligation, or a `when ... require` rule"
+                    .into(),
+            ),
             RuleShape { hint, .. } => Some(hint.clone()),
-            BadMeasure { .. } => Some("count(E), distinct(E.field), sum/min/max(E.field), average/percentile(delay from A as a to B ...)".into()),
-            RateOfWrongRule { .. } => Some("rates are taken of obligations (`when ... require ...`) or prohibitions".into()),
+            BadMeasure { .. } => Some(
+                "count(E), distinct(E.field), sum/min/max(E.field), average/percentile(delay from A as a to B ...)"
+                    .into(),
+            ),
+            RateOfWrongRule { .. } => {
+                Some("rates are taken of obligations (`when ... require ...`) or prohibitions".into())
+            }
             NoRemedy { rule } => Some(format!("add a `remedy` clause to `{rule}` or drop this expectation")),
             MissingCitation { .. } => Some("add `cites \"article\"` so verdicts can name the law they apply".into()),
             UnusedEvent { .. } => Some("remove it, or use it in a rule".into()),

@@ -878,9 +878,9 @@ pub fn same_modulo_spans<T: Serialize>(a: &T, b: &T) -> bool {
 pub fn without_spans(v: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     match v {
-        Value::Object(map) => Value::Object(
-            map.into_iter().filter(|(k, _)| k != "span").map(|(k, v)| (k, without_spans(v))).collect(),
-        ),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().filter(|(k, _)| k != "span").map(|(k, v)| (k, without_spans(v))).collect())
+        }
         Value::Array(items) => Value::Array(items.into_iter().map(without_spans).collect()),
         other => other,
     }

@@ -527,7 +527,8 @@ impl<'a> Lowerer<'a> {
     /// `name [as a] [where e]` inside any pair: the common event pattern.
     fn event_match(&mut self, pair: P) -> EventMatch {
         let span = self.span(&pair);
-        let mut m = EventMatch { event: Name { text: String::new(), quoted: false, span }, alias: None, condition: None };
+        let mut m =
+            EventMatch { event: Name { text: String::new(), quoted: false, span }, alias: None, condition: None };
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::name => m.event = self.name(p),
@@ -541,7 +542,8 @@ impl<'a> Lowerer<'a> {
 
     fn require_clause(&mut self, pair: P) -> Require {
         let span = self.span(&pair);
-        let mut r = Require { prior: false, events: vec![], alias: None, condition: None, within: None, before: None, span };
+        let mut r =
+            Require { prior: false, events: vec![], alias: None, condition: None, within: None, before: None, span };
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::prior_mark => r.prior = true,
@@ -690,7 +692,8 @@ impl<'a> Lowerer<'a> {
     fn delay_measure(&mut self, pair: P, span: Span) -> Measure {
         let mut func = Spanned::new(AggFn::Average, span);
         let mut percentile = None;
-        let mut from = EventMatch { event: Name { text: String::new(), quoted: false, span }, alias: None, condition: None };
+        let mut from =
+            EventMatch { event: Name { text: String::new(), quoted: false, span }, alias: None, condition: None };
         let mut to = vec![];
         let mut to_condition = None;
         let mut seen_from = false;
@@ -715,7 +718,8 @@ impl<'a> Lowerer<'a> {
 
     fn event_measure(&mut self, pair: P, span: Span) -> Measure {
         let mut func = Spanned::new(AggFn::Count, span);
-        let mut event = EventMatch { event: Name { text: String::new(), quoted: false, span }, alias: None, condition: None };
+        let mut event =
+            EventMatch { event: Name { text: String::new(), quoted: false, span }, alias: None, condition: None };
         let mut field = None;
         let mut seen_event = false;
         for p in kids(pair) {
@@ -886,9 +890,17 @@ impl<'a> Lowerer<'a> {
                 e
             }
             Rule::cmp_expr => self.cmp_expr(pair, span),
-            Rule::sum_expr | Rule::product => {
-                self.chain(pair, |p| Some(if p.as_str() == "+" { BinOp::Add } else if p.as_str() == "-" { BinOp::Sub } else if p.as_str() == "*" { BinOp::Mul } else { BinOp::Div }))
-            }
+            Rule::sum_expr | Rule::product => self.chain(pair, |p| {
+                Some(if p.as_str() == "+" {
+                    BinOp::Add
+                } else if p.as_str() == "-" {
+                    BinOp::Sub
+                } else if p.as_str() == "*" {
+                    BinOp::Mul
+                } else {
+                    BinOp::Div
+                })
+            }),
             Rule::unary => {
                 let mut negs = 0;
                 let mut inner = None;
@@ -970,18 +982,22 @@ impl<'a> Lowerer<'a> {
                 Rule::cmp_op => op = Some(cmp_op(p.as_str())),
                 Rule::list => {
                     let list = kids(p).into_iter().map(|e| self.expr(e)).collect();
-                    let value = Box::new(lhs.take().unwrap_or(Expr { kind: ExprKind::Lit(Literal::Bool(false)), span }));
+                    let value =
+                        Box::new(lhs.take().unwrap_or(Expr { kind: ExprKind::Lit(Literal::Bool(false)), span }));
                     return Expr { kind: ExprKind::In { value, list, negated }, span };
                 }
                 Rule::hours => {
                     let spans = kids(p).into_iter().map(|h| self.hours_span(h)).collect();
-                    let value = Box::new(lhs.take().unwrap_or(Expr { kind: ExprKind::Lit(Literal::Bool(false)), span }));
+                    let value =
+                        Box::new(lhs.take().unwrap_or(Expr { kind: ExprKind::Lit(Literal::Bool(false)), span }));
                     return Expr { kind: ExprKind::During(value, spans), span };
                 }
                 _ => {
                     let e = self.expr(p);
                     lhs = Some(match (lhs.take(), op) {
-                        (Some(l), Some(o)) => Expr { kind: ExprKind::Binary(BinOp::Cmp(o), Box::new(l), Box::new(e)), span },
+                        (Some(l), Some(o)) => {
+                            Expr { kind: ExprKind::Binary(BinOp::Cmp(o), Box::new(l), Box::new(e)), span }
+                        }
                         _ => e,
                     });
                 }

@@ -54,7 +54,8 @@ pub fn parse(text: &str, id: FileId) -> Parsed {
                             let span = lower::span_of(&pair, 0);
                             file.items.push(ast::Item::Error(span));
                             // A lexical error inside already explains the failure.
-                            if !lexical.iter().any(|l| span.start <= l.start && l.start < span.end.max(span.start + 1)) {
+                            if !lexical.iter().any(|l| span.start <= l.start && l.start < span.end.max(span.start + 1))
+                            {
                                 lowerer.errors.push(syntax_error_in(text, span, id));
                             }
                         }

@@ -12,4 +12,3 @@ fn parses_the_brief_illustration() {
     let f = ok(include_str!("../../tests/fixtures/ok/illustration.tenet"));
     assert!(f.items.len() >= 6);
 }
-
