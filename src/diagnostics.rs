@@ -257,7 +257,20 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diag.problem.help().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        // Related places in other files cannot be drawn: they are named here.
+        let others: Vec<String> = self
+            .diag
+            .related
+            .iter()
+            .filter(|r| Some(r.file) != self.diag.file)
+            .filter_map(|r| {
+                let f = self.sources.get(r.file)?;
+                let lc = f.line_col(r.span.start);
+                Some(format!("{}: {}:{}:{}", r.message, f.name(), lc.line, lc.column))
+            })
+            .collect();
+        let help = self.diag.problem.help().into_iter().chain(others).collect::<Vec<_>>().join("\n");
+        (!help.is_empty()).then(|| Box::new(help) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -282,25 +295,6 @@ impl miette::Diagnostic for Report<'_> {
 
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
         None
-    }
-
-    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let others: Vec<String> = self
-            .diag
-            .related
-            .iter()
-            .filter(|r| Some(r.file) != self.diag.file)
-            .filter_map(|r| {
-                let f = self.sources.get(r.file)?;
-                let lc = f.line_col(r.span.start);
-                Some(format!("{}: {}:{}:{}", r.message, f.name(), lc.line, lc.column))
-            })
-            .collect();
-        if others.is_empty() {
-            None
-        } else {
-            Some(Box::new(others.join("; ")))
-        }
     }
 }
 

@@ -5,6 +5,8 @@
 //! (`NN_name.snap`), so a change of wording, label position or help text shows
 //! up in review.
 
+#![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers fail loudly on a broken fixture")]
+
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

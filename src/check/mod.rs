@@ -11,7 +11,7 @@ mod calendars;
 mod jurisdictions;
 mod rules;
 pub mod scope;
-mod suggest;
+pub mod suggest;
 mod test_blocks;
 mod types;
 

@@ -81,7 +81,40 @@ impl<'a> RuleChecker<'a, '_> {
         }
     }
 
+    /// Resolves every event name of the rule, whatever its shape, so that a
+    /// misshapen rule still reports misspelled events and marks uses.
+    fn resolve_all(&mut self, r: &ast::RuleDecl) {
+        let mut names: Vec<&Name> = vec![];
+        for c in &r.clauses {
+            match c {
+                Clause::When(w) => names.push(&w.event),
+                Clause::Require(q) => {
+                    names.extend(&q.events);
+                    names.extend(q.before.as_ref().map(|b| &b.event));
+                }
+                Clause::Unless(u) => match &u.kind {
+                    ast::UnlessKind::Event(m) | ast::UnlessKind::Prior(m, _) => names.push(&m.event),
+                    ast::UnlessKind::Condition(_) => {}
+                },
+                Clause::Forbid(f) => names.push(&f.event.event),
+                Clause::Aggregate(a) => match &a.measure {
+                    Measure::Delay { from, to, .. } => {
+                        names.push(&from.event);
+                        names.extend(to);
+                    }
+                    Measure::Events { event, .. } => names.push(&event.event),
+                    Measure::Rate { .. } => {}
+                },
+                Clause::Remedy(_) => {}
+            }
+        }
+        for n in names {
+            self.resolve(n);
+        }
+    }
+
     fn body(&mut self, r: &ast::RuleDecl) {
+        self.resolve_all(r);
         let mut whens = vec![];
         let mut requires = vec![];
         let mut unlesses = vec![];
@@ -151,7 +184,7 @@ impl<'a> RuleChecker<'a, '_> {
             if let Some(m) = remedies.first() {
                 self.remedy(r, m, false);
             }
-            return self.aggregate(a);
+            return self.aggregate(r, a);
         }
         let hint = "add `when ... require ...`, `forbid ...` or `per ...`";
         self.shape(&r.name, r.name.span, "has no `when`, `forbid` or `per` clause", hint);
@@ -188,7 +221,7 @@ impl<'a> RuleChecker<'a, '_> {
     }
 
     fn duration(&mut self, d: &DurationLit) {
-        let text = format!("{} {}", d.amount, d.unit.as_str(d.amount.abs() != 1));
+        let text = format!("{} {}", d.amount, d.unit.as_str(d.amount != 1));
         if d.amount <= 0 {
             self.push(Problem::NonPositiveDuration { text }, d.span);
         } else if d.amount > max_amount(d.unit) {
@@ -216,13 +249,9 @@ impl<'a> RuleChecker<'a, '_> {
         forbids: &[&ast::Forbid],
         remedy: Option<&ast::Remedy>,
     ) {
-        self.resolve(&w.event);
-        let trigger: Vec<Bound> = self.bind(&w.alias, std::slice::from_ref(&w.event)).into_iter().collect();
+                let trigger: Vec<Bound> = self.bind(&w.alias, std::slice::from_ref(&w.event)).into_iter().collect();
         self.condition(&w.condition, &trigger, std::slice::from_ref(&w.event));
 
-        for e in &req.events {
-            self.resolve(e);
-        }
         let mut with_req = trigger.clone();
         with_req.extend(self.bind(&req.alias, &req.events));
         self.no_alias_clash(&with_req);
@@ -231,7 +260,6 @@ impl<'a> RuleChecker<'a, '_> {
             self.duration(d);
         }
         if let Some(b) = &req.before {
-            self.resolve(&b.event);
             self.condition(&b.condition, &trigger, std::slice::from_ref(&b.event));
             if req.prior {
                 let hint = "a precedence looks back: use `within D` for its window";
@@ -248,7 +276,6 @@ impl<'a> RuleChecker<'a, '_> {
                 let hint = "write `forbid ... while open` to forbid it until the obligation is met";
                 self.shape(&r.name, f.span, "has a `forbid` in an obligation without `while open`", hint);
             }
-            self.resolve(&f.event.event);
             let mut scope = trigger.clone();
             scope.extend(self.bind(&f.event.alias, std::slice::from_ref(&f.event.event)));
             self.no_alias_clash(&scope);
@@ -266,7 +293,6 @@ impl<'a> RuleChecker<'a, '_> {
         unlesses: &[&ast::Unless],
         remedy: Option<&ast::Remedy>,
     ) {
-        self.resolve(&f.event.event);
         if f.while_open {
             let hint = "`while open` belongs in a `when ... require ...` rule; remove it here";
             self.shape(&r.name, f.span, "uses `while open` without an obligation", hint);
@@ -302,7 +328,6 @@ impl<'a> RuleChecker<'a, '_> {
                         let hint = "write `unless prior EVENT where ...` for an exception that happened before";
                         self.shape(&r.name, u.span, "has `unless EVENT` in a prohibition", hint);
                     }
-                    self.resolve(&m.event);
                     let mut scope = outer.to_vec();
                     scope.extend(self.bind(&m.alias, std::slice::from_ref(&m.event)));
                     self.no_alias_clash(&scope);
@@ -341,35 +366,26 @@ impl<'a> RuleChecker<'a, '_> {
         }
     }
 
-    fn aggregate(&mut self, a: &ast::Aggregate) {
+    fn aggregate(&mut self, r: &ast::RuleDecl, a: &ast::Aggregate) {
         let bound_ty = match &a.measure {
             Measure::Rate { rule, span } => {
                 if let ast::Group::Keys(_) = a.group {
-                    let name = Name { text: rule.text.clone(), quoted: false, span: rule.span };
-                    self.shape(
-                        &name,
-                        *span,
-                        "rate is grouped by keys",
-                        "rates are taken `per month`, `per quarter` or `per year`",
-                    );
+                    let hint = "rates are taken `per month`, `per quarter` or `per year`";
+                    self.shape(&r.name, *span, "takes a rate per key", hint);
                 }
                 self.rate_target(rule);
                 Ty::Percent
             }
             Measure::Delay { func, percentile, from, to, to_condition, .. } => {
                 self.delay_fn(func, percentile);
-                self.resolve(&from.event);
                 let bound: Vec<Bound> = self.bind(&from.alias, std::slice::from_ref(&from.event)).into_iter().collect();
                 self.condition(&from.condition, &bound, std::slice::from_ref(&from.event));
-                for t in to {
-                    self.resolve(t);
-                }
                 self.condition(to_condition, &bound, to);
                 self.group_keys(&a.group, &from.event);
                 Ty::Duration
             }
             Measure::Events { func, event, field, .. } => {
-                let info = self.resolve(&event.event);
+                let info = self.event(&event.event);
                 let bound: Vec<Bound> =
                     self.bind(&event.alias, std::slice::from_ref(&event.event)).into_iter().collect();
                 self.condition(&event.condition, &bound, std::slice::from_ref(&event.event));

@@ -85,8 +85,12 @@ impl Scope {
             for item in &unit.ast.items {
                 match item {
                     Item::Jurisdiction(j) => {
-                        if scope.file_jurisdiction.contains_key(&unit.id) {
-                            diags.push(Diagnostic::new(Problem::SecondJurisdiction, unit.id, j.name.span));
+                        if let Some(first) = scope.file_jurisdiction.get(&unit.id) {
+                            let mut d = Diagnostic::new(Problem::SecondJurisdiction, unit.id, j.name.span);
+                            if let Some(info) = scope.jurisdictions.get(first) {
+                                d = d.with_related(unit.id, info.decl.name.span, "the file's first header");
+                            }
+                            diags.push(d);
                             continue;
                         }
                         if let Some(prev) = scope.jurisdictions.get(&j.name.text) {
@@ -269,6 +273,10 @@ impl Scope {
         for unit in &ws.units {
             // Pure schema files declare a vocabulary for others: not warned.
             if !self.file_jurisdiction.contains_key(&unit.id) {
+                continue;
+            }
+            // A rule that did not parse may be the one using the event.
+            if unit.ast.items.iter().any(|i| matches!(i, Item::Error(_))) {
                 continue;
             }
             for item in &unit.ast.items {

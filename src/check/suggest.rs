@@ -1,9 +1,11 @@
 //! Did-you-mean: the closest known name to a misspelled one.
 
 /// The candidate closest to `name`, if it is close enough to be a likely
-/// misspelling (edit distance at most a third of the length, at least 1).
+/// misspelling (edit distance at most a third of the length; at least 1,
+/// and 2 from five characters on).
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let limit = (name.chars().count() / 3).max(1);
+    let len = name.chars().count();
+    let limit = if len >= 5 { (len / 3).max(2) } else { 1 };
     candidates
         .into_iter()
         .filter(|c| *c != name)
@@ -23,5 +25,6 @@ mod tests {
         assert_eq!(closest("complaint_recieved", names).as_deref(), Some("complaint_received"));
         assert_eq!(closest("outage", names), None);
         assert_eq!(closest("x", ["y"]).as_deref(), Some("y"));
+        assert_eq!(closest("monie", ["money", "time"]).as_deref(), Some("money"));
     }
 }

@@ -66,6 +66,8 @@ pub enum Problem {
         found: String,
         /// What could have come instead.
         expected: String,
+        /// A keyword close to what was found (`requir` → `require`).
+        suggestion: Option<String>,
     },
     /// `99999999999999999999` where an integer is expected.
     #[error("number `{text}` is too large")]
@@ -353,6 +355,14 @@ pub enum Problem {
     },
 }
 
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 fn did_you_mean(s: &Option<String>) -> Option<String> {
     s.as_ref().map(|s| format!("did you mean `{s}`?"))
 }
@@ -459,7 +469,7 @@ impl Problem {
                 Some("delete the character: it can make the code read differently from how it runs".into())
             }
             InvisibleInText { .. } => Some("remove it unless it is intended: it can make text read differently".into()),
-            Syntax { .. } => None,
+            Syntax { suggestion, .. } => did_you_mean(suggestion),
             NumberTooLarge { .. } => Some("numbers must fit in 64 bits (decimals in 28 digits)".into()),
             InvalidLiteral { what, .. } => Some(match *what {
                 "date" => "dates are written `YYYY-MM-DD`".into(),
@@ -468,7 +478,8 @@ impl Problem {
             }),
             BadEscape { .. } => Some("escapes are `\\\"`, `\\\\`, `\\n`, `\\t`".into()),
             DuplicateClause { .. } => Some("keep one of them".into()),
-            Duplicate { kind, .. } => Some(format!("rename one of them; a {kind} name must be unique")),
+            Duplicate { kind: "holiday", .. } => Some("remove one of them".into()),
+            Duplicate { kind, .. } => Some(format!("rename one of them; {} {kind} name must be unique", article(kind))),
             UnknownEvent { suggestion, .. } => did_you_mean(suggestion)
                 .or_else(|| Some("declare it with `event NAME { field: type }` or import the schema that does".into())),
             UnknownField { suggestion, event, .. } => {
@@ -496,7 +507,7 @@ impl Problem {
             UnknownFunction { suggestion, .. } => {
                 did_you_mean(suggestion).or_else(|| Some("functions are weekday, hour, date".into()))
             }
-            ArgumentCount { .. } => Some("pass the event alias, e.g. `hour(c)`".into()),
+            ArgumentCount { name, .. } => Some(format!("pass one event alias, e.g. `{name}(c)`")),
             ImportNotFound { .. } => Some("import paths are relative to the importing file".into()),
             ExtendsCycle { .. } => Some("a jurisdiction cannot extend itself, directly or through others".into()),
             OverrideMissing { suggestion, .. } => {
@@ -516,7 +527,7 @@ impl Problem {
             CurrencyMismatch { .. } => {
                 Some("Tenet does not convert currencies; use one currency per comparison".into())
             }
-            NonPositiveDuration { .. } => Some("write a positive count, e.g. `within 1 days`".into()),
+            NonPositiveDuration { .. } => Some("write a positive count, e.g. `within 1 day`".into()),
             DurationTooLong { .. } => Some("durations are limited to 100 years".into()),
             OutOfRange { .. } => None,
             WithinOnForbid => Some(

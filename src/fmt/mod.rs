@@ -66,7 +66,7 @@ pub fn format_source(source: &str) -> Result<String, Vec<Diagnostic>> {
     let mut errors: Vec<Diagnostic> = parsed.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
     if errors.is_empty() {
         if let Some(span) = parsed.file.items.iter().find_map(|i| if let Item::Error(s) = i { Some(*s) } else { None }) {
-            let problem = Problem::Syntax { found: "text".into(), expected: "an item".into() };
+            let problem = Problem::Syntax { found: "text".into(), expected: "an item".into(), suggestion: None };
             errors.push(Diagnostic::new(problem, FileId(0), span));
         }
     }

@@ -93,8 +93,12 @@ impl<'a> Lowerer<'a> {
         Lowerer { file, text, comments, errors: vec![] }
     }
 
+    /// The span of a pair without the trailing whitespace pest's implicit
+    /// whitespace leaves behind an absent optional part.
     fn span(&self, p: &P) -> Span {
-        span_of(p, 0)
+        let s = span_of(p, 0);
+        let trimmed = self.text.get(s.start..s.end).map_or(0, |t| t.len() - t.trim_end().len());
+        Span::new(s.start, s.end - trimmed)
     }
 
     fn error(&mut self, problem: Problem, span: Span) {
@@ -240,8 +244,10 @@ impl<'a> Lowerer<'a> {
         Money { amount, currency, span }
     }
 
-    fn duration(&mut self, pair: P, negative: bool, outer: Span) -> DurationLit {
-        let mut amount = 0;
+    /// A duration literal; None when its count is not a valid whole number
+    /// (already reported, so that no second error follows).
+    fn duration(&mut self, pair: P, negative: bool, outer: Span) -> Option<DurationLit> {
+        let mut amount = None;
         let mut unit = DurationUnit::Day;
         for p in pair.into_inner() {
             match p.as_rule() {
@@ -253,14 +259,18 @@ impl<'a> Lowerer<'a> {
                             span,
                         );
                     } else {
-                        amount = self.integer(p.as_str(), span);
+                        amount = p.as_str().parse::<i64>().ok();
+                        if amount.is_none() {
+                            self.error(Problem::NumberTooLarge { text: p.as_str().to_string() }, span);
+                        }
                     }
                 }
                 Rule::duration_unit => unit = duration_unit(p.as_str()),
                 _ => {}
             }
         }
-        DurationLit { amount: if negative { -amount } else { amount }, unit, span: outer }
+        let amount = amount?;
+        Some(DurationLit { amount: if negative { -amount } else { amount }, unit, span: outer })
     }
 
     fn literal(&mut self, pair: P) -> Literal {
@@ -277,10 +287,10 @@ impl<'a> Lowerer<'a> {
                 let text = p.as_str().trim_end_matches('%');
                 Literal::Percent(self.decimal(text, span))
             }
-            Rule::duration => {
-                let d = self.duration(p, false, span);
-                Literal::Duration(d.amount, d.unit)
-            }
+            Rule::duration => match self.duration(p, false, span) {
+                Some(d) => Literal::Duration(d.amount, d.unit),
+                None => Literal::Int(0),
+            },
             Rule::number if p.as_str().contains('.') => Literal::Decimal(self.decimal(p.as_str(), span)),
             Rule::number => Literal::Int(self.integer(p.as_str(), span)),
             Rule::string => Literal::Str(self.string(p).value),
@@ -573,7 +583,7 @@ impl<'a> Lowerer<'a> {
         for p in kids(ed) {
             match p.as_rule() {
                 Rule::neg => negative = true,
-                Rule::duration => out = Some(self.duration(p, negative, span)),
+                Rule::duration => out = self.duration(p, negative, span),
                 _ => {}
             }
         }

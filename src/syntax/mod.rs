@@ -43,6 +43,11 @@ pub fn parse(text: &str, id: FileId) -> Parsed {
         return Parsed { file, diagnostics };
     }
     let lexical: Vec<Span> = diagnostics.iter().filter(|d| d.is_error()).map(|d| d.span).collect();
+    // Everything after a comment left open is comment: nothing to parse there.
+    let open_comment = diagnostics
+        .iter()
+        .find(|d| d.problem == Problem::UnterminatedComment)
+        .map_or(usize::MAX, |d| d.span.start);
     let mut lowerer = lower::Lowerer::new(id, text, &file.comments);
     match TenetParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
@@ -54,8 +59,9 @@ pub fn parse(text: &str, id: FileId) -> Parsed {
                             let span = lower::span_of(&pair, 0);
                             file.items.push(ast::Item::Error(span));
                             // A lexical error inside already explains the failure.
-                            if !lexical.iter().any(|l| span.start <= l.start && l.start < span.end.max(span.start + 1))
-                            {
+                            let explained =
+                                lexical.iter().any(|l| span.start <= l.start && l.start < span.end.max(span.start + 1));
+                            if !explained && span.start < open_comment {
                                 lowerer.errors.push(syntax_error_in(text, span, id));
                             }
                         }
@@ -66,10 +72,10 @@ pub fn parse(text: &str, id: FileId) -> Parsed {
         }
         Err(e) => {
             // `file` accepts any text through `error_item`; this is a fallback.
-            let (start, _) = error_span(&e);
+            let (start, _) = error_location(&e);
             file.items.push(ast::Item::Error(Span::new(0, text.len())));
             lowerer.errors.push(Diagnostic::new(
-                Problem::Syntax { found: "text".into(), expected: "an item".into() },
+                Problem::Syntax { found: "text".into(), expected: "an item".into(), suggestion: None },
                 id,
                 Span::new(start, start),
             ));
@@ -92,23 +98,67 @@ fn file_is_only_comments(text: &str, comments: &[ast::Comment]) -> bool {
 fn syntax_error_in(text: &str, span: Span, id: FileId) -> Diagnostic {
     let chunk = &text[span.start..span.end];
     pest::set_error_detail(true);
-    match TenetParser::parse(Rule::single_item, chunk) {
-        Ok(_) => Diagnostic::new(
-            Problem::Syntax { found: "text".into(), expected: "a new line before the next item".into() },
-            id,
-            span,
-        ),
-        Err(e) => {
-            let (pos, expected) = describe_expected(&e);
-            let at = span.start + pos;
-            let found = describe_found(text, at);
-            let end = (at + text[at..].chars().next().map_or(0, char::len_utf8)).min(text.len());
-            Diagnostic::new(Problem::Syntax { found, expected }, id, Span::new(at, end))
-        }
+    let (pos, expected) = match TenetParser::parse(Rule::single_item, chunk) {
+        Ok(_) => (chunk.trim_end().len(), "a new line before the next item".to_string()),
+        Err(e) => describe_expected(&e),
+    };
+    let at = span.start + pos;
+    let word: String = text[at..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    let suggestion = if word.is_empty() { None } else { closest_keyword(&word) };
+    // Inside an item, a line that ends early is shown where it ends.
+    let line_end = if pos > 0 { missing_at_line_end(text, at, &word) } else { None };
+    if let Some(span) = line_end {
+        let problem = Problem::Syntax { found: "end of line".into(), expected, suggestion };
+        return Diagnostic::new(problem, id, span).with_label("something is missing here");
     }
+    let span = error_span(text, at, word.len());
+    Diagnostic::new(Problem::Syntax { found: describe_found(text, at), expected, suggestion }, id, span)
 }
 
-fn error_span(e: &pest::error::Error<Rule>) -> (usize, usize) {
+/// When a line ends early (`within 7`, then `}` on the next line), the
+/// place to show is right after the last token of that line.
+fn missing_at_line_end(text: &str, at: usize, word: &str) -> Option<Span> {
+    if !word.is_empty() {
+        return None;
+    }
+    let before = &text[..at];
+    let prev_end = before.trim_end().len();
+    if prev_end == 0 || !before[prev_end..].contains('\n') {
+        return None;
+    }
+    let next = before[prev_end..].chars().next().map_or(1, char::len_utf8);
+    Some(Span::new(prev_end, prev_end + next))
+}
+
+/// The words reserved by the grammar.
+pub const KEYWORDS: &[&str] = &[
+    "jurisdiction", "import", "event", "calendar", "rule", "override", "test", "extends", "timezone", "cites",
+    "text", "in", "force", "from", "until", "when", "as", "where", "require", "prior", "or", "and", "not",
+    "within", "before", "unless", "forbid", "while", "open", "remedy", "per", "late", "max", "given", "expect",
+    "of", "for", "true", "false", "during", "delay", "to", "weekend", "holiday", "satisfied", "violated",
+    "pending",
+];
+
+/// A keyword close to a misspelled word of four letters or more.
+fn closest_keyword(word: &str) -> Option<String> {
+    if word.chars().count() < 4 || KEYWORDS.contains(&word) {
+        return None;
+    }
+    crate::check::suggest::closest(word, KEYWORDS.iter().copied())
+}
+
+/// Where to draw a syntax error found at `at`: the whole word there.
+fn error_span(text: &str, at: usize, word_len: usize) -> Span {
+    if at >= text.len() {
+        // At the end of the file: point at the last character.
+        let last = text.char_indices().last().map_or(0, |(i, _)| i);
+        return Span::new(last, text.len());
+    }
+    let len = if word_len > 0 { word_len } else { text[at..].chars().next().map_or(0, char::len_utf8) };
+    Span::new(at, at + len)
+}
+
+fn error_location(e: &pest::error::Error<Rule>) -> (usize, usize) {
     match e.location {
         pest::error::InputLocation::Pos(p) => (p, p),
         pest::error::InputLocation::Span((a, b)) => (a, b),
@@ -134,7 +184,7 @@ fn describe_found(text: &str, at: usize) -> String {
 
 /// Position and a readable list of what could come at the failure point.
 fn describe_expected(e: &pest::error::Error<Rule>) -> (usize, String) {
-    let (pos, _) = error_span(e);
+    let (pos, _) = error_location(e);
     let mut names: Vec<String> = vec![];
     if let pest::error::ErrorVariant::ParsingError { positives, .. } = &e.variant {
         names.extend(positives.iter().filter_map(|r| rule_description(*r)).map(str::to_string));
