@@ -4,14 +4,22 @@
 //! The library is the whole engine; the `tenet` binary, the REPL and the
 //! language server are thin front ends over [`analyze`] and [`format`].
 //! Stages, one module each: [`syntax`] (text to tree), [`check`] (names,
-//! types, schemas, calendars), [`fmt`] (tree to canonical text), and
-//! [`diagnostics`] (the one path from problems to what users see).
+//! types, schemas, calendars), [`fmt`] (tree to canonical text), [`time`]
+//! (deadlines, business days), [`log`] (event log readers), [`eval`] (the
+//! streaming engine), [`testing`] (inline tests), and [`diagnostics`] (the
+//! one path from problems to what users see).
 
 pub mod check;
 pub mod diagnostics;
+pub mod eval;
 pub mod fmt;
+pub mod log;
+pub mod report;
 pub mod span;
 pub mod syntax;
+pub mod testing;
+pub mod time;
+pub mod value;
 pub mod workspace;
 
 pub use check::{analyze, Analysis};

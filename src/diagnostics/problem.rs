@@ -334,6 +334,41 @@ pub enum Problem {
         rule: String,
     },
 
+    // ------------------------------------------------------------ event logs
+    /// A log line that cannot be read: invalid JSON, no `time`, a field of
+    /// the wrong type for the schema.
+    #[error("bad event at {place}: {reason}")]
+    BadLogLine {
+        /// `file:line[:column]`.
+        place: String,
+        /// What is wrong, naming the field where known.
+        reason: String,
+    },
+    /// An event earlier than the one before it.
+    #[error("event at {place} ({time}) is earlier than the event before it at {previous_place} ({previous_time})")]
+    OutOfOrder {
+        /// `file:line` of the event.
+        place: String,
+        /// Its time.
+        time: String,
+        /// `file:line` of the event before.
+        previous_place: String,
+        /// Its time.
+        previous_time: String,
+    },
+
+    // ------------------------------------------------------------ verdicts
+    /// A rule instance judged violated over an event log.
+    #[error("violated `{rule}`{key}")]
+    Violated {
+        /// The rule.
+        rule: String,
+        /// ` for case "A"`, or empty.
+        key: String,
+        /// What happened: trigger, deadline, evidence, lateness, remedy.
+        details: String,
+    },
+
     // ------------------------------------------------------------ warnings
     /// A rule without `cites`.
     #[error("rule `{rule}` has no citation")]
@@ -419,6 +454,9 @@ impl Problem {
             BadMeasure { .. } => "tenet::bad_measure",
             RateOfWrongRule { .. } => "tenet::rate_of_wrong_rule",
             NoRemedy { .. } => "tenet::no_remedy",
+            Violated { .. } => "tenet::violated",
+            BadLogLine { .. } => "tenet::bad_log_line",
+            OutOfOrder { .. } => "tenet::out_of_order",
             MissingCitation { .. } => "tenet::missing_citation",
             UnusedEvent { .. } => "tenet::unused_event",
             UnreachableUnless { .. } => "tenet::unreachable_unless",
@@ -543,6 +581,11 @@ impl Problem {
                 Some("rates are taken of obligations (`when ... require ...`) or prohibitions".into())
             }
             NoRemedy { rule } => Some(format!("add a `remedy` clause to `{rule}` or drop this expectation")),
+            Violated { details, .. } => Some(details.clone()),
+            BadLogLine { .. } => {
+                Some("fix the line, or pass --keep-going to report every bad line and evaluate the rest".into())
+            }
+            OutOfOrder { .. } => Some("events are judged in time order: sort the log by time, or pass --sort".into()),
             MissingCitation { .. } => Some("add `cites \"article\"` so verdicts can name the law they apply".into()),
             UnusedEvent { .. } => Some("remove it, or use it in a rule".into()),
             UnreachableUnless { .. } => Some("remove it, or fix its condition".into()),

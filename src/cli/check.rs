@@ -1,0 +1,137 @@
+//! `tenet check`: the static check, and with `--events` the verdicts.
+
+use super::{plural, report};
+use crate::Format;
+use std::path::PathBuf;
+use tenet::check::Analysis;
+use tenet::diagnostics::{render_human, JsonDiagnostic, RenderOptions};
+use tenet::log::ReadOptions;
+use tenet::report::{human, json, sarif, Report};
+use tenet::{Diagnostic, Problem};
+
+/// Arguments of `tenet check`.
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Policy files or directories.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Event logs to judge (JSON Lines, CSV, XES; `.gz` too). Several files are one log.
+    #[arg(long = "events", value_name = "LOG")]
+    pub events: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// The horizon (RFC 3339): obligations due after it are pending. Default: the last event's time.
+    #[arg(long = "as-of", value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// Sort the log by time instead of failing on an out-of-order event.
+    #[arg(long)]
+    pub sort: bool,
+    /// Report every bad log line, count it, and evaluate the rest (exit status 2 if any).
+    #[arg(long = "keep-going")]
+    pub keep_going: bool,
+    /// Print only the per-rule table.
+    #[arg(long)]
+    pub summary: bool,
+    /// Parser threads for the log (default: the number of CPUs).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Runs `tenet check`; returns the exit status.
+pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
+    let analysis = tenet::analyze(&args.paths);
+    if args.events.is_empty() {
+        return static_check(&analysis, args.format, opts);
+    }
+    if analysis.has_errors() || analysis.workspace.io_failed {
+        let code =
+            static_check(&analysis, if args.format == Format::Json { Format::Json } else { Format::Human }, opts);
+        return code.max(1);
+    }
+    let warnings: Vec<Diagnostic> = analysis.diagnostics.clone();
+    if args.format == Format::Human {
+        report(&warnings, analysis.sources(), opts);
+    }
+    let as_of = match &args.as_of {
+        None => None,
+        Some(text) => match tenet::time::parse_instant(text) {
+            Some(t) => Some(t),
+            None => {
+                let reason = format!("`{text}` is not an RFC 3339 time such as 2026-04-01T00:00:00Z");
+                report(&[Diagnostic::global(Problem::Io { path: "--as-of".into(), reason })], analysis.sources(), opts);
+                return 2;
+            }
+        },
+    };
+    let program = tenet::eval::compile(&analysis);
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads };
+    let (summary, stats) = match tenet::eval::run_log(&program, &args.events, &read, as_of) {
+        Ok(x) => x,
+        Err(failure) => {
+            report(&[failure.to_diagnostic()], analysis.sources(), opts);
+            return 2;
+        }
+    };
+    let horizon = as_of.or(stats.last_time).unwrap_or(0);
+    let r = Report {
+        program: &program,
+        sources: analysis.sources(),
+        summary: &summary,
+        stats: &stats,
+        logs: &args.events,
+        horizon,
+    };
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&json::render(&r)).unwrap_or_default()),
+        Format::Sarif => println!("{}", serde_json::to_string_pretty(&sarif::render(&r)).unwrap_or_default()),
+        Format::Human => {
+            for bad in &stats.bad_lines {
+                eprint!("{}", render_human(&bad.to_diagnostic(), analysis.sources(), opts));
+            }
+            if !args.summary {
+                print!("{}", human::violations(&r, opts));
+            }
+            print!("{}", human::table(&r));
+        }
+    }
+    if !stats.bad_lines.is_empty() {
+        2
+    } else if summary.violated() > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+fn static_check(analysis: &Analysis, format: Format, opts: RenderOptions) -> u8 {
+    let diags = &analysis.diagnostics;
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    let files = analysis.sources().iter().count();
+    if format == Format::Human {
+        report(diags, analysis.sources(), opts);
+        eprintln!(
+            "checked {files} file{}: {errors} error{}, {warnings} warning{}",
+            plural(files),
+            plural(errors),
+            plural(warnings)
+        );
+    } else {
+        let out = serde_json::json!({
+            "files": analysis.sources().iter().map(|(_, f)| f.name()).collect::<Vec<_>>(),
+            "errors": errors,
+            "warnings": warnings,
+            "diagnostics": diags.iter().map(|d| JsonDiagnostic::from_diagnostic(d, analysis.sources())).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    }
+    if analysis.workspace.io_failed {
+        2
+    } else if errors > 0 {
+        1
+    } else {
+        0
+    }
+}

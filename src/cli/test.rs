@@ -1,0 +1,61 @@
+//! `tenet test`: run inline test blocks.
+
+use super::report;
+use crate::Format;
+use std::path::PathBuf;
+use tenet::diagnostics::RenderOptions;
+use tenet::testing::run_tests;
+
+/// Arguments of `tenet test`.
+#[derive(clap::Args)]
+pub struct TestArgs {
+    /// Policy files or directories.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Only tests whose name contains this text.
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Output format (human or json).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Runs `tenet test`; returns the exit status.
+pub fn run(args: &TestArgs, opts: RenderOptions) -> u8 {
+    let analysis = tenet::analyze(&args.paths);
+    if analysis.has_errors() || analysis.workspace.io_failed {
+        report(&analysis.diagnostics, analysis.sources(), opts);
+        return if analysis.workspace.io_failed { 2 } else { 1 };
+    }
+    let outcomes = run_tests(&analysis, args.filter.as_deref());
+    let failed = outcomes.iter().filter(|o| !o.passed()).count();
+    let passed = outcomes.len() - failed;
+    if args.format == Format::Human {
+        for o in &outcomes {
+            let file = analysis.sources().get(o.file).map(|f| (f.name(), f.line_col(o.span.start).line));
+            let place = file.map(|(n, l)| format!("{n}:{l}")).unwrap_or_default();
+            println!("{} {} ({place})", if o.passed() { "ok  " } else { "FAIL" }, o.name);
+            for f in &o.failures {
+                println!("       {f}");
+            }
+        }
+        println!("{passed} passed, {failed} failed");
+    } else {
+        let tests: Vec<serde_json::Value> = outcomes
+            .iter()
+            .map(|o| {
+                let file = analysis.sources().get(o.file);
+                serde_json::json!({
+                    "name": o.name,
+                    "file": file.map(|f| f.name()),
+                    "line": file.map(|f| f.line_col(o.span.start).line),
+                    "passed": o.passed(),
+                    "failures": o.failures,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({ "passed": passed, "failed": failed, "tests": tests });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    }
+    u8::from(failed > 0)
+}

@@ -1,0 +1,108 @@
+//! Per-key aggregates: `per case: count(call_transferred) <= 2`.
+
+use super::emit::{instance, remedy};
+use super::engine::RuleEnv;
+use super::expr::compare;
+use super::ir::Aggregate;
+use super::keys::{key_of, Key};
+use super::verdict::{EventRef, Instance};
+use crate::log::Event;
+use crate::syntax::ast::{AggFn, Verdict};
+use crate::value::Val;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// The running value of one key.
+struct Acc {
+    /// The first event of the key, which names the instance.
+    first: Event,
+    count: i64,
+    distinct: FxHashSet<Val>,
+    value: Val,
+    /// The event that first broke the bound.
+    breach: Option<EventRef>,
+}
+
+/// State of an aggregate rule: keys in first-seen order.
+#[derive(Default)]
+pub struct AggregateState {
+    index: FxHashMap<Key, usize>,
+    accs: Vec<Acc>,
+}
+
+impl AggregateState {
+    /// Adds `e` to its key.
+    pub fn on_event(&mut self, env: &RuleEnv, a: &Aggregate, e: &Event) {
+        if e.kind != a.event || !env.in_force(e.time) {
+            return;
+        }
+        if a.condition.as_ref().is_some_and(|c| !c.holds(&env.ctx(Some(e), None))) {
+            return;
+        }
+        // Events without the key are not counted.
+        let Some(key) = key_of(e, a.keys.iter().copied()) else { return };
+        let field = a.field.map(|f| e.get(f).clone());
+        if a.func != AggFn::Count && field.as_ref().is_none_or(|v| *v == Val::Null) {
+            return;
+        }
+        let slot = *self.index.entry(key).or_insert_with(|| {
+            self.accs.push(Acc {
+                first: e.clone(),
+                count: 0,
+                distinct: FxHashSet::default(),
+                value: Val::Null,
+                breach: None,
+            });
+            self.accs.len() - 1
+        });
+        let Some(acc) = self.accs.get_mut(slot) else { return };
+        acc.count += 1;
+        let v = field.unwrap_or(Val::Null);
+        acc.value = match a.func {
+            AggFn::Count => Val::Int(acc.count),
+            AggFn::Distinct => {
+                acc.distinct.insert(v);
+                Val::Int(acc.distinct.len() as i64)
+            }
+            AggFn::Sum => match &acc.value {
+                Val::Null => v,
+                old => super::expr::arith(crate::syntax::ast::BinOp::Add, old.clone(), v),
+            },
+            AggFn::Min => pick(&acc.value, v, std::cmp::Ordering::Less),
+            AggFn::Max => pick(&acc.value, v, std::cmp::Ordering::Greater),
+            AggFn::Average | AggFn::Percentile => match (&acc.value, v.as_decimal()) {
+                // Running mean: old + (v - old) / n.
+                (Val::Dec(old), Some(x)) => Val::Dec(old + (x - old) / rust_decimal::Decimal::from(acc.count)),
+                (_, Some(x)) => Val::Dec(x),
+                _ => acc.value.clone(),
+            },
+        };
+        if acc.breach.is_none() && !compare(a.op, &acc.value, &a.bound) {
+            acc.breach = Some(EventRef::from(e));
+        }
+    }
+
+    /// One instance per key: the final value against the bound.
+    pub fn finish(&mut self, env: &RuleEnv, a: &Aggregate, out: &mut Vec<Instance>) {
+        for acc in self.accs.drain(..) {
+            let ok = compare(a.op, &acc.value, &a.bound);
+            let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
+            let note = format!("{} is {}, bound {} {}", a.func.as_str(), acc.value, a.op.as_str(), a.bound);
+            let mut inst = instance(env, verdict, Some(&acc.first), &a.keys, note);
+            if !ok {
+                inst.evidence = acc.breach;
+                inst.remedy = remedy(env, None, acc.first.time);
+            }
+            out.push(inst);
+        }
+        self.index.clear();
+    }
+}
+
+/// The smaller (`Less`) or larger (`Greater`) of two values.
+fn pick(old: &Val, new: Val, want: std::cmp::Ordering) -> Val {
+    match new.compare(old) {
+        Some(o) if o == want => new,
+        _ if *old == Val::Null => new,
+        _ => old.clone(),
+    }
+}

@@ -1,0 +1,440 @@
+//! From a checked policy set to a [`Program`]: which jurisdictions are
+//! evaluated, their effective rules (inherited, overridden), names interned,
+//! correlations split into hash keys and residual conditions.
+
+use super::expr::{CExpr, Func, Slot};
+use super::ir::*;
+use crate::check::Analysis;
+use crate::log::{FieldKind, Projection};
+use crate::syntax::ast::{self, Clause, Expr, ExprKind, Item, Literal, Measure, UnOp};
+use crate::time::{Calendar, DAY, HOUR, MINUTE, SECOND, WEEK};
+use crate::value::Val;
+use rust_decimal::Decimal;
+
+/// Compiles the jurisdictions of the files the user named. The analysis
+/// must be free of errors.
+pub fn compile(analysis: &Analysis) -> Program {
+    compile_with_keys(analysis, &requested_jurisdictions(analysis), &[])
+}
+
+/// The jurisdictions declared by the files the user named, in file order.
+pub fn requested_jurisdictions(analysis: &Analysis) -> Vec<String> {
+    analysis
+        .workspace
+        .units
+        .iter()
+        .filter(|u| u.requested)
+        .filter_map(|u| analysis.scope.file_jurisdiction.get(&u.id).cloned())
+        .collect()
+}
+
+/// Compiles the jurisdictions `names`, also keeping the attributes
+/// `extra_keys` (test expectations name instances by them).
+pub fn compile_with_keys(analysis: &Analysis, names: &[String], extra_keys: &[&str]) -> Program {
+    let mut c = Compiler { analysis, proj: Projection::default(), rules: vec![], jurisdictions: vec![] };
+    for k in ["customer", "case"].iter().chain(extra_keys) {
+        c.proj.add_key(k);
+    }
+    for name in names {
+        c.jurisdiction(name);
+    }
+    c.schema();
+    c.resolve_rates();
+    Program { proj: c.proj, jurisdictions: c.jurisdictions, rules: c.rules.into_iter().map(|(r, _)| r).collect() }
+}
+
+struct Compiler<'a> {
+    analysis: &'a Analysis,
+    proj: Projection,
+    /// Rules with the name of the rule a `rate()` measures, resolved last.
+    rules: Vec<(Rule, Option<String>)>,
+    jurisdictions: Vec<Jurisdiction>,
+}
+
+impl Compiler<'_> {
+    fn jurisdiction(&mut self, name: &str) {
+        let scope = &self.analysis.scope;
+        let Some(info) = scope.jurisdictions.get(name) else { return };
+        // Root first: parents' rules come first and children replace them.
+        let mut chain: Vec<&crate::check::scope::JurisdictionInfo> = scope.ancestors(name);
+        chain.reverse();
+        chain.push(info);
+        let tz = chain
+            .iter()
+            .rev()
+            .find_map(|j| j.decl.timezone.as_ref())
+            .and_then(|t| t.value.parse().ok())
+            .unwrap_or(chrono_tz::UTC);
+        let calendar_name = chain.iter().rev().find_map(|j| j.decl.calendar.as_ref()).map(|c| c.text.clone());
+        let calendar = calendar_name
+            .as_deref()
+            .and_then(|c| Calendar::resolve(c, &|n| scope.calendars.get(n).map(|i| &i.decl)).ok())
+            .unwrap_or_else(Calendar::weekends_only);
+        let in_force = chain.iter().rev().find_map(|j| j.decl.in_force.as_ref());
+        let jur_force = InForce {
+            from: in_force.map(|f| f.from.date),
+            until: in_force.and_then(|f| f.until.as_ref().map(|u| u.date)),
+        };
+        let index = self.jurisdictions.len();
+        self.jurisdictions.push(Jurisdiction {
+            name: name.to_string(),
+            title: info.decl.title.as_ref().map(|t| t.value.clone()),
+            tz,
+            calendar,
+            calendar_name,
+        });
+        let mut effective: Vec<(crate::span::FileId, &ast::RuleDecl)> = vec![];
+        for j in chain {
+            let Some(unit) = self.analysis.workspace.unit(j.file) else { continue };
+            for item in &unit.ast.items {
+                let Item::Rule(r) = item else { continue };
+                match effective.iter_mut().find(|(_, e)| e.name.text == r.name.text) {
+                    Some(slot) => *slot = (j.file, r),
+                    None => effective.push((j.file, r)),
+                }
+            }
+        }
+        for (file, r) in effective {
+            if let Some(rule) = self.rule(index, file, r, jur_force) {
+                self.rules.push(rule);
+            }
+        }
+    }
+
+    fn rule(
+        &mut self,
+        jurisdiction: usize,
+        file: crate::span::FileId,
+        r: &ast::RuleDecl,
+        jur_force: InForce,
+    ) -> Option<(Rule, Option<String>)> {
+        let mut in_force = jur_force;
+        if let Some(f) = &r.in_force {
+            in_force.from = Some(in_force.from.map_or(f.from.date, |d| d.max(f.from.date)));
+            if let Some(u) = &f.until {
+                in_force.until = Some(in_force.until.map_or(u.date, |d| d.min(u.date)));
+            }
+        }
+        let (kind, rate_target) = self.kind(r)?;
+        let remedy = r.clauses.iter().find_map(|c| match c {
+            Clause::Remedy(m) => Some(remedy(m)),
+            _ => None,
+        });
+        let rule = Rule {
+            name: r.name.text.clone(),
+            jurisdiction,
+            title: r.title.as_ref().map(|t| t.value.clone()),
+            cites: r.cites.as_ref().map(|t| t.value.clone()),
+            file,
+            span: r.name.span,
+            in_force,
+            kind,
+            remedy,
+        };
+        Some((rule, rate_target))
+    }
+
+    fn kind(&mut self, r: &ast::RuleDecl) -> Option<(Kind, Option<String>)> {
+        let when = r.clauses.iter().find_map(|c| if let Clause::When(w) = c { Some(w) } else { None });
+        let require = r.clauses.iter().find_map(|c| if let Clause::Require(q) = c { Some(q) } else { None });
+        let forbids: Vec<&ast::Forbid> =
+            r.clauses.iter().filter_map(|c| if let Clause::Forbid(f) = c { Some(f) } else { None }).collect();
+        let unlesses: Vec<&ast::Unless> =
+            r.clauses.iter().filter_map(|c| if let Clause::Unless(u) = c { Some(u) } else { None }).collect();
+        let aggregate = r.clauses.iter().find_map(|c| if let Clause::Aggregate(a) = c { Some(a) } else { None });
+        if let (Some(w), Some(q)) = (when, require) {
+            let trigger = self.proj.add_type(&w.event.text);
+            let t_alias = w.alias.as_ref().map(|a| a.text.as_str());
+            let condition = w.condition.as_ref().map(|e| self.expr(e, t_alias, None));
+            let unless = self.exceptions(&unlesses, t_alias);
+            let awaited = self.matcher(&q.events, q.alias.as_ref(), q.condition.as_ref(), t_alias);
+            let within = q.within.as_ref().map(|d| Window { amount: d.amount, unit: d.unit });
+            if q.prior {
+                return Some((
+                    Kind::Precedence(Precedence { trigger, condition, required: awaited, within, unless }),
+                    None,
+                ));
+            }
+            let before = q
+                .before
+                .as_ref()
+                .map(|b| self.matcher(std::slice::from_ref(&b.event), None, b.condition.as_ref(), t_alias));
+            let window_forbids = forbids
+                .iter()
+                .map(|f| {
+                    self.matcher(
+                        std::slice::from_ref(&f.event.event),
+                        f.event.alias.as_ref(),
+                        f.event.condition.as_ref(),
+                        t_alias,
+                    )
+                })
+                .collect();
+            let o = Obligation { trigger, condition, awaited, within, before, unless, window_forbids };
+            return Some((Kind::Obligation(o), None));
+        }
+        if let Some(f) = forbids.first() {
+            let event = self.proj.add_type(&f.event.event.text);
+            let alias = f.event.alias.as_ref().map(|a| a.text.as_str());
+            let condition = f.event.condition.as_ref().map(|e| self.expr(e, alias, None));
+            let unless = self.exceptions(&unlesses, alias);
+            return Some((Kind::Prohibition(Prohibition { event, condition, unless }), None));
+        }
+        let a = aggregate?;
+        self.aggregate(a)
+    }
+
+    fn aggregate(&mut self, a: &ast::Aggregate) -> Option<(Kind, Option<String>)> {
+        let op = a.op.node;
+        let bound = constant(&self.expr(&a.bound, None, None));
+        match (&a.group, &a.measure) {
+            (ast::Group::Period(p), Measure::Rate { rule, .. }) => {
+                let bound = match bound {
+                    Val::Percent(d) | Val::Dec(d) => d,
+                    Val::Int(i) => Decimal::from(i),
+                    _ => Decimal::ZERO,
+                };
+                let k = Kind::Rate(RateStandard { period: p.node, target: usize::MAX, op, bound });
+                Some((k, Some(rule.text.clone())))
+            }
+            (ast::Group::Period(p), Measure::Delay { func, percentile, from, to, to_condition, .. }) => {
+                let from_alias = from.alias.as_ref().map(|a| a.text.as_str());
+                let from_type = self.proj.add_type(&from.event.text);
+                let from_condition = from.condition.as_ref().map(|e| self.expr(e, from_alias, None));
+                let to = self.matcher(to, None, to_condition.as_ref(), from_alias);
+                let bound = if let Val::Dur(d) = bound { d } else { 0 };
+                let d = DelayStandard {
+                    period: p.node,
+                    func: func.node,
+                    percentile: percentile.as_ref().map(|p| p.node),
+                    from: from_type,
+                    from_condition,
+                    to,
+                    op,
+                    bound,
+                };
+                Some((Kind::Delay(d), None))
+            }
+            (ast::Group::Period(p), Measure::Events { event, .. }) => {
+                let alias = event.alias.as_ref().map(|a| a.text.as_str());
+                let ty = self.proj.add_type(&event.event.text);
+                let condition = event.condition.as_ref().map(|e| self.expr(e, alias, None));
+                Some((Kind::PeriodCount(PeriodCount { period: p.node, event: ty, condition, op, bound }), None))
+            }
+            (ast::Group::Keys(keys), Measure::Events { func, event, field, .. }) => {
+                let alias = event.alias.as_ref().map(|a| a.text.as_str());
+                let ty = self.proj.add_type(&event.event.text);
+                let condition = event.condition.as_ref().map(|e| self.expr(e, alias, None));
+                let keys = keys.iter().map(|k| self.proj.add_key(&k.text)).collect();
+                let field = field.as_ref().map(|f| self.proj.add_key(&f.text));
+                let a = Aggregate { keys, func: func.node, event: ty, condition, field, op, bound };
+                Some((Kind::Aggregate(a), None))
+            }
+            // Shapes the checker rejects.
+            _ => None,
+        }
+    }
+
+    fn exceptions(&mut self, unlesses: &[&ast::Unless], anchor: Option<&str>) -> Exceptions {
+        let mut out = Exceptions::default();
+        for u in unlesses {
+            match &u.kind {
+                ast::UnlessKind::Condition(e) => {
+                    let c = self.expr(e, anchor, None);
+                    out.conditions.push(c);
+                }
+                ast::UnlessKind::Event(m) => {
+                    let mm =
+                        self.matcher(std::slice::from_ref(&m.event), m.alias.as_ref(), m.condition.as_ref(), anchor);
+                    out.events.push(mm);
+                }
+                ast::UnlessKind::Prior(m, w) => {
+                    let mm =
+                        self.matcher(std::slice::from_ref(&m.event), m.alias.as_ref(), m.condition.as_ref(), anchor);
+                    out.prior.push((mm, w.as_ref().map(|d| Window { amount: d.amount, unit: d.unit })));
+                }
+            }
+        }
+        out
+    }
+
+    /// Event types with a condition correlating them to the anchor.
+    fn matcher(
+        &mut self,
+        events: &[ast::Name],
+        alias: Option<&ast::Name>,
+        cond: Option<&Expr>,
+        anchor: Option<&str>,
+    ) -> Match {
+        let types = events.iter().map(|e| self.proj.add_type(&e.text)).collect();
+        let corr = match cond {
+            Some(e) => split(self.expr(e, alias.map(|a| a.text.as_str()), anchor)),
+            None => Corr::default(),
+        };
+        Match { types, corr }
+    }
+
+    /// Compiles an expression where `current` names the event being
+    /// matched and `anchor` the trigger.
+    fn expr(&mut self, e: &Expr, current: Option<&str>, anchor: Option<&str>) -> CExpr {
+        let slot_of = |name: &str| {
+            if Some(name) == current {
+                Some(Slot::Current)
+            } else if Some(name) == anchor {
+                Some(Slot::Anchor)
+            } else {
+                None
+            }
+        };
+        let b = |x: CExpr| Box::new(x);
+        match &e.kind {
+            ExprKind::Lit(l) => CExpr::Lit(literal(l)),
+            ExprKind::Paren(inner) => self.expr(inner, current, anchor),
+            ExprKind::Name(n) => match (slot_of(&n.text), n.text.as_str()) {
+                (Some(slot), _) => CExpr::Time(slot),
+                (None, "time") => CExpr::Time(Slot::Current),
+                (None, "type") => CExpr::Type(Slot::Current),
+                (None, field) => CExpr::Attr(Slot::Current, self.proj.add_key(field)),
+            },
+            ExprKind::Member(base, field) => {
+                let slot = slot_of(&base.text).unwrap_or(Slot::Current);
+                match field.text.as_str() {
+                    "time" => CExpr::Time(slot),
+                    "type" => CExpr::Type(slot),
+                    f => CExpr::Attr(slot, self.proj.add_key(f)),
+                }
+            }
+            ExprKind::Call(f, args) => {
+                let func = match f.text.as_str() {
+                    "weekday" => Func::Weekday,
+                    "hour" => Func::Hour,
+                    _ => Func::Date,
+                };
+                let arg = args.first().map_or(CExpr::Lit(Val::Null), |a| self.expr(a, current, anchor));
+                CExpr::Func(func, b(arg))
+            }
+            ExprKind::Unary(UnOp::Not, x) => CExpr::Not(b(self.expr(x, current, anchor))),
+            ExprKind::Unary(UnOp::Neg, x) => CExpr::Neg(b(self.expr(x, current, anchor))),
+            ExprKind::Binary(op, l, r) => {
+                let (l, r) = (self.expr(l, current, anchor), self.expr(r, current, anchor));
+                match op {
+                    ast::BinOp::And => CExpr::And(b(l), b(r)),
+                    ast::BinOp::Or => CExpr::Or(b(l), b(r)),
+                    ast::BinOp::Cmp(c) => CExpr::Cmp(*c, b(l), b(r)),
+                    other => CExpr::Arith(*other, b(l), b(r)),
+                }
+            }
+            ExprKind::In { value, list, negated } => {
+                let v = self.expr(value, current, anchor);
+                let items = list.iter().map(|x| self.expr(x, current, anchor)).collect();
+                CExpr::In(b(v), items, *negated)
+            }
+            ExprKind::During(value, spans) => CExpr::During(b(self.expr(value, current, anchor)), spans.clone()),
+        }
+    }
+
+    /// The log schema: declared fields of the events the policy uses.
+    fn schema(&mut self) {
+        for events in self.analysis.scope.events.values() {
+            for (name, info) in events {
+                for f in &info.decl.fields {
+                    let kind = match f.ty.name.as_str() {
+                        "id" => FieldKind::Id,
+                        "text" => FieldKind::Text,
+                        "int" => FieldKind::Int,
+                        "decimal" => FieldKind::Decimal,
+                        "money" => FieldKind::Money(f.ty.currency.clone()),
+                        "bool" => FieldKind::Bool,
+                        "duration" => FieldKind::Duration,
+                        "time" => FieldKind::Time,
+                        _ => continue,
+                    };
+                    self.proj.schema.entry((name.as_str().into(), f.name.text.as_str().into())).or_insert(kind);
+                }
+            }
+        }
+    }
+
+    fn resolve_rates(&mut self) {
+        let index: Vec<(usize, String)> = self.rules.iter().map(|(r, _)| (r.jurisdiction, r.name.clone())).collect();
+        for (rule, target) in &mut self.rules {
+            if let (Kind::Rate(rate), Some(t)) = (&mut rule.kind, target) {
+                rate.target = index.iter().position(|(j, n)| *j == rule.jurisdiction && n == t).unwrap_or(usize::MAX);
+            }
+        }
+    }
+}
+
+/// Splits a condition into hash-key equalities and a residual.
+fn split(e: CExpr) -> Corr {
+    let mut conjuncts = vec![];
+    flatten(e, &mut conjuncts);
+    let mut corr = Corr::default();
+    for c in conjuncts {
+        match c {
+            CExpr::Cmp(ast::CmpOp::Eq, ref l, ref r) => match (l.as_ref(), r.as_ref()) {
+                (CExpr::Attr(Slot::Current, k1), CExpr::Attr(Slot::Anchor, k2))
+                | (CExpr::Attr(Slot::Anchor, k2), CExpr::Attr(Slot::Current, k1)) => corr.pairs.push((*k1, *k2)),
+                _ => corr.residual = Some(and(corr.residual.take(), c)),
+            },
+            other => corr.residual = Some(and(corr.residual.take(), other)),
+        }
+    }
+    corr
+}
+
+fn flatten(e: CExpr, out: &mut Vec<CExpr>) {
+    match e {
+        CExpr::And(a, b) => {
+            flatten(*a, out);
+            flatten(*b, out);
+        }
+        other => out.push(other),
+    }
+}
+
+fn and(acc: Option<CExpr>, next: CExpr) -> CExpr {
+    match acc {
+        Some(a) => CExpr::And(Box::new(a), Box::new(next)),
+        None => next,
+    }
+}
+
+/// The value of a constant expression (a bound).
+fn constant(e: &CExpr) -> Val {
+    let ctx = super::expr::Ctx { current: None, anchor: None, tz: chrono_tz::UTC, names: &[] };
+    e.eval(&ctx)
+}
+
+/// A literal as a runtime value. Day-based durations inside expressions
+/// count as whole days of elapsed time.
+pub fn literal(l: &Literal) -> Val {
+    match l {
+        Literal::Str(s) => Val::Str(s.as_str().into()),
+        Literal::Int(i) => Val::Int(*i),
+        Literal::Decimal(d) => Val::Dec(*d),
+        Literal::Percent(p) => Val::Percent(*p),
+        Literal::Money(d, c) => Val::Money(*d, c.as_str().into()),
+        Literal::Duration(n, unit) => {
+            let size = match unit {
+                ast::DurationUnit::Second => SECOND,
+                ast::DurationUnit::Minute => MINUTE,
+                ast::DurationUnit::Hour => HOUR,
+                ast::DurationUnit::Week => WEEK,
+                ast::DurationUnit::Month => 30 * DAY,
+                _ => DAY,
+            };
+            n.checked_mul(size).map_or(Val::Null, Val::Dur)
+        }
+        Literal::Bool(b) => Val::Bool(*b),
+        Literal::Date(d) => Val::Date(*d),
+        Literal::DateTime(t) => Val::Time(crate::time::to_micros(*t)),
+    }
+}
+
+fn remedy(m: &ast::Remedy) -> Remedy {
+    let currency = m.terms.first().map(|t| t.amount.currency.clone()).unwrap_or_default();
+    let fixed = m.terms.iter().filter(|t| t.per.is_none()).map(|t| t.amount.amount).sum();
+    let per_unit = m.terms.iter().filter_map(|t| t.per.as_ref().map(|p| (t.amount.amount, p.node))).collect();
+    Remedy { currency, fixed, per_unit, cap: m.cap.as_ref().map(|c| c.amount) }
+}

@@ -1,0 +1,189 @@
+//! The streaming engine: events in log order in, instance verdicts out.
+//!
+//! Each event is dispatched by its interned type to the rules that mention
+//! that type, and each rule keeps only the state it needs: open obligations
+//! indexed by correlation key, the last events a precedence may look back
+//! to, per-key aggregates, per-period tallies. Memory follows that state,
+//! not the length of the log. Verdicts are decided as soon as they are
+//! known; what is still open at the end is decided against the horizon.
+
+use super::aggregate::AggregateState;
+use super::ir::{Jurisdiction, Kind, Program, Rule};
+use super::obligation::ObligationState;
+use super::period::{DelayState, PeriodCountState, RateState};
+use super::prior::{PrecedenceState, ProhibitionState};
+use super::verdict::{Instance, Sink};
+use crate::log::{Event, Sym};
+use crate::time::{self, Micros};
+use rustc_hash::FxHashMap;
+
+/// What a rule handler sees besides its state.
+pub struct RuleEnv<'p> {
+    /// Index of the rule.
+    pub index: usize,
+    /// The rule.
+    pub rule: &'p Rule,
+    /// Its jurisdiction.
+    pub jur: &'p Jurisdiction,
+    /// Names of symbols.
+    pub names: &'p [Box<str>],
+    /// Fill keys and attributes of every instance (not only violations).
+    pub detailed: bool,
+    /// The symbol of the `customer` attribute, who is owed remedies.
+    pub customer: Option<Sym>,
+}
+
+impl RuleEnv<'_> {
+    /// True when the rule is in force at `t` (local date in the jurisdiction).
+    pub fn in_force(&self, t: Micros) -> bool {
+        let f = self.rule.in_force;
+        if f.from.is_none() && f.until.is_none() {
+            return true;
+        }
+        f.contains(time::local_date(t, self.jur.tz))
+    }
+
+    /// An expression context.
+    pub fn ctx<'a>(&'a self, current: Option<&'a Event>, anchor: Option<&'a Event>) -> super::expr::Ctx<'a> {
+        super::expr::Ctx { current, anchor, tz: self.jur.tz, names: self.names }
+    }
+}
+
+/// The state of one rule.
+enum State {
+    Obligation(ObligationState),
+    Precedence(PrecedenceState),
+    Prohibition(ProhibitionState),
+    Aggregate(AggregateState),
+    Rate(RateState),
+    Delay(DelayState),
+    PeriodCount(PeriodCountState),
+}
+
+/// Runs a program over events pushed in log order.
+pub struct Engine<'p, S: Sink> {
+    program: &'p Program,
+    sink: S,
+    states: Vec<State>,
+    /// Rules interested in each event type.
+    dispatch: FxHashMap<Sym, Vec<usize>>,
+    /// Rate standards measuring each rule.
+    rates_of: Vec<Vec<usize>>,
+    outbox: Vec<Instance>,
+    last_time: Option<Micros>,
+    detailed: bool,
+}
+
+impl<'p, S: Sink> Engine<'p, S> {
+    /// An engine for `program` reporting to `sink`. `detailed` fills the
+    /// keys and attributes of satisfied instances too (tests, the REPL).
+    pub fn new(program: &'p Program, sink: S, detailed: bool) -> Self {
+        let mut dispatch: FxHashMap<Sym, Vec<usize>> = FxHashMap::default();
+        let mut rates_of = vec![vec![]; program.rules.len()];
+        let mut states = Vec::with_capacity(program.rules.len());
+        for (i, rule) in program.rules.iter().enumerate() {
+            let (state, types) = match &rule.kind {
+                Kind::Obligation(o) => (State::Obligation(ObligationState::new(o)), ObligationState::types(o)),
+                Kind::Precedence(p) => (State::Precedence(PrecedenceState::new(p)), PrecedenceState::types(p)),
+                Kind::Prohibition(p) => (State::Prohibition(ProhibitionState::new(p)), ProhibitionState::types(p)),
+                Kind::Aggregate(a) => (State::Aggregate(AggregateState::default()), vec![a.event]),
+                Kind::Rate(r) => {
+                    if let Some(list) = rates_of.get_mut(r.target) {
+                        list.push(i);
+                    }
+                    (State::Rate(RateState::default()), vec![])
+                }
+                Kind::Delay(d) => {
+                    let mut types = vec![d.from];
+                    types.extend(&d.to.types);
+                    (State::Delay(DelayState::default()), types)
+                }
+                Kind::PeriodCount(c) => (State::PeriodCount(PeriodCountState::default()), vec![c.event]),
+            };
+            states.push(state);
+            for t in types {
+                let list = dispatch.entry(t).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        Engine { program, sink, states, dispatch, rates_of, outbox: vec![], last_time: None, detailed }
+    }
+
+    fn env(&self, index: usize) -> Option<RuleEnv<'p>> {
+        let program: &'p Program = self.program;
+        let rule = program.rules.get(index)?;
+        let jur = program.jurisdictions.get(rule.jurisdiction)?;
+        let customer = program.proj.keys.get("customer").copied();
+        Some(RuleEnv { index, rule, jur, names: &program.proj.names, detailed: self.detailed, customer })
+    }
+
+    /// Processes the next event of the log.
+    pub fn push(&mut self, event: &Event) {
+        self.last_time = Some(self.last_time.map_or(event.time, |t| t.max(event.time)));
+        let Some(rules) = self.dispatch.get(&event.kind) else { return };
+        for &i in rules {
+            let Some(env) = self.env(i) else { continue };
+            let out = &mut self.outbox;
+            match (&mut self.states[i], &env.rule.kind) {
+                (State::Obligation(s), Kind::Obligation(o)) => s.on_event(&env, o, event, out),
+                (State::Precedence(s), Kind::Precedence(p)) => s.on_event(&env, p, event, out),
+                (State::Prohibition(s), Kind::Prohibition(p)) => s.on_event(&env, p, event, out),
+                (State::Aggregate(s), Kind::Aggregate(a)) => s.on_event(&env, a, event),
+                (State::Delay(s), Kind::Delay(d)) => s.on_event(&env, d, event),
+                (State::PeriodCount(s), Kind::PeriodCount(c)) => s.on_event(&env, c, event),
+                _ => {}
+            }
+        }
+        self.flush();
+    }
+
+    /// Hands decided instances to the rate standards and the sink.
+    fn flush(&mut self) {
+        for inst in self.outbox.drain(..) {
+            for &r in self.rates_of.get(inst.rule).into_iter().flatten() {
+                let program: &'p Program = self.program;
+                let tz = program.rules.get(r).and_then(|x| program.jurisdictions.get(x.jurisdiction)).map(|j| j.tz);
+                if let (Some(State::Rate(s)), Some(Kind::Rate(k)), Some(tz)) =
+                    (self.states.get_mut(r), program.rules.get(r).map(|x| &x.kind), tz)
+                {
+                    s.record(k, &inst, tz);
+                }
+            }
+            self.sink.instance(inst);
+        }
+    }
+
+    /// The time of the last event pushed.
+    pub fn last_time(&self) -> Option<Micros> {
+        self.last_time
+    }
+
+    /// Decides what is still open against `horizon` (default: the last
+    /// event's time) and returns the sink.
+    pub fn finish(mut self, horizon: Option<Micros>) -> S {
+        let horizon = horizon.or(self.last_time).unwrap_or(0);
+        // Instance rules first, then the rates that measure them.
+        for i in 0..self.states.len() {
+            let Some(env) = self.env(i) else { continue };
+            let out = &mut self.outbox;
+            match (&mut self.states[i], &env.rule.kind) {
+                (State::Obligation(s), Kind::Obligation(_)) => s.finish(&env, horizon, out),
+                (State::Aggregate(s), Kind::Aggregate(a)) => s.finish(&env, a, out),
+                (State::Delay(s), Kind::Delay(d)) => s.finish(&env, d, horizon, out),
+                (State::PeriodCount(s), Kind::PeriodCount(c)) => s.finish(&env, c, horizon, out),
+                _ => {}
+            }
+            self.flush();
+        }
+        for i in 0..self.states.len() {
+            let Some(env) = self.env(i) else { continue };
+            if let (State::Rate(s), Kind::Rate(r)) = (&mut self.states[i], &env.rule.kind) {
+                s.finish(&env, r, horizon, &mut self.outbox);
+            }
+            self.flush();
+        }
+        self.sink
+    }
+}

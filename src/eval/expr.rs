@@ -1,0 +1,203 @@
+//! Compiled expressions and their evaluation against events.
+//!
+//! Names are resolved at compile time: an attribute is a (slot, symbol)
+//! pair, where the slot says which event it is read from — the event being
+//! matched now (`Current`) or the obligation's trigger (`Anchor`).
+
+use crate::log::{Event, Sym};
+use crate::syntax::ast::{BinOp, CmpOp, HoursSpan};
+use crate::time::{self, Micros};
+use crate::value::Val;
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+
+/// Which event an attribute is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// The event being matched.
+    Current,
+    /// The trigger of the obligation (or the start of a delay).
+    Anchor,
+}
+
+/// A compiled expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CExpr {
+    /// A constant.
+    Lit(Val),
+    /// An attribute of an event.
+    Attr(Slot, Sym),
+    /// The time of an event.
+    Time(Slot),
+    /// The type name of an event.
+    Type(Slot),
+    /// A time function applied to a time.
+    Func(Func, Box<CExpr>),
+    /// `not e`
+    Not(Box<CExpr>),
+    /// `-e`
+    Neg(Box<CExpr>),
+    /// `a and b`
+    And(Box<CExpr>, Box<CExpr>),
+    /// `a or b`
+    Or(Box<CExpr>, Box<CExpr>),
+    /// A comparison.
+    Cmp(CmpOp, Box<CExpr>, Box<CExpr>),
+    /// `+ - * /`
+    Arith(BinOp, Box<CExpr>, Box<CExpr>),
+    /// `e [not] in [..]`
+    In(Box<CExpr>, Vec<CExpr>, bool),
+    /// `e during ...`
+    During(Box<CExpr>, Vec<HoursSpan>),
+}
+
+/// The time functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Func {
+    /// `weekday(t)`: `"mon"` .. `"sun"`.
+    Weekday,
+    /// `hour(t)`: 0..23, local.
+    Hour,
+    /// `date(t)`: the local date.
+    Date,
+}
+
+/// What an expression is evaluated against.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    /// The event being matched.
+    pub current: Option<&'a Event>,
+    /// The trigger.
+    pub anchor: Option<&'a Event>,
+    /// The jurisdiction's time zone, for local-time functions.
+    pub tz: Tz,
+    /// Event type names by symbol.
+    pub names: &'a [Box<str>],
+}
+
+impl<'a> Ctx<'a> {
+    fn event(&self, slot: Slot) -> Option<&'a Event> {
+        match slot {
+            Slot::Current => self.current,
+            Slot::Anchor => self.anchor,
+        }
+    }
+}
+
+impl CExpr {
+    /// Evaluates to a value (Null when something is absent or ill-typed).
+    pub fn eval(&self, ctx: &Ctx) -> Val {
+        match self {
+            CExpr::Lit(v) => v.clone(),
+            CExpr::Attr(slot, key) => ctx.event(*slot).map_or(Val::Null, |e| e.get(*key).clone()),
+            CExpr::Time(slot) => ctx.event(*slot).map_or(Val::Null, |e| Val::Time(e.time)),
+            CExpr::Type(slot) => ctx
+                .event(*slot)
+                .and_then(|e| ctx.names.get(e.kind as usize))
+                .map_or(Val::Null, |n| Val::Str(n.as_ref().into())),
+            CExpr::Func(f, arg) => match arg.eval(ctx) {
+                Val::Time(t) => func(*f, t, ctx.tz),
+                _ => Val::Null,
+            },
+            CExpr::Not(e) => match e.eval(ctx) {
+                Val::Bool(b) => Val::Bool(!b),
+                _ => Val::Null,
+            },
+            CExpr::Neg(e) => negate(e.eval(ctx)),
+            CExpr::And(a, b) => Val::Bool(a.holds(ctx) && b.holds(ctx)),
+            CExpr::Or(a, b) => Val::Bool(a.holds(ctx) || b.holds(ctx)),
+            CExpr::Cmp(op, a, b) => Val::Bool(compare(*op, &a.eval(ctx), &b.eval(ctx))),
+            CExpr::Arith(op, a, b) => arith(*op, a.eval(ctx), b.eval(ctx)),
+            CExpr::In(v, list, negated) => {
+                let v = v.eval(ctx);
+                if v == Val::Null {
+                    return Val::Bool(false);
+                }
+                let found = list.iter().any(|x| v.equals(&x.eval(ctx)));
+                Val::Bool(found != *negated)
+            }
+            CExpr::During(v, spans) => match v.eval(ctx) {
+                Val::Time(t) => Val::Bool(time::during(t, ctx.tz, spans)),
+                _ => Val::Bool(false),
+            },
+        }
+    }
+
+    /// True when the expression evaluates to `true`.
+    pub fn holds(&self, ctx: &Ctx) -> bool {
+        self.eval(ctx) == Val::Bool(true)
+    }
+}
+
+/// `a op b`, false when either side is absent or they do not compare.
+pub fn compare(op: CmpOp, a: &Val, b: &Val) -> bool {
+    let Some(ord) = a.compare(b) else { return op == CmpOp::Ne && *a != Val::Null && *b != Val::Null };
+    match op {
+        CmpOp::Eq => ord == Ordering::Equal,
+        CmpOp::Ne => ord != Ordering::Equal,
+        CmpOp::Lt => ord == Ordering::Less,
+        CmpOp::Le => ord != Ordering::Greater,
+        CmpOp::Gt => ord == Ordering::Greater,
+        CmpOp::Ge => ord != Ordering::Less,
+    }
+}
+
+fn func(f: Func, t: Micros, tz: Tz) -> Val {
+    match f {
+        Func::Weekday => Val::Str(time::weekday(t, tz).as_str().into()),
+        Func::Hour => Val::Int(i64::from(time::hour(t, tz))),
+        Func::Date => Val::Date(time::local_date(t, tz)),
+    }
+}
+
+fn negate(v: Val) -> Val {
+    match v {
+        Val::Int(i) => i.checked_neg().map_or(Val::Null, Val::Int),
+        Val::Dec(d) => Val::Dec(-d),
+        Val::Money(d, c) => Val::Money(-d, c),
+        Val::Percent(d) => Val::Percent(-d),
+        Val::Dur(d) => d.checked_neg().map_or(Val::Null, Val::Dur),
+        _ => Val::Null,
+    }
+}
+
+/// Arithmetic; Null on overflow, division by zero or mismatched types.
+pub fn arith(op: BinOp, a: Val, b: Val) -> Val {
+    use Val::*;
+    let dec = |x: Option<Decimal>| x.map_or(Null, Dec);
+    match (op, a, b) {
+        (BinOp::Add, Int(x), Int(y)) => x.checked_add(y).map_or(Null, Int),
+        (BinOp::Sub, Int(x), Int(y)) => x.checked_sub(y).map_or(Null, Int),
+        (BinOp::Mul, Int(x), Int(y)) => x.checked_mul(y).map_or(Null, Int),
+        (BinOp::Add | BinOp::Sub, Time(t), Dur(d)) => {
+            let d = if op == BinOp::Sub { d.checked_neg() } else { Some(d) };
+            d.and_then(|d| t.checked_add(d)).map_or(Null, Time)
+        }
+        (BinOp::Add, Dur(d), Time(t)) => t.checked_add(d).map_or(Null, Time),
+        (BinOp::Sub, Time(x), Time(y)) => x.checked_sub(y).map_or(Null, Dur),
+        (BinOp::Add, Dur(x), Dur(y)) => x.checked_add(y).map_or(Null, Dur),
+        (BinOp::Sub, Dur(x), Dur(y)) => x.checked_sub(y).map_or(Null, Dur),
+        (BinOp::Mul, Dur(x), Int(y)) | (BinOp::Mul, Int(y), Dur(x)) => x.checked_mul(y).map_or(Null, Dur),
+        (op, Money(x, c), Money(y, d)) if c == d && matches!(op, BinOp::Add | BinOp::Sub) => {
+            let r = if op == BinOp::Add { x.checked_add(y) } else { x.checked_sub(y) };
+            r.map_or(Null, |r| Money(r, c))
+        }
+        (BinOp::Mul, Money(x, c), n) | (BinOp::Mul, n, Money(x, c)) => {
+            n.as_decimal().and_then(|n| x.checked_mul(n)).map_or(Null, |r| Money(r, c))
+        }
+        (BinOp::Div, Money(x, c), n) if !matches!(n, Money(..)) => {
+            n.as_decimal().and_then(|n| x.checked_div(n)).map_or(Null, |r| Money(r, c))
+        }
+        (op, a, b) => {
+            let (Some(x), Some(y)) = (a.as_decimal(), b.as_decimal()) else { return Null };
+            match op {
+                BinOp::Add => dec(x.checked_add(y)),
+                BinOp::Sub => dec(x.checked_sub(y)),
+                BinOp::Mul => dec(x.checked_mul(y)),
+                BinOp::Div => dec(x.checked_div(y)),
+                _ => Null,
+            }
+        }
+    }
+}

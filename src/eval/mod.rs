@@ -1,0 +1,40 @@
+//! Evaluation: compiled policies over event logs, streaming.
+//!
+//! [`compile`] turns a checked policy set into a [`Program`]; an [`Engine`]
+//! takes events in log order and hands each decided rule instance to a
+//! [`Sink`]; [`finish`](Engine::finish) decides what is still open against
+//! the horizon. [`run_log`] wires a program to the log readers.
+
+mod aggregate;
+pub mod compile;
+mod emit;
+pub mod engine;
+pub mod expr;
+pub mod ir;
+mod keys;
+mod obligation;
+mod period;
+mod prior;
+pub mod verdict;
+
+pub use compile::{compile, compile_with_keys};
+pub use engine::Engine;
+pub use ir::Program;
+pub use verdict::{Collect, EventRef, Instance, Sink, Summary};
+
+use crate::log::{LogFailure, ReadOptions, ReadStats};
+use crate::time::Micros;
+use std::path::PathBuf;
+
+/// Runs `program` over the log files `paths` and returns the summary and
+/// what the reader saw. `as_of` is the horizon (default: the last event).
+pub fn run_log(
+    program: &Program,
+    paths: &[PathBuf],
+    opts: &ReadOptions,
+    as_of: Option<Micros>,
+) -> Result<(Summary, ReadStats), LogFailure> {
+    let mut engine = Engine::new(program, Summary::new(program), false);
+    let stats = crate::log::read_log(paths, &program.proj, opts, &mut |e| engine.push(&e))?;
+    Ok((engine.finish(as_of), stats))
+}

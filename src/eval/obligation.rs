@@ -1,0 +1,222 @@
+//! Obligations with a deadline: `when A require B within D | before E`.
+//!
+//! Open obligations live in a slab; each matcher that can close them (the
+//! awaited events, the `before` event, exempting events, events forbidden
+//! while open) has a hash index from its correlation key to slab slots, so
+//! an event finds the obligations it closes without scanning.
+
+use super::emit::{instance, lateness, remedy};
+use super::engine::RuleEnv;
+use super::ir::{Match, Obligation};
+use super::keys::{anchor_keys, candidate_keys, key_of, Key};
+use super::prior::PriorStore;
+use super::verdict::{EventRef, Instance};
+use crate::log::{Event, Sym};
+use crate::syntax::ast::Verdict;
+use crate::time::{self, Due, Micros};
+use rustc_hash::FxHashMap;
+
+/// An open obligation.
+struct Open {
+    trigger: Event,
+    due: Option<Due>,
+}
+
+/// How an obligation closed.
+enum Close {
+    Fulfilled,
+    EndedBy,
+    Exempted,
+    Forbidden,
+}
+
+/// The state of one obligation rule.
+pub struct ObligationState {
+    slots: Vec<Option<Open>>,
+    free: Vec<usize>,
+    /// One index per matcher: awaited, before, unless events, window forbids.
+    indexes: Vec<FxHashMap<Key, Vec<usize>>>,
+    prior: Vec<PriorStore>,
+}
+
+impl ObligationState {
+    /// Empty state for `o`.
+    pub fn new(o: &Obligation) -> Self {
+        let matchers = 1 + usize::from(o.before.is_some()) + o.unless.events.len() + o.window_forbids.len();
+        let prior = o.unless.prior.iter().map(|(m, w)| PriorStore::new(m, *w)).collect();
+        ObligationState { slots: vec![], free: vec![], indexes: vec![FxHashMap::default(); matchers], prior }
+    }
+
+    /// The event types the rule reacts to.
+    pub fn types(o: &Obligation) -> Vec<Sym> {
+        let mut t = vec![o.trigger];
+        for m in matchers(o) {
+            t.extend(&m.0.types);
+        }
+        for (m, _) in &o.unless.prior {
+            t.extend(&m.types);
+        }
+        t
+    }
+
+    /// Closing roles first (an event never fulfils the obligation it opens),
+    /// then the trigger, then the look-back stores.
+    pub fn on_event(&mut self, env: &RuleEnv, o: &Obligation, e: &Event, out: &mut Vec<Instance>) {
+        for (i, (m, how)) in matchers(o).enumerate() {
+            if m.types.contains(&e.kind) {
+                self.close_matching(env, i, m, how, o, e, out);
+            }
+        }
+        if e.kind == o.trigger && env.in_force(e.time) {
+            self.trigger(env, o, e);
+        }
+        for store in &mut self.prior {
+            store.record(env, e);
+        }
+    }
+
+    fn trigger(&mut self, env: &RuleEnv, o: &Obligation, e: &Event) {
+        let ctx = env.ctx(Some(e), None);
+        if o.condition.as_ref().is_some_and(|c| !c.holds(&ctx)) {
+            return;
+        }
+        if o.unless.conditions.iter().any(|c| c.holds(&ctx)) {
+            return;
+        }
+        if self.prior.iter().any(|s| s.find(env, e).is_some()) {
+            return;
+        }
+        let due = o.within.and_then(|w| time::due(e.time, w.amount, w.unit, env.jur.tz, &env.jur.calendar));
+        let keys: Vec<Option<Key>> = matchers(o).map(|(m, _)| key_of(e, anchor_keys(&m.corr.pairs))).collect();
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push(None);
+                self.slots.len() - 1
+            }
+        };
+        self.slots[slot] = Some(Open { trigger: e.clone(), due });
+        for (index, key) in self.indexes.iter_mut().zip(keys) {
+            if let Some(k) = key {
+                index.entry(k).or_default().push(slot);
+            }
+        }
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "one call site; the parts are all distinct")]
+    fn close_matching(
+        &mut self,
+        env: &RuleEnv,
+        index: usize,
+        m: &Match,
+        how: Close,
+        o: &Obligation,
+        e: &Event,
+        out: &mut Vec<Instance>,
+    ) {
+        let Some(key) = key_of(e, candidate_keys(&m.corr.pairs)) else { return };
+        let Some(bucket) = self.indexes[index].get(&key) else { return };
+        let mut closing = vec![];
+        for &slot in bucket {
+            let Some(open) = self.slots.get(slot).and_then(Option::as_ref) else { continue };
+            let ctx = env.ctx(Some(e), Some(&open.trigger));
+            if m.corr.residual.as_ref().is_none_or(|r| r.holds(&ctx)) {
+                closing.push(slot);
+            }
+        }
+        for slot in closing {
+            let Some(open) = self.slots.get_mut(slot).and_then(Option::take) else { continue };
+            self.free.push(slot);
+            self.unindex(o, &open.trigger, slot);
+            if let Some(inst) = decide(env, &open, &how, e) {
+                out.push(inst);
+            }
+        }
+    }
+
+    /// Removes a closed slot from every index.
+    fn unindex(&mut self, o: &Obligation, trigger: &Event, slot: usize) {
+        for (index, (m, _)) in self.indexes.iter_mut().zip(matchers(o)) {
+            let Some(k) = key_of(trigger, anchor_keys(&m.corr.pairs)) else { continue };
+            if let Some(bucket) = index.get_mut(&k) {
+                bucket.retain(|s| *s != slot);
+                if bucket.is_empty() {
+                    index.remove(&k);
+                }
+            }
+        }
+    }
+
+    /// Decides every obligation still open: violated when its deadline is at
+    /// or before the horizon, pending otherwise.
+    pub fn finish(&mut self, env: &RuleEnv, horizon: Micros, out: &mut Vec<Instance>) {
+        for slot in self.slots.iter_mut() {
+            let Some(open) = slot.take() else { continue };
+            let keys = display_keys(env, &open.trigger);
+            match open.due {
+                Some(due) if due.last_on_time <= horizon => {
+                    let note = "no matching event by the deadline; still missing at the horizon".to_string();
+                    let mut inst = instance(env, Verdict::Violated, Some(&open.trigger), &keys, note);
+                    inst.deadline = Some(due);
+                    inst.lateness = Some(lateness(&due, horizon));
+                    inst.remedy = remedy(env, Some(&due), horizon);
+                    out.push(inst);
+                }
+                due => {
+                    let note = "the deadline lies after the horizon".to_string();
+                    let mut inst = instance(env, Verdict::Pending, Some(&open.trigger), &keys, note);
+                    inst.deadline = due;
+                    out.push(inst);
+                }
+            }
+        }
+        self.indexes.iter_mut().for_each(FxHashMap::clear);
+    }
+}
+
+/// The matchers that close obligations, with what closing means.
+fn matchers(o: &Obligation) -> impl Iterator<Item = (&Match, Close)> {
+    std::iter::once((&o.awaited, Close::Fulfilled))
+        .chain(o.before.iter().map(|m| (m, Close::EndedBy)))
+        .chain(o.unless.events.iter().map(|m| (m, Close::Exempted)))
+        .chain(o.window_forbids.iter().map(|m| (m, Close::Forbidden)))
+}
+
+/// The keys that name an instance: the trigger's side of the awaited
+/// correlation, plus customer and case when present.
+fn display_keys(env: &RuleEnv, trigger: &Event) -> Vec<Sym> {
+    let mut keys: Vec<Sym> = match &env.rule.kind {
+        super::ir::Kind::Obligation(o) => anchor_keys(&o.awaited.corr.pairs).collect(),
+        _ => vec![],
+    };
+    for name in ["case", "customer"] {
+        if let Some(pos) = env.names.iter().position(|n| n.as_ref() == name) {
+            let sym = pos as Sym;
+            if !keys.contains(&sym) && *trigger.get(sym) != crate::value::Val::Null {
+                keys.push(sym);
+            }
+        }
+    }
+    keys
+}
+
+/// The verdict of an obligation closed by `e`; None when exempted.
+fn decide(env: &RuleEnv, open: &Open, how: &Close, e: &Event) -> Option<Instance> {
+    let on_time = open.due.is_none_or(|d| d.is_on_time(e.time));
+    let (verdict, note) = match how {
+        Close::Exempted => return None,
+        Close::Fulfilled if on_time => (Verdict::Satisfied, "met in time".to_string()),
+        Close::Fulfilled => (Verdict::Violated, "met late".to_string()),
+        Close::EndedBy => (Verdict::Violated, "the window ended before the obligation was met".to_string()),
+        Close::Forbidden => (Verdict::Violated, "a forbidden event happened while the obligation was open".to_string()),
+    };
+    let keys = if verdict == Verdict::Violated || env.detailed { display_keys(env, &open.trigger) } else { vec![] };
+    let mut inst = instance(env, verdict, Some(&open.trigger), &keys, note);
+    inst.deadline = open.due;
+    inst.evidence = Some(EventRef::from(e));
+    if verdict == Verdict::Violated {
+        inst.lateness = open.due.map(|d| lateness(&d, e.time));
+        inst.remedy = remedy(env, open.due.as_ref(), e.time);
+    }
+    Some(inst)
+}

@@ -1,0 +1,201 @@
+//! Period standards: per calendar month, quarter or year, a rate of
+//! satisfied instances of another rule, a statistic of a measured delay, or
+//! a count of events. A period that ends after the horizon, or whose
+//! instances are not all decided, is pending.
+
+use super::emit::{instance, remedy};
+use super::engine::RuleEnv;
+use super::expr::compare;
+use super::ir::{DelayStandard, PeriodCount, RateStandard};
+use super::keys::{anchor_keys, candidate_keys, key_of, Key};
+use super::verdict::{EventRef, Instance};
+use crate::log::Event;
+use crate::syntax::ast::{AggFn, CmpOp, Verdict};
+use crate::time::{self, Micros, PeriodKey};
+use crate::value::{format_duration, Val};
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+
+/// An instance named by its period.
+fn period_instance(env: &RuleEnv, verdict: Verdict, key: PeriodKey, note: String) -> Instance {
+    let mut inst = instance(env, verdict, None, &[], note);
+    inst.key = vec![("period".to_string(), Val::Str(key.to_string().into()))];
+    if verdict == Verdict::Violated {
+        inst.remedy = remedy(env, None, 0);
+    }
+    inst
+}
+
+/// True when the period is over at the horizon.
+fn complete(key: PeriodKey, tz: Tz, horizon: Micros) -> bool {
+    time::period_end(key, tz) <= horizon
+}
+
+/// Tallies of the measured rule's verdicts per period of their trigger.
+#[derive(Default)]
+pub struct RateState {
+    tallies: BTreeMap<PeriodKey, [u64; 3]>,
+}
+
+impl RateState {
+    /// Counts one instance of the measured rule.
+    pub fn record(&mut self, r: &RateStandard, inst: &Instance, tz: Tz) {
+        let Some(t) = inst.trigger else { return };
+        let slot = match inst.verdict {
+            Verdict::Satisfied => 0,
+            Verdict::Violated => 1,
+            Verdict::Pending => 2,
+        };
+        self.tallies.entry(time::period_of(t.time, tz, r.period)).or_default()[slot] += 1;
+    }
+
+    /// One instance per period with instances.
+    pub fn finish(&mut self, env: &RuleEnv, r: &RateStandard, horizon: Micros, out: &mut Vec<Instance>) {
+        for (key, [sat, vio, pend]) in std::mem::take(&mut self.tallies) {
+            let decided = sat + vio;
+            if decided == 0 || pend > 0 || !complete(key, env.jur.tz, horizon) {
+                let note = format!("{key}: {sat} satisfied, {vio} violated, {pend} pending; not final");
+                out.push(period_instance(env, Verdict::Pending, key, note));
+                continue;
+            }
+            let rate = Decimal::from(sat) * Decimal::ONE_HUNDRED / Decimal::from(decided);
+            let ok = compare(r.op, &Val::Percent(rate), &Val::Percent(r.bound));
+            let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
+            let note = format!("{key}: {}% ({sat} of {decided}) {} {}%", rate.round_dp(2), r.op.as_str(), r.bound);
+            out.push(period_instance(env, verdict, key, note));
+        }
+    }
+}
+
+/// Open delays and measured delays per period.
+#[derive(Default)]
+pub struct DelayState {
+    open: FxHashMap<Key, Vec<Event>>,
+    delays: BTreeMap<PeriodKey, Vec<i64>>,
+}
+
+impl DelayState {
+    /// Starts or ends a delay.
+    pub fn on_event(&mut self, env: &RuleEnv, d: &DelayStandard, e: &Event) {
+        if d.to.types.contains(&e.kind) {
+            if let Some(key) = key_of(e, candidate_keys(&d.to.corr.pairs)) {
+                if let Some(list) = self.open.get_mut(&key) {
+                    let mut kept = vec![];
+                    for start in list.drain(..) {
+                        let ctx = env.ctx(Some(e), Some(&start));
+                        if d.to.corr.residual.as_ref().is_none_or(|r| r.holds(&ctx)) {
+                            let period = time::period_of(start.time, env.jur.tz, d.period);
+                            self.delays.entry(period).or_default().push(e.time - start.time);
+                        } else {
+                            kept.push(start);
+                        }
+                    }
+                    if kept.is_empty() {
+                        self.open.remove(&key);
+                    } else {
+                        *list = kept;
+                    }
+                }
+            }
+        }
+        if e.kind == d.from && env.in_force(e.time) {
+            let ctx = env.ctx(Some(e), None);
+            if d.from_condition.as_ref().is_none_or(|c| c.holds(&ctx)) {
+                if let Some(key) = key_of(e, anchor_keys(&d.to.corr.pairs)) {
+                    self.open.entry(key).or_default().push(e.clone());
+                }
+            }
+        }
+    }
+
+    /// One instance per period with measured delays.
+    pub fn finish(&mut self, env: &RuleEnv, d: &DelayStandard, horizon: Micros, out: &mut Vec<Instance>) {
+        for (key, mut delays) in std::mem::take(&mut self.delays) {
+            let Some(value) = statistic(d.func, d.percentile, &mut delays) else { continue };
+            let what = match d.func {
+                AggFn::Percentile => format!("percentile {}", d.percentile.unwrap_or_default()),
+                f => f.as_str().to_string(),
+            };
+            let summary = format!("{key}: {what} of {} delays is {}", delays.len(), format_duration(value));
+            if !complete(key, env.jur.tz, horizon) {
+                out.push(period_instance(env, Verdict::Pending, key, format!("{summary}; period not over")));
+                continue;
+            }
+            let ok = compare(d.op, &Val::Dur(value), &Val::Dur(d.bound));
+            let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
+            let note = format!("{summary}, bound {} {}", d.op.as_str(), format_duration(d.bound));
+            out.push(period_instance(env, verdict, key, note));
+        }
+        self.open.clear();
+    }
+}
+
+/// The statistic of a non-empty list of delays (sorts it).
+fn statistic(func: AggFn, percentile: Option<Decimal>, delays: &mut [i64]) -> Option<i64> {
+    if delays.is_empty() {
+        return None;
+    }
+    delays.sort_unstable();
+    let n = delays.len();
+    Some(match func {
+        AggFn::Min => delays[0],
+        AggFn::Max => delays[n - 1],
+        AggFn::Percentile => {
+            // Nearest rank: the smallest value with at least p% at or below it.
+            let p = percentile.unwrap_or(Decimal::ONE_HUNDRED);
+            let rank = (p * Decimal::from(n) / Decimal::ONE_HUNDRED).ceil();
+            let rank = usize::try_from(rank.mantissa()).unwrap_or(n).clamp(1, n);
+            delays[rank - 1]
+        }
+        _ => {
+            let sum: i128 = delays.iter().map(|d| i128::from(*d)).sum();
+            i64::try_from(sum / n as i128).unwrap_or(i64::MAX)
+        }
+    })
+}
+
+/// Counts per period.
+#[derive(Default)]
+pub struct PeriodCountState {
+    counts: BTreeMap<PeriodKey, (i64, Option<EventRef>)>,
+}
+
+impl PeriodCountState {
+    /// Counts `e` in its period.
+    pub fn on_event(&mut self, env: &RuleEnv, c: &PeriodCount, e: &Event) {
+        if e.kind != c.event || !env.in_force(e.time) {
+            return;
+        }
+        if c.condition.as_ref().is_some_and(|x| !x.holds(&env.ctx(Some(e), None))) {
+            return;
+        }
+        let entry = self.counts.entry(time::period_of(e.time, env.jur.tz, c.period)).or_insert((0, None));
+        entry.0 += 1;
+        if entry.1.is_none() && !compare(c.op, &Val::Int(entry.0), &c.bound) {
+            entry.1 = Some(EventRef::from(e));
+        }
+    }
+
+    /// One instance per period with events. A period not over is pending,
+    /// unless an upper bound is already exceeded.
+    pub fn finish(&mut self, env: &RuleEnv, c: &PeriodCount, horizon: Micros, out: &mut Vec<Instance>) {
+        for (key, (n, breach)) in std::mem::take(&mut self.counts) {
+            let ok = compare(c.op, &Val::Int(n), &c.bound);
+            let upper = matches!(c.op, CmpOp::Le | CmpOp::Lt);
+            let note = format!("{key}: {n} events, bound {} {}", c.op.as_str(), c.bound);
+            let verdict = match (complete(key, env.jur.tz, horizon), ok) {
+                (_, false) if upper => Verdict::Violated,
+                (false, _) => Verdict::Pending,
+                (true, true) => Verdict::Satisfied,
+                (true, false) => Verdict::Violated,
+            };
+            let mut inst = period_instance(env, verdict, key, note);
+            if verdict == Verdict::Violated {
+                inst.evidence = breach;
+            }
+            out.push(inst);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Verdicts of rule instances, with their evidence, and the summary the
+//! reports are made from.
+
+use super::ir::Program;
+use crate::log::{Event, Loc, Sym};
+use crate::syntax::ast::Verdict;
+use crate::time::{Due, Micros};
+use crate::value::Val;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// An event named as evidence: where and when it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventRef {
+    /// File and line.
+    pub loc: Loc,
+    /// Its time.
+    pub time: Micros,
+}
+
+impl From<&Event> for EventRef {
+    fn from(e: &Event) -> Self {
+        EventRef { loc: e.loc, time: e.time }
+    }
+}
+
+/// The verdict of one instance of a rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    /// Index of the rule in [`Program::rules`].
+    pub rule: usize,
+    /// Satisfied, violated or pending.
+    pub verdict: Verdict,
+    /// What identifies the instance (`case = "A"`, `period = "2026-03"`).
+    pub key: Vec<(String, Val)>,
+    /// The attributes of the event the instance is about (for matching
+    /// test expectations by any attribute).
+    pub attrs: Vec<(Sym, Val)>,
+    /// The triggering (or offending, for prohibitions) event.
+    pub trigger: Option<EventRef>,
+    /// The deadline, for obligations.
+    pub deadline: Option<Due>,
+    /// The fulfilling, ending or offending event, if any.
+    pub evidence: Option<EventRef>,
+    /// How late, in microseconds, for violated obligations.
+    pub lateness: Option<i64>,
+    /// Compensation owed: amount and currency.
+    pub remedy: Option<(Decimal, String)>,
+    /// The customer owed the remedy.
+    pub customer: Option<Val>,
+    /// A sentence explaining the verdict.
+    pub note: String,
+}
+
+/// Receives instances as the engine decides them.
+pub trait Sink {
+    /// One decided instance.
+    fn instance(&mut self, inst: Instance);
+}
+
+/// Keeps everything (tests, the REPL).
+#[derive(Debug, Default)]
+pub struct Collect(pub Vec<Instance>);
+
+impl Sink for Collect {
+    fn instance(&mut self, inst: Instance) {
+        self.0.push(inst);
+    }
+}
+
+/// Counts per rule, keeps violations (the CLI).
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    /// Per rule: satisfied, violated, pending.
+    pub counts: Vec<[u64; 3]>,
+    /// Per rule: remedy totals per currency.
+    pub remedies: Vec<BTreeMap<String, Decimal>>,
+    /// Per customer: remedy totals per currency.
+    pub by_customer: BTreeMap<String, BTreeMap<String, Decimal>>,
+    /// Every violation, in the order decided.
+    pub violations: Vec<Instance>,
+}
+
+impl Summary {
+    /// An empty summary for `program`.
+    pub fn new(program: &Program) -> Self {
+        Summary {
+            counts: vec![[0; 3]; program.rules.len()],
+            remedies: vec![BTreeMap::new(); program.rules.len()],
+            ..Summary::default()
+        }
+    }
+
+    /// Total violations.
+    pub fn violated(&self) -> u64 {
+        self.counts.iter().map(|c| c[1]).sum()
+    }
+}
+
+impl Sink for Summary {
+    fn instance(&mut self, inst: Instance) {
+        let slot = match inst.verdict {
+            Verdict::Satisfied => 0,
+            Verdict::Violated => 1,
+            Verdict::Pending => 2,
+        };
+        if let Some(c) = self.counts.get_mut(inst.rule) {
+            c[slot] += 1;
+        }
+        if let Some((amount, currency)) = &inst.remedy {
+            if let Some(r) = self.remedies.get_mut(inst.rule) {
+                *r.entry(currency.clone()).or_default() += amount;
+            }
+            let customer = match &inst.customer {
+                Some(Val::Str(s)) => s.to_string(),
+                Some(v) => v.to_string(),
+                None => "(unknown)".to_string(),
+            };
+            *self.by_customer.entry(customer).or_default().entry(currency.clone()).or_default() += amount;
+        }
+        if inst.verdict == Verdict::Violated {
+            self.violations.push(inst);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The report for people: each violation drawn as a diagnostic on the rule
+//! it breaks (the same renderer as policy errors), then a table per rule.
+
+use super::{describe_due, lateness_seconds, local_time, Report};
+use crate::diagnostics::{render_human, Diagnostic, Problem, RenderOptions};
+use crate::value::format_duration;
+use std::fmt::Write as _;
+
+/// Violations shown per rule before the rest are only counted.
+pub const SHOWN_PER_RULE: usize = 10;
+
+/// The violations, at most [`SHOWN_PER_RULE`] per rule.
+pub fn violations(r: &Report, opts: RenderOptions) -> String {
+    let mut out = String::new();
+    let mut shown = vec![0usize; r.program.rules.len()];
+    for v in &r.summary.violations {
+        let Some(rule) = r.program.rules.get(v.rule) else { continue };
+        let count = &mut shown[v.rule];
+        *count += 1;
+        if *count > SHOWN_PER_RULE {
+            continue;
+        }
+        let tz = r.tz(v.rule);
+        let mut details = String::new();
+        let jur = r.program.jurisdictions.get(rule.jurisdiction).map_or("", |j| j.name.as_str());
+        let _ = write!(details, "{jur}");
+        if let Some(c) = &rule.cites {
+            let _ = write!(details, " — {c}");
+        }
+        if let Some(t) = &v.trigger {
+            let _ = write!(details, "\ntrigger: {} at {}", r.place(t), local_time(t.time, tz));
+        }
+        if let Some(d) = &v.deadline {
+            let _ = write!(details, "\ndeadline: {}", describe_due(d, tz));
+        }
+        match (&v.evidence, &v.trigger) {
+            (Some(e), Some(t)) if e != t => {
+                let _ = write!(details, "\nevidence: {} at {}", r.place(e), local_time(e.time, tz));
+            }
+            (None, _) if v.deadline.is_some() => {
+                let _ = write!(details, "\nevidence: none by the horizon");
+            }
+            _ => {}
+        }
+        if let Some(l) = v.lateness {
+            let _ = write!(details, "\nlate by: {} ({} s)", format_duration(l), lateness_seconds(l));
+        }
+        if let Some((amount, currency)) = &v.remedy {
+            let _ = write!(details, "\nremedy: {amount} {currency}");
+        }
+        let key = if v.key.is_empty() {
+            String::new()
+        } else {
+            let parts: Vec<String> = v.key.iter().map(|(k, val)| format!("{k} {val}")).collect();
+            format!(" for {}", parts.join(", "))
+        };
+        let problem = Problem::Violated { rule: rule.name.clone(), key, details };
+        let d = Diagnostic::new(problem, rule.file, rule.span).with_label(v.note.clone());
+        out.push_str(&render_human(&d, r.sources, opts));
+        out.push('\n');
+    }
+    for (i, n) in shown.iter().enumerate() {
+        if *n > SHOWN_PER_RULE {
+            let name = r.program.rules.get(i).map_or("?", |x| x.name.as_str());
+            let _ =
+                writeln!(out, "… and {} more violations of `{name}` (all are in --format json)", n - SHOWN_PER_RULE);
+        }
+    }
+    out
+}
+
+/// The per-rule table and a closing line.
+pub fn table(r: &Report) -> String {
+    let mut rows: Vec<[String; 6]> = vec![[
+        "rule".into(),
+        "jurisdiction".into(),
+        "satisfied".into(),
+        "violated".into(),
+        "pending".into(),
+        "remedy".into(),
+    ]];
+    for (i, rule) in r.program.rules.iter().enumerate() {
+        let [s, v, p] = r.summary.counts.get(i).copied().unwrap_or_default();
+        let jur = r.program.jurisdictions.get(rule.jurisdiction).map_or("", |j| j.name.as_str());
+        let remedy: Vec<String> =
+            r.summary.remedies.get(i).into_iter().flatten().map(|(c, a)| format!("{a} {c}")).collect();
+        rows.push([rule.name.clone(), jur.into(), s.to_string(), v.to_string(), p.to_string(), remedy.join(", ")]);
+    }
+    let widths: Vec<usize> = (0..6).map(|c| rows.iter().map(|row| row[c].chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            let pad = widths[c].saturating_sub(cell.chars().count());
+            if (2..5).contains(&c) {
+                let _ = write!(line, "{}{cell}  ", " ".repeat(pad));
+            } else {
+                let _ = write!(line, "{cell}{}  ", " ".repeat(pad));
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    let violated = r.summary.violated();
+    let _ = writeln!(
+        out,
+        "\n{} events, {} bad lines, {violated} violation{}, horizon {}",
+        r.stats.events,
+        r.stats.bad_lines.len(),
+        if violated == 1 { "" } else { "s" },
+        local_time(r.horizon, chrono_tz::UTC)
+    );
+    out
+}

@@ -1,0 +1,74 @@
+//! Rendering verdicts: for people ([`human`]), for programs ([`json`]) and
+//! for code-review tools ([`sarif`]). All three read one [`Report`].
+
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use crate::diagnostics::Sources;
+use crate::eval::{EventRef, Program, Summary};
+use crate::log::ReadStats;
+use crate::span::display_path;
+use crate::time::{self, Due, DueKind, Micros};
+use chrono_tz::Tz;
+use std::path::PathBuf;
+
+/// Everything a report shows.
+pub struct Report<'a> {
+    /// The compiled rules.
+    pub program: &'a Program,
+    /// The policy sources (rules point into them).
+    pub sources: &'a Sources,
+    /// The verdicts.
+    pub summary: &'a Summary,
+    /// What the reader saw.
+    pub stats: &'a ReadStats,
+    /// The log files, by index of `Loc::file`.
+    pub logs: &'a [PathBuf],
+    /// The horizon used.
+    pub horizon: Micros,
+}
+
+impl Report<'_> {
+    /// `file:line` of an event.
+    pub fn place(&self, e: &EventRef) -> String {
+        let file = self.logs.get(e.loc.file as usize).map_or_else(|| "?".to_string(), |p| display_path(p));
+        format!("{file}:{}", e.loc.line)
+    }
+
+    /// The log file of an event.
+    pub fn log_file(&self, e: &EventRef) -> String {
+        self.logs.get(e.loc.file as usize).map_or_else(|| "?".to_string(), |p| display_path(p))
+    }
+
+    /// The time zone of a rule's jurisdiction.
+    pub fn tz(&self, rule: usize) -> Tz {
+        self.program
+            .rules
+            .get(rule)
+            .and_then(|r| self.program.jurisdictions.get(r.jurisdiction))
+            .map_or(chrono_tz::UTC, |j| j.tz)
+    }
+}
+
+/// An instant as RFC 3339 in local time of `tz` (microseconds only when
+/// needed).
+pub fn local_time(t: Micros, tz: Tz) -> String {
+    match time::from_micros(t) {
+        Some(dt) => dt.with_timezone(&tz).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        None => format!("{t}µs"),
+    }
+}
+
+/// A deadline as people read it: the instant, or the end of a local day.
+pub fn describe_due(due: &Due, tz: Tz) -> String {
+    match due.kind {
+        DueKind::Exact => local_time(due.last_on_time, tz),
+        DueKind::EndOfLocalDay { date } => format!("end of {date} ({})", tz.name()),
+    }
+}
+
+/// Whole seconds late, rounded up (one microsecond late is one second).
+pub fn lateness_seconds(micros: i64) -> i64 {
+    micros.saturating_add(999_999) / 1_000_000
+}

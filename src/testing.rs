@@ -1,0 +1,185 @@
+//! Running inline `test` blocks: given events through the engine, verdicts
+//! compared with the expectations.
+//!
+//! Each test runs alone against the rules of its file's jurisdiction
+//! (inherited ones included). Given events are numbered by their line in
+//! the policy file, so evidence points back into the test itself.
+
+use crate::check::Analysis;
+use crate::eval::{compile_with_keys, Collect, Engine, Instance, Program};
+use crate::log::{Event, Loc, OTHER};
+use crate::span::{FileId, Span};
+use crate::syntax::ast::{self, ExpectKind, Item, Literal};
+use crate::time;
+use crate::value::Val;
+use rust_decimal::Decimal;
+
+/// The result of one test block.
+#[derive(Debug, Clone)]
+pub struct TestOutcome {
+    /// The file holding it.
+    pub file: FileId,
+    /// Its name.
+    pub name: String,
+    /// Its span.
+    pub span: Span,
+    /// One sentence per unmet expectation.
+    pub failures: Vec<String>,
+    /// The instances the rules produced, for explanations.
+    pub instances: Vec<(String, Instance)>,
+}
+
+impl TestOutcome {
+    /// True when every expectation held.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Runs every test of the files the user named whose name contains `filter`.
+pub fn run_tests(analysis: &Analysis, filter: Option<&str>) -> Vec<TestOutcome> {
+    let mut out = vec![];
+    for unit in analysis.workspace.units.iter().filter(|u| u.requested) {
+        let Some(jur) = analysis.scope.file_jurisdiction.get(&unit.id) else { continue };
+        let tests: Vec<&ast::TestDecl> = unit
+            .ast
+            .items
+            .iter()
+            .filter_map(|i| if let Item::Test(t) = i { Some(t) } else { None })
+            .filter(|t| filter.is_none_or(|f| t.name.value.contains(f)))
+            .collect();
+        if tests.is_empty() {
+            continue;
+        }
+        let keys: Vec<String> = tests
+            .iter()
+            .flat_map(|t| t.expects.iter().flat_map(|e| e.key.iter().map(|k| k.name.text.clone())))
+            .collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let program = compile_with_keys(analysis, std::slice::from_ref(jur), &keys);
+        let text = analysis.sources().get(unit.id).map_or("", |f| f.text.as_str());
+        for t in tests {
+            out.push(run_one(&program, unit.id, text, t));
+        }
+    }
+    out
+}
+
+fn run_one(program: &Program, file: FileId, text: &str, t: &ast::TestDecl) -> TestOutcome {
+    let mut engine = Engine::new(program, Collect::default(), true);
+    for g in &t.given {
+        engine.push(&given_event(program, text, g));
+    }
+    let horizon = t.as_of.as_ref().map(|a| time::to_micros(a.time));
+    let instances: Vec<(String, Instance)> = engine
+        .finish(horizon)
+        .0
+        .into_iter()
+        .map(|i| (program.rules.get(i.rule).map_or_else(String::new, |r| r.name.clone()), i))
+        .collect();
+    let failures = t.expects.iter().filter_map(|e| check(program, &instances, e)).collect();
+    TestOutcome { file, name: t.name.value.clone(), span: t.span, failures, instances }
+}
+
+/// A given event as the log reader would deliver it.
+fn given_event(program: &Program, text: &str, g: &ast::GivenEvent) -> Event {
+    let kind = program.proj.types.get(g.event.text.as_str()).copied().unwrap_or(OTHER);
+    let attrs = g
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let key = program.proj.keys.get(f.name.text.as_str())?;
+            Some((*key, value(program, &g.event.text, &f.name.text, &f.value)))
+        })
+        .collect();
+    let line = text.get(..g.span.start).map_or(0, |s| s.matches('\n').count() as u64 + 1);
+    Event { time: time::to_micros(g.time.time), kind, attrs, loc: Loc { file: 0, line } }
+}
+
+/// A given literal, typed like the log reader types attributes.
+fn value(program: &Program, event: &str, field: &str, lit: &Literal) -> Val {
+    let kind = program.proj.schema.get(&(event.into(), field.into()));
+    match (lit, kind) {
+        (Literal::Int(i), Some(crate::log::FieldKind::Id)) => Val::Str(i.to_string().into()),
+        (Literal::Int(i), Some(crate::log::FieldKind::Money(c))) => {
+            Val::Money(Decimal::from(*i), c.clone().unwrap_or_default().into())
+        }
+        (Literal::Decimal(d), Some(crate::log::FieldKind::Money(c))) => {
+            Val::Money(*d, c.clone().unwrap_or_default().into())
+        }
+        (Literal::Int(i), Some(crate::log::FieldKind::Duration)) => Val::Dur(i.saturating_mul(time::SECOND)),
+        _ => crate::eval::compile::literal(lit),
+    }
+}
+
+/// True when the instance carries every key of the expectation.
+fn matches_key(program: &Program, inst: &Instance, key: &[ast::GivenField]) -> bool {
+    key.iter().all(|k| {
+        let want = crate::eval::compile::literal(&k.value);
+        let by_key = inst.key.iter().any(|(n, v)| *n == k.name.text && v.equals(&want));
+        let by_attr = program
+            .proj
+            .keys
+            .get(k.name.text.as_str())
+            .is_some_and(|sym| inst.attrs.iter().any(|(s, v)| s == sym && v.equals(&want)));
+        by_key || by_attr
+    })
+}
+
+/// None when the expectation holds, else why not.
+fn check(program: &Program, instances: &[(String, Instance)], e: &ast::Expectation) -> Option<String> {
+    let of_rule: Vec<&Instance> = instances
+        .iter()
+        .filter(|(n, i)| *n == e.rule.text && matches_key(program, i, &e.key))
+        .map(|(_, i)| i)
+        .collect();
+    let what = describe_key(&e.key);
+    match &e.kind {
+        ExpectKind::Verdict { count, verdict } => {
+            let n = of_rule.iter().filter(|i| i.verdict == verdict.node).count() as u64;
+            let ok = match count {
+                Some(c) => n == c.node,
+                None => n > 0,
+            };
+            if ok {
+                return None;
+            }
+            let wanted = match count {
+                Some(c) => format!("{} {} instance(s)", c.node, verdict.node.as_str()),
+                None => verdict.node.as_str().to_string(),
+            };
+            Some(format!("expected {wanted} `{}`{what}, found {}", e.rule.text, found(&of_rule)))
+        }
+        ExpectKind::Remedy(m) => {
+            let total: Decimal = of_rule
+                .iter()
+                .filter_map(|i| i.remedy.as_ref())
+                .filter(|(_, c)| *c == m.currency)
+                .map(|(a, _)| *a)
+                .sum();
+            (total != m.amount).then(|| {
+                format!(
+                    "expected remedy {} {} for `{}`{what}, found {total} {}",
+                    m.amount, m.currency, e.rule.text, m.currency
+                )
+            })
+        }
+    }
+}
+
+fn describe_key(key: &[ast::GivenField]) -> String {
+    if key.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> =
+        key.iter().map(|k| format!("{} {}", k.name.text, crate::eval::compile::literal(&k.value))).collect();
+    format!(" for {}", parts.join(", "))
+}
+
+fn found(instances: &[&Instance]) -> String {
+    if instances.is_empty() {
+        return "no instance".into();
+    }
+    let parts: Vec<String> = instances.iter().map(|i| format!("{} ({})", i.verdict.as_str(), i.note)).collect();
+    parts.join("; ")
+}
