@@ -67,10 +67,11 @@ pub fn run_tests(analysis: &Analysis, filter: Option<&str>) -> Vec<TestOutcome> 
 
 fn run_one(program: &Program, file: FileId, text: &str, t: &ast::TestDecl) -> TestOutcome {
     let mut engine = Engine::new(program, Collect::default(), true);
-    for g in &t.given {
+    let horizon = t.as_of.as_ref().map(|a| time::to_micros(a.time));
+    // The log is judged as it stood at the horizon.
+    for g in t.given.iter().filter(|g| horizon.is_none_or(|h| time::to_micros(g.time.time) <= h)) {
         engine.push(&given_event(program, text, g));
     }
-    let horizon = t.as_of.as_ref().map(|a| time::to_micros(a.time));
     let instances: Vec<(String, Instance)> = engine
         .finish(horizon)
         .0

@@ -27,7 +27,9 @@ use crate::time::Micros;
 use std::path::PathBuf;
 
 /// Runs `program` over the log files `paths` and returns the summary and
-/// what the reader saw. `as_of` is the horizon (default: the last event).
+/// what the reader saw. `as_of` is the horizon (default: the last event):
+/// the log is judged as it stood then, so later events are not judged (they
+/// are counted in [`Summary::after_horizon`]).
 pub fn run_log(
     program: &Program,
     paths: &[PathBuf],
@@ -35,6 +37,12 @@ pub fn run_log(
     as_of: Option<Micros>,
 ) -> Result<(Summary, ReadStats), LogFailure> {
     let mut engine = Engine::new(program, Summary::new(program), false);
-    let stats = crate::log::read_log(paths, &program.proj, opts, &mut |e| engine.push(&e))?;
-    Ok((engine.finish(as_of), stats))
+    let mut after = 0u64;
+    let stats = crate::log::read_log(paths, &program.proj, opts, &mut |e| match as_of {
+        Some(h) if e.time > h => after += 1,
+        _ => engine.push(&e),
+    })?;
+    let mut summary = engine.finish(as_of);
+    summary.after_horizon = after;
+    Ok((summary, stats))
 }

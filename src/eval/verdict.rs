@@ -79,6 +79,8 @@ pub struct Summary {
     pub by_customer: BTreeMap<String, BTreeMap<String, Decimal>>,
     /// Every violation, in the order decided.
     pub violations: Vec<Instance>,
+    /// Events later than the horizon, not judged.
+    pub after_horizon: u64,
 }
 
 impl Summary {

@@ -101,6 +101,9 @@ pub fn table(r: &Report) -> String {
         let _ = writeln!(out, "{}", line.trim_end());
     }
     let violated = r.summary.violated();
+    if r.summary.after_horizon > 0 {
+        let _ = writeln!(out, "\n{} events after the horizon were not judged", r.summary.after_horizon);
+    }
     let _ = writeln!(
         out,
         "\n{} events, {} bad lines, {violated} violation{}, horizon {}",

@@ -83,6 +83,7 @@ pub fn render(r: &Report) -> Value {
     json!({
         "horizon": local_time(r.horizon, chrono_tz::UTC),
         "events": r.stats.events,
+        "events_after_horizon": r.summary.after_horizon,
         "bad_lines": r.stats.bad_lines.len(),
         "rules": rules,
         "violations": violations,

@@ -1,0 +1,71 @@
+//! Verdict reports through the real binary, snapshotted: human, JSON and
+//! SARIF on the sample log of a fictional provider.
+
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly on a broken environment")]
+
+use assert_cmd::Command;
+
+fn check(extra: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("tenet")
+        .unwrap()
+        .args(["--color", "never", "check", "policies/br", "--events", "examples/acme-br.jsonl"])
+        .args(extra)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn human_report() {
+    let (code, stdout, stderr) = check(&[]);
+    assert_eq!(code, 1, "violations exit with 1: {stderr}");
+    insta::assert_snapshot!("human_report", stdout);
+}
+
+#[test]
+fn summary_only() {
+    let (code, stdout, _) = check(&["--summary"]);
+    assert_eq!(code, 1);
+    assert!(!stdout.contains("tenet::violated"));
+    insta::assert_snapshot!("summary_report", stdout);
+}
+
+#[test]
+fn json_report() {
+    let (code, stdout, _) = check(&["--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let rules = v["rules"].as_array().unwrap();
+    let answer = rules.iter().find(|r| r["rule"] == "answer_within_7_days").unwrap();
+    assert_eq!((&answer["satisfied"], &answer["violated"], &answer["pending"]), (&1.into(), &1.into(), &1.into()));
+    assert_eq!(answer["jurisdiction"], "BR");
+    let late = v["violations"].as_array().unwrap().iter().find(|x| x["rule"] == "answer_within_7_days").unwrap();
+    assert_eq!(late["trigger"]["line"], 11);
+    assert_eq!(late["evidence"]["line"], 20);
+    assert_eq!(late["lateness_seconds"], 43_201);
+    insta::assert_snapshot!("json_report", stdout);
+}
+
+#[test]
+fn sarif_report() {
+    let (code, stdout, _) = check(&["--format", "sarif"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(v["runs"][0]["results"].as_array().unwrap().len(), 8);
+    insta::assert_snapshot!("sarif_report", stdout);
+}
+
+#[test]
+fn nothing_violated_exits_zero() {
+    let out = Command::cargo_bin("tenet")
+        .unwrap()
+        .args(["check", "policies/br", "--events", "examples/acme-br.jsonl", "--as-of", "2026-03-02T09:01:00-03:00"])
+        .output()
+        .unwrap();
+    // The log is judged as it stood at the horizon: two events, nothing late.
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("27 events after the horizon were not judged"), "{stdout}");
+    assert!(stdout.contains("protocol_number_during_call            BR                    0         0        1"), "{stdout}");
+}
