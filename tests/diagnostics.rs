@@ -36,6 +36,7 @@ const POLICY_CODES: &[&str] = &[
     "tenet::invalid_literal",
     "tenet::bad_escape",
     "tenet::duplicate_clause",
+    "tenet::calendar_cycle",
     // names
     "tenet::duplicate",
     "tenet::unknown_event",

@@ -115,6 +115,12 @@ pub fn in_force(file: FileId, f: &ast::InForce, diags: &mut Vec<Diagnostic>) {
 fn calendar(file: FileId, c: &ast::CalendarDecl, scope: &Scope, diags: &mut Vec<Diagnostic>) {
     if let Some(parent) = &c.extends {
         known_calendar(file, parent, scope, diags);
+        let lookup = |n: &str| scope.calendars.get(n).map(|i| &i.decl);
+        if let Err(message) = crate::time::Calendar::resolve(&c.name.text, &lookup) {
+            if message.contains("cycle") {
+                diags.push(Diagnostic::new(Problem::CalendarCycle { message }, file, parent.span));
+            }
+        }
     }
     let mut seen = std::collections::HashMap::new();
     for h in &c.holidays {

@@ -207,6 +207,12 @@ pub enum Problem {
         /// The cycle, `A -> B -> A`.
         cycle: String,
     },
+    /// `calendar A extends B` and `calendar B extends A`.
+    #[error("{message}")]
+    CalendarCycle {
+        /// The cycle, as the resolver describes it.
+        message: String,
+    },
     /// `override rule x` where the parent has no rule `x`.
     #[error("`override rule {rule}` but `{parent}` has no rule `{rule}`")]
     OverrideMissing {
@@ -435,6 +441,7 @@ impl Problem {
             ArgumentCount { .. } => "tenet::argument_count",
             ImportNotFound { .. } => "tenet::import_not_found",
             ExtendsCycle { .. } => "tenet::extends_cycle",
+            CalendarCycle { .. } => "tenet::calendar_cycle",
             OverrideMissing { .. } => "tenet::override_missing",
             OverrideWithoutParent { .. } => "tenet::override_without_parent",
             SilentShadowing { .. } => "tenet::silent_shadowing",
@@ -548,6 +555,7 @@ impl Problem {
             ArgumentCount { name, .. } => Some(format!("pass one event alias, e.g. `{name}(c)`")),
             ImportNotFound { .. } => Some("import paths are relative to the importing file".into()),
             ExtendsCycle { .. } => Some("a jurisdiction cannot extend itself, directly or through others".into()),
+            CalendarCycle { .. } => Some("a calendar cannot extend itself, directly or through others".into()),
             OverrideMissing { suggestion, .. } => {
                 did_you_mean(suggestion).or_else(|| Some("drop `override` to add a new rule".into()))
             }
