@@ -42,7 +42,7 @@ fn json_report() {
     let late = v["violations"].as_array().unwrap().iter().find(|x| x["rule"] == "answer_within_7_days").unwrap();
     assert_eq!(late["trigger"]["line"], 11);
     assert_eq!(late["evidence"]["line"], 20);
-    assert_eq!(late["lateness_seconds"], 43_201);
+    assert_eq!(late["lateness_seconds"], 43_200);
     insta::assert_snapshot!("json_report", stdout);
 }
 

@@ -57,7 +57,13 @@ pub fn remedy(env: &RuleEnv, due: Option<&Due>, at: Micros) -> Option<(Decimal, 
     Some((total, r.currency.clone()))
 }
 
-/// Microseconds late: how far `at` lies after the last on-time instant.
+/// Microseconds late: how far `at` lies after the deadline — the exact
+/// instant, or the end of the local day (so one hour into the next day is
+/// one hour late) — and at least one microsecond once late.
 pub fn lateness(due: &Due, at: Micros) -> i64 {
-    at.saturating_sub(due.last_on_time).max(0)
+    let deadline = match due.kind {
+        time::DueKind::Exact => due.last_on_time,
+        time::DueKind::EndOfLocalDay { .. } => due.first_late(),
+    };
+    at.saturating_sub(deadline).max(1)
 }
