@@ -2,6 +2,9 @@
 //! of the file (the tree modulo spans, every comment once and in order, the
 //! doc strings), and lays files out canonically.
 
+// Helpers shared by the tests fail the test the way the tests themselves do.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use proptest::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -52,9 +55,17 @@ fn docs(file: &File) -> Vec<Option<String>> {
         .collect()
 }
 
+/// Checks guarantees 1 and 2 on `text`, the layout basics, and that
+/// `format_source` agrees; returns the formatted text.
+fn roundtrip(text: &str) -> String {
+    let once = check(text);
+    assert_eq!(format_source(text).ok().as_deref(), Some(once.as_str()));
+    once
+}
+
 /// Checks guarantees 1 and 2 on `text` and the layout basics; returns the
 /// formatted text.
-fn roundtrip(text: &str) -> String {
+fn check(text: &str) -> String {
     let file = parse_ok(text);
     let once = format(&file, text);
     let again_file = parse_ok(&once);
@@ -71,7 +82,6 @@ fn roundtrip(text: &str) -> String {
     }
     let twice = format(&again_file, &once);
     assert_eq!(once, twice, "not idempotent; input:\n{text}");
-    assert_eq!(format_source(text).ok().as_deref(), Some(once.as_str()));
     check_layout(&once, &file);
     once
 }
@@ -223,7 +233,10 @@ fn comments_keep_their_place() {
 fn a_comment_inside_an_expression_moves_to_a_line_boundary() {
     let src = "rule r {\n  when a as c where c.x == 1 /* one */ and // two\n    c.y == 2 // three\n  require b\n}\n";
     let out = roundtrip(src);
-    assert_eq!(out, "rule r {\n  /* one */\n  // two\n  when a as c where c.x == 1 and c.y == 2 // three\n  require b\n}\n");
+    assert_eq!(
+        out,
+        "rule r {\n  /* one */\n  // two\n  when a as c where c.x == 1 and c.y == 2 // three\n  require b\n}\n"
+    );
 }
 
 #[test]
@@ -272,10 +285,15 @@ rule r "say \"hi\"\tnow" { when "Take in charge ticket" as t where t."org:resour
 
 #[test]
 fn expressions_keep_their_brackets_and_operators() {
-    let src = "rule r { when a as c where not (c.x in [1, 2]) and (((c.y))) not in [] or -(-c.z) * (2 + 3) / 4 - 5 >= 1 }";
+    let src =
+        "rule r { when a as c where not (c.x in [1, 2]) and (((c.y))) not in [] or -(-c.z) * (2 + 3) / 4 - 5 >= 1 }";
     let out = roundtrip(src);
-    assert!(out.contains("where not (c.x in [1, 2]) and (((c.y))) not in [] or -(-c.z) * (2 + 3) / 4 - 5 >= 1\n"), "{out}");
-    let src = "rule r { when a as c where c.t during mon-fri 08:00-24:00, sat, sun 10:00:30-12:00 and hour(c.t, 2) < 3 }";
+    assert!(
+        out.contains("where not (c.x in [1, 2]) and (((c.y))) not in [] or -(-c.z) * (2 + 3) / 4 - 5 >= 1\n"),
+        "{out}"
+    );
+    let src =
+        "rule r { when a as c where c.t during mon-fri 08:00-24:00, sat, sun 10:00:30-12:00 and hour(c.t, 2) < 3 }";
     let out = roundtrip(src);
     assert!(out.contains("c.t during mon-fri 08:00-24:00, sat, sun 10:00:30-12:00 and hour(c.t, 2) < 3"), "{out}");
 }
@@ -312,7 +330,8 @@ fn rule_headers() {
 
 #[test]
 fn calendars_and_jurisdictions() {
-    let src = "jurisdiction BR calendar BR timezone \"America/Sao_Paulo\"\ncalendar BR \"Brasil\" { holiday 2026-01-01 \
+    let src =
+        "jurisdiction BR calendar BR timezone \"America/Sao_Paulo\"\ncalendar BR \"Brasil\" { holiday 2026-01-01 \
                weekend sat, sun holiday 2026-04-21 \"Tiradentes\" }\ncalendar X extends BR {}";
     assert_eq!(
         roundtrip(src),
@@ -376,8 +395,24 @@ fn files_that_do_not_parse_are_refused() {
 
 /// Separators between tokens: mostly blanks, sometimes comments.
 const SEPARATORS: &[&str] = &[
-    " ", " ", " ", " ", " ", " ", " ", " ", "\n", "\n  ", "\n\n", "\t", "\r\n", " // note\n", " /* b */ ",
-    "\n/* two\n   lines */\n", "\n/// doc\n", "\n//\n",
+    " ",
+    " ",
+    " ",
+    " ",
+    " ",
+    " ",
+    " ",
+    " ",
+    "\n",
+    "\n  ",
+    "\n\n",
+    "\t",
+    "\r\n",
+    " // note\n",
+    " /* b */ ",
+    "\n/* two\n   lines */\n",
+    "\n/// doc\n",
+    "\n//\n",
 ];
 
 const IDENTS: &[&str] = &["a", "case", "customer", "x1", "_tmp", "ação", "amount", "agent", "k"];
@@ -431,7 +466,23 @@ fn list(item: Tokens, sep: &'static str, min: usize, max: usize) -> Tokens {
 }
 
 fn duration() -> Tokens {
-    (0u32..40, prop::sample::select(&["day", "days", "hours", "minute", "calendar days", "business day", "working days", "weeks", "months", "seconds"][..]))
+    (
+        0u32..40,
+        prop::sample::select(
+            &[
+                "day",
+                "days",
+                "hours",
+                "minute",
+                "calendar days",
+                "business day",
+                "working days",
+                "weeks",
+                "months",
+                "seconds",
+            ][..],
+        ),
+    )
         .prop_map(|(n, u)| vec![format!("{n} {u}")])
         .boxed()
 }
@@ -471,7 +522,9 @@ fn literal() -> Tokens {
 fn expr_over(primary: Tokens) -> Tokens {
     let unary = (0usize..3, primary).prop_map(|(n, p)| [vec!["-".to_string(); n], p].concat()).boxed();
     let product = list(unary, "*", 1, 2);
-    let sum = (product.clone(), opt(seq(vec![pick(&["+", "-", "/"]).boxed(), product]))).prop_map(|(a, b)| [a, b].concat()).boxed();
+    let sum = (product.clone(), opt(seq(vec![pick(&["+", "-", "/"]).boxed(), product])))
+        .prop_map(|(a, b)| [a, b].concat())
+        .boxed();
     let tail = prop_oneof![
         seq(vec![pick(&["==", "!=", "<", "<=", ">", ">="]).boxed(), sum.clone()]),
         seq(vec![opt(kw("not")).boxed(), kw("in"), kw("["), list(literal(), ",", 0, 3), kw("]")]),
@@ -489,7 +542,7 @@ fn expr() -> Tokens {
         2 => seq(vec![ident().boxed(), kw("."), name().boxed()]),
     ]
     .boxed();
-    let primary = atom.prop_recursive(2, 12, 3, |inner| {
+    let primary = atom.prop_recursive(1, 8, 2, |inner| {
         let e = expr_over(inner);
         prop_oneof![
             seq(vec![kw("("), e.clone(), kw(")")]),
@@ -527,12 +580,23 @@ fn clause() -> Tokens {
             opt(seq(vec![kw("where"), expr()])).boxed(),
             kw(")"),
         ]),
-        seq(vec![func, kw("("), name().boxed(), opt(seq(vec![kw("."), name().boxed()])).boxed(), alias_where(), kw(")")]),
+        seq(vec![
+            func,
+            kw("("),
+            name().boxed(),
+            opt(seq(vec![kw("."), name().boxed()])).boxed(),
+            alias_where(),
+            kw(")")
+        ]),
     ];
     let term = seq(vec![
         money(),
-        opt(seq(vec![kw("per"), pick(&["day", "hour", "week", "calendar day", "business day", "working day"]).boxed(), kw("late")]))
-            .boxed(),
+        opt(seq(vec![
+            kw("per"),
+            pick(&["day", "hour", "week", "calendar day", "business day", "working day"]).boxed(),
+            kw("late"),
+        ]))
+        .boxed(),
     ]);
     prop_oneof![
         seq(vec![kw("when"), name().boxed(), alias_where()]),
@@ -546,8 +610,18 @@ fn clause() -> Tokens {
         seq(vec![kw("unless"), expr()]),
         seq(vec![kw("unless"), name().boxed(), alias_where()]),
         seq(vec![kw("unless"), kw("prior"), name().boxed(), alias_where(), opt(within()).boxed()]),
-        seq(vec![kw("forbid"), name().boxed(), alias_where(), opt(within()).boxed(), opt(pick(&["while open"])).boxed()]),
-        seq(vec![kw("remedy"), list(term, "+", 1, 3), opt(seq(vec![opt(kw(",")).boxed(), kw("max"), money()])).boxed()]),
+        seq(vec![
+            kw("forbid"),
+            name().boxed(),
+            alias_where(),
+            opt(within()).boxed(),
+            opt(pick(&["while open"])).boxed()
+        ]),
+        seq(vec![
+            kw("remedy"),
+            list(term, "+", 1, 3),
+            opt(seq(vec![opt(kw(",")).boxed(), kw("max"), money()])).boxed()
+        ]),
         seq(vec![kw("per"), group.boxed(), kw(":"), measure.boxed(), pick(&["<=", ">=", "<", "=="]).boxed(), expr()]),
     ]
     .boxed()
@@ -558,15 +632,13 @@ fn given_value() -> Tokens {
 }
 
 fn item() -> Tokens {
-    let field = seq(vec![name().boxed(), kw(":"), pick(&["id", "text", "time", "number", "money(GBP)"]).boxed(), opt(kw("?")).boxed()]);
-    let event = seq(vec![
-        kw("event"),
+    let field = seq(vec![
         name().boxed(),
-        opt(string()).boxed(),
-        kw("{"),
-        list(field, ",", 0, 4),
-        kw("}"),
+        kw(":"),
+        pick(&["id", "text", "time", "number", "money(GBP)"]).boxed(),
+        opt(kw("?")).boxed(),
     ]);
+    let event = seq(vec![kw("event"), name().boxed(), opt(string()).boxed(), kw("{"), list(field, ",", 0, 4), kw("}")]);
     let weekend = seq(vec![kw("weekend"), list(pick(&["sat", "sun", "fri"]).boxed(), ",", 1, 2)]);
     let holiday = seq(vec![kw("holiday"), date(), opt(string()).boxed()]);
     let calendar = seq(vec![
@@ -579,11 +651,11 @@ fn item() -> Tokens {
         kw("}"),
     ]);
     let in_force = seq(vec![kw("in force from"), date(), opt(seq(vec![kw("until"), date()])).boxed()]);
-    let meta = prop::collection::vec(
-        prop_oneof![seq(vec![kw("cites"), string()]), seq(vec![kw("text"), string()]), in_force.clone()],
-        0..3,
-    )
-    .prop_map(|v| v.concat());
+    // Each metadata clause at most once, in any order.
+    let meta = (opt(seq(vec![kw("cites"), string()])), opt(seq(vec![kw("text"), string()])), opt(in_force))
+        .prop_map(|(a, b, c)| vec![a, b, c])
+        .prop_shuffle()
+        .prop_map(|v| v.concat());
     let rule = seq(vec![
         opt(kw("override")).boxed(),
         kw("rule"),
@@ -591,7 +663,7 @@ fn item() -> Tokens {
         opt(string()).boxed(),
         meta.boxed(),
         kw("{"),
-        prop::collection::vec(clause(), 0..5).prop_map(|v| v.concat()).boxed(),
+        prop::collection::vec(clause(), 0..4).prop_map(|v| v.concat()).boxed(),
         kw("}"),
     ]);
     let given_event = seq(vec![
@@ -601,15 +673,26 @@ fn item() -> Tokens {
     ]);
     let key = opt(seq(vec![kw("for"), list(seq(vec![name().boxed(), given_value()]), ",", 1, 2)]));
     let expectation = prop_oneof![
-        seq(vec![kw("expect"), opt(pick(&["2"])).boxed(), pick(&["satisfied", "violated", "pending"]).boxed(), ident().boxed(), key.clone().boxed()]),
+        seq(vec![
+            kw("expect"),
+            opt(pick(&["2"])).boxed(),
+            pick(&["satisfied", "violated", "pending"]).boxed(),
+            ident().boxed(),
+            key.clone().boxed()
+        ]),
         seq(vec![kw("expect"), kw("remedy"), ident().boxed(), money(), key.boxed()]),
     ];
     let test = seq(vec![
         kw("test"),
         string(),
         kw("{"),
-        opt(seq(vec![kw("given"), kw("{"), prop::collection::vec(given_event, 0..3).prop_map(|v| v.concat()).boxed(), kw("}")]))
-            .boxed(),
+        opt(seq(vec![
+            kw("given"),
+            kw("{"),
+            prop::collection::vec(given_event, 0..3).prop_map(|v| v.concat()).boxed(),
+            kw("}"),
+        ]))
+        .boxed(),
         opt(seq(vec![kw("as of"), datetime()])).boxed(),
         prop::collection::vec(expectation, 0..3).prop_map(|v| v.concat()).boxed(),
         kw("}"),
@@ -631,7 +714,8 @@ fn jurisdiction() -> Tokens {
 
 /// A random policy: its tokens joined by random separators.
 fn policy() -> impl Strategy<Value = String> {
-    let items = (opt(jurisdiction()), prop::collection::vec(item(), 1..5)).prop_map(|(j, items)| [j, items.concat()].concat());
+    let items =
+        (opt(jurisdiction()), prop::collection::vec(item(), 1..4)).prop_map(|(j, items)| [j, items.concat()].concat());
     (items, prop::collection::vec(0..SEPARATORS.len(), 64)).prop_map(|(tokens, seps)| {
         let mut text = String::new();
         for (i, token) in tokens.iter().enumerate() {
@@ -649,6 +733,6 @@ proptest! {
 
     #[test]
     fn random_policies_round_trip(text in policy()) {
-        roundtrip(&text);
+        check(&text);
     }
 }

@@ -15,7 +15,6 @@ impl Printer<'_> {
             head = format!("{head} {}", quote(&t.value));
             end = end.max(t.span.end);
         }
-        self.emit(Line::new(Some(j.span.start), Some(end), head).after());
         let mut lines = vec![];
         if let Some(n) = &j.extends {
             lines.push(Line::at(n.span, format!("extends {}", ident(n))));
@@ -28,6 +27,19 @@ impl Printer<'_> {
         }
         if let Some(f) = &j.in_force {
             lines.push(Line::at(f.span, in_force(f)));
+        }
+        if lines.is_empty() && self.comment_inside(Span::new(j.span.start, end)) {
+            // The comments inside the header cannot follow it: the next item
+            // would come right after them (and a `///` one would become its
+            // doc). They go between the header's words instead.
+            let keyword = "jurisdiction";
+            let kw_end =
+                Some(j.span.start + keyword.len()).filter(|&e| self.source.get(j.span.start..e) == Some(keyword));
+            self.emit(Line::new(Some(j.span.start), kw_end, keyword));
+            lines.push(Line::at(j.name.span, ident(&j.name)));
+            lines.extend(j.title.as_ref().map(|t| Line::at(t.span, quote(&t.value))));
+        } else {
+            self.emit(Line::new(Some(j.span.start), Some(end), head).after());
         }
         self.nested(lines);
     }
@@ -42,7 +54,8 @@ impl Printer<'_> {
             head_end = head_end.max(d.span.end);
         }
         let fields: Vec<String> = e.fields.iter().map(field_decl).collect();
-        let one = if fields.is_empty() { format!("{head} {{}}") } else { format!("{head} {{ {} }}", fields.join(", ")) };
+        let one =
+            if fields.is_empty() { format!("{head} {{}}") } else { format!("{head} {{ {} }}", fields.join(", ")) };
         if !self.comment_inside(e.span) && self.indent + one.chars().count() <= WIDTH {
             self.emit(Line::at(e.span, one).after());
             return;
@@ -172,7 +185,11 @@ impl Printer<'_> {
 
     /// True when a comment not yet printed lies inside `span`.
     fn comment_inside(&self, span: Span) -> bool {
-        self.comments.get(self.next..).unwrap_or_default().iter().any(|c| c.span.start > span.start && c.span.start < span.end)
+        self.comments
+            .get(self.next..)
+            .unwrap_or_default()
+            .iter()
+            .any(|c| c.span.start > span.start && c.span.start < span.end)
     }
 
     /// `TIME type { k: v, ... }`.
@@ -205,7 +222,8 @@ impl Printer<'_> {
 
     /// The value of a given field or instance key.
     fn value(&self, f: &GivenField) -> String {
-        let written = self.source.get(f.name.span.end..f.span.end).map(|s| {
+        let end = self.tight_end(f.span.start, f.span.end);
+        let written = self.source.get(f.name.span.end..end).map(|s| {
             let s = s.trim_start();
             s.strip_prefix(':').unwrap_or(s).trim()
         });

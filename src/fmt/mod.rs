@@ -65,7 +65,8 @@ pub fn format_source(source: &str) -> Result<String, Vec<Diagnostic>> {
     let parsed = crate::syntax::parse(source, FileId(0));
     let mut errors: Vec<Diagnostic> = parsed.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
     if errors.is_empty() {
-        if let Some(span) = parsed.file.items.iter().find_map(|i| if let Item::Error(s) = i { Some(*s) } else { None }) {
+        if let Some(span) = parsed.file.items.iter().find_map(|i| if let Item::Error(s) = i { Some(*s) } else { None })
+        {
             let problem = Problem::Syntax { found: "text".into(), expected: "an item".into(), suggestion: None };
             errors.push(Diagnostic::new(problem, FileId(0), span));
         }
@@ -183,7 +184,8 @@ impl<'a> Printer<'a> {
     }
 
     /// Prints a line with the comments before, inside and after its node.
-    fn emit(&mut self, line: Line) {
+    fn emit(&mut self, mut line: Line) {
+        line.end = line.end.map(|e| self.tight_end(line.start.unwrap_or(0), e));
         if let Some(p) = line.start {
             self.flush_before(p);
         }
@@ -280,6 +282,25 @@ impl<'a> Printer<'a> {
         let lines: Vec<&str> = gap.split('\n').collect();
         lines.len() >= 3
             && lines[1..lines.len() - 1].iter().any(|l| l.trim_matches(|c| matches!(c, ' ' | '\t' | '\r')).is_empty())
+    }
+
+    /// `end` moved back over the blanks and comments that end a node's span:
+    /// a node ending with an optional part may span the blanks and comments
+    /// skipped while looking for that part (its end may even fall inside a
+    /// comment, before the `\r` of a CRLF line).
+    fn tight_end(&self, start: usize, mut end: usize) -> usize {
+        let bytes = self.source.as_bytes();
+        while end > start {
+            // The last comment starting before `end`: does `end` fall in it?
+            let k = self.comments.partition_point(|c| c.span.start < end);
+            let last = k.checked_sub(1).and_then(|k| self.comments.get(k));
+            match last {
+                Some(c) if c.span.start >= start && c.span.end >= end => end = c.span.start,
+                _ if matches!(bytes.get(end - 1), Some(b' ' | b'\t' | b'\r' | b'\n')) => end -= 1,
+                _ => break,
+            }
+        }
+        end
     }
 
     /// The first position at or after `pos` that is not blank or a comment.

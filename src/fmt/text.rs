@@ -1,18 +1,58 @@
 //! The text of names, literals and expressions: always one line, no
 //! comments, and re-parsing it gives back the same tree.
 
-use crate::syntax::ast::{
-    BinOp, DurationUnit, Expr, ExprKind, HoursSpan, Literal, Money, Name, UnOp,
-};
+use crate::syntax::ast::{BinOp, DurationUnit, Expr, ExprKind, HoursSpan, Literal, Money, Name, UnOp};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, Timelike};
 use rust_decimal::Decimal;
 
 /// Words the grammar reserves: a name spelled like one must be quoted.
 const KEYWORDS: &[&str] = &[
-    "jurisdiction", "import", "event", "calendar", "rule", "override", "test", "extends", "timezone", "cites",
-    "text", "in", "force", "from", "until", "when", "as", "where", "require", "prior", "or", "and", "not",
-    "within", "before", "unless", "forbid", "while", "open", "remedy", "per", "late", "max", "given", "expect",
-    "of", "for", "true", "false", "during", "delay", "to", "weekend", "holiday", "satisfied", "violated",
+    "jurisdiction",
+    "import",
+    "event",
+    "calendar",
+    "rule",
+    "override",
+    "test",
+    "extends",
+    "timezone",
+    "cites",
+    "text",
+    "in",
+    "force",
+    "from",
+    "until",
+    "when",
+    "as",
+    "where",
+    "require",
+    "prior",
+    "or",
+    "and",
+    "not",
+    "within",
+    "before",
+    "unless",
+    "forbid",
+    "while",
+    "open",
+    "remedy",
+    "per",
+    "late",
+    "max",
+    "given",
+    "expect",
+    "of",
+    "for",
+    "true",
+    "false",
+    "during",
+    "delay",
+    "to",
+    "weekend",
+    "holiday",
+    "satisfied",
+    "violated",
     "pending",
 ];
 
