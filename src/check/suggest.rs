@@ -5,6 +5,10 @@
 /// and 2 from five characters on).
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let len = name.chars().count();
+    // Edit distance is quadratic: names longer than any real one are not compared.
+    if len > 64 {
+        return None;
+    }
     let limit = if len >= 5 { (len / 3).max(2) } else { 1 };
     candidates
         .into_iter()

@@ -15,6 +15,10 @@ use crate::log::{Event, Sym};
 use crate::syntax::ast::Verdict;
 use crate::time::{self, Due, Micros};
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
+
+/// Slots of the obligations sharing one key (usually one).
+type Bucket = SmallVec<[usize; 2]>;
 
 /// An open obligation.
 struct Open {
@@ -35,7 +39,7 @@ pub struct ObligationState {
     slots: Vec<Option<Open>>,
     free: Vec<usize>,
     /// One index per matcher: awaited, before, unless events, window forbids.
-    indexes: Vec<FxHashMap<Key, Vec<usize>>>,
+    indexes: Vec<FxHashMap<Key, Bucket>>,
     prior: Vec<PriorStore>,
 }
 
@@ -87,7 +91,7 @@ impl ObligationState {
             return;
         }
         let due = o.within.and_then(|w| time::due(e.time, w.amount, w.unit, env.jur.tz, &env.jur.calendar));
-        let keys: Vec<Option<Key>> = matchers(o).map(|(m, _)| key_of(e, anchor_keys(&m.corr.pairs))).collect();
+        let keys: SmallVec<[Option<Key>; 4]> = matchers(o).map(|(m, _)| key_of(e, anchor_keys(&m.corr.pairs))).collect();
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
@@ -116,7 +120,7 @@ impl ObligationState {
     ) {
         let Some(key) = key_of(e, candidate_keys(&m.corr.pairs)) else { return };
         let Some(bucket) = self.indexes[index].get(&key) else { return };
-        let mut closing = vec![];
+        let mut closing: SmallVec<[usize; 4]> = SmallVec::new();
         for &slot in bucket {
             let Some(open) = self.slots.get(slot).and_then(Option::as_ref) else { continue };
             let ctx = env.ctx(Some(e), Some(&open.trigger));

@@ -97,8 +97,17 @@ impl<'a> Lowerer<'a> {
     /// whitespace leaves behind an absent optional part.
     fn span(&self, p: &P) -> Span {
         let s = span_of(p, 0);
-        let trimmed = self.text.get(s.start..s.end).map_or(0, |t| t.len() - t.trim_end().len());
-        Span::new(s.start, s.end - trimmed)
+        let mut end = s.end;
+        loop {
+            let trimmed = self.text.get(s.start..end).map_or(0, |t| t.len() - t.trim_end().len());
+            end -= trimmed;
+            // A comment pest skipped before an absent optional part.
+            match self.comments.iter().find(|c| c.span.end == end && c.span.start >= s.start) {
+                Some(c) => end = c.span.start,
+                None => break,
+            }
+        }
+        Span::new(s.start, end)
     }
 
     fn error(&mut self, problem: Problem, span: Span) {
@@ -111,7 +120,8 @@ impl<'a> Lowerer<'a> {
         let mut cursor = start;
         for c in self.comments.iter().rev().filter(|c| c.span.end <= start) {
             let between = self.text.get(c.span.end..cursor).unwrap_or("x");
-            if !between.trim().is_empty() || !c.doc {
+            // A blank line detaches a doc comment from what follows.
+            if !between.trim().is_empty() || between.matches('\n').count() > 1 || !c.doc {
                 break;
             }
             lines.push(c.text.trim_start_matches("///").trim().to_string());

@@ -103,7 +103,8 @@ fn syntax_error_in(text: &str, span: Span, id: FileId) -> Diagnostic {
         Err(e) => describe_expected(&e),
     };
     let at = span.start + pos;
-    let word: String = text[at..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    // Long enough for any keyword; a 5 MB word is not looked at whole.
+    let word: String = text[at..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').take(40).collect();
     let suggestion = if word.is_empty() { None } else { closest_keyword(&word) };
     // Inside an item, a line that ends early is shown where it ends.
     let line_end = if pos > 0 { missing_at_line_end(text, at, &word) } else { None };
@@ -141,7 +142,8 @@ pub const KEYWORDS: &[&str] = &[
 
 /// A keyword close to a misspelled word of four letters or more.
 fn closest_keyword(word: &str) -> Option<String> {
-    if word.chars().count() < 4 || KEYWORDS.contains(&word) {
+    let len = word.chars().count();
+    if !(4..=20).contains(&len) || KEYWORDS.contains(&word) {
         return None;
     }
     crate::check::suggest::closest(word, KEYWORDS.iter().copied())

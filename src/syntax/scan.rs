@@ -34,7 +34,10 @@ pub fn scan(text: &str) -> Scan {
     while i < bytes.len() {
         match bytes[i] {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                let mut end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                if text[..end].ends_with('\r') {
+                    end -= 1;
+                }
                 let body = &text[i..end];
                 let doc = body.starts_with("///") && !body.starts_with("////");
                 check_invisible(body, i, false, &mut out.problems);
