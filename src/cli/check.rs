@@ -49,7 +49,7 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
             static_check(&analysis, if args.format == Format::Json { Format::Json } else { Format::Human }, opts);
         return code.max(1);
     }
-    let warnings: Vec<Diagnostic> = analysis.diagnostics.clone();
+    let mut warnings: Vec<Diagnostic> = analysis.diagnostics.clone();
     if args.format == Format::Human {
         report(&warnings, analysis.sources(), opts);
     }
@@ -75,6 +75,11 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
         }
     };
     let horizon = as_of.or(stats.last_time).unwrap_or(0);
+    let calendar = tenet::eval::calendar_warnings(&program, stats.first_time, stats.last_time);
+    if args.format == Format::Human {
+        report(&calendar, analysis.sources(), opts);
+    }
+    warnings.extend(calendar);
     let r = Report {
         program: &program,
         sources: analysis.sources(),
@@ -82,6 +87,7 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
         stats: &stats,
         logs: &args.events,
         horizon,
+        warnings: &warnings,
     };
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&json::render(&r)).unwrap_or_default()),

@@ -363,6 +363,17 @@ pub enum Problem {
         previous_time: String,
     },
 
+    /// A log reaching years a business calendar lists no holidays for.
+    #[error("calendar `{calendar}` lists holidays for {covered} only, but the log reaches {year}")]
+    CalendarNotCovering {
+        /// The calendar.
+        calendar: String,
+        /// The years it covers, `2024–2027`.
+        covered: String,
+        /// A year of the log outside them.
+        year: i32,
+    },
+
     // ------------------------------------------------------------ verdicts
     /// A rule instance judged violated over an event log.
     #[error("violated `{rule}`{key}")]
@@ -463,6 +474,7 @@ impl Problem {
             NoRemedy { .. } => "tenet::no_remedy",
             Violated { .. } => "tenet::violated",
             BadLogLine { .. } => "tenet::bad_log_line",
+            CalendarNotCovering { .. } => "tenet::calendar_not_covering",
             OutOfOrder { .. } => "tenet::out_of_order",
             MissingCitation { .. } => "tenet::missing_citation",
             UnusedEvent { .. } => "tenet::unused_event",
@@ -474,6 +486,7 @@ impl Problem {
     pub fn severity(&self) -> Severity {
         match self {
             Problem::InvisibleInText { .. }
+            | Problem::CalendarNotCovering { .. }
             | Problem::MissingCitation { .. }
             | Problem::UnusedEvent { .. }
             | Problem::UnreachableUnless { .. } => Severity::Warning,
@@ -593,6 +606,10 @@ impl Problem {
             BadLogLine { .. } => {
                 Some("fix the line, or pass --keep-going to report every bad line and evaluate the rest".into())
             }
+            CalendarNotCovering { .. } => Some(
+                "business days in those years skip weekends only; add the holidays with `calendar NAME extends ...`"
+                    .into(),
+            ),
             OutOfOrder { .. } => Some("events are judged in time order: sort the log by time, or pass --sort".into()),
             MissingCitation { .. } => Some("add `cites \"article\"` so verdicts can name the law they apply".into()),
             UnusedEvent { .. } => Some("remove it, or use it in a rule".into()),

@@ -89,6 +89,11 @@ pub fn render(r: &Report) -> Value {
         "violations": violations,
         "remedies_by_customer": by_customer,
         "bad_line_details": bad,
+        "warnings": r
+            .warnings
+            .iter()
+            .map(|d| crate::diagnostics::JsonDiagnostic::from_diagnostic(d, r.sources))
+            .collect::<Vec<_>>(),
     })
 }
 

@@ -27,6 +27,8 @@ pub struct Report<'a> {
     pub logs: &'a [PathBuf],
     /// The horizon used.
     pub horizon: Micros,
+    /// Warnings about the policy and the run.
+    pub warnings: &'a [crate::Diagnostic],
 }
 
 impl Report<'_> {
