@@ -270,8 +270,19 @@ impl<'a> RuleChecker<'a, '_> {
             let hint = "add `within 7 days`, `before EVENT where ...`, or both joined by `or`";
             self.shape(&r.name, req.span, "has a `require` without a deadline", hint);
         }
-        self.unlesses(r, unlesses, &trigger, w.condition.as_ref(), true);
-        for f in forbids {
+        if req.prior {
+            // A precedence is judged at its trigger: nothing is ever open.
+            for u in unlesses.iter().filter(|u| matches!(u.kind, ast::UnlessKind::Event(_))) {
+                let hint = "a precedence is judged at once; write `unless prior EVENT where ...`";
+                self.shape(&r.name, u.span, "has `unless EVENT` in a precedence", hint);
+            }
+            for f in forbids {
+                let hint = "a precedence has no open window; put the prohibition in a rule of its own";
+                self.shape(&r.name, f.span, "has a `forbid` in a precedence", hint);
+            }
+        }
+        self.unlesses(r, unlesses, &trigger, w.condition.as_ref(), !req.prior);
+        for f in forbids.iter().filter(|_| !req.prior) {
             if !f.while_open {
                 let hint = "write `forbid ... while open` to forbid it until the obligation is met";
                 self.shape(&r.name, f.span, "has a `forbid` in an obligation without `while open`", hint);

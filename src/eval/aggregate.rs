@@ -7,7 +7,7 @@ use super::ir::Aggregate;
 use super::keys::{key_of, Key};
 use super::verdict::{EventRef, Instance};
 use crate::log::Event;
-use crate::syntax::ast::{AggFn, Verdict};
+use crate::syntax::ast::{AggFn, CmpOp, Verdict};
 use crate::value::Val;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -18,8 +18,10 @@ struct Acc {
     count: i64,
     distinct: FxHashSet<Val>,
     value: Val,
-    /// The event that first broke the bound.
+    /// The event that first broke an upper bound.
     breach: Option<EventRef>,
+    /// The last event of the key.
+    last: EventRef,
 }
 
 /// State of an aggregate rule: keys in first-seen order.
@@ -51,11 +53,13 @@ impl AggregateState {
                 distinct: FxHashSet::default(),
                 value: Val::Null,
                 breach: None,
+                last: EventRef::from(e),
             });
             self.accs.len() - 1
         });
         let Some(acc) = self.accs.get_mut(slot) else { return };
         acc.count += 1;
+        acc.last = EventRef::from(e);
         let v = field.unwrap_or(Val::Null);
         acc.value = match a.func {
             AggFn::Count => Val::Int(acc.count),
@@ -76,7 +80,10 @@ impl AggregateState {
                 _ => acc.value.clone(),
             },
         };
-        if acc.breach.is_none() && !compare(a.op, &acc.value, &a.bound) {
+        // Under an upper bound the event that crossed it is the evidence;
+        // other bounds are judged on the final value, shown by the last event.
+        let upper = matches!(a.op, CmpOp::Le | CmpOp::Lt);
+        if upper && acc.breach.is_none() && !compare(a.op, &acc.value, &a.bound) {
             acc.breach = Some(EventRef::from(e));
         }
     }
@@ -89,7 +96,7 @@ impl AggregateState {
             let note = format!("{} is {}, bound {} {}", a.func.as_str(), acc.value, a.op.as_str(), a.bound);
             let mut inst = instance(env, verdict, Some(&acc.first), &a.keys, note);
             if !ok {
-                inst.evidence = acc.breach;
+                inst.evidence = acc.breach.or(Some(acc.last));
                 inst.remedy = remedy(env, None, acc.first.time);
             }
             out.push(inst);

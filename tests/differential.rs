@@ -1,0 +1,665 @@
+//! Differential test: the streaming engine against a naive evaluator.
+//!
+//! Random small policies (rendered to text, checked, compiled) and random
+//! small logs run through [`tenet::eval::Engine`]; the same policies, as
+//! plain data, run through the evaluator in `differential/naive.rs`, which
+//! recomputes every instance from scratch by scanning the log. Both must
+//! give the same multiset of (rule, verdict, trigger line, evidence line,
+//! period). The instants sit on and around deadlines, local midnights,
+//! clock changes and holidays, and the keys come from a three-letter
+//! alphabet, so ties, collisions and boundaries are the common case.
+//!
+//! A handful of hand-picked cases below pin the trickiest semantics with
+//! their expected verdicts written out.
+
+#![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers: a broken fixture should fail loudly")]
+
+#[path = "differential/gen.rs"]
+mod gen;
+#[path = "differential/model.rs"]
+mod model;
+#[path = "differential/naive.rs"]
+mod naive;
+
+use gen::Case;
+use model::*;
+use naive::{Out, Verdict};
+use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
+use smallvec::SmallVec;
+use std::cell::Cell;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use tenet::eval::{compile, Collect, Engine};
+use tenet::log::{Event, Loc, OTHER};
+use tenet::syntax::ast;
+use tenet::value::Val;
+use tenet::workspace::MemoryLoader;
+
+/// Checks and compiles `text`, runs the log through the engine and returns
+/// its instances; the checker's errors when it rejects the policy.
+fn run_engine(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<Vec<Out>, String> {
+    let mut loader = MemoryLoader::new();
+    loader.insert("p.tenet", text.as_bytes().to_vec());
+    let analysis = tenet::check::analyze_with(&[PathBuf::from("p.tenet")], &loader);
+    if analysis.has_errors() {
+        let errors: Vec<String> =
+            analysis.diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("{d:?}")).collect();
+        return Err(errors.join("\n"));
+    }
+    let program = compile(&analysis);
+    let proj = &program.proj;
+    let mut engine = Engine::new(&program, Collect::default(), true);
+    for (i, e) in events.iter().enumerate() {
+        let mut attrs: SmallVec<[(u32, Val); 4]> = SmallVec::new();
+        let fields = [
+            ("k", e.k.map(|s| Val::Str(s.into()))),
+            ("j", e.j.map(|s| Val::Str(s.into()))),
+            ("amount", e.amount.map(Val::Int)),
+        ];
+        for (name, value) in fields {
+            if let (Some(sym), Some(v)) = (proj.keys.get(name), value) {
+                attrs.push((*sym, v));
+            }
+        }
+        let kind = proj.types.get(e.type_name()).copied().unwrap_or(OTHER);
+        engine.push(&Event { time: e.time, kind, attrs, loc: Loc { file: 0, line: i as u64 + 1 } });
+    }
+    let mut out: Vec<Out> = engine
+        .finish(as_of)
+        .0
+        .into_iter()
+        .map(|inst| Out {
+            rule: program.rules.get(inst.rule).map_or_else(|| "?".to_string(), |r| r.name.clone()),
+            verdict: match inst.verdict {
+                ast::Verdict::Satisfied => Verdict::Satisfied,
+                ast::Verdict::Violated => Verdict::Violated,
+                ast::Verdict::Pending => Verdict::Pending,
+            },
+            trigger: inst.trigger.map(|t| t.loc.line),
+            evidence: inst.evidence.map(|t| t.loc.line),
+            period: inst.key.iter().find(|(k, _)| k == "period").map(|(_, v)| match v {
+                Val::Str(s) => s.to_string(),
+                other => other.to_string(),
+            }),
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+fn show(list: &[Out]) -> String {
+    let mut s = String::new();
+    for o in list {
+        let line = |l: Option<u64>| l.map_or("-".to_string(), |l| format!("L{l}"));
+        let _ = write!(s, "  {} {:?} trigger {} evidence {}", o.rule, o.verdict, line(o.trigger), line(o.evidence));
+        if let Some(p) = &o.period {
+            let _ = write!(s, " period {p}");
+        }
+        s.push('\n');
+    }
+    if list.is_empty() {
+        s.push_str("  (none)\n");
+    }
+    s
+}
+
+/// The instances in `a` and not in `b` (as multisets).
+fn minus(a: &[Out], b: &[Out]) -> Vec<Out> {
+    let mut rest = b.to_vec();
+    let mut out = vec![];
+    for x in a {
+        match rest.iter().position(|y| y == x) {
+            Some(p) => {
+                rest.remove(p);
+            }
+            None => out.push(x.clone()),
+        }
+    }
+    out
+}
+
+/// A readable report of a disagreement between two lists of instances.
+fn report(title: &str, case: &Case, (a_name, a): (&str, &[Out]), (b_name, b): (&str, &[Out])) -> String {
+    format!(
+        "{title}\n{case}\n---- {a_name} ----\n{}---- {b_name} ----\n{}---- only from the {a_name} ----\n{}\
+         ---- only from the {b_name} ----\n{}",
+        show(a),
+        show(b),
+        show(&minus(a, b)),
+        show(&minus(b, a)),
+    )
+}
+
+/// Known engine bugs: the name of the bug a case exercises, to skip it
+/// until the bug is fixed. Each entry describes the exact shape excluded.
+fn known_engine_bug(_case: &Case) -> Option<&'static str> {
+    None
+}
+
+/// Counts of what the property test compared, to show it stays useful.
+#[derive(Default)]
+struct Tally {
+    accepted: Cell<u64>,
+    rejected: Cell<u64>,
+    excluded: Cell<u64>,
+    verdicts: [Cell<u64>; 3],
+}
+
+fn bump(c: &Cell<u64>) {
+    c.set(c.get() + 1);
+}
+
+#[test]
+fn engine_agrees_with_the_naive_evaluator() {
+    // The nested strategies make deep value trees: run on a roomy stack.
+    let worker = std::thread::Builder::new().stack_size(64 << 20).spawn(property).unwrap();
+    if let Err(panic) = worker.join() {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+fn property() {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(3000);
+    let config = Config { cases, failure_persistence: None, max_shrink_iters: 10_000, ..Config::default() };
+    let mut runner = TestRunner::new(config);
+    let tally = Tally::default();
+    let rejections = std::cell::RefCell::new(Vec::<String>::new());
+    let result = runner.run(&gen::case(), |case| {
+        let text = case.policy.text();
+        let engine = match run_engine(&text, &case.events, case.as_of) {
+            Ok(out) => out,
+            Err(errors) => {
+                bump(&tally.rejected);
+                let mut r = rejections.borrow_mut();
+                if r.len() < 5 {
+                    r.push(format!("{text}\n{errors}"));
+                }
+                return Err(TestCaseError::reject("the checker rejects the policy"));
+            }
+        };
+        bump(&tally.accepted);
+        if known_engine_bug(&case).is_some() {
+            bump(&tally.excluded);
+            return Ok(());
+        }
+        let naive = naive::evaluate(&case.policy, &case.events, case.as_of);
+        for o in &naive {
+            bump(&tally.verdicts[o.verdict as usize]);
+        }
+        if engine != naive {
+            let title = "the engine and the naive evaluator disagree";
+            return Err(TestCaseError::fail(report(title, &case, ("engine", &engine), ("naive evaluator", &naive))));
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => {}
+        // A disagreement's reason shows the case; a panic's does not.
+        Err(TestError::Fail(reason, _)) if reason.message().starts_with("the engine and") => {
+            panic!("{reason}\n(the minimal case after shrinking)")
+        }
+        Err(TestError::Fail(reason, case)) => panic!("{reason}\n(the minimal case after shrinking)\n{case}"),
+        Err(TestError::Abort(reason)) => {
+            panic!("aborted: {reason}\nsome rejected policies:\n{}", rejections.borrow().join("\n\n"))
+        }
+    }
+    let (accepted, rejected) = (tally.accepted.get(), tally.rejected.get());
+    let [sat, vio, pend] = [0, 1, 2].map(|i| tally.verdicts[i].get());
+    eprintln!(
+        "differential: {accepted} cases compared, {rejected} rejected by the checker, {} excluded as known \
+         engine bugs; naive instances: {sat} satisfied, {vio} violated, {pend} pending",
+        tally.excluded.get()
+    );
+    assert!(
+        accepted * 10 >= (accepted + rejected) * 9,
+        "the checker rejects too many generated policies ({rejected} of {}); some:\n{}",
+        accepted + rejected,
+        rejections.borrow().join("\n\n")
+    );
+    assert!(sat > 0 && vio > 0 && pend > 0, "the generator no longer reaches every verdict");
+}
+
+// ---------------------------------------------------------------- hand-picked cases
+
+fn instant(t: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(t).unwrap().timestamp_micros()
+}
+
+fn type_index(name: &str) -> usize {
+    TYPES.iter().position(|t| *t == name).unwrap()
+}
+
+fn id(v: &str) -> &'static str {
+    ["a", "b", "c", "d"].into_iter().find(|x| *x == v).unwrap()
+}
+
+/// A log written one event per line: `TIME TYPE [k=V] [j=V] [amount=N]`.
+fn log(text: &str) -> Vec<Ev> {
+    let events: Vec<Ev> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let mut parts = line.split_whitespace();
+            let time = instant(parts.next().unwrap());
+            let ty = Some(type_index(parts.next().unwrap()));
+            let mut e = Ev { time, ty, k: None, j: None, amount: None };
+            for p in parts {
+                let (name, value) = p.split_once('=').unwrap();
+                match name {
+                    "k" => e.k = Some(id(value)),
+                    "j" => e.j = Some(id(value)),
+                    _ => e.amount = Some(value.parse().unwrap()),
+                }
+            }
+            e
+        })
+        .collect();
+    assert!(events.windows(2).all(|w| w[0].time <= w[1].time), "the log is not in time order");
+    events
+}
+
+/// Expected instances: `RULE VERDICT TRIGGER EVIDENCE [PERIOD]`, lines as
+/// `L3` or `-`.
+fn expected(lines: &[&str]) -> Vec<Out> {
+    let line = |s: &str| s.strip_prefix('L').map(|n| n.parse().unwrap());
+    let mut out: Vec<Out> = lines
+        .iter()
+        .map(|l| {
+            let p: Vec<&str> = l.split_whitespace().collect();
+            let verdict = match p[1] {
+                "satisfied" => Verdict::Satisfied,
+                "violated" => Verdict::Violated,
+                _ => Verdict::Pending,
+            };
+            Out {
+                rule: p[0].into(),
+                verdict,
+                trigger: line(p[2]),
+                evidence: line(p[3]),
+                period: p.get(4).map(|s| s.to_string()),
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Runs a hand-picked case through both evaluators and checks each against
+/// the verdicts worked out by hand.
+fn regression(policy: Policy, events: &str, as_of: Option<&str>, want: &[&str]) {
+    let case = Case { policy, events: log(events), as_of: as_of.map(instant), cluster: "hand-picked" };
+    let want = expected(want);
+    let engine = run_engine(&case.policy.text(), &case.events, case.as_of).unwrap_or_else(|e| panic!("{case}\n{e}"));
+    let naive = naive::evaluate(&case.policy, &case.events, case.as_of);
+    let title = "the naive evaluator is wrong";
+    assert!(naive == want, "{}", report(title, &case, ("naive evaluator", &naive), ("expected", &want)));
+    let title = "the engine is wrong";
+    assert!(engine == want, "{}", report(title, &case, ("engine", &engine), ("expected", &want)));
+}
+
+fn policy(zone: Zone, cal: Cal, kinds: Vec<Kind>) -> Policy {
+    let rules = kinds.into_iter().map(|kind| Rule { kind, in_force: None }).collect();
+    Policy { zone, cal, jur_from: None, types: TYPES.len(), rules }
+}
+
+fn matcher(types: &[&str], cond: Option<Ex>) -> Matcher {
+    Matcher { types: types.iter().map(|t| type_index(t)).collect(), alias: None, cond }
+}
+
+/// `when TRIGGER as a require AWAITED where k == a.k [within D]`.
+fn obligation(trigger: &str, awaited: &str, within: Option<Dur>) -> Obligation {
+    Obligation {
+        trigger: type_index(trigger),
+        cond: None,
+        awaited: matcher(&[awaited], Some(same("k"))),
+        within,
+        before: None,
+        unless_cond: vec![],
+        unless_event: vec![],
+        unless_prior: vec![],
+        forbid: vec![],
+    }
+}
+
+fn answer_in(d: Dur) -> Kind {
+    Kind::Obligation(obligation("req", "done", Some(d)))
+}
+
+#[test]
+fn ties_follow_log_order() {
+    regression(
+        policy(Zone::London, Cal::None, vec![answer_in(Dur::Hours(24))]),
+        "2026-03-02T09:00:00Z done k=a
+         2026-03-02T09:00:00Z req k=a
+         2026-03-02T09:00:00Z req k=b
+         2026-03-02T09:00:00Z done k=b",
+        Some("2026-03-02T10:00:00Z"),
+        &["r0 pending L2 -", "r0 satisfied L3 L4"],
+    );
+}
+
+#[test]
+fn one_event_closes_every_instance_it_matches() {
+    let mut residual = obligation("req", "done", Some(Dur::Hours(24)));
+    residual.awaited.cond = Some(and(same("k"), cmp(Op::Ge, Ex::Cur("amount"), Ex::Anc("amount"))));
+    regression(
+        policy(Zone::London, Cal::None, vec![answer_in(Dur::Hours(24)), Kind::Obligation(residual)]),
+        "2026-03-02T09:00:00Z req k=a amount=1
+         2026-03-02T10:00:00Z req k=a amount=3
+         2026-03-02T11:00:00Z req k=b amount=1
+         2026-03-02T12:00:00Z done k=a amount=2",
+        None,
+        &[
+            "r0 satisfied L1 L4",
+            "r0 satisfied L2 L4",
+            "r0 pending L3 -",
+            "r1 satisfied L1 L4",
+            "r1 pending L2 -",
+            "r1 pending L3 -",
+        ],
+    );
+}
+
+#[test]
+fn deadline_is_inclusive_and_one_second_late_is_a_violation() {
+    regression(
+        policy(Zone::London, Cal::None, vec![answer_in(Dur::Hours(24))]),
+        "2026-03-02T09:00:00Z req k=a
+         2026-03-02T09:00:00Z req k=b
+         2026-03-03T09:00:00Z done k=a
+         2026-03-03T09:00:01Z done k=b",
+        None,
+        &["r0 satisfied L1 L3", "r0 violated L2 L4"],
+    );
+}
+
+#[test]
+fn calendar_day_ends_at_local_midnight_after_the_spring_change() {
+    // Saturday 28 March 12:00 GMT: the next local day ends at midnight BST,
+    // 23:00 UTC on Sunday 29 March.
+    regression(
+        policy(Zone::London, Cal::None, vec![answer_in(Dur::CalDays(1))]),
+        "2026-03-28T12:00:00Z req k=a
+         2026-03-28T12:00:00Z req k=b
+         2026-03-29T22:59:59Z done k=a
+         2026-03-29T23:00:00Z done k=b",
+        None,
+        &["r0 satisfied L1 L3", "r0 violated L2 L4"],
+    );
+}
+
+#[test]
+fn business_day_across_the_spring_change() {
+    // Friday 27 March 18:00 GMT: Monday 30 March ends at 23:00 UTC (BST).
+    regression(
+        policy(Zone::London, Cal::Gb, vec![answer_in(Dur::BizDays(1))]),
+        "2026-03-27T18:00:00Z req k=a
+         2026-03-27T18:00:00Z req k=b
+         2026-03-30T22:59:59Z done k=a
+         2026-03-30T23:00:00Z done k=b",
+        None,
+        &["r0 satisfied L1 L3", "r0 violated L2 L4"],
+    );
+}
+
+#[test]
+fn business_day_skips_christmas_the_weekend_and_boxing_day() {
+    // Thursday 24 December: 25 and 28 December are GB holidays, 26 and 27 a
+    // weekend, so the first business day after is Tuesday 29 December.
+    regression(
+        policy(Zone::London, Cal::Gb, vec![answer_in(Dur::BizDays(1))]),
+        "2026-12-24T16:00:00Z req k=a
+         2026-12-24T16:00:00Z req k=b
+         2026-12-29T23:59:59Z done k=a
+         2026-12-30T00:00:00Z done k=b",
+        None,
+        &["r0 satisfied L1 L3", "r0 violated L2 L4"],
+    );
+}
+
+#[test]
+fn exact_hours_across_the_autumn_change_are_elapsed_time() {
+    // 24 October 12:00 BST plus 24 hours is 25 October 11:00 GMT, not 12:00.
+    regression(
+        policy(Zone::London, Cal::None, vec![answer_in(Dur::Hours(24))]),
+        "2026-10-24T11:00:00Z req k=a
+         2026-10-24T11:00:00Z req k=b
+         2026-10-24T11:00:00Z req k=c
+         2026-10-25T11:00:00Z done k=a
+         2026-10-25T11:00:01Z done k=b
+         2026-10-25T12:00:00Z done k=c",
+        None,
+        &["r0 satisfied L1 L4", "r0 violated L2 L5", "r0 violated L3 L6"],
+    );
+}
+
+#[test]
+fn deadline_exactly_at_the_horizon_is_violated_one_second_after_is_pending() {
+    regression(
+        policy(Zone::London, Cal::None, vec![answer_in(Dur::Hours(24))]),
+        "2026-03-02T09:00:00Z req k=a
+         2026-03-02T09:00:01Z req k=b",
+        Some("2026-03-03T09:00:00Z"),
+        &["r0 violated L1 -", "r0 pending L2 -"],
+    );
+}
+
+#[test]
+fn within_or_before_whichever_comes_first() {
+    let mut o = obligation("req", "done", Some(Dur::Hours(2)));
+    o.before = Some(matcher(&["stop"], Some(same("k"))));
+    regression(
+        policy(Zone::London, Cal::None, vec![Kind::Obligation(o)]),
+        "2026-03-02T09:00:00Z req k=a
+         2026-03-02T09:00:00Z req k=b
+         2026-03-02T09:00:00Z req k=c
+         2026-03-02T09:00:00Z req j=a
+         2026-03-02T09:00:00Z req k=a j=b
+         2026-03-02T10:00:00Z stop k=b
+         2026-03-02T10:00:00Z done k=c
+         2026-03-02T10:30:00Z stop k=c
+         2026-03-02T11:00:00Z stop k=a
+         2026-03-02T11:00:00Z done k=a
+         2026-03-02T13:00:00Z stop",
+        None,
+        &[
+            // Both `a` obligations end at the `stop` that comes first in log
+            // order, one line before the `done` of the same instant.
+            "r0 violated L1 L9",
+            "r0 violated L5 L9",
+            "r0 violated L2 L6",
+            "r0 satisfied L3 L7",
+            // Without `k` the trigger correlates with nothing: missing at the horizon.
+            "r0 violated L4 -",
+        ],
+    );
+}
+
+#[test]
+fn before_only_is_pending_until_its_event() {
+    let mut o = obligation("req", "done", None);
+    o.before = Some(matcher(&["stop"], Some(same("k"))));
+    regression(
+        policy(Zone::London, Cal::None, vec![Kind::Obligation(o)]),
+        "2026-03-02T09:00:00Z req k=a
+         2026-03-02T09:00:00Z req k=b
+         2026-03-20T09:00:00Z stop k=b",
+        Some("2027-01-01T00:00:00Z"),
+        &["r0 pending L1 -", "r0 violated L2 L3"],
+    );
+}
+
+#[test]
+fn an_exempting_event_while_open_even_after_the_deadline() {
+    let mut o = obligation("req", "done", Some(Dur::Hours(24)));
+    o.unless_event = vec![matcher(&["waive"], Some(same("k")))];
+    regression(
+        policy(Zone::London, Cal::None, vec![Kind::Obligation(o)]),
+        "2026-03-02T09:00:00Z req k=a
+         2026-03-02T09:00:00Z req k=b
+         2026-03-02T09:00:00Z req k=c
+         2026-03-02T09:00:00Z req k=d
+         2026-03-02T10:00:00Z waive k=a
+         2026-03-02T11:00:00Z done k=b
+         2026-03-04T09:00:00Z done k=c
+         2026-03-04T09:30:00Z waive k=d
+         2026-03-04T10:00:00Z waive k=c
+         2026-03-04T10:00:00Z done k=a",
+        None,
+        &["r0 satisfied L2 L6", "r0 violated L3 L7"],
+    );
+}
+
+#[test]
+fn forbidden_while_open_but_not_after() {
+    let mut o = obligation("req", "done", Some(Dur::Hours(24)));
+    o.forbid = vec![matcher(&["ask"], Some(same("k")))];
+    regression(
+        policy(Zone::London, Cal::None, vec![Kind::Obligation(o)]),
+        "2026-03-02T09:00:00Z req k=a
+         2026-03-02T09:00:00Z req k=b
+         2026-03-02T10:00:00Z ask k=a
+         2026-03-02T11:00:00Z done k=a
+         2026-03-02T11:00:00Z done k=b
+         2026-03-02T12:00:00Z ask k=b",
+        None,
+        &["r0 violated L1 L3", "r0 satisfied L2 L5"],
+    );
+}
+
+#[test]
+fn precedence_window_boundary_and_ties() {
+    let p = Precedence {
+        trigger: type_index("req"),
+        cond: None,
+        required: matcher(&["done"], Some(same("k"))),
+        within: Some(Dur::Hours(24)),
+        unless_cond: vec![],
+        unless_prior: vec![],
+    };
+    regression(
+        policy(Zone::London, Cal::None, vec![Kind::Precedence(p)]),
+        "2026-03-02T09:00:00Z done k=a
+         2026-03-02T09:00:00Z done k=b
+         2026-03-03T09:00:00Z req k=a
+         2026-03-03T09:00:01Z req k=b
+         2026-03-03T10:00:00Z req k=c
+         2026-03-03T10:00:00Z done k=c
+         2026-03-03T11:00:00Z done k=a
+         2026-03-03T11:00:00Z req k=a",
+        None,
+        &["r0 satisfied L3 L1", "r0 violated L4 L4", "r0 violated L5 L5", "r0 satisfied L8 L7"],
+    );
+}
+
+#[test]
+fn unless_prior_window_ends_at_local_midnight() {
+    // Friday 27 March 18:00 GMT: one calendar day after ends at the end of
+    // Saturday 28 March, midnight GMT.
+    let mut o = obligation("req", "done", Some(Dur::Hours(2)));
+    o.unless_prior = vec![(matcher(&["waive"], Some(same("k"))), Some(Dur::CalDays(1)))];
+    regression(
+        policy(Zone::London, Cal::None, vec![Kind::Obligation(o)]),
+        "2026-03-27T18:00:00Z waive k=a
+         2026-03-28T23:59:59Z req k=a
+         2026-03-29T00:00:00Z req k=a",
+        Some("2026-03-29T02:00:00Z"),
+        &["r0 violated L3 -"],
+    );
+}
+
+#[test]
+fn prohibition_with_a_prior_exception() {
+    let p = Prohibition {
+        event: type_index("ask"),
+        cond: Some(cmp(Op::Gt, Ex::Cur("amount"), Ex::Int(2))),
+        unless_cond: vec![],
+        unless_prior: vec![(matcher(&["ack"], Some(same("k"))), None)],
+    };
+    regression(
+        policy(Zone::London, Cal::None, vec![Kind::Prohibition(p)]),
+        "2026-03-02T09:00:00Z ack k=a
+         2026-03-02T10:00:00Z ask k=a amount=3
+         2026-03-02T10:00:00Z ask k=b amount=3
+         2026-03-02T10:00:00Z ask k=b amount=1
+         2026-03-02T11:00:00Z ask k=c amount=5
+         2026-03-02T11:00:00Z ack k=c",
+        None,
+        &["r0 satisfied L2 -", "r0 violated L3 L3", "r0 satisfied L4 -", "r0 violated L5 L5"],
+    );
+}
+
+#[test]
+fn per_key_aggregates_name_the_first_event_and_the_breach() {
+    let agg =
+        |func, bound| Kind::Aggregate(Aggregate { keys: vec!["k"], func, event: 0, filter: None, op: Op::Le, bound });
+    regression(
+        policy(Zone::London, Cal::None, vec![agg(Func::Count, 2), agg(Func::Distinct, 1)]),
+        "2026-03-02T09:00:00Z req k=a j=a
+         2026-03-02T09:00:00Z req k=b j=a
+         2026-03-02T10:00:00Z req k=a j=a
+         2026-03-02T11:00:00Z req k=a j=b
+         2026-03-02T12:00:00Z req j=c
+         2026-03-02T13:00:00Z req k=b j=c",
+        None,
+        &["r0 violated L1 L4", "r0 satisfied L2 -", "r1 violated L1 L4", "r1 violated L2 L6"],
+    );
+}
+
+#[test]
+fn periods_are_local_months() {
+    // 23:30 on 31 March in São Paulo is already April in UTC.
+    let count = Kind::PeriodCount { period: Period::Month, event: 0, filter: None, op: Op::Le, bound: 1 };
+    let ack = Kind::Obligation(obligation("ask", "ack", Some(Dur::Hours(24))));
+    let rate = Kind::Rate { period: Period::Month, target: 1, op: Op::Ge, bound: 50 };
+    regression(
+        policy(Zone::SaoPaulo, Cal::None, vec![count, ack, rate]),
+        "2026-03-02T12:00:00Z req k=a
+         2026-03-10T12:00:00Z ask k=a
+         2026-03-10T13:00:00Z ack k=a
+         2026-03-31T12:00:00Z ask k=b
+         2026-04-01T02:30:00Z req k=b
+         2026-04-01T03:00:00Z req k=c
+         2026-04-02T12:00:00Z ack k=b",
+        Some("2027-04-01T00:00:00Z"),
+        &[
+            "r0 violated - L5 2026-03",
+            "r0 satisfied - - 2026-04",
+            "r1 satisfied L2 L3",
+            "r1 violated L4 L7",
+            "r2 satisfied - - 2026-03",
+        ],
+    );
+}
+
+#[test]
+fn an_awaited_event_of_the_trigger_type_closes_earlier_instances_only() {
+    regression(
+        policy(Zone::London, Cal::None, vec![Kind::Obligation(obligation("req", "req", Some(Dur::Hours(24))))]),
+        "2026-03-02T09:00:00Z req k=a
+         2026-03-02T10:00:00Z req k=a
+         2026-03-02T10:00:00Z req k=b",
+        Some("2026-03-03T09:30:00Z"),
+        &["r0 satisfied L1 L2", "r0 pending L2 -", "r0 pending L3 -"],
+    );
+}
+
+#[test]
+fn in_force_dates_are_local_dates() {
+    // In force on Sunday 29 March only, London time: from 00:00 GMT to
+    // midnight BST (23:00 UTC).
+    let forbid = Prohibition { event: type_index("ask"), cond: None, unless_cond: vec![], unless_prior: vec![] };
+    let mut p = policy(Zone::London, Cal::None, vec![Kind::Prohibition(forbid)]);
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+    p.rules[0].in_force = Some((day(29), Some(day(30))));
+    regression(
+        p,
+        "2026-03-28T23:59:59Z ask k=a
+         2026-03-29T00:00:00Z ask k=a
+         2026-03-29T22:59:59Z ask k=a
+         2026-03-29T23:00:00Z ask k=a",
+        None,
+        &["r0 violated L2 L2", "r0 violated L3 L3"],
+    );
+}

@@ -1,0 +1,438 @@
+//! Strategies for random small cases: a policy of one to three rules and a
+//! log of up to forty events over a handful of instants chosen to sit on
+//! and around deadlines, local midnights, clock changes and holidays.
+//!
+//! Alternatives are listed simplest first, so that shrinking a failure
+//! walks towards the plainest policy and log that still fail.
+
+use super::model::*;
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use proptest::sample::select;
+use std::fmt;
+
+/// A stretch of local days with instants worth testing around.
+pub struct Cluster {
+    /// What it exercises.
+    pub name: &'static str,
+    /// Its first local day.
+    pub first: (i32, u32, u32),
+    /// How many days it spans.
+    pub days: u32,
+    /// Local instants that triggers start from: (day offset, hour, minute).
+    pub bases: &'static [(u32, u32, u32)],
+    /// Further instants, in UTC (around the clock changes).
+    pub extra: &'static [&'static str],
+}
+
+impl Cluster {
+    /// The local date `d` days after the first.
+    pub fn date(&self, d: u32) -> NaiveDate {
+        let (y, m, dd) = self.first;
+        NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default() + chrono::Days::new(u64::from(d))
+    }
+}
+
+/// The clusters: London's spring and autumn clock changes (Sunday 29 March
+/// and Sunday 25 October 2026), Easter (Good Friday 3 April, Easter Monday
+/// 6 April), and Christmas to the new year (25 and 28 December, 1 January
+/// are GB holidays). The spring cluster crosses a month and quarter end,
+/// the Christmas one a year end.
+pub const CLUSTERS: [Cluster; 4] = [
+    Cluster {
+        name: "spring clock change",
+        first: (2026, 3, 26),
+        days: 7,
+        bases: &[(1, 18, 0), (2, 12, 0), (3, 0, 30), (2, 23, 30), (4, 9, 0)],
+        extra: &["2026-03-29T00:59:59Z", "2026-03-29T01:00:00Z", "2026-03-31T23:00:00Z"],
+    },
+    Cluster { name: "Easter", first: (2026, 4, 1), days: 7, bases: &[(1, 16, 0), (5, 10, 0), (2, 9, 0)], extra: &[] },
+    Cluster {
+        name: "autumn clock change",
+        first: (2026, 10, 23),
+        days: 6,
+        bases: &[(1, 12, 0), (2, 0, 30), (2, 1, 30), (3, 17, 0)],
+        extra: &["2026-10-25T00:59:59Z", "2026-10-25T01:00:00Z", "2026-10-25T01:30:00Z"],
+    },
+    Cluster {
+        name: "Christmas and new year",
+        first: (2026, 12, 23),
+        days: 11,
+        bases: &[(1, 16, 0), (0, 17, 0), (8, 12, 0), (4, 10, 0)],
+        extra: &["2026-12-31T23:59:59Z", "2027-01-01T03:00:00Z"],
+    },
+];
+
+/// Offsets from a base instant: the exact durations of the generated
+/// deadlines, one second either side of them, and a few in between.
+const EXACT: [i64; 6] = [0, HOUR, 2 * HOUR, DAY, 2 * DAY, 7 * DAY];
+const NEAR: [i64; 7] = [SEC, HOUR + SEC, 2 * HOUR + SEC, DAY - SEC, DAY + SEC, 2 * DAY + SEC, 7 * DAY + SEC];
+const OTHER: [i64; 5] = [23 * HOUR, 25 * HOUR, 3 * DAY, 4 * DAY, -HOUR];
+
+fn offset() -> impl Strategy<Value = i64> {
+    prop_oneof![4 => select(EXACT.to_vec()), 2 => select(NEAR.to_vec()), 1 => select(OTHER.to_vec())]
+}
+
+/// A horizon far after every cluster (every month and quarter is over).
+pub const FAR: &str = "2027-04-01T00:00:00Z";
+
+fn parse(t: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(t).map_or(0, |d| d.timestamp_micros())
+}
+
+/// How an event's instant is chosen; interpreted modulo the cluster's sizes.
+#[derive(Debug, Clone, Copy)]
+pub enum When {
+    /// A base instant plus an offset in microseconds.
+    Base(usize, i64),
+    /// A local midnight of the cluster, or one second before it.
+    Midnight(u32, bool),
+    /// One of the cluster's extra instants.
+    Extra(usize),
+}
+
+impl When {
+    /// The instant in zone `zone`, using the first `bases` base instants.
+    pub fn instant(self, zone: Zone, c: &Cluster, bases: usize) -> i64 {
+        let tz = zone.tz();
+        match self {
+            When::Base(b, o) => {
+                let (d, h, m) = c.bases[b % bases.clamp(1, c.bases.len())];
+                let local = c.date(d).and_hms_opt(h, m, 0).unwrap_or_default();
+                local_instant(local, tz) + o
+            }
+            When::Midnight(d, before) => start_of_day(c.date(d % (c.days + 1)), tz) - if before { SEC } else { 0 },
+            When::Extra(i) if !c.extra.is_empty() => parse(c.extra[i % c.extra.len()]),
+            When::Extra(_) => start_of_day(c.date(0), tz),
+        }
+    }
+}
+
+fn when() -> impl Strategy<Value = When> {
+    prop_oneof![
+        7 => (0..8usize, offset()).prop_map(|(b, o)| When::Base(b, o)),
+        3 => (0..12u32, any::<bool>()).prop_map(|(d, b)| When::Midnight(d, b)),
+        1 => (0..4usize).prop_map(When::Extra),
+    ]
+}
+
+/// One generated case: a policy, a log in log order, maybe a horizon.
+#[derive(Clone)]
+pub struct Case {
+    /// The policy.
+    pub policy: Policy,
+    /// The log, sorted by time with ties in generation order.
+    pub events: Vec<Ev>,
+    /// `as of`, never before the last event.
+    pub as_of: Option<i64>,
+    /// Which cluster the instants come from.
+    pub cluster: &'static str,
+}
+
+impl fmt::Debug for Case {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl fmt::Display for Case {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tz = self.policy.zone.tz();
+        writeln!(f, "---- policy (instants: {}) ----", self.cluster)?;
+        writeln!(f, "{}", self.policy.text())?;
+        writeln!(f, "---- log ----")?;
+        writeln!(f, "{}", render_log(&self.events, tz))?;
+        match self.as_of {
+            Some(t) => writeln!(f, "as of {} // {}", utc(t), local(t, tz)),
+            None => writeln!(f, "(no as of: the horizon is the last event's time)"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- expressions
+
+use Ex::{Anc, Cur, Str};
+
+/// `time - a.time`: how long after the trigger the matched event is.
+fn elapsed() -> Ex {
+    Ex::Sub(Box::new(Ex::Time), Box::new(Ex::AncTime))
+}
+
+/// Up to two of `s`, usually none.
+fn few<S: Strategy>(p: f64, s: S) -> impl Strategy<Value = Vec<S::Value>> {
+    prop::option::weighted(p, prop::collection::vec(s, 1..=2)).prop_map(Option::unwrap_or_default)
+}
+
+/// The correlation of a matched event with the trigger `a`.
+fn corr() -> impl Strategy<Value = Option<Ex>> {
+    prop_oneof![
+        1 => Just(None),
+        6 => Just(Some(same("k"))),
+        2 => Just(Some(and(same("k"), same("j")))),
+        1 => Just(Some(and(same("j"), same("k")))),
+        1 => Just(Some(cmp(Op::Eq, Anc("k"), Cur("k")))),
+        1 => Just(Some(cmp(Op::Eq, Cur("j"), Anc("k")))),
+        1 => Just(Some(and(same("k"), cmp(Op::Gt, Cur("amount"), Anc("amount"))))),
+        1 => Just(Some(and(same("k"), cmp(Op::Ge, Cur("amount"), Anc("amount"))))),
+        1 => Just(Some(and(same("k"), cmp(Op::Ne, Cur("j"), Anc("j"))))),
+        1 => Just(Some(and(same("k"), cmp(Op::Eq, Cur("j"), Str("b"))))),
+        1 => Just(Some(cmp(Op::Gt, Cur("amount"), Anc("amount")))),
+        1 => Just(Some(or(same("k"), same("j")))),
+        1 => Just(Some(and(same("k"), Ex::Not(Box::new(cmp(Op::Eq, Cur("j"), Anc("j"))))))),
+        1 => Just(Some(and(same("k"), cmp(Op::Le, elapsed(), Ex::Hours(1))))),
+        1 => Just(Some(cmp(Op::Gt, elapsed(), Ex::Hours(2)))),
+    ]
+}
+
+/// A condition on the trigger itself (time predicates included).
+fn trigger_cond() -> impl Strategy<Value = Ex> {
+    prop_oneof![
+        Just(cmp(Op::Gt, Cur("amount"), Ex::Int(2))),
+        Just(cmp(Op::Eq, Cur("j"), Str("a"))),
+        Just(cmp(Op::Ne, Cur("j"), Str("b"))),
+        Just(cmp(Op::Ge, Ex::Hour, Ex::Int(12))),
+        Just(cmp(Op::Lt, Ex::Hour, Ex::Int(9))),
+        Just(Ex::In(Box::new(Ex::Weekday), vec!["sat", "sun"])),
+        Just(Ex::During(0, 4, Some((9, 17)))),
+        Just(Ex::During(5, 0, None)),
+        Just(and(cmp(Op::Gt, Cur("amount"), Ex::Int(1)), cmp(Op::Ne, Cur("j"), Str("c")))),
+        Just(Ex::Not(Box::new(cmp(Op::Eq, Cur("k"), Str("c"))))),
+    ]
+}
+
+/// An `unless` condition on the trigger.
+fn unless_cond() -> impl Strategy<Value = Ex> {
+    prop_oneof![
+        Just(cmp(Op::Eq, Cur("j"), Str("c"))),
+        Just(cmp(Op::Ge, Cur("amount"), Ex::Int(4))),
+        Just(cmp(Op::Eq, Cur("k"), Str("b"))),
+        Just(cmp(Op::Eq, Ex::Weekday, Str("sun"))),
+    ]
+}
+
+/// A filter on measured events (bare field names).
+fn filter() -> impl Strategy<Value = Ex> {
+    prop_oneof![
+        Just(cmp(Op::Gt, Cur("amount"), Ex::Int(1))),
+        Just(cmp(Op::Ne, Cur("j"), Str("c"))),
+        Just(cmp(Op::Eq, Cur("k"), Str("a"))),
+        Just(or(cmp(Op::Le, Cur("amount"), Ex::Int(2)), cmp(Op::Eq, Cur("j"), Str("a")))),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    select(vec![Op::Le, Op::Lt, Op::Ge, Op::Gt, Op::Eq, Op::Ne])
+}
+
+fn dur() -> impl Strategy<Value = Dur> {
+    prop_oneof![
+        select(vec![Dur::Hours(24), Dur::Hours(1), Dur::Hours(2), Dur::Hours(48)]),
+        select(vec![Dur::Days(1), Dur::Days(2), Dur::Weeks(1)]),
+        select(vec![Dur::CalDays(1), Dur::CalDays(2), Dur::CalDays(3)]),
+        select(vec![Dur::BizDays(1), Dur::BizDays(2), Dur::BizDays(3)]),
+    ]
+}
+
+// ---------------------------------------------------------------- rules
+
+/// One or two distinct types among the first `n`.
+fn types(n: usize) -> impl Strategy<Value = Vec<usize>> {
+    (0..n, prop::option::weighted(0.25, 0..n)).prop_map(|(a, b)| match b {
+        Some(b) if b != a => vec![a, b],
+        _ => vec![a],
+    })
+}
+
+fn matcher(n: usize, alias: &'static str) -> impl Strategy<Value = Matcher> {
+    (types(n), prop::option::weighted(0.3, Just(alias)), corr()).prop_map(|(types, alias, cond)| Matcher {
+        types,
+        alias,
+        cond,
+    })
+}
+
+fn single(n: usize, alias: Option<&'static str>) -> impl Strategy<Value = Matcher> {
+    (0..n, prop::option::weighted(0.3, Just(())), corr()).prop_map(move |(t, a, cond)| Matcher {
+        types: vec![t],
+        alias: a.and(alias),
+        cond,
+    })
+}
+
+fn unless_prior(n: usize) -> impl Strategy<Value = Vec<(Matcher, Option<Dur>)>> {
+    few(0.25, (single(n, Some("p")), prop::option::of(dur())))
+}
+
+fn obligation(n: usize) -> impl Strategy<Value = Kind> {
+    // 0: within only, 1: before only, 2: both.
+    let deadline = prop_oneof![4 => Just(0u8), 1 => Just(1u8), 2 => Just(2u8)];
+    (
+        (0..n, prop::option::weighted(0.3, trigger_cond()), matcher(n, "b"), deadline, dur(), single(n, None)),
+        (few(0.15, unless_cond()), few(0.2, single(n, Some("u"))), unless_prior(n), few(0.2, single(n, Some("f")))),
+    )
+        .prop_map(|((trigger, cond, awaited, deadline, within, before), (uc, ue, up, forbid))| {
+            Kind::Obligation(Obligation {
+                trigger,
+                cond,
+                awaited,
+                within: (deadline != 1).then_some(within),
+                before: (deadline != 0).then_some(before),
+                unless_cond: uc,
+                unless_event: ue,
+                unless_prior: up,
+                forbid,
+            })
+        })
+}
+
+fn precedence(n: usize) -> impl Strategy<Value = Kind> {
+    (
+        0..n,
+        prop::option::weighted(0.3, trigger_cond()),
+        matcher(n, "b"),
+        prop::option::of(dur()),
+        few(0.15, unless_cond()),
+        unless_prior(n),
+    )
+        .prop_map(|(trigger, cond, required, within, unless_cond, unless_prior)| {
+            Kind::Precedence(Precedence { trigger, cond, required, within, unless_cond, unless_prior })
+        })
+}
+
+fn prohibition(n: usize) -> impl Strategy<Value = Kind> {
+    (0..n, prop::option::weighted(0.6, trigger_cond()), few(0.2, unless_cond()), unless_prior(n)).prop_map(
+        |(event, cond, unless_cond, unless_prior)| {
+            Kind::Prohibition(Prohibition { event, cond, unless_cond, unless_prior })
+        },
+    )
+}
+
+fn aggregate(n: usize) -> impl Strategy<Value = Kind> {
+    let keys = select(vec![vec!["k"], vec!["j"], vec!["k", "j"]]);
+    let func = select(vec![Func::Count, Func::Distinct, Func::Sum, Func::Min, Func::Max]);
+    (keys, func, 0..n, prop::option::weighted(0.3, filter()), op(), 0..=4i64).prop_map(
+        |(keys, func, event, filter, op, bound)| Kind::Aggregate(Aggregate { keys, func, event, filter, op, bound }),
+    )
+}
+
+fn period() -> impl Strategy<Value = Period> {
+    prop_oneof![6 => Just(Period::Month), 2 => Just(Period::Quarter), 1 => Just(Period::Year)]
+}
+
+fn period_count(n: usize) -> impl Strategy<Value = Kind> {
+    (period(), 0..n, prop::option::weighted(0.3, filter()), op(), 0..=5i64)
+        .prop_map(|(period, event, filter, op, bound)| Kind::PeriodCount { period, event, filter, op, bound })
+}
+
+fn rate() -> impl Strategy<Value = Kind> {
+    (period(), 0..3usize, op(), select(vec![50i64, 0, 75, 100])).prop_map(|(period, target, op, bound)| Kind::Rate {
+        period,
+        target,
+        op,
+        bound,
+    })
+}
+
+fn delay(n: usize) -> impl Strategy<Value = Kind> {
+    let stat = select(vec![Stat::Average, Stat::Min, Stat::Max, Stat::Percentile(50), Stat::Percentile(90)]);
+    let to = (types(n), corr()).prop_map(|(types, cond)| Matcher { types, alias: None, cond });
+    (period(), stat, 0..n, prop::option::weighted(0.2, trigger_cond()), to, op(), select(vec![24i64, 1, 2, 48]))
+        .prop_map(|(period, stat, from, from_cond, to, op, hours)| Kind::Delay {
+            period,
+            stat,
+            from,
+            from_cond,
+            to,
+            op,
+            hours,
+        })
+}
+
+fn kind(n: usize) -> impl Strategy<Value = Kind> {
+    prop_oneof![
+        8 => obligation(n),
+        3 => precedence(n),
+        2 => prohibition(n),
+        3 => aggregate(n),
+        1 => period_count(n),
+        1 => rate(),
+        1 => delay(n),
+    ]
+}
+
+fn rule(n: usize, c: &'static Cluster) -> impl Strategy<Value = Rule> {
+    let in_force = prop::option::weighted(0.15, (0..=c.days, prop::option::of(1..=4u32)))
+        .prop_map(move |f| f.map(|(from, len)| (c.date(from), len.map(|l| c.date(from + l)))));
+    (kind(n), in_force).prop_map(|(kind, in_force)| Rule { kind, in_force })
+}
+
+/// Rates measure a rule with instances (obligation, precedence or
+/// prohibition); with none to measure, a rate becomes a period count.
+fn fix_rates(mut rules: Vec<Rule>) -> Vec<Rule> {
+    let measurable: Vec<usize> = (0..rules.len())
+        .filter(|&i| matches!(rules[i].kind, Kind::Obligation(_) | Kind::Precedence(_) | Kind::Prohibition(_)))
+        .collect();
+    for r in rules.iter_mut() {
+        if let Kind::Rate { period, target, op, bound } = r.kind {
+            r.in_force = None;
+            r.kind = match measurable.len() {
+                0 => Kind::PeriodCount { period, event: 0, filter: None, op, bound: bound / 25 },
+                m => Kind::Rate { period, target: measurable[target % m], op, bound },
+            };
+        }
+    }
+    rules
+}
+
+fn policy(n: usize, zone: Zone, c: &'static Cluster) -> impl Strategy<Value = Policy> {
+    let cal = prop_oneof![
+        2 => Just(Cal::Gb),
+        2 => Just(Cal::None),
+        1 => (0..=c.days, any::<bool>()).prop_map(move |(d, fri_sat)| Cal::Mine { holiday: c.date(d), fri_sat }),
+    ];
+    let jur_from = prop::option::weighted(0.05, (0..=c.days).prop_map(move |d| c.date(d)));
+    (cal, jur_from, prop::collection::vec(rule(n, c), 1..=3)).prop_map(move |(cal, jur_from, rules)| Policy {
+        zone,
+        cal,
+        jur_from,
+        types: n,
+        rules: fix_rates(rules),
+    })
+}
+
+// ---------------------------------------------------------------- logs
+
+fn event(
+    n: usize,
+) -> impl Strategy<Value = (When, Option<usize>, Option<&'static str>, Option<&'static str>, Option<i64>)> {
+    let id = || prop::option::weighted(0.9, select(vec!["a", "b", "c"]));
+    (when(), prop::option::weighted(0.93, 0..n), id(), id(), prop::option::weighted(0.9, 1..=4i64))
+}
+
+/// A whole case.
+pub fn case() -> impl Strategy<Value = Case> {
+    let zone = prop_oneof![2 => Just(Zone::London), 1 => Just(Zone::SaoPaulo)];
+    (3..=6usize, zone, 0..CLUSTERS.len()).prop_flat_map(|(n, zone, ci)| {
+        let c = &CLUSTERS[ci];
+        // None: the last event's time; Some(None): after every cluster.
+        let as_of = prop_oneof![
+            3 => Just(None),
+            2 => when().prop_map(|w| Some(Some(w))),
+            1 => Just(Some(None)),
+        ];
+        (policy(n, zone, c), 1..=3usize, prop::collection::vec(event(n), 0..=40), as_of).prop_map(
+            move |(policy, bases, raw, as_of)| {
+                let mut events: Vec<Ev> = raw
+                    .into_iter()
+                    .map(|(w, ty, k, j, amount)| Ev { time: w.instant(zone, c, bases), ty, k, j, amount })
+                    .collect();
+                // Log order: by time, ties in generation order.
+                events.sort_by_key(|e| e.time);
+                let last = events.last().map(|e| e.time);
+                let as_of = as_of.map(|w: Option<When>| w.map_or(parse(FAR), |w| w.instant(zone, c, bases)));
+                let as_of = as_of.map(|t| last.map_or(t, |l| t.max(l)));
+                Case { policy, events, as_of, cluster: c.name }
+            },
+        )
+    })
+}

@@ -1,0 +1,553 @@
+//! A deliberately naive evaluator: the language's semantics written down
+//! as directly as possible, over a plain slice of events in log order.
+//!
+//! Every instance is recomputed from scratch by scanning the whole log
+//! (quadratic, no indexes, no incremental state), so that each rule reads
+//! like the sentence of the language brief it implements:
+//!
+//! - an obligation opened by trigger `i` is closed by the first event after
+//!   `i` (log order) that plays one of its closing roles; when one event
+//!   plays several, the awaited event wins, then `before`, then `unless`,
+//!   then `forbid ... while open`;
+//! - an awaited event is on time iff its time is at or before the deadline;
+//!   an obligation never closed is violated iff its deadline is at or before
+//!   the horizon, else pending;
+//! - a look-back (`require prior`, `unless prior`) finds an event strictly
+//!   earlier in log order, and with a window `within D` only one whose
+//!   deadline `D` after it is at or after the trigger;
+//! - deadlines, local dates and periods are computed here, with chrono-tz
+//!   and the GB holidays listed in `model.rs`, not with `tenet::time`.
+//!
+//! Where the brief leaves a detail open (evidence of aggregates, period
+//! standards), this follows the engine's documented choice, so that a
+//! disagreement always means one of the two is wrong.
+
+use super::model::*;
+use chrono::{Datelike, NaiveDate, Timelike};
+use chrono_tz::Tz;
+
+/// A verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    /// Met, or nothing forbidden happened.
+    Satisfied,
+    /// Missed, or something forbidden happened.
+    Violated,
+    /// Not decided at the horizon.
+    Pending,
+}
+
+/// What is compared between the engine and this evaluator, per instance.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Out {
+    /// The rule's name.
+    pub rule: String,
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// The log line of the trigger (offending, first) event.
+    pub trigger: Option<u64>,
+    /// The log line of the fulfilling, ending or offending event.
+    pub evidence: Option<u64>,
+    /// The period, for period standards.
+    pub period: Option<String>,
+}
+
+/// One instance, with event indexes rather than lines.
+#[derive(Debug, Clone)]
+struct Inst {
+    verdict: Verdict,
+    trigger: Option<usize>,
+    evidence: Option<usize>,
+    period: Option<String>,
+}
+
+impl Inst {
+    fn new(verdict: Verdict, trigger: usize, evidence: Option<usize>) -> Inst {
+        Inst { verdict, trigger: Some(trigger), evidence, period: None }
+    }
+}
+
+/// A runtime value.
+#[derive(Debug, Clone, PartialEq)]
+enum V {
+    Null,
+    S(&'static str),
+    I(i64),
+    B(bool),
+    /// An instant.
+    T(i64),
+    /// A duration.
+    D(i64),
+}
+
+/// Evaluates `policy` over `events` (in log order) with horizon `as_of`
+/// (default: the last event's time).
+pub fn evaluate(policy: &Policy, events: &[Ev], as_of: Option<i64>) -> Vec<Out> {
+    let horizon = as_of.or(events.last().map(|e| e.time)).unwrap_or(0);
+    let n = Naive { policy, events, horizon, tz: policy.zone.tz() };
+    let mut per_rule: Vec<Vec<Inst>> = vec![];
+    for (i, rule) in policy.rules.iter().enumerate() {
+        let insts = match &rule.kind {
+            Kind::Obligation(o) => n.obligation(rule, o),
+            Kind::Precedence(p) => n.precedence(rule, p),
+            Kind::Prohibition(p) => n.prohibition(rule, p),
+            Kind::Aggregate(a) => n.aggregate(rule, a),
+            Kind::PeriodCount { period, event, filter, op, bound } => {
+                n.period_count(rule, *period, *event, filter.as_ref(), *op, *bound)
+            }
+            // Rates are computed below, from the instances of their target.
+            Kind::Rate { .. } => vec![],
+            Kind::Delay { period, stat, from, from_cond, to, op, hours } => {
+                n.delay(rule, *period, *stat, *from, from_cond.as_ref(), to, *op, *hours)
+            }
+        };
+        debug_assert_eq!(per_rule.len(), i);
+        per_rule.push(insts);
+    }
+    for (i, rule) in policy.rules.iter().enumerate() {
+        if let Kind::Rate { period, target, op, bound } = &rule.kind {
+            let target = per_rule.get(*target).cloned().unwrap_or_default();
+            per_rule[i] = n.rate(*period, &target, *op, *bound);
+        }
+    }
+    let mut out = vec![];
+    for (i, insts) in per_rule.into_iter().enumerate() {
+        for inst in insts {
+            out.push(Out {
+                rule: rule_name(i),
+                verdict: inst.verdict,
+                trigger: inst.trigger.map(|t| t as u64 + 1),
+                evidence: inst.evidence.map(|t| t as u64 + 1),
+                period: inst.period,
+            });
+        }
+    }
+    out.sort();
+    out
+}
+
+struct Naive<'a> {
+    policy: &'a Policy,
+    events: &'a [Ev],
+    horizon: i64,
+    tz: Tz,
+}
+
+impl Naive<'_> {
+    // ------------------------------------------------------------ time
+
+    /// True when `rule` is in force on the local date of `t`.
+    fn in_force(&self, rule: &Rule, t: i64) -> bool {
+        let date = local_date(t, self.tz);
+        if self.policy.jur_from.is_some_and(|f| date < f) {
+            return false;
+        }
+        match rule.in_force {
+            None => true,
+            Some((from, until)) => date >= from && until.is_none_or(|u| date < u),
+        }
+    }
+
+    fn is_business_day(&self, d: NaiveDate) -> bool {
+        let wd = d.weekday().num_days_from_monday();
+        let gb = |d: NaiveDate| GB_HOLIDAYS.iter().any(|&(y, m, dd)| NaiveDate::from_ymd_opt(y, m, dd) == Some(d));
+        match &self.policy.cal {
+            Cal::None => wd < 5,
+            Cal::Gb => wd < 5 && !gb(d),
+            Cal::Mine { holiday, fri_sat } => {
+                let weekend = if *fri_sat { wd == 4 || wd == 5 } else { wd >= 5 };
+                !weekend && !gb(d) && d != *holiday
+            }
+        }
+    }
+
+    /// The last on-time instant of `d` after `t`.
+    fn deadline(&self, t: i64, d: Dur) -> i64 {
+        match d {
+            Dur::Hours(n) => t + n * HOUR,
+            Dur::Days(n) => t + n * DAY,
+            Dur::Weeks(n) => t + n * 7 * DAY,
+            Dur::CalDays(n) => {
+                let last = local_date(t, self.tz) + chrono::Days::new(n as u64);
+                start_of_day(last + chrono::Days::new(1), self.tz) - 1
+            }
+            Dur::BizDays(n) => {
+                let mut day = local_date(t, self.tz);
+                let mut left = n;
+                while left > 0 {
+                    day = day + chrono::Days::new(1);
+                    if self.is_business_day(day) {
+                        left -= 1;
+                    }
+                }
+                start_of_day(day + chrono::Days::new(1), self.tz) - 1
+            }
+        }
+    }
+
+    fn period_of(&self, t: i64, p: Period) -> (String, i64) {
+        let d = local_date(t, self.tz);
+        let (name, next) = match p {
+            Period::Month => {
+                let next = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
+                (format!("{:04}-{:02}", d.year(), d.month()), next)
+            }
+            Period::Quarter => {
+                let q = (d.month() - 1) / 3 + 1;
+                let next = if q == 4 { (d.year() + 1, 1) } else { (d.year(), q * 3 + 1) };
+                (format!("{:04}-Q{q}", d.year()), next)
+            }
+            Period::Year => (format!("{:04}", d.year()), (d.year() + 1, 1)),
+        };
+        let first = NaiveDate::from_ymd_opt(next.0, next.1, 1).unwrap_or(NaiveDate::MAX);
+        (name, start_of_day(first, self.tz))
+    }
+
+    // ------------------------------------------------------------ expressions
+
+    fn field(e: &Ev, f: &str) -> V {
+        match f {
+            "k" => e.k.map_or(V::Null, V::S),
+            "j" => e.j.map_or(V::Null, V::S),
+            "amount" => e.amount.map_or(V::Null, V::I),
+            _ => V::Null,
+        }
+    }
+
+    fn eval(&self, x: &Ex, cur: &Ev, anc: Option<&Ev>) -> V {
+        let local = || chrono::DateTime::from_timestamp_micros(cur.time).map(|d| d.with_timezone(&self.tz));
+        match x {
+            Ex::Cur(f) => Self::field(cur, f),
+            Ex::Anc(f) => anc.map_or(V::Null, |a| Self::field(a, f)),
+            Ex::Str(s) => V::S(s),
+            Ex::Int(i) => V::I(*i),
+            Ex::Cmp(op, l, r) => {
+                let ord = match (self.eval(l, cur, anc), self.eval(r, cur, anc)) {
+                    (V::S(a), V::S(b)) => a.cmp(b),
+                    (V::I(a), V::I(b)) => a.cmp(&b),
+                    (V::B(a), V::B(b)) => a.cmp(&b),
+                    (V::T(a), V::T(b)) | (V::D(a), V::D(b)) => a.cmp(&b),
+                    // An absent value compares false with everything.
+                    _ => return V::B(false),
+                };
+                V::B(op.test(ord))
+            }
+            Ex::And(l, r) => V::B(self.holds(l, cur, anc) && self.holds(r, cur, anc)),
+            Ex::Or(l, r) => V::B(self.holds(l, cur, anc) || self.holds(r, cur, anc)),
+            Ex::Not(e) => match self.eval(e, cur, anc) {
+                V::B(b) => V::B(!b),
+                _ => V::Null,
+            },
+            Ex::Hour => local().map_or(V::Null, |d| V::I(i64::from(d.hour()))),
+            Ex::Weekday => local().map_or(V::Null, |d| V::S(weekday_name(d.weekday().num_days_from_monday()))),
+            Ex::In(e, list) => match self.eval(e, cur, anc) {
+                V::S(s) => V::B(list.contains(&s)),
+                _ => V::B(false),
+            },
+            Ex::During(from, to, clock) => {
+                let Some(d) = local() else { return V::B(false) };
+                let day = d.weekday().num_days_from_monday();
+                let covers = if from <= to { *from <= day && day <= *to } else { day >= *from || day <= *to };
+                let in_hours = clock.is_none_or(|(h1, h2)| h1 <= d.hour() && d.hour() < h2);
+                V::B(covers && in_hours)
+            }
+            Ex::Time => V::T(cur.time),
+            Ex::AncTime => anc.map_or(V::Null, |a| V::T(a.time)),
+            Ex::Sub(l, r) => match (self.eval(l, cur, anc), self.eval(r, cur, anc)) {
+                (V::T(a), V::T(b)) => V::D(a - b),
+                _ => V::Null,
+            },
+            Ex::Hours(n) => V::D(n * HOUR),
+        }
+    }
+
+    fn holds(&self, x: &Ex, cur: &Ev, anc: Option<&Ev>) -> bool {
+        self.eval(x, cur, anc) == V::B(true)
+    }
+
+    /// True when `e` is of a type of `m` and satisfies its condition with
+    /// `anchor` as the trigger `a`.
+    fn matches(&self, m: &Matcher, e: &Ev, anchor: &Ev) -> bool {
+        e.ty.is_some_and(|t| m.types.contains(&t)) && m.cond.as_ref().is_none_or(|c| self.holds(c, e, Some(anchor)))
+    }
+
+    /// The latest event strictly before `i` matching `m` (with `events[i]`
+    /// as the trigger) whose window, if any, still covers the trigger.
+    fn prior(&self, i: usize, m: &Matcher, window: Option<Dur>) -> Option<usize> {
+        let anchor = &self.events[i];
+        (0..i).rev().find(|&j| {
+            let e = &self.events[j];
+            self.matches(m, e, anchor) && window.is_none_or(|w| anchor.time <= self.deadline(e.time, w))
+        })
+    }
+
+    /// True when trigger `i` is exempt by an `unless cond` or an `unless prior`.
+    fn exempt(&self, i: usize, conds: &[Ex], priors: &[(Matcher, Option<Dur>)]) -> bool {
+        let t = &self.events[i];
+        conds.iter().any(|c| self.holds(c, t, None)) || priors.iter().any(|(m, w)| self.prior(i, m, *w).is_some())
+    }
+
+    /// The indexes of the events of type `ty` that open instances of `rule`:
+    /// in force and satisfying `cond` (evaluated on the event itself).
+    fn triggers(&self, rule: &Rule, ty: usize, cond: Option<&Ex>) -> Vec<usize> {
+        (0..self.events.len())
+            .filter(|&i| {
+                let e = &self.events[i];
+                e.ty == Some(ty) && self.in_force(rule, e.time) && cond.is_none_or(|c| self.holds(c, e, None))
+            })
+            .collect()
+    }
+
+    // ------------------------------------------------------------ rules
+
+    fn obligation(&self, rule: &Rule, o: &Obligation) -> Vec<Inst> {
+        #[derive(PartialEq)]
+        enum Role {
+            Fulfils,
+            Ends,
+            Exempts,
+            Forbidden,
+        }
+        let mut out = vec![];
+        for i in self.triggers(rule, o.trigger, o.cond.as_ref()) {
+            if self.exempt(i, &o.unless_cond, &o.unless_prior) {
+                continue;
+            }
+            let t = &self.events[i];
+            let due = o.within.map(|d| self.deadline(t.time, d));
+            let role = |e: &Ev| {
+                if self.matches(&o.awaited, e, t) {
+                    Some(Role::Fulfils)
+                } else if o.before.as_ref().is_some_and(|m| self.matches(m, e, t)) {
+                    Some(Role::Ends)
+                } else if o.unless_event.iter().any(|m| self.matches(m, e, t)) {
+                    Some(Role::Exempts)
+                } else if o.forbid.iter().any(|m| self.matches(m, e, t)) {
+                    Some(Role::Forbidden)
+                } else {
+                    None
+                }
+            };
+            let closing = (i + 1..self.events.len()).find_map(|j| role(&self.events[j]).map(|r| (j, r)));
+            match closing {
+                Some((_, Role::Exempts)) => {}
+                Some((j, Role::Fulfils)) => {
+                    let on_time = due.is_none_or(|d| self.events[j].time <= d);
+                    let v = if on_time { Verdict::Satisfied } else { Verdict::Violated };
+                    out.push(Inst::new(v, i, Some(j)));
+                }
+                Some((j, _)) => out.push(Inst::new(Verdict::Violated, i, Some(j))),
+                None => {
+                    let v = if due.is_some_and(|d| d <= self.horizon) { Verdict::Violated } else { Verdict::Pending };
+                    out.push(Inst::new(v, i, None));
+                }
+            }
+        }
+        out
+    }
+
+    fn precedence(&self, rule: &Rule, p: &Precedence) -> Vec<Inst> {
+        let mut out = vec![];
+        for i in self.triggers(rule, p.trigger, p.cond.as_ref()) {
+            if self.exempt(i, &p.unless_cond, &p.unless_prior) {
+                continue;
+            }
+            out.push(match self.prior(i, &p.required, p.within) {
+                Some(j) => Inst::new(Verdict::Satisfied, i, Some(j)),
+                // The evidence of a missing precedent is the trigger itself.
+                None => Inst::new(Verdict::Violated, i, Some(i)),
+            });
+        }
+        out
+    }
+
+    fn prohibition(&self, rule: &Rule, p: &Prohibition) -> Vec<Inst> {
+        let mut out = vec![];
+        for i in self.triggers(rule, p.event, None) {
+            let e = &self.events[i];
+            let forbidden = p.cond.as_ref().is_none_or(|c| self.holds(c, e, None));
+            if forbidden && !self.exempt(i, &p.unless_cond, &p.unless_prior) {
+                out.push(Inst::new(Verdict::Violated, i, Some(i)));
+            } else {
+                out.push(Inst::new(Verdict::Satisfied, i, None));
+            }
+        }
+        out
+    }
+
+    /// One instance per key value, named by its first event; violated when
+    /// the final value fails the bound. The evidence of an upper bound is
+    /// the first event after which the running value failed it; of any
+    /// other bound, the key's last event (the final value is what failed).
+    fn aggregate(&self, rule: &Rule, a: &Aggregate) -> Vec<Inst> {
+        let counted: Vec<usize> = self
+            .triggers(rule, a.event, a.filter.as_ref())
+            .into_iter()
+            .filter(|&i| {
+                let e = &self.events[i];
+                let keyed = a.keys.iter().all(|k| Self::field(e, k) != V::Null);
+                keyed && a.field().is_none_or(|f| Self::field(e, f) != V::Null)
+            })
+            .collect();
+        let key = |i: usize| -> Vec<V> { a.keys.iter().map(|k| Self::field(&self.events[i], k)).collect() };
+        // Groups in first-seen order, found by scanning.
+        let mut firsts: Vec<usize> = vec![];
+        for &i in &counted {
+            if !firsts.iter().any(|&f| key(f) == key(i)) {
+                firsts.push(i);
+            }
+        }
+        let mut out = vec![];
+        for first in firsts {
+            let members: Vec<usize> = counted.iter().copied().filter(|&i| key(i) == key(first)).collect();
+            let value_of = |prefix: &[usize]| -> i64 {
+                let values: Vec<V> =
+                    prefix.iter().map(|&i| Self::field(&self.events[i], a.field().unwrap_or("k"))).collect();
+                let ints = || values.iter().filter_map(|v| if let V::I(x) = v { Some(*x) } else { None });
+                match a.func {
+                    Func::Count => prefix.len() as i64,
+                    Func::Distinct => (0..values.len()).filter(|&x| !values[..x].contains(&values[x])).count() as i64,
+                    Func::Sum => ints().sum(),
+                    Func::Min => ints().min().unwrap_or(0),
+                    Func::Max => ints().max().unwrap_or(0),
+                }
+            };
+            let ok = |n: usize| a.op.test(value_of(&members[..n]).cmp(&a.bound));
+            if ok(members.len()) {
+                out.push(Inst::new(Verdict::Satisfied, first, None));
+            } else {
+                let upper = matches!(a.op, crate::model::Op::Lt | crate::model::Op::Le);
+                let breach = if upper {
+                    (1..=members.len()).find(|&n| !ok(n)).map(|n| members[n - 1])
+                } else {
+                    members.last().copied()
+                };
+                out.push(Inst::new(Verdict::Violated, first, breach));
+            }
+        }
+        out
+    }
+
+    /// Per period with events: an upper bound already exceeded is violated
+    /// at once; otherwise a period not over at the horizon is pending.
+    fn period_count(&self, rule: &Rule, p: Period, ty: usize, filter: Option<&Ex>, op: Op, bound: i64) -> Vec<Inst> {
+        let counted = self.triggers(rule, ty, filter);
+        let mut periods: Vec<(String, i64)> = vec![];
+        for &i in &counted {
+            let per = self.period_of(self.events[i].time, p);
+            if !periods.contains(&per) {
+                periods.push(per);
+            }
+        }
+        let mut out = vec![];
+        for (name, end) in periods {
+            let members: Vec<usize> =
+                counted.iter().copied().filter(|&i| self.period_of(self.events[i].time, p).0 == name).collect();
+            let ok = |n: usize| op.test((n as i64).cmp(&bound));
+            let upper = matches!(op, Op::Le | Op::Lt);
+            let complete = end <= self.horizon;
+            let verdict = match (ok(members.len()), complete) {
+                (false, _) if upper => Verdict::Violated,
+                (_, false) => Verdict::Pending,
+                (true, true) => Verdict::Satisfied,
+                (false, true) => Verdict::Violated,
+            };
+            let evidence = match verdict {
+                Verdict::Violated => (1..=members.len()).find(|&n| !ok(n)).map(|n| members[n - 1]),
+                _ => None,
+            };
+            out.push(Inst { verdict, trigger: None, evidence, period: Some(name) });
+        }
+        out
+    }
+
+    /// Per period of the measured instances' triggers: pending while one is
+    /// pending, none is decided, or the period is not over.
+    fn rate(&self, p: Period, target: &[Inst], op: Op, bound: i64) -> Vec<Inst> {
+        let mut periods: Vec<(String, i64)> = vec![];
+        let period = |inst: &Inst| inst.trigger.map(|t| self.period_of(self.events[t].time, p));
+        for inst in target {
+            if let Some(per) = period(inst) {
+                if !periods.contains(&per) {
+                    periods.push(per);
+                }
+            }
+        }
+        let mut out = vec![];
+        for (name, end) in periods {
+            let of = |v: Verdict| {
+                target.iter().filter(|i| i.verdict == v && period(i).is_some_and(|x| x.0 == name)).count() as i64
+            };
+            let (sat, vio, pend) = (of(Verdict::Satisfied), of(Verdict::Violated), of(Verdict::Pending));
+            let verdict = if sat + vio == 0 || pend > 0 || end > self.horizon {
+                Verdict::Pending
+            } else if op.test((sat * 100).cmp(&(bound * (sat + vio)))) {
+                Verdict::Satisfied
+            } else {
+                Verdict::Violated
+            };
+            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name) });
+        }
+        out
+    }
+
+    /// Each start is measured to the first matching end after it; per period
+    /// of the starts, the statistic against the bound once the period is over.
+    #[expect(clippy::too_many_arguments, reason = "the parts of one rule kind")]
+    fn delay(
+        &self,
+        rule: &Rule,
+        p: Period,
+        stat: Stat,
+        from: usize,
+        from_cond: Option<&Ex>,
+        to: &Matcher,
+        op: Op,
+        hours: i64,
+    ) -> Vec<Inst> {
+        let mut delays: Vec<(String, i64, i64)> = vec![];
+        for i in self.triggers(rule, from, from_cond) {
+            let start = &self.events[i];
+            if let Some(j) = (i + 1..self.events.len()).find(|&j| self.matches(to, &self.events[j], start)) {
+                let (name, end) = self.period_of(start.time, p);
+                delays.push((name, end, self.events[j].time - start.time));
+            }
+        }
+        let mut periods: Vec<(String, i64)> = vec![];
+        for (name, end, _) in &delays {
+            if !periods.iter().any(|(n, _)| n == name) {
+                periods.push((name.clone(), *end));
+            }
+        }
+        let bound = i128::from(hours * HOUR);
+        let mut out = vec![];
+        for (name, end) in periods {
+            let mut values: Vec<i128> =
+                delays.iter().filter(|(n, ..)| *n == name).map(|(.., d)| i128::from(*d)).collect();
+            values.sort();
+            let n = values.len() as i128;
+            // Compares the statistic with the bound exactly (the average as
+            // the fraction sum / n).
+            let ord = match stat {
+                Stat::Average => values.iter().sum::<i128>().cmp(&(bound * n)),
+                Stat::Min => values[0].cmp(&bound),
+                Stat::Max => values[values.len() - 1].cmp(&bound),
+                Stat::Percentile(pc) => {
+                    // Nearest rank: the smallest value with at least pc% of
+                    // the values at or below it.
+                    let rank = (1..=values.len()).find(|&r| (r as i128) * 100 >= i128::from(pc) * n);
+                    values[rank.unwrap_or(values.len()) - 1].cmp(&bound)
+                }
+            };
+            let verdict = if end > self.horizon {
+                Verdict::Pending
+            } else if op.test(ord) {
+                Verdict::Satisfied
+            } else {
+                Verdict::Violated
+            };
+            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name) });
+        }
+        out
+    }
+}
