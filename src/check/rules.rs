@@ -281,7 +281,7 @@ impl<'a> RuleChecker<'a, '_> {
                 self.shape(&r.name, f.span, "has a `forbid` in a precedence", hint);
             }
         }
-        self.unlesses(r, unlesses, &trigger, w.condition.as_ref(), !req.prior);
+        self.unlesses(r, unlesses, &trigger, w.condition.as_ref(), true);
         for f in forbids.iter().filter(|_| !req.prior) {
             if !f.while_open {
                 let hint = "write `forbid ... while open` to forbid it until the obligation is met";
