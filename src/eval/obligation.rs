@@ -121,8 +121,14 @@ impl ObligationState {
         let Some(key) = key_of(e, candidate_keys(&m.corr.pairs)) else { return };
         let Some(bucket) = self.indexes[index].get(&key) else { return };
         let mut closing: SmallVec<[usize; 4]> = SmallVec::new();
+        // Past its deadline an obligation is already broken: exceptions and
+        // window prohibitions no longer apply, only a late fulfilment does.
+        let window_only = matches!(how, Close::Exempted | Close::Forbidden);
         for &slot in bucket {
             let Some(open) = self.slots.get(slot).and_then(Option::as_ref) else { continue };
+            if window_only && open.due.is_some_and(|d| !d.is_on_time(e.time)) {
+                continue;
+            }
             let ctx = env.ctx(Some(e), Some(&open.trigger));
             if m.corr.residual.as_ref().is_none_or(|r| r.holds(&ctx)) {
                 closing.push(slot);

@@ -158,15 +158,16 @@ impl ProhibitionState {
             let ctx = env.ctx(Some(e), None);
             let forbidden = p.condition.as_ref().is_none_or(|c| c.holds(&ctx));
             let keys = self.keys.get_or_insert_with(|| identity_keys(env)).clone();
-            let inst = if forbidden && !exempt(env, &p.unless, &self.unless, e) {
+            // An exempt event is no instance at all, like an exempt obligation,
+            // so that rates over the rule leave it out.
+            if !forbidden {
+                out.push(instance(env, Verdict::Satisfied, Some(e), &keys, "not forbidden here".into()));
+            } else if !exempt(env, &p.unless, &self.unless, e) {
                 let mut i = instance(env, Verdict::Violated, Some(e), &keys, "a forbidden event happened".into());
                 i.evidence = Some(EventRef::from(e));
                 i.remedy = remedy(env, None, e.time);
-                i
-            } else {
-                instance(env, Verdict::Satisfied, Some(e), &keys, "not forbidden here".into())
-            };
-            out.push(inst);
+                out.push(i);
+            }
         }
         for s in &mut self.unless {
             s.record(env, e);

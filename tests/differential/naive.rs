@@ -315,11 +315,16 @@ impl Naive<'_> {
             }
             let t = &self.events[i];
             let due = o.within.map(|d| self.deadline(t.time, d));
+            let in_window = |e: &Ev| due.is_none_or(|d| e.time <= d);
             let role = |e: &Ev| {
                 if self.matches(&o.awaited, e, t) {
                     Some(Role::Fulfils)
                 } else if o.before.as_ref().is_some_and(|m| self.matches(m, e, t)) {
                     Some(Role::Ends)
+                } else if !in_window(e) {
+                    // Past the deadline the obligation is already broken:
+                    // exceptions and window prohibitions no longer apply.
+                    None
                 } else if o.unless_event.iter().any(|m| self.matches(m, e, t)) {
                     Some(Role::Exempts)
                 } else if o.forbid.iter().any(|m| self.matches(m, e, t)) {
@@ -366,11 +371,12 @@ impl Naive<'_> {
         for i in self.triggers(rule, p.event, None) {
             let e = &self.events[i];
             let forbidden = p.cond.as_ref().is_none_or(|c| self.holds(c, e, None));
-            if forbidden && !self.exempt(i, &p.unless_cond, &p.unless_prior) {
-                out.push(Inst::new(Verdict::Violated, i, Some(i)));
-            } else {
+            if !forbidden {
                 out.push(Inst::new(Verdict::Satisfied, i, None));
+            } else if !self.exempt(i, &p.unless_cond, &p.unless_prior) {
+                out.push(Inst::new(Verdict::Violated, i, Some(i)));
             }
+            // An exempt event is no instance at all, like an exempt obligation.
         }
         out
     }
