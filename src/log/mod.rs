@@ -1,0 +1,257 @@
+//! Event logs: JSON Lines, CSV and XES files read as one log, in log order.
+//!
+//! The evaluator is a streaming pass over millions of events, so reading must
+//! be fast and its memory flat: streamed formats are read in blocks and
+//! parsed on worker threads while the calling thread delivers events, and
+//! only what the policy uses (its [`Projection`]) is materialised. Every line
+//! is still validated: a bad line stops reading or, when asked, is collected
+//! with its file, line, column and field, never silently skipped. Events
+//! arrive by time, ties by file order then position; an event out of order
+//! within a file is a failure unless sorting was asked for.
+
+mod convert;
+mod csv;
+pub mod event;
+mod failure;
+mod json_scan;
+mod jsonl;
+mod merge;
+mod pipeline;
+mod plan;
+mod time_parse;
+mod xes;
+
+#[cfg(test)]
+mod tests;
+
+pub use event::{Event, FieldKind, Loc, Projection, Sym, OTHER};
+pub use failure::{BadLine, LogFailure};
+
+use crate::time::Micros;
+use crate::workspace::io_reason;
+use crossbeam_channel::bounded;
+use flate2::read::MultiGzDecoder;
+use merge::{merge, sort_stream, BadLines, Cursor};
+use pipeline::{run_reader, run_worker, Feed, FileInfo, Stream};
+use plan::Plan;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Bytes per block read from a streamed file.
+const BLOCK: usize = 1 << 20;
+/// The smallest block when many files share the memory budget.
+const MIN_BLOCK: usize = 64 << 10;
+
+/// How to read a log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Sort each file by time instead of failing on an out-of-order event
+    /// (each file is then held in memory).
+    pub sort: bool,
+    /// Collect bad lines in [`ReadStats::bad_lines`] and go on, instead of
+    /// stopping at the first.
+    pub keep_going: bool,
+    /// Parser threads (0: one per CPU).
+    pub threads: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { sort: false, keep_going: false, threads: cpus() }
+    }
+}
+
+/// What reading found besides the events.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    /// Events delivered.
+    pub events: u64,
+    /// Lines skipped as bad (only with [`ReadOptions::keep_going`]).
+    pub bad_lines: Vec<BadLine>,
+    /// Time of the first event delivered.
+    pub first_time: Option<Micros>,
+    /// Time of the last event delivered.
+    pub last_time: Option<Micros>,
+}
+
+/// A log file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// One JSON object per line.
+    Jsonl,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+    /// IEEE 1849 XES.
+    Xes,
+}
+
+/// The format of a log file by its extension, after stripping `.gz`:
+/// `.jsonl`, `.ndjson` and `.json` are JSON Lines, `.csv` CSV, `.xes` XES.
+pub fn detect_format(path: &Path) -> Option<Format> {
+    let path = if is_gz(path) { Path::new(path.file_stem()?) } else { path };
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
+        "csv" => Some(Format::Csv),
+        "xes" => Some(Format::Xes),
+        _ => None,
+    }
+}
+
+/// Whether a file is gzip-compressed, by its extension.
+fn is_gz(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// Reads every file as one log and calls `sink` with each event in log
+/// order (by time; ties by file order, then position in the file).
+pub fn read_log(
+    paths: &[PathBuf],
+    proj: &Projection,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Event),
+) -> Result<ReadStats, LogFailure> {
+    let mut inputs = Vec::with_capacity(paths.len());
+    for path in paths {
+        let io = |e: std::io::Error| LogFailure::Io { path: path.clone(), reason: io_reason(&e) };
+        let Some(format) = detect_format(path) else {
+            let reason = "unknown log format; expected a `.jsonl`, `.ndjson`, `.json`, `.csv` or `.xes` file \
+                          (optionally ending in `.gz`)";
+            return Err(LogFailure::Io { path: path.clone(), reason: reason.into() });
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        if file.metadata().map_err(io)?.is_dir() {
+            return Err(LogFailure::Io { path: path.clone(), reason: "is a directory, not a log file".into() });
+        }
+        let read: Box<dyn Read + Send> = if is_gz(path) { Box::new(MultiGzDecoder::new(file)) } else { Box::new(file) };
+        inputs.push(Input { path: path.clone(), format, read });
+    }
+    read_inputs(inputs, proj, opts, BLOCK, sink)
+}
+
+/// Same as [`read_log`], from bytes already in memory (tests, the REPL);
+/// `name` is used in errors. Bytes that are gzip-compressed (by `name` or
+/// by their magic number) are decompressed.
+pub fn read_bytes(
+    name: &Path,
+    bytes: &[u8],
+    format: Format,
+    proj: &Projection,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Event),
+) -> Result<ReadStats, LogFailure> {
+    read_bytes_in_blocks(name, bytes, format, proj, opts, BLOCK, sink)
+}
+
+/// [`read_bytes`] with a chosen block size (tests of block boundaries).
+pub(crate) fn read_bytes_in_blocks(
+    name: &Path,
+    bytes: &[u8],
+    format: Format,
+    proj: &Projection,
+    opts: &ReadOptions,
+    block: usize,
+    sink: &mut dyn FnMut(Event),
+) -> Result<ReadStats, LogFailure> {
+    let read: Box<dyn Read + Send + '_> = if is_gz(name) || bytes.starts_with(&[0x1f, 0x8b]) {
+        Box::new(MultiGzDecoder::new(bytes))
+    } else {
+        Box::new(bytes)
+    };
+    read_inputs(vec![Input { path: name.to_path_buf(), format, read }], proj, opts, block, sink)
+}
+
+/// A file to read.
+struct Input<'a> {
+    path: PathBuf,
+    format: Format,
+    read: Box<dyn Read + Send + 'a>,
+}
+
+/// The number of CPUs.
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Reads the inputs as one log: XES files whole, the others streamed.
+fn read_inputs(
+    inputs: Vec<Input<'_>>,
+    proj: &Projection,
+    opts: &ReadOptions,
+    block: usize,
+    sink: &mut dyn FnMut(Event),
+) -> Result<ReadStats, LogFailure> {
+    let plan = Plan::new(proj);
+    let mut bad = BadLines { keep_going: opts.keep_going, lines: Vec::new() };
+    let mut stats = ReadStats::default();
+    // Per file: its events when read whole (XES), or its stream index.
+    let mut whole: Vec<Option<Vec<Event>>> = Vec::with_capacity(inputs.len());
+    let mut feeds = Vec::new();
+    let mut infos = Vec::new();
+    for (i, input) in inputs.into_iter().enumerate() {
+        if input.format == Format::Xes {
+            let mut bytes = Vec::new();
+            let mut read = input.read;
+            read.read_to_end(&mut bytes)
+                .map_err(|e| LogFailure::Io { path: input.path.clone(), reason: io_reason(&e) })?;
+            let events = xes::read(&bytes, i as u32, &input.path, &plan, &mut |b| bad.take(b))?;
+            whole.push(Some(events));
+        } else {
+            feeds.push(Feed::new(infos.len(), input.read));
+            infos.push(FileInfo { path: input.path, format: input.format, index: i as u32 });
+            whole.push(None);
+        }
+    }
+    if feeds.is_empty() {
+        let mut cursors: Vec<Cursor> = whole.into_iter().flatten().map(|e| Cursor::Sorted(e.into_iter())).collect();
+        merge(&mut cursors, &mut bad, &mut stats, sink)?;
+        stats.bad_lines = bad.lines;
+        return Ok(stats);
+    }
+    let threads = if opts.threads == 0 { cpus() } else { opts.threads };
+    let k = feeds.len();
+    let in_flight = if k == 1 { threads + 2 } else { 3 };
+    let block = if k == 1 { block } else { (block * 4 / k).clamp(MIN_BLOCK.min(block), block) };
+    std::thread::scope(|scope| {
+        let (job_tx, job_rx) = bounded(threads);
+        let (spare_tx, spare_rx) = crossbeam_channel::unbounded();
+        let mut token_rxs = Vec::with_capacity(k);
+        let mut result_txs = Vec::with_capacity(k);
+        let mut streams = Vec::with_capacity(k);
+        for info in &infos {
+            let (token_tx, token_rx) = bounded(in_flight);
+            for _ in 0..in_flight {
+                let _ = token_tx.send(Vec::new());
+            }
+            let (result_tx, result_rx) = bounded(in_flight);
+            token_rxs.push(token_rx);
+            result_txs.push(result_tx);
+            streams.push(Stream::new(info.path.clone(), result_rx, token_tx, spare_tx.clone(), in_flight));
+        }
+        let (infos, plan) = (&infos, &plan);
+        scope.spawn(move || run_reader(feeds, infos, token_rxs, job_tx, block, plan));
+        for _ in 0..threads {
+            let (rx, spare, txs) = (job_rx.clone(), spare_rx.clone(), result_txs.clone());
+            scope.spawn(move || run_worker(rx, spare, &txs, infos, plan));
+        }
+        drop((job_rx, spare_rx, spare_tx, result_txs));
+        let mut streams = streams.into_iter();
+        let mut cursors = Vec::with_capacity(whole.len());
+        for events in whole {
+            let cursor = match events {
+                Some(events) => Cursor::Sorted(events.into_iter()),
+                None => {
+                    let Some(stream) = streams.next() else { continue };
+                    if opts.sort {
+                        Cursor::Sorted(sort_stream(stream, &mut bad)?.into_iter())
+                    } else {
+                        Cursor::checked(stream)
+                    }
+                }
+            };
+            cursors.push(cursor);
+        }
+        merge(&mut cursors, &mut bad, &mut stats, sink)
+    })?;
+    stats.bad_lines = bad.lines;
+    Ok(stats)
+}

@@ -1,0 +1,316 @@
+//! Reading and parsing in parallel with delivery, in bounded memory.
+//!
+//! One reader thread reads each streaming file in large blocks cut at a line
+//! (or CSV record) boundary and numbers them; parser workers turn blocks
+//! into batches of events; the calling thread receives each file's batches
+//! back in order through a [`Stream`] and delivers them. A block may only be
+//! read with a buffer token, and a token returns to the reader when its batch
+//! is taken for delivery, so each file has a fixed number of blocks in flight
+//! whatever the log's length, and buffers are reused. Workers number lines
+//! within their block; the [`Stream`] adds the lines of earlier blocks, so
+//! line numbers stay exact without a serial counting pass.
+
+use super::csv::{self, Header};
+use super::event::Event;
+use super::failure::{BadLine, LineError, LogFailure};
+use super::jsonl;
+use super::plan::Plan;
+use super::Format;
+use crate::workspace::io_reason;
+use crossbeam_channel::{Receiver, Select, Sender};
+use memchr::{memchr_iter, memrchr};
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The UTF-8 byte order mark some tools write at the start of a file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A file read as a stream of blocks.
+pub(crate) struct Feed<'a> {
+    /// Index of the file among the streamed files.
+    pub file: usize,
+    /// Where to read it.
+    pub input: Box<dyn Read + Send + 'a>,
+    carry: Vec<u8>,
+    seq: u64,
+    started: bool,
+    header: Option<Arc<Header>>,
+}
+
+impl<'a> Feed<'a> {
+    /// A file to stream.
+    pub fn new(file: usize, input: Box<dyn Read + Send + 'a>) -> Self {
+        Feed { file, input, carry: Vec::new(), seq: 0, started: false, header: None }
+    }
+}
+
+/// What workers need to know about a file.
+pub(crate) struct FileInfo {
+    /// The file's path, for bad lines.
+    pub path: PathBuf,
+    /// JSON Lines or CSV.
+    pub format: Format,
+    /// Index of the file in the log.
+    pub index: u32,
+}
+
+/// Work for a parser.
+pub(crate) enum Job {
+    Block { file: usize, seq: u64, buf: Vec<u8>, pre_lines: u64, last: bool, header: Option<Arc<Header>> },
+    Fail { file: usize, seq: u64, failure: LogFailure },
+}
+
+/// A parsed block, or why the file could not be read further.
+pub(crate) struct Batch {
+    seq: u64,
+    body: Result<Parsed, LogFailure>,
+}
+
+/// The events of a block.
+struct Parsed {
+    events: Vec<Event>,
+    /// Bad lines, each with the index of the event it precedes.
+    bad: Vec<(usize, BadLine)>,
+    /// Lines read before this block and not in any block (a CSV header).
+    pre_lines: u64,
+    /// Line breaks in the block.
+    breaks: u64,
+    /// Whether this is the file's last block.
+    last: bool,
+    /// The block's buffer, handed back to the reader as a token.
+    buf: Vec<u8>,
+}
+
+/// The reader thread: reads a block of whichever file has a free token,
+/// until every file is read or the receiving side is gone.
+pub(crate) fn run_reader(
+    mut feeds: Vec<Feed<'_>>,
+    formats: &[FileInfo],
+    tokens: Vec<Receiver<Vec<u8>>>,
+    jobs: Sender<Job>,
+    block: usize,
+    plan: &Plan<'_>,
+) {
+    let mut sel = Select::new();
+    for rx in &tokens {
+        sel.recv(rx);
+    }
+    let mut active = feeds.len();
+    while active > 0 {
+        let op = sel.select();
+        let i = op.index();
+        let (Some(rx), Some(feed)) = (tokens.get(i), feeds.get_mut(i)) else { return };
+        let Ok(buf) = op.recv(rx) else {
+            sel.remove(i);
+            active -= 1;
+            continue;
+        };
+        let format = formats.get(feed.file).map_or(Format::Jsonl, |f| f.format);
+        let path = formats.get(feed.file).map(|f| f.path.clone()).unwrap_or_default();
+        let job = next_job(feed, buf, block, format, path, plan);
+        if matches!(job, Job::Fail { .. } | Job::Block { last: true, .. }) {
+            sel.remove(i);
+            active -= 1;
+        }
+        if jobs.send(job).is_err() {
+            return;
+        }
+    }
+}
+
+/// Reads the next block of a file into `buf`.
+fn next_job(feed: &mut Feed<'_>, mut buf: Vec<u8>, block: usize, format: Format, path: PathBuf, plan: &Plan<'_>) -> Job {
+    let (file, seq) = (feed.file, feed.seq);
+    feed.seq += 1;
+    buf.clear();
+    buf.extend_from_slice(&feed.carry);
+    feed.carry.clear();
+    let last = match fill(feed, &mut buf, block, format) {
+        Ok(last) => last,
+        Err(e) => return Job::Fail { file, seq, failure: LogFailure::Io { path, reason: io_reason(&e) } },
+    };
+    let mut pre_lines = 0;
+    if !feed.started {
+        feed.started = true;
+        if buf.starts_with(BOM) {
+            buf.drain(..BOM.len());
+        }
+        if format == Format::Csv {
+            let Some(end) = csv::record_end(&buf, 0, true).filter(|_| !buf.is_empty()) else {
+                let reason = "empty CSV file; expected a header row with `time` and `type` columns";
+                return Job::Fail { file, seq, failure: LogFailure::Bad(LineError::line(reason).into_bad(&path, 1, b"")) };
+            };
+            let raw = &buf[..end];
+            pre_lines = memchr_iter(b'\n', raw).count() as u64;
+            let rec = raw.strip_suffix(b"\n").unwrap_or(raw);
+            let rec = rec.strip_suffix(b"\r").unwrap_or(rec);
+            match Header::parse(rec, plan) {
+                Ok(h) => feed.header = Some(Arc::new(h)),
+                Err(e) => return Job::Fail { file, seq, failure: LogFailure::Bad(e.into_bad(&path, 1, rec)) },
+            }
+            buf.drain(..end);
+        }
+    }
+    Job::Block { file, seq, buf, pre_lines, last, header: feed.header.clone() }
+}
+
+/// Reads at least `block` bytes (more if a line is longer) and cuts at the
+/// last line or record boundary, keeping the rest for the next block.
+/// Returns whether the input is exhausted.
+fn fill(feed: &mut Feed<'_>, buf: &mut Vec<u8>, block: usize, format: Format) -> std::io::Result<bool> {
+    let mut records_end = 0;
+    loop {
+        let want = if buf.len() < block { block - buf.len() } else { buf.len() };
+        buf.reserve(want);
+        let before = buf.len();
+        let n = (&mut feed.input).take(want as u64).read_to_end(buf)?;
+        if n < want {
+            return Ok(true);
+        }
+        let cut = match format {
+            Format::Csv => {
+                while let Some(end) = csv::record_end(buf, records_end, false) {
+                    records_end = end;
+                }
+                records_end
+            }
+            _ => memrchr(b'\n', &buf[before..]).map_or(0, |k| before + k + 1),
+        };
+        if cut > 0 {
+            feed.carry.extend_from_slice(&buf[cut..]);
+            buf.truncate(cut);
+            return Ok(false);
+        }
+    }
+}
+
+/// A parser worker: parses blocks until the reader is done.
+pub(crate) fn run_worker(
+    jobs: Receiver<Job>,
+    spare: Receiver<Vec<Event>>,
+    results: &[Sender<Batch>],
+    files: &[FileInfo],
+    plan: &Plan<'_>,
+) {
+    let mut memo = jsonl::Memo::default();
+    for job in jobs.iter() {
+        let (file, batch) = match job {
+            Job::Fail { file, seq, failure } => (file, Batch { seq, body: Err(failure) }),
+            Job::Block { file, seq, buf, pre_lines, last, header } => {
+                let Some(info) = files.get(file) else { continue };
+                // A vector the consumer emptied, so memory is not faulted in anew.
+                let mut events = spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(buf.len() / 96 + 1));
+                events.clear();
+                let mut bad = Vec::new();
+                let mut on_bad = |index: usize, line: u64, e: LineError, text: &[u8]| {
+                    bad.push((index, e.into_bad(&info.path, line, text)));
+                };
+                let idx = info.index;
+                let breaks = match &header {
+                    Some(h) => csv::parse_block(&buf, idx, h, plan, &mut memo.time, &mut events, &mut on_bad),
+                    None => jsonl::parse_block(&buf, idx, plan, &mut memo, &mut events, &mut on_bad),
+                };
+                (file, Batch { seq, body: Ok(Parsed { events, bad, pre_lines, breaks, last, buf }) })
+            }
+        };
+        if let Some(tx) = results.get(file) {
+            // The receiving side may have stopped early; the batch is dropped.
+            let _ = tx.send(batch);
+        }
+    }
+}
+
+/// The receiving end of one file: its blocks in file order, with line
+/// numbers made exact.
+pub(crate) struct Stream {
+    path: PathBuf,
+    rx: Receiver<Batch>,
+    tokens: Sender<Vec<u8>>,
+    spare: Sender<Vec<Event>>,
+    ring: Vec<Option<Batch>>,
+    next_seq: u64,
+    /// Lines of the file before the next block.
+    base: u64,
+    done: bool,
+}
+
+/// The events of one block, in file order.
+pub(crate) struct Block {
+    /// The events, with lines counted from the block's start.
+    pub events: Vec<Event>,
+    /// Bad lines (with exact line numbers), each with the index of the
+    /// event it precedes.
+    pub bad: Vec<(usize, BadLine)>,
+    /// Lines of the file before the block: add to the events' lines.
+    pub offset: u64,
+}
+
+impl Stream {
+    /// The receiving end of a file with `in_flight` blocks at a time.
+    pub fn new(
+        path: PathBuf,
+        rx: Receiver<Batch>,
+        tokens: Sender<Vec<u8>>,
+        spare: Sender<Vec<Event>>,
+        in_flight: usize,
+    ) -> Self {
+        let ring = (0..in_flight.max(1)).map(|_| None).collect();
+        Stream { path, rx, tokens, spare, ring, next_seq: 0, base: 0, done: false }
+    }
+
+    /// Hands an emptied event vector back to the workers for reuse.
+    pub fn recycle(&self, mut events: Vec<Event>) {
+        events.clear();
+        let _ = self.spare.try_send(events);
+    }
+
+    /// The file.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// The next block of the file (waiting for it if needed), None at its
+    /// end.
+    pub fn next_block(&mut self) -> Result<Option<Block>, LogFailure> {
+        if self.done {
+            return Ok(None);
+        }
+        let n = self.ring.len() as u64;
+        let slot = (self.next_seq % n) as usize;
+        let batch = loop {
+            if let Some(b) = self.ring.get_mut(slot).and_then(Option::take) {
+                break b;
+            }
+            let Ok(b) = self.rx.recv() else {
+                self.done = true;
+                let reason = "the log reader stopped before the end of the file".to_string();
+                return Err(LogFailure::Io { path: self.path.clone(), reason });
+            };
+            let s = (b.seq % n) as usize;
+            if let Some(place) = self.ring.get_mut(s) {
+                *place = Some(b);
+            }
+        };
+        self.next_seq += 1;
+        match batch.body {
+            Err(f) => {
+                self.done = true;
+                Err(f)
+            }
+            Ok(p) => {
+                // The buffer goes back to the reader: the next block may be read.
+                let _ = self.tokens.try_send(p.buf);
+                self.base += p.pre_lines;
+                let offset = self.base;
+                self.base += p.breaks;
+                self.done = p.last;
+                let mut bad = p.bad;
+                for (_, b) in &mut bad {
+                    b.line += offset;
+                }
+                Ok(Some(Block { events: p.events, bad, offset }))
+            }
+        }
+    }
+}
