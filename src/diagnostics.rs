@@ -85,6 +85,14 @@ impl Diagnostic {
         self
     }
 
+    /// Attaches the did-you-mean fix, when there is a suggestion.
+    pub fn with_suggested(self, span: Span, suggestion: Option<String>) -> Self {
+        match suggestion {
+            Some(s) => self.with_fix(span, s),
+            None => self,
+        }
+    }
+
     /// Attaches a fix.
     pub fn with_fix(mut self, span: Span, replacement: impl Into<String>) -> Self {
         self.fix = Some(Fix { span, replacement: replacement.into() });

@@ -28,15 +28,9 @@ fn header(file: FileId, j: &ast::Jurisdiction, scope: &Scope, diags: &mut Vec<Di
     if let Some(tz) = &j.timezone {
         if tz.value.parse::<chrono_tz::Tz>().is_err() {
             let suggestion = closest(&tz.value, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()));
-            let mut d = Diagnostic::new(
-                Problem::UnknownTimezone { name: tz.value.clone(), suggestion: suggestion.clone() },
-                file,
-                tz.span,
-            );
-            if let Some(s) = suggestion {
-                d = d.with_fix(tz.span, format!("\"{s}\""));
-            }
-            diags.push(d);
+            let quoted = suggestion.as_ref().map(|s| format!("\"{s}\""));
+            let problem = Problem::UnknownTimezone { name: tz.value.clone(), suggestion };
+            diags.push(Diagnostic::new(problem, file, tz.span).with_suggested(tz.span, quoted));
         }
     }
     if j.timezone.is_none() && j.extends.is_none() {
@@ -92,15 +86,8 @@ pub fn known_calendar(file: FileId, cal: &ast::Name, scope: &Scope, diags: &mut 
         return;
     }
     let suggestion = closest(&cal.text, scope.calendars.keys().map(String::as_str));
-    let mut d = Diagnostic::new(
-        Problem::UnknownCalendar { name: cal.text.clone(), suggestion: suggestion.clone() },
-        file,
-        cal.span,
-    );
-    if let Some(s) = suggestion {
-        d = d.with_fix(cal.span, s);
-    }
-    diags.push(d);
+    let problem = Problem::UnknownCalendar { name: cal.text.clone(), suggestion: suggestion.clone() };
+    diags.push(Diagnostic::new(problem, file, cal.span).with_suggested(cal.span, suggestion));
 }
 
 /// `until` must come after `from`.
@@ -141,14 +128,12 @@ fn field_types(file: FileId, e: &ast::EventDecl, diags: &mut Vec<Diagnostic>) {
     for f in &e.fields {
         if super::types::field_type(&f.ty).is_none() {
             let suggestion = closest(&f.ty.name, super::types::FIELD_TYPES.iter().copied());
-            let mut d = Diagnostic::new(
+            let d = Diagnostic::new(
                 Problem::UnknownType { name: f.ty.name.clone(), suggestion: suggestion.clone() },
                 file,
                 f.ty.span,
-            );
-            if let Some(s) = suggestion {
-                d = d.with_fix(f.ty.span, s);
-            }
+            )
+            .with_suggested(f.ty.span, suggestion);
             diags.push(d);
         } else if f.ty.currency.is_some() && f.ty.name != "money" {
             let problem =

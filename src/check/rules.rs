@@ -249,7 +249,7 @@ impl<'a> RuleChecker<'a, '_> {
         forbids: &[&ast::Forbid],
         remedy: Option<&ast::Remedy>,
     ) {
-                let trigger: Vec<Bound> = self.bind(&w.alias, std::slice::from_ref(&w.event)).into_iter().collect();
+        let trigger: Vec<Bound> = self.bind(&w.alias, std::slice::from_ref(&w.event)).into_iter().collect();
         self.condition(&w.condition, &trigger, std::slice::from_ref(&w.event));
 
         let mut with_req = trigger.clone();

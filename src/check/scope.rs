@@ -252,14 +252,12 @@ impl Scope {
             }
             None if !events.is_empty() => {
                 let suggestion = closest(&name.text, events.keys().map(String::as_str));
-                let mut d = Diagnostic::new(
+                let d = Diagnostic::new(
                     Problem::UnknownEvent { name: name.text.clone(), suggestion: suggestion.clone() },
                     file,
                     name.span,
-                );
-                if let Some(s) = suggestion {
-                    d = d.with_fix(name.span, s);
-                }
+                )
+                .with_suggested(name.span, suggestion);
                 diags.push(d);
                 None
             }

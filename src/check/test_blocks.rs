@@ -64,14 +64,12 @@ fn expectation(file: FileId, jur: Option<&str>, e: &ast::Expectation, scope: &Sc
     let Some((_, rule)) = found else {
         let names = jur.map(|j| scope.rule_names(j)).unwrap_or_default();
         let suggestion = closest(&e.rule.text, names);
-        let mut d = Diagnostic::new(
+        let d = Diagnostic::new(
             Problem::UnknownRule { name: e.rule.text.clone(), suggestion: suggestion.clone() },
             file,
             e.rule.span,
-        );
-        if let Some(s) = suggestion {
-            d = d.with_fix(e.rule.span, s);
-        }
+        )
+        .with_suggested(e.rule.span, suggestion);
         diags.push(d);
         return;
     };

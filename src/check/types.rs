@@ -135,14 +135,12 @@ impl<'a> Env<'a> {
 
 /// "event X has no field Y", with the did-you-mean fix.
 pub fn unknown_field(file: FileId, event: &str, field: &Name, suggestion: Option<String>) -> Diagnostic {
-    let mut d = Diagnostic::new(
+    let d = Diagnostic::new(
         Problem::UnknownField { event: event.to_string(), field: field.text.clone(), suggestion: suggestion.clone() },
         file,
         field.span,
-    );
-    if let Some(s) = suggestion {
-        d = d.with_fix(field.span, s);
-    }
+    )
+    .with_suggested(field.span, suggestion);
     d
 }
 
@@ -188,14 +186,12 @@ pub fn expr(env: &Env, e: &Expr, diags: &mut Vec<Diagnostic>) -> Ty {
             None => {
                 let names: Vec<String> = env.aliases.iter().map(|(a, _, _)| a.text.clone()).collect();
                 let suggestion = closest(&base.text, names.iter().map(String::as_str));
-                let mut d = Diagnostic::new(
+                let d = Diagnostic::new(
                     Problem::UnknownAlias { name: base.text.clone(), suggestion: suggestion.clone(), in_scope: names },
                     env.file,
                     base.span,
-                );
-                if let Some(s) = suggestion {
-                    d = d.with_fix(base.span, s);
-                }
+                )
+                .with_suggested(base.span, suggestion);
                 diags.push(d);
                 Ty::Unknown
             }
