@@ -67,7 +67,13 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
     let program = tenet::eval::compile(&analysis);
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads };
-    let (summary, stats) = match tenet::eval::run_log(&program, &args.events, &read, as_of) {
+    // People see a few violations per rule; programs get them all.
+    let summary = match (args.format, args.summary) {
+        (Format::Human, true) => tenet::eval::Summary::keeping(&program, 0),
+        (Format::Human, false) => tenet::eval::Summary::keeping(&program, human::SHOWN_PER_RULE),
+        _ => tenet::eval::Summary::new(&program),
+    };
+    let (summary, stats) = match tenet::eval::run_log_into(&program, &args.events, &read, as_of, summary) {
         Ok(x) => x,
         Err(failure) => {
             report(&[failure.to_diagnostic()], analysis.sources(), opts);

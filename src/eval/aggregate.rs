@@ -6,17 +6,24 @@ use super::expr::compare;
 use super::ir::Aggregate;
 use super::keys::{key_of, Key};
 use super::verdict::{EventRef, Instance};
-use crate::log::Event;
+use crate::log::{Event, Sym};
 use crate::syntax::ast::{AggFn, CmpOp, Verdict};
 use crate::value::Val;
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 
-/// The running value of one key.
+/// The running value of one key, kept small: a log may hold millions of
+/// keys (cases), and this is all the rule remembers of each.
 struct Acc {
+    /// First-seen rank, to report keys in log order.
+    order: u32,
     /// The first event of the key, which names the instance.
-    first: Event,
+    first: EventRef,
+    /// The customer of the first event (owed the remedy).
+    customer: Val,
     count: i64,
-    distinct: FxHashSet<Val>,
+    /// The values seen, for `distinct` only.
+    distinct: Option<Box<FxHashSet<Val>>>,
     value: Val,
     /// The event that first broke an upper bound.
     breach: Option<EventRef>,
@@ -24,11 +31,10 @@ struct Acc {
     last: EventRef,
 }
 
-/// State of an aggregate rule: keys in first-seen order.
+/// State of an aggregate rule.
 #[derive(Default)]
 pub struct AggregateState {
-    index: FxHashMap<Key, usize>,
-    accs: Vec<Acc>,
+    accs: FxHashMap<Key, Acc>,
 }
 
 impl AggregateState {
@@ -46,26 +52,26 @@ impl AggregateState {
         if a.func != AggFn::Count && field.as_ref().is_none_or(|v| *v == Val::Null) {
             return;
         }
-        let slot = *self.index.entry(key).or_insert_with(|| {
-            self.accs.push(Acc {
-                first: e.clone(),
-                count: 0,
-                distinct: FxHashSet::default(),
-                value: Val::Null,
-                breach: None,
-                last: EventRef::from(e),
-            });
-            self.accs.len() - 1
+        let order = self.accs.len() as u32;
+        let acc = self.accs.entry(key).or_insert_with(|| Acc {
+            order,
+            first: EventRef::from(e),
+            customer: env.customer.map_or(Val::Null, |c| e.get(c).clone()),
+            count: 0,
+            distinct: (a.func == AggFn::Distinct).then(Box::default),
+            value: Val::Null,
+            breach: None,
+            last: EventRef::from(e),
         });
-        let Some(acc) = self.accs.get_mut(slot) else { return };
         acc.count += 1;
         acc.last = EventRef::from(e);
         let v = field.unwrap_or(Val::Null);
         acc.value = match a.func {
             AggFn::Count => Val::Int(acc.count),
             AggFn::Distinct => {
-                acc.distinct.insert(v);
-                Val::Int(acc.distinct.len() as i64)
+                let set = acc.distinct.get_or_insert_with(Box::default);
+                set.insert(v);
+                Val::Int(set.len() as i64)
             }
             AggFn::Sum => match &acc.value {
                 Val::Null => v,
@@ -90,18 +96,25 @@ impl AggregateState {
 
     /// One instance per key: the final value against the bound.
     pub fn finish(&mut self, env: &RuleEnv, a: &Aggregate, out: &mut Vec<Instance>) {
-        for acc in self.accs.drain(..) {
+        let mut accs: Vec<(Key, Acc)> = self.accs.drain().collect();
+        accs.sort_by_key(|(_, acc)| acc.order);
+        for (key, acc) in accs {
             let ok = compare(a.op, &acc.value, &a.bound);
             let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
             let note = format!("{} is {}, bound {} {}", a.func.as_str(), acc.value, a.op.as_str(), a.bound);
-            let mut inst = instance(env, verdict, Some(&acc.first), &a.keys, note);
+            // The instance is named by the key (and owed to the customer).
+            let mut attrs: SmallVec<[(Sym, Val); 4]> = a.keys.iter().copied().zip(key).collect();
+            if let Some(c) = env.customer.filter(|c| !a.keys.contains(c)) {
+                attrs.push((c, acc.customer.clone()));
+            }
+            let subject = Event { time: acc.first.time, kind: a.event, attrs, loc: acc.first.loc };
+            let mut inst = instance(env, verdict, Some(&subject), &a.keys, note);
             if !ok {
                 inst.evidence = acc.breach.or(Some(acc.last));
                 inst.remedy = remedy(env, None, acc.first.time);
             }
             out.push(inst);
         }
-        self.index.clear();
     }
 }
 

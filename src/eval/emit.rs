@@ -7,10 +7,17 @@ use crate::syntax::ast::Verdict;
 use crate::time::{self, Due, Micros};
 use crate::value::Val;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 /// An instance about `subject`, keyed by `keys`. Keys and attributes are
 /// filled for violations, or for every instance when the engine is detailed.
-pub fn instance(env: &RuleEnv, verdict: Verdict, subject: Option<&Event>, keys: &[Sym], note: String) -> Instance {
+pub fn instance(
+    env: &RuleEnv,
+    verdict: Verdict,
+    subject: Option<&Event>,
+    keys: &[Sym],
+    note: impl Into<Cow<'static, str>>,
+) -> Instance {
     let full = env.detailed || verdict == Verdict::Violated;
     let (key, attrs) = match (full, subject) {
         (true, Some(e)) => {
@@ -36,7 +43,7 @@ pub fn instance(env: &RuleEnv, verdict: Verdict, subject: Option<&Event>, keys: 
         lateness: None,
         remedy: None,
         customer: subject.and_then(|e| env.customer.map(|c| e.get(c).clone())).filter(|v| *v != Val::Null),
-        note,
+        note: note.into(),
     }
 }
 

@@ -72,6 +72,7 @@ pub struct Engine<'p, S: Sink> {
     outbox: Vec<Instance>,
     last_time: Option<Micros>,
     detailed: bool,
+    customer: Option<Sym>,
 }
 
 impl<'p, S: Sink> Engine<'p, S> {
@@ -108,15 +109,15 @@ impl<'p, S: Sink> Engine<'p, S> {
                 }
             }
         }
-        Engine { program, sink, states, dispatch, rates_of, outbox: vec![], last_time: None, detailed }
+        let customer = program.proj.keys.get("customer").copied();
+        Engine { program, sink, states, dispatch, rates_of, outbox: vec![], last_time: None, detailed, customer }
     }
 
     fn env(&self, index: usize) -> Option<RuleEnv<'p>> {
         let program: &'p Program = self.program;
         let rule = program.rules.get(index)?;
         let jur = program.jurisdictions.get(rule.jurisdiction)?;
-        let customer = program.proj.keys.get("customer").copied();
-        Some(RuleEnv { index, rule, jur, names: &program.proj.names, detailed: self.detailed, customer })
+        Some(RuleEnv { index, rule, jur, names: &program.proj.names, detailed: self.detailed, customer: self.customer })
     }
 
     /// Processes the next event of the log.

@@ -36,7 +36,18 @@ pub fn run_log(
     opts: &ReadOptions,
     as_of: Option<Micros>,
 ) -> Result<(Summary, ReadStats), LogFailure> {
-    let mut engine = Engine::new(program, Summary::new(program), false);
+    run_log_into(program, paths, opts, as_of, Summary::new(program))
+}
+
+/// [`run_log`] into a given summary (one that keeps fewer violations).
+pub fn run_log_into(
+    program: &Program,
+    paths: &[PathBuf],
+    opts: &ReadOptions,
+    as_of: Option<Micros>,
+    summary: Summary,
+) -> Result<(Summary, ReadStats), LogFailure> {
+    let mut engine = Engine::new(program, summary, false);
     let mut after = 0u64;
     let stats = crate::log::read_log(paths, &program.proj, opts, &mut |e| match as_of {
         Some(h) if e.time > h => after += 1,

@@ -91,7 +91,8 @@ impl ObligationState {
             return;
         }
         let due = o.within.and_then(|w| time::due(e.time, w.amount, w.unit, env.jur.tz, &env.jur.calendar));
-        let keys: SmallVec<[Option<Key>; 4]> = matchers(o).map(|(m, _)| key_of(e, anchor_keys(&m.corr.pairs))).collect();
+        let keys: SmallVec<[Option<Key>; 4]> =
+            matchers(o).map(|(m, _)| key_of(e, anchor_keys(&m.corr.pairs))).collect();
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
@@ -165,7 +166,7 @@ impl ObligationState {
             let keys = display_keys(env, &open.trigger);
             match open.due {
                 Some(due) if due.last_on_time <= horizon => {
-                    let note = "no matching event by the deadline; still missing at the horizon".to_string();
+                    let note = "no matching event by the deadline; still missing at the horizon";
                     let mut inst = instance(env, Verdict::Violated, Some(&open.trigger), &keys, note);
                     inst.deadline = Some(due);
                     inst.lateness = Some(lateness(&due, horizon));
@@ -173,7 +174,7 @@ impl ObligationState {
                     out.push(inst);
                 }
                 due => {
-                    let note = "the deadline lies after the horizon".to_string();
+                    let note = "the deadline lies after the horizon";
                     let mut inst = instance(env, Verdict::Pending, Some(&open.trigger), &keys, note);
                     inst.deadline = due;
                     out.push(inst);
@@ -215,10 +216,10 @@ fn decide(env: &RuleEnv, open: &Open, how: &Close, e: &Event) -> Option<Instance
     let on_time = open.due.is_none_or(|d| d.is_on_time(e.time));
     let (verdict, note) = match how {
         Close::Exempted => return None,
-        Close::Fulfilled if on_time => (Verdict::Satisfied, "met in time".to_string()),
-        Close::Fulfilled => (Verdict::Violated, "met late".to_string()),
-        Close::EndedBy => (Verdict::Violated, "the window ended before the obligation was met".to_string()),
-        Close::Forbidden => (Verdict::Violated, "a forbidden event happened while the obligation was open".to_string()),
+        Close::Fulfilled if on_time => (Verdict::Satisfied, "met in time"),
+        Close::Fulfilled => (Verdict::Violated, "met late"),
+        Close::EndedBy => (Verdict::Violated, "the window ended before the obligation was met"),
+        Close::Forbidden => (Verdict::Violated, "a forbidden event happened while the obligation was open"),
     };
     let keys = if verdict == Verdict::Violated || env.detailed { display_keys(env, &open.trigger) } else { vec![] };
     let mut inst = instance(env, verdict, Some(&open.trigger), &keys, note);

@@ -110,7 +110,7 @@ impl PrecedenceState {
                 let found = self.required.find(env, e).map(EventRef::from);
                 let inst = match found {
                     Some(prior) => {
-                        let mut i = instance(env, Verdict::Satisfied, Some(e), &keys, "preceded as required".into());
+                        let mut i = instance(env, Verdict::Satisfied, Some(e), &keys, "preceded as required");
                         i.evidence = Some(prior);
                         i
                     }
@@ -161,9 +161,9 @@ impl ProhibitionState {
             // An exempt event is no instance at all, like an exempt obligation,
             // so that rates over the rule leave it out.
             if !forbidden {
-                out.push(instance(env, Verdict::Satisfied, Some(e), &keys, "not forbidden here".into()));
+                out.push(instance(env, Verdict::Satisfied, Some(e), &keys, "not forbidden here"));
             } else if !exempt(env, &p.unless, &self.unless, e) {
-                let mut i = instance(env, Verdict::Violated, Some(e), &keys, "a forbidden event happened".into());
+                let mut i = instance(env, Verdict::Violated, Some(e), &keys, "a forbidden event happened");
                 i.evidence = Some(EventRef::from(e));
                 i.remedy = remedy(env, None, e.time);
                 out.push(i);

@@ -7,6 +7,7 @@ use crate::syntax::ast::Verdict;
 use crate::time::{Due, Micros};
 use crate::value::Val;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// An event named as evidence: where and when it was read.
@@ -49,7 +50,7 @@ pub struct Instance {
     /// The customer owed the remedy.
     pub customer: Option<Val>,
     /// A sentence explaining the verdict.
-    pub note: String,
+    pub note: Cow<'static, str>,
 }
 
 /// Receives instances as the engine decides them.
@@ -81,6 +82,9 @@ pub struct Summary {
     pub violations: Vec<Instance>,
     /// Events later than the horizon, not judged.
     pub after_horizon: u64,
+    /// How many violations to keep per rule (None: all of them). Counts and
+    /// remedies always cover every instance.
+    pub keep_per_rule: Option<usize>,
 }
 
 impl Summary {
@@ -91,6 +95,11 @@ impl Summary {
             remedies: vec![BTreeMap::new(); program.rules.len()],
             ..Summary::default()
         }
+    }
+
+    /// An empty summary keeping at most `n` violations per rule.
+    pub fn keeping(program: &Program, n: usize) -> Self {
+        Summary { keep_per_rule: Some(n), ..Summary::new(program) }
     }
 
     /// Total violations.
@@ -120,7 +129,8 @@ impl Sink for Summary {
             };
             *self.by_customer.entry(customer).or_default().entry(currency.clone()).or_default() += amount;
         }
-        if inst.verdict == Verdict::Violated {
+        let kept = self.counts.get(inst.rule).map_or(0, |c| c[1]);
+        if inst.verdict == Verdict::Violated && self.keep_per_rule.is_none_or(|n| kept <= n as u64) {
             self.violations.push(inst);
         }
     }

@@ -55,7 +55,7 @@ pub fn violations(r: &Report, opts: RenderOptions) -> String {
             format!(" for {}", parts.join(", "))
         };
         let problem = Problem::Violated { rule: rule.name.clone(), key, details };
-        let d = Diagnostic::new(problem, rule.file, rule.span).with_label(v.note.clone());
+        let d = Diagnostic::new(problem, rule.file, rule.span).with_label(v.note.to_string());
         out.push_str(&render_human(&d, r.sources, opts));
         out.push('\n');
     }

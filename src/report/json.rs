@@ -53,7 +53,7 @@ pub fn render(r: &Report) -> Value {
                 "lateness_seconds": v.lateness.map(lateness_seconds),
                 "remedy": v.remedy.as_ref().map(|(a, c)| json!({ "amount": a.to_string(), "currency": c })),
                 "customer": v.customer.as_ref().map(value),
-                "note": v.note,
+                "note": v.note.as_ref(),
             })
         })
         .collect();
