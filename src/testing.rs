@@ -6,6 +6,7 @@
 //! the policy file, so evidence points back into the test itself.
 
 use crate::check::Analysis;
+use crate::eval::ir::Kind;
 use crate::eval::{compile_with_keys, Collect, Engine, Instance, Program};
 use crate::log::{Event, Loc, OTHER};
 use crate::span::{FileId, Span};
@@ -13,6 +14,7 @@ use crate::syntax::ast::{self, ExpectKind, Item, Literal};
 use crate::time;
 use crate::value::Val;
 use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The result of one test block.
 #[derive(Debug, Clone)]
@@ -38,7 +40,88 @@ impl TestOutcome {
 
 /// Runs every test of the files the user named whose name contains `filter`.
 pub fn run_tests(analysis: &Analysis, filter: Option<&str>) -> Vec<TestOutcome> {
+    run_tests_with_coverage(analysis, filter).0
+}
+
+/// A part of a policy no test exercised.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Uncovered {
+    /// The file declaring it.
+    pub file: FileId,
+    /// Where.
+    pub span: Span,
+    /// The rule it belongs to.
+    pub rule: String,
+    /// `rule`, `unless` or `remedy`.
+    pub what: &'static str,
+}
+
+/// What the tests exercised, per rule declaration (file and name span).
+#[derive(Default)]
+struct Exercised {
+    /// Every rule declaration seen: (file, span) to its parts.
+    rules: BTreeMap<(FileId, Span), (String, Vec<Span>, bool)>,
+    instances: BTreeSet<(FileId, Span)>,
+    unless: BTreeSet<(FileId, Span, usize)>,
+    remedies: BTreeSet<(FileId, Span)>,
+}
+
+impl Exercised {
+    fn add_program(&mut self, program: &Program) {
+        for r in &program.rules {
+            let unless = match &r.kind {
+                Kind::Obligation(o) => o.unless.spans.clone(),
+                Kind::Precedence(p) => p.unless.spans.clone(),
+                Kind::Prohibition(p) => p.unless.spans.clone(),
+                _ => vec![],
+            };
+            self.rules.entry((r.file, r.span)).or_insert((r.name.clone(), unless, r.remedy.is_some()));
+        }
+    }
+
+    fn add_run(&mut self, program: &Program, run: &Collect) {
+        for i in &run.instances {
+            let Some(r) = program.rules.get(i.rule) else { continue };
+            self.instances.insert((r.file, r.span));
+            if i.remedy.is_some() {
+                self.remedies.insert((r.file, r.span));
+            }
+        }
+        for (rule, unless) in &run.exemptions {
+            if let Some(r) = program.rules.get(*rule) {
+                self.unless.insert((r.file, r.span, *unless));
+            }
+        }
+    }
+
+    fn uncovered(&self) -> Vec<Uncovered> {
+        let mut out = vec![];
+        for ((file, span), (rule, unless, has_remedy)) in &self.rules {
+            let item = |span: Span, what| Uncovered { file: *file, span, rule: rule.clone(), what };
+            if !self.instances.contains(&(*file, *span)) {
+                out.push(item(*span, "rule"));
+            }
+            for (n, u) in unless.iter().enumerate() {
+                if !self.unless.contains(&(*file, *span, n)) {
+                    out.push(item(*u, "unless"));
+                }
+            }
+            if *has_remedy && !self.remedies.contains(&(*file, *span)) {
+                out.push(item(*span, "remedy"));
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+/// Runs the tests like [`run_tests`] and also lists the rules, `unless`
+/// branches and remedies of the tested jurisdictions that no test exercised
+/// (a rule: no instance; an `unless`: never exempted anything; a remedy:
+/// never owed).
+pub fn run_tests_with_coverage(analysis: &Analysis, filter: Option<&str>) -> (Vec<TestOutcome>, Vec<Uncovered>) {
     let mut out = vec![];
+    let mut exercised = Exercised::default();
     for unit in analysis.workspace.units.iter().filter(|u| u.requested) {
         let Some(jur) = analysis.scope.file_jurisdiction.get(&unit.id) else { continue };
         let tests: Vec<&ast::TestDecl> = unit
@@ -57,29 +140,32 @@ pub fn run_tests(analysis: &Analysis, filter: Option<&str>) -> Vec<TestOutcome> 
             .collect();
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let program = compile_with_keys(analysis, std::slice::from_ref(jur), &keys);
+        exercised.add_program(&program);
         let text = analysis.sources().get(unit.id).map_or("", |f| f.text.as_str());
         for t in tests {
-            out.push(run_one(&program, unit.id, text, t));
+            let (outcome, run) = run_one(&program, unit.id, text, t);
+            exercised.add_run(&program, &run);
+            out.push(outcome);
         }
     }
-    out
+    (out, exercised.uncovered())
 }
 
-fn run_one(program: &Program, file: FileId, text: &str, t: &ast::TestDecl) -> TestOutcome {
+fn run_one(program: &Program, file: FileId, text: &str, t: &ast::TestDecl) -> (TestOutcome, Collect) {
     let mut engine = Engine::new(program, Collect::default(), true);
     let horizon = t.as_of.as_ref().map(|a| time::to_micros(a.time));
     // The log is judged as it stood at the horizon.
     for g in t.given.iter().filter(|g| horizon.is_none_or(|h| time::to_micros(g.time.time) <= h)) {
         engine.push(&given_event(program, text, g));
     }
-    let instances: Vec<(String, Instance)> = engine
-        .finish(horizon)
-        .0
-        .into_iter()
-        .map(|i| (program.rules.get(i.rule).map_or_else(String::new, |r| r.name.clone()), i))
+    let run = engine.finish(horizon);
+    let instances: Vec<(String, Instance)> = run
+        .instances
+        .iter()
+        .map(|i| (program.rules.get(i.rule).map_or_else(String::new, |r| r.name.clone()), i.clone()))
         .collect();
     let failures = t.expects.iter().filter_map(|e| check(program, &instances, e)).collect();
-    TestOutcome { file, name: t.name.value.clone(), span: t.span, failures, instances }
+    (TestOutcome { file, name: t.name.value.clone(), span: t.span, failures, instances }, run)
 }
 
 /// A given event as the log reader would deliver it.

@@ -66,7 +66,7 @@ fn run_engine(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<Vec<Out>,
     }
     let mut out: Vec<Out> = engine
         .finish(as_of)
-        .0
+        .instances
         .into_iter()
         .map(|inst| Out {
             rule: program.rules.get(inst.rule).map_or_else(|| "?".to_string(), |r| r.name.clone()),

@@ -45,3 +45,21 @@ fn wrong_expectations_fail_with_the_evidence() {
         assert!(text.starts_with(want_start), "{name}: {text}");
     }
 }
+
+#[test]
+fn coverage_names_what_no_test_exercised() {
+    let analysis = tenet::analyze(&[PathBuf::from("tests/fixtures/coverage")]);
+    let (outcomes, uncovered) = tenet::testing::run_tests_with_coverage(&analysis, None);
+    assert!(outcomes.iter().all(|o| o.passed()));
+    let text = &analysis.sources().iter().next().unwrap().1.text;
+    let found: Vec<(String, &str, &str)> =
+        uncovered.iter().map(|u| (u.rule.clone(), u.what, &text[u.span.start..u.span.end])).collect();
+    assert_eq!(
+        found,
+        [
+            ("repair_48h".to_string(), "remedy", "repair_48h"),
+            ("repair_48h".to_string(), "unless", "unless storm_declared where line == f.line"),
+            ("no_fees".to_string(), "rule", "no_fees"),
+        ]
+    );
+}

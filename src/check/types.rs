@@ -135,13 +135,9 @@ impl<'a> Env<'a> {
 
 /// "event X has no field Y", with the did-you-mean fix.
 pub fn unknown_field(file: FileId, event: &str, field: &Name, suggestion: Option<String>) -> Diagnostic {
-    let d = Diagnostic::new(
-        Problem::UnknownField { event: event.to_string(), field: field.text.clone(), suggestion: suggestion.clone() },
-        file,
-        field.span,
-    )
-    .with_suggested(field.span, suggestion);
-    d
+    let problem =
+        Problem::UnknownField { event: event.to_string(), field: field.text.clone(), suggestion: suggestion.clone() };
+    Diagnostic::new(problem, file, field.span).with_suggested(field.span, suggestion)
 }
 
 /// Checks a condition: it must be a boolean.

@@ -4,7 +4,7 @@ use super::report;
 use crate::Format;
 use std::path::PathBuf;
 use tenet::diagnostics::RenderOptions;
-use tenet::testing::run_tests;
+use tenet::testing::run_tests_with_coverage;
 
 /// Arguments of `tenet test`.
 #[derive(clap::Args)]
@@ -18,6 +18,9 @@ pub struct TestArgs {
     /// Output format (human or json).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also list the rules, `unless` branches and remedies no test exercised.
+    #[arg(long)]
+    pub coverage: bool,
 }
 
 /// Runs `tenet test`; returns the exit status.
@@ -27,7 +30,14 @@ pub fn run(args: &TestArgs, opts: RenderOptions) -> u8 {
         report(&analysis.diagnostics, analysis.sources(), opts);
         return if analysis.workspace.io_failed { 2 } else { 1 };
     }
-    let outcomes = run_tests(&analysis, args.filter.as_deref());
+    let (outcomes, uncovered) = run_tests_with_coverage(&analysis, args.filter.as_deref());
+    let place = |file, span: tenet::Span| {
+        analysis
+            .sources()
+            .get(file)
+            .map(|f| format!("{}:{}", f.name(), f.line_col(span.start).line))
+            .unwrap_or_default()
+    };
     let failed = outcomes.iter().filter(|o| !o.passed()).count();
     let passed = outcomes.len() - failed;
     if args.format == Format::Human {
@@ -38,6 +48,17 @@ pub fn run(args: &TestArgs, opts: RenderOptions) -> u8 {
             for f in &o.failures {
                 println!("       {f}");
             }
+        }
+        if args.coverage {
+            for u in &uncovered {
+                let what = match u.what {
+                    "rule" => format!("rule `{}` has no instance in any test", u.rule),
+                    "unless" => format!("an `unless` of `{}` never exempted anything", u.rule),
+                    _ => format!("the remedy of `{}` is never owed in a test", u.rule),
+                };
+                println!("not covered: {what} ({})", place(u.file, u.span));
+            }
+            println!("coverage: {} part(s) not exercised", uncovered.len());
         }
         println!("{passed} passed, {failed} failed");
     } else {
@@ -54,7 +75,14 @@ pub fn run(args: &TestArgs, opts: RenderOptions) -> u8 {
                 })
             })
             .collect();
-        let out = serde_json::json!({ "passed": passed, "failed": failed, "tests": tests });
+        let not_covered: Vec<serde_json::Value> = uncovered
+            .iter()
+            .map(|u| serde_json::json!({ "rule": u.rule, "what": u.what, "at": place(u.file, u.span) }))
+            .collect();
+        let mut out = serde_json::json!({ "passed": passed, "failed": failed, "tests": tests });
+        if args.coverage {
+            out["not_covered"] = serde_json::Value::Array(not_covered);
+        }
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     }
     u8::from(failed > 0)

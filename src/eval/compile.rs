@@ -237,24 +237,28 @@ impl Compiler<'_> {
 
     fn exceptions(&mut self, unlesses: &[&ast::Unless], anchor: Option<&str>) -> Exceptions {
         let mut out = Exceptions::default();
+        let (mut conditions, mut events, mut prior) = (vec![], vec![], vec![]);
         for u in unlesses {
             match &u.kind {
                 ast::UnlessKind::Condition(e) => {
-                    let c = self.expr(e, anchor, None);
-                    out.conditions.push(c);
+                    out.conditions.push(self.expr(e, anchor, None));
+                    conditions.push(u.span);
                 }
                 ast::UnlessKind::Event(m) => {
                     let mm =
                         self.matcher(std::slice::from_ref(&m.event), m.alias.as_ref(), m.condition.as_ref(), anchor);
                     out.events.push(mm);
+                    events.push(u.span);
                 }
                 ast::UnlessKind::Prior(m, w) => {
                     let mm =
                         self.matcher(std::slice::from_ref(&m.event), m.alias.as_ref(), m.condition.as_ref(), anchor);
                     out.prior.push((mm, w.as_ref().map(|d| Window { amount: d.amount, unit: d.unit })));
+                    prior.push(u.span);
                 }
             }
         }
+        out.spans = conditions.into_iter().chain(events).chain(prior).collect();
         out
     }
 

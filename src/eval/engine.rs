@@ -70,6 +70,8 @@ pub struct Engine<'p, S: Sink> {
     /// Rate standards measuring each rule.
     rates_of: Vec<Vec<usize>>,
     outbox: Vec<Instance>,
+    /// Exemptions since the last flush: (rule, exception number).
+    exemptions: Vec<(usize, usize)>,
     last_time: Option<Micros>,
     detailed: bool,
     customer: Option<Sym>,
@@ -110,7 +112,18 @@ impl<'p, S: Sink> Engine<'p, S> {
             }
         }
         let customer = program.proj.keys.get("customer").copied();
-        Engine { program, sink, states, dispatch, rates_of, outbox: vec![], last_time: None, detailed, customer }
+        Engine {
+            program,
+            sink,
+            states,
+            dispatch,
+            rates_of,
+            outbox: vec![],
+            exemptions: vec![],
+            last_time: None,
+            detailed,
+            customer,
+        }
     }
 
     fn env(&self, index: usize) -> Option<RuleEnv<'p>> {
@@ -127,10 +140,11 @@ impl<'p, S: Sink> Engine<'p, S> {
         for &i in rules {
             let Some(env) = self.env(i) else { continue };
             let out = &mut self.outbox;
+            let ex = &mut self.exemptions;
             match (&mut self.states[i], &env.rule.kind) {
-                (State::Obligation(s), Kind::Obligation(o)) => s.on_event(&env, o, event, out),
-                (State::Precedence(s), Kind::Precedence(p)) => s.on_event(&env, p, event, out),
-                (State::Prohibition(s), Kind::Prohibition(p)) => s.on_event(&env, p, event, out),
+                (State::Obligation(s), Kind::Obligation(o)) => s.on_event(&env, o, event, out, ex),
+                (State::Precedence(s), Kind::Precedence(p)) => s.on_event(&env, p, event, out, ex),
+                (State::Prohibition(s), Kind::Prohibition(p)) => s.on_event(&env, p, event, out, ex),
                 (State::Aggregate(s), Kind::Aggregate(a)) => s.on_event(&env, a, event),
                 (State::Delay(s), Kind::Delay(d)) => s.on_event(&env, d, event),
                 (State::PeriodCount(s), Kind::PeriodCount(c)) => s.on_event(&env, c, event),
@@ -142,6 +156,9 @@ impl<'p, S: Sink> Engine<'p, S> {
 
     /// Hands decided instances to the rate standards and the sink.
     fn flush(&mut self) {
+        for (rule, unless) in self.exemptions.drain(..) {
+            self.sink.exempted(rule, unless);
+        }
         for inst in self.outbox.drain(..) {
             for &r in self.rates_of.get(inst.rule).into_iter().flatten() {
                 let program: &'p Program = self.program;

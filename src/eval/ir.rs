@@ -131,6 +131,31 @@ pub struct Exceptions {
     pub events: Vec<Match>,
     /// `unless prior E where ... [within D]`.
     pub prior: Vec<(Match, Option<Window>)>,
+    /// The source span of each exception, numbered conditions first, then
+    /// events, then prior events (see [`Exceptions::ordinal`]).
+    pub spans: Vec<Span>,
+}
+
+/// Which form of exception applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExceptionKind {
+    /// `unless cond`.
+    Condition,
+    /// `unless E`.
+    Event,
+    /// `unless prior E`.
+    Prior,
+}
+
+impl Exceptions {
+    /// The number of the `index`-th exception of a kind, an index into `spans`.
+    pub fn ordinal(&self, kind: ExceptionKind, index: usize) -> usize {
+        match kind {
+            ExceptionKind::Condition => index,
+            ExceptionKind::Event => self.conditions.len() + index,
+            ExceptionKind::Prior => self.conditions.len() + self.events.len() + index,
+        }
+    }
 }
 
 /// An obligation with a deadline.

@@ -7,7 +7,7 @@
 
 use super::emit::{instance, lateness, remedy};
 use super::engine::RuleEnv;
-use super::ir::{Match, Obligation};
+use super::ir::{ExceptionKind, Match, Obligation};
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
 use super::prior::PriorStore;
 use super::verdict::{EventRef, Instance};
@@ -65,30 +65,45 @@ impl ObligationState {
 
     /// Closing roles first (an event never fulfils the obligation it opens),
     /// then the trigger, then the look-back stores.
-    pub fn on_event(&mut self, env: &RuleEnv, o: &Obligation, e: &Event, out: &mut Vec<Instance>) {
+    pub fn on_event(
+        &mut self,
+        env: &RuleEnv,
+        o: &Obligation,
+        e: &Event,
+        out: &mut Vec<Instance>,
+        exempted: &mut Vec<(usize, usize)>,
+    ) {
         for (i, (m, how)) in matchers(o).enumerate() {
             if m.types.contains(&e.kind) {
-                self.close_matching(env, i, m, how, o, e, out);
+                let closed = self.close_matching(env, i, m, &how, o, e, out);
+                if matches!(how, Close::Exempted) && closed > 0 {
+                    let first_unless = 1 + usize::from(o.before.is_some());
+                    let ordinal = o.unless.ordinal(ExceptionKind::Event, i - first_unless);
+                    exempted.extend(std::iter::repeat_n((env.index, ordinal), closed));
+                }
             }
         }
         if e.kind == o.trigger && env.in_force(e.time) {
-            self.trigger(env, o, e);
+            if let Some(ordinal) = self.trigger(env, o, e) {
+                exempted.push((env.index, ordinal));
+            }
         }
         for store in &mut self.prior {
             store.record(env, e);
         }
     }
 
-    fn trigger(&mut self, env: &RuleEnv, o: &Obligation, e: &Event) {
+    /// Opens an obligation; Some(exception number) when one exempts it.
+    fn trigger(&mut self, env: &RuleEnv, o: &Obligation, e: &Event) -> Option<usize> {
         let ctx = env.ctx(Some(e), None);
         if o.condition.as_ref().is_some_and(|c| !c.holds(&ctx)) {
-            return;
+            return None;
         }
-        if o.unless.conditions.iter().any(|c| c.holds(&ctx)) {
-            return;
+        if let Some(i) = o.unless.conditions.iter().position(|c| c.holds(&ctx)) {
+            return Some(o.unless.ordinal(ExceptionKind::Condition, i));
         }
-        if self.prior.iter().any(|s| s.find(env, e).is_some()) {
-            return;
+        if let Some(i) = self.prior.iter().position(|s| s.find(env, e).is_some()) {
+            return Some(o.unless.ordinal(ExceptionKind::Prior, i));
         }
         let due = o.within.and_then(|w| time::due(e.time, w.amount, w.unit, env.jur.tz, &env.jur.calendar));
         let keys: SmallVec<[Option<Key>; 4]> =
@@ -106,6 +121,7 @@ impl ObligationState {
                 index.entry(k).or_default().push(slot);
             }
         }
+        None
     }
 
     #[expect(clippy::too_many_arguments, reason = "one call site; the parts are all distinct")]
@@ -114,13 +130,13 @@ impl ObligationState {
         env: &RuleEnv,
         index: usize,
         m: &Match,
-        how: Close,
+        how: &Close,
         o: &Obligation,
         e: &Event,
         out: &mut Vec<Instance>,
-    ) {
-        let Some(key) = key_of(e, candidate_keys(&m.corr.pairs)) else { return };
-        let Some(bucket) = self.indexes[index].get(&key) else { return };
+    ) -> usize {
+        let Some(key) = key_of(e, candidate_keys(&m.corr.pairs)) else { return 0 };
+        let Some(bucket) = self.indexes[index].get(&key) else { return 0 };
         let mut closing: SmallVec<[usize; 4]> = SmallVec::new();
         // Past its deadline an obligation is already broken: exceptions and
         // window prohibitions no longer apply, only a late fulfilment does.
@@ -135,14 +151,16 @@ impl ObligationState {
                 closing.push(slot);
             }
         }
+        let closed = closing.len();
         for slot in closing {
             let Some(open) = self.slots.get_mut(slot).and_then(Option::take) else { continue };
             self.free.push(slot);
             self.unindex(o, &open.trigger, slot);
-            if let Some(inst) = decide(env, &open, &how, e) {
+            if let Some(inst) = decide(env, &open, how, e) {
                 out.push(inst);
             }
         }
+        closed
     }
 
     /// Removes a closed slot from every index.

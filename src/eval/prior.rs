@@ -10,7 +10,7 @@
 
 use super::emit::{instance, remedy};
 use super::engine::RuleEnv;
-use super::ir::{Exceptions, Match, Precedence, Prohibition, Window};
+use super::ir::{ExceptionKind, Exceptions, Match, Precedence, Prohibition, Window};
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
 use super::verdict::{EventRef, Instance};
 use crate::log::{Event, Sym};
@@ -65,9 +65,14 @@ fn within(env: &RuleEnv, earlier: &Event, t: time::Micros, w: Window) -> bool {
     time::due(earlier.time, w.amount, w.unit, env.jur.tz, &env.jur.calendar).is_some_and(|d| d.is_on_time(t))
 }
 
-fn exempt(env: &RuleEnv, unless: &Exceptions, stores: &[PriorStore], e: &Event) -> bool {
+/// The number of the exception exempting `e`, if one does.
+fn exempt(env: &RuleEnv, unless: &Exceptions, stores: &[PriorStore], e: &Event) -> Option<usize> {
     let ctx = env.ctx(Some(e), None);
-    unless.conditions.iter().any(|c| c.holds(&ctx)) || stores.iter().any(|s| s.find(env, e).is_some())
+    if let Some(i) = unless.conditions.iter().position(|c| c.holds(&ctx)) {
+        return Some(unless.ordinal(ExceptionKind::Condition, i));
+    }
+    let i = stores.iter().position(|s| s.find(env, e).is_some())?;
+    Some(unless.ordinal(ExceptionKind::Prior, i))
 }
 
 fn window_text(w: &Option<Window>) -> String {
@@ -101,11 +106,22 @@ impl PrecedenceState {
     }
 
     /// Judges a trigger at once, then remembers `e` for later triggers.
-    pub fn on_event(&mut self, env: &RuleEnv, p: &Precedence, e: &Event, out: &mut Vec<Instance>) {
+    pub fn on_event(
+        &mut self,
+        env: &RuleEnv,
+        p: &Precedence,
+        e: &Event,
+        out: &mut Vec<Instance>,
+        exempted: &mut Vec<(usize, usize)>,
+    ) {
         if e.kind == p.trigger && env.in_force(e.time) {
             let ctx = env.ctx(Some(e), None);
             let applies = p.condition.as_ref().is_none_or(|c| c.holds(&ctx));
-            if applies && !exempt(env, &p.unless, &self.unless, e) {
+            let exemption = if applies { exempt(env, &p.unless, &self.unless, e) } else { None };
+            if let Some(ordinal) = exemption {
+                exempted.push((env.index, ordinal));
+            }
+            if applies && exemption.is_none() {
                 let keys: Vec<Sym> = anchor_keys(&p.required.corr.pairs).collect();
                 let found = self.required.find(env, e).map(EventRef::from);
                 let inst = match found {
@@ -153,7 +169,14 @@ impl ProhibitionState {
 
     /// Each event of the forbidden type is an instance: violated when the
     /// condition holds and no exception applies.
-    pub fn on_event(&mut self, env: &RuleEnv, p: &Prohibition, e: &Event, out: &mut Vec<Instance>) {
+    pub fn on_event(
+        &mut self,
+        env: &RuleEnv,
+        p: &Prohibition,
+        e: &Event,
+        out: &mut Vec<Instance>,
+        exempted: &mut Vec<(usize, usize)>,
+    ) {
         if e.kind == p.event && env.in_force(e.time) {
             let ctx = env.ctx(Some(e), None);
             let forbidden = p.condition.as_ref().is_none_or(|c| c.holds(&ctx));
@@ -162,7 +185,9 @@ impl ProhibitionState {
             // so that rates over the rule leave it out.
             if !forbidden {
                 out.push(instance(env, Verdict::Satisfied, Some(e), &keys, "not forbidden here"));
-            } else if !exempt(env, &p.unless, &self.unless, e) {
+            } else if let Some(ordinal) = exempt(env, &p.unless, &self.unless, e) {
+                exempted.push((env.index, ordinal));
+            } else {
                 let mut i = instance(env, Verdict::Violated, Some(e), &keys, "a forbidden event happened");
                 i.evidence = Some(EventRef::from(e));
                 i.remedy = remedy(env, None, e.time);

@@ -57,15 +57,28 @@ pub struct Instance {
 pub trait Sink {
     /// One decided instance.
     fn instance(&mut self, inst: Instance);
+
+    /// An exception (number `unless` in the rule's `Exceptions::spans`)
+    /// exempted an instance of rule `rule`, which therefore has no verdict.
+    fn exempted(&mut self, _rule: usize, _unless: usize) {}
 }
 
 /// Keeps everything (tests, the REPL).
 #[derive(Debug, Default)]
-pub struct Collect(pub Vec<Instance>);
+pub struct Collect {
+    /// Every instance, in the order decided.
+    pub instances: Vec<Instance>,
+    /// Every exemption: (rule, exception number).
+    pub exemptions: Vec<(usize, usize)>,
+}
 
 impl Sink for Collect {
     fn instance(&mut self, inst: Instance) {
-        self.0.push(inst);
+        self.instances.push(inst);
+    }
+
+    fn exempted(&mut self, rule: usize, unless: usize) {
+        self.exemptions.push((rule, unless));
     }
 }
 
