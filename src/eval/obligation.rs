@@ -241,11 +241,20 @@ fn decide(env: &RuleEnv, open: &Open, how: &Close, e: &Event) -> Option<Instance
     };
     let keys = if verdict == Verdict::Violated || env.detailed { display_keys(env, &open.trigger) } else { vec![] };
     let mut inst = instance(env, verdict, Some(&open.trigger), &keys, note);
-    inst.deadline = open.due;
     inst.evidence = Some(EventRef::from(e));
+    // The deadline that applied: the duration's, unless the window ended
+    // first (`before E`) or the obligation was broken while still on time.
+    let due = match how {
+        Close::EndedBy | Close::Forbidden if on_time => None,
+        _ => open.due,
+    };
+    inst.deadline = match how {
+        Close::EndedBy if on_time => Some(Due { last_on_time: e.time, kind: time::DueKind::Exact }),
+        _ => open.due,
+    };
     if verdict == Verdict::Violated {
-        inst.lateness = open.due.map(|d| lateness(&d, e.time));
-        inst.remedy = remedy(env, open.due.as_ref(), e.time);
+        inst.lateness = due.map(|d| lateness(&d, e.time));
+        inst.remedy = remedy(env, due.as_ref(), e.time);
     }
     Some(inst)
 }
