@@ -67,5 +67,8 @@ fn nothing_violated_exits_zero() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("27 events after the horizon were not judged"), "{stdout}");
-    assert!(stdout.contains("protocol_number_during_call            BR                    0         0        1"), "{stdout}");
+    assert!(
+        stdout.contains("protocol_number_during_call            BR                    0         0        1"),
+        "{stdout}"
+    );
 }

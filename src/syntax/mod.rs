@@ -44,10 +44,8 @@ pub fn parse(text: &str, id: FileId) -> Parsed {
     }
     let lexical: Vec<Span> = diagnostics.iter().filter(|d| d.is_error()).map(|d| d.span).collect();
     // Everything after a comment left open is comment: nothing to parse there.
-    let open_comment = diagnostics
-        .iter()
-        .find(|d| d.problem == Problem::UnterminatedComment)
-        .map_or(usize::MAX, |d| d.span.start);
+    let open_comment =
+        diagnostics.iter().find(|d| d.problem == Problem::UnterminatedComment).map_or(usize::MAX, |d| d.span.start);
     let mut lowerer = lower::Lowerer::new(id, text, &file.comments);
     match TenetParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
@@ -133,10 +131,52 @@ fn missing_at_line_end(text: &str, at: usize, word: &str) -> Option<Span> {
 
 /// The words reserved by the grammar.
 pub const KEYWORDS: &[&str] = &[
-    "jurisdiction", "import", "event", "calendar", "rule", "override", "test", "extends", "timezone", "cites",
-    "text", "in", "force", "from", "until", "when", "as", "where", "require", "prior", "or", "and", "not",
-    "within", "before", "unless", "forbid", "while", "open", "remedy", "per", "late", "max", "given", "expect",
-    "of", "for", "true", "false", "during", "delay", "to", "weekend", "holiday", "satisfied", "violated",
+    "jurisdiction",
+    "import",
+    "event",
+    "calendar",
+    "rule",
+    "override",
+    "test",
+    "extends",
+    "timezone",
+    "cites",
+    "text",
+    "in",
+    "force",
+    "from",
+    "until",
+    "when",
+    "as",
+    "where",
+    "require",
+    "prior",
+    "or",
+    "and",
+    "not",
+    "within",
+    "before",
+    "unless",
+    "forbid",
+    "while",
+    "open",
+    "remedy",
+    "per",
+    "late",
+    "max",
+    "given",
+    "expect",
+    "of",
+    "for",
+    "true",
+    "false",
+    "during",
+    "delay",
+    "to",
+    "weekend",
+    "holiday",
+    "satisfied",
+    "violated",
     "pending",
 ];
 
