@@ -1,0 +1,114 @@
+//! Bad event-log lines through the real binary: each kind stops the run
+//! with exit status 2 naming the file, line and reason; `--keep-going`
+//! reports and counts every bad line and judges the rest.
+
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly on a broken environment")]
+
+use assert_cmd::Command;
+
+const GOOD: &str = r#"{"time":"2026-03-02T09:00:00Z","type":"complaint_received","case":"A","customer":"K"}"#;
+
+/// Runs the reference policy on a log of `GOOD` then `bad`; returns (exit, stderr, stdout).
+fn run(bad: &[u8], extra: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("events.jsonl");
+    let mut bytes = GOOD.as_bytes().to_vec();
+    bytes.push(b'\n');
+    bytes.extend_from_slice(bad);
+    bytes.push(b'\n');
+    std::fs::write(&log, bytes).unwrap();
+    let out = Command::cargo_bin("tenet")
+        .unwrap()
+        .args(["--color", "never", "check", "benches/reference.tenet", "--events"])
+        .arg(&log)
+        .args(extra)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().unwrap(), stderr, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn assert_bad(bad: &[u8], needles: &[&str]) {
+    let (code, stderr, _) = run(bad, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("tenet::bad_log_line"), "{stderr}");
+    assert!(stderr.contains("events.jsonl:2"), "must name file and line: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "expected `{n}` in: {stderr}");
+    }
+}
+
+#[test]
+fn invalid_json() {
+    assert_bad(br#"{"time":"2026-03-02T10:00:00Z","type":"x","case":}"#, &["invalid JSON"]);
+}
+
+#[test]
+fn not_an_object() {
+    assert_bad(br#"["2026-03-02T10:00:00Z","x"]"#, &["object"]);
+}
+
+#[test]
+fn missing_time() {
+    assert_bad(br#"{"type":"complaint_received","case":"B"}"#, &["time"]);
+}
+
+#[test]
+fn unparsable_time() {
+    assert_bad(br#"{"time":"2026-13-45T10:00:00Z","type":"complaint_received"}"#, &["field `time`"]);
+}
+
+#[test]
+fn type_not_a_string() {
+    assert_bad(br#"{"time":"2026-03-02T10:00:00Z","type":42}"#, &["field `type`"]);
+}
+
+#[test]
+fn attribute_of_the_wrong_type_for_the_schema() {
+    assert_bad(
+        br#"{"time":"2026-03-02T10:00:00Z","type":"outage_ended","customer":"K","outage_minutes":"long"}"#,
+        &["field `outage_minutes`", "integer"],
+    );
+}
+
+#[test]
+fn invalid_utf8() {
+    assert_bad(b"{\"time\":\"2026-03-02T10:00:00Z\",\"type\":\"x\",\"case\":\"\xff\xfe\"}", &["UTF-8"]);
+}
+
+#[test]
+fn absurd_nesting() {
+    let mut line = br#"{"time":"2026-03-02T10:00:00Z","type":"x","deep":"#.to_vec();
+    line.extend(std::iter::repeat_n(b'[', 100_000));
+    assert_bad(&line, &["field `deep`"]);
+}
+
+#[test]
+fn out_of_order_names_both_lines() {
+    let (code, stderr, _) = run(br#"{"time":"2026-03-01T09:00:00Z","type":"complaint_received","case":"B"}"#, &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("tenet::out_of_order"), "{stderr}");
+    assert!(stderr.contains("events.jsonl:2") && stderr.contains("events.jsonl:1"), "{stderr}");
+    // Sorted, B comes first and is overdue at the horizon (A's time).
+    let (code, _, stdout) =
+        run(br#"{"time":"2026-03-01T09:00:00Z","type":"complaint_received","case":"B"}"#, &["--sort"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("violated `ack24` for case \"B\""), "{stdout}");
+    assert!(stdout.contains("2 events, 0 bad lines"), "{stdout}");
+}
+
+#[test]
+fn keep_going_counts_every_bad_line_and_judges_the_rest() {
+    let bad = b"not json\n{\"time\":\"2026-03-04T10:00:00Z\",\"type\":\"complaint_acknowledged\",\"case\":\"A\"}\n[1]";
+    let (code, stderr, stdout) = run(bad, &["--keep-going", "--format", "json"]);
+    assert_eq!(code, 2, "bad lines make the run incomplete: {stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["bad_lines"], 2);
+    assert_eq!(v["events"], 2);
+    let lines: Vec<u64> =
+        v["bad_line_details"].as_array().unwrap().iter().map(|b| b["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [2, 4]);
+    let ack = v["rules"].as_array().unwrap().iter().find(|r| r["rule"] == "ack24").unwrap();
+    assert_eq!(ack["violated"], 1, "the late acknowledgement was judged");
+}
