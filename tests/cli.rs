@@ -159,9 +159,21 @@ fn help_has_examples() {
 }
 
 #[test]
-fn shipped_policies_check_clean() {
-    let out = tenet().args(["check", "policies"]).output().unwrap();
+fn shipped_policies_and_calendars_check_clean_and_are_formatted() {
+    let out = tenet().args(["check", "policies", "calendars"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains(" 0 errors, 0 warnings"), "{stderr}");
+    let out = tenet().args(["fmt", "--check", "policies", "calendars", "tests/semantics"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn policy_library_tests_pass_through_the_binary() {
+    let out = tenet().args(["test", "policies"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let last = stdout.lines().last().unwrap_or("");
+    let passed: usize = last.split(' ').next().unwrap_or("0").parse().unwrap_or(0);
+    assert!(passed >= 80 && last.ends_with(" passed, 0 failed"), "{last}");
 }

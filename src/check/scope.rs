@@ -118,6 +118,13 @@ impl Scope {
                         own.insert(e.name.text.clone(), EventInfo { file: unit.id, decl: e.clone() });
                     }
                     Item::Calendar(c) => {
+                        // Checking the shipped calendar files themselves is no clash.
+                        let shipped = scope.calendars.get(&c.name.text).is_some_and(|prev| {
+                            prev.file.is_none() && ast::same_modulo_spans(&prev.decl, c)
+                        });
+                        if shipped {
+                            continue;
+                        }
                         if let Some(prev) = scope.calendars.get(&c.name.text) {
                             let d = match prev.file {
                                 Some(f) => duplicate("calendar", &c.name, unit.id, f, prev.decl.name.span),
