@@ -179,8 +179,11 @@ impl ObligationState {
     /// Decides every obligation still open: violated when its deadline is at
     /// or before the horizon, pending otherwise.
     pub fn finish(&mut self, env: &RuleEnv, horizon: Micros, out: &mut Vec<Instance>) {
-        for slot in self.slots.iter_mut() {
-            let Some(open) = slot.take() else { continue };
+        // Slots are reused, so their order is not the log's: sort by trigger.
+        let mut opens: Vec<Open> = self.slots.drain(..).flatten().collect();
+        opens.sort_by_key(|o| (o.trigger.time, o.trigger.loc));
+        self.free.clear();
+        for open in opens {
             let keys = display_keys(env, &open.trigger);
             match open.due {
                 Some(due) if due.last_on_time <= horizon => {
