@@ -5,7 +5,7 @@ use crate::syntax::ast::{BinOp, DurationUnit, Expr, ExprKind, HoursSpan, Literal
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, Timelike};
 use rust_decimal::Decimal;
 
-/// Words the grammar reserves: a name spelled like one must be quoted.
+// A name spelled like a keyword must be quoted.
 use crate::syntax::KEYWORDS;
 
 /// A string literal, re-escaped from its value.
