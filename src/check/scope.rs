@@ -119,9 +119,10 @@ impl Scope {
                     }
                     Item::Calendar(c) => {
                         // Checking the shipped calendar files themselves is no clash.
-                        let shipped = scope.calendars.get(&c.name.text).is_some_and(|prev| {
-                            prev.file.is_none() && ast::same_modulo_spans(&prev.decl, c)
-                        });
+                        let shipped = scope
+                            .calendars
+                            .get(&c.name.text)
+                            .is_some_and(|prev| prev.file.is_none() && ast::same_modulo_spans(&prev.decl, c));
                         if shipped {
                             continue;
                         }
