@@ -100,8 +100,11 @@ pub(crate) fn record_end(buf: &[u8], start: usize, at_eof: bool) -> Option<usize
     }
 }
 
-/// The cells of a record (without its line break): byte offset and text.
-fn split(text: &str) -> Result<SmallVec<[(usize, Cow<'_, str>); 16]>, LineError> {
+/// The cells of a record: byte offset and text of each.
+type Cells<'a> = SmallVec<[(usize, Cow<'a, str>); 16]>;
+
+/// The cells of a record (without its line break).
+fn split(text: &str) -> Result<Cells<'_>, LineError> {
     let b = text.as_bytes();
     let mut cells = SmallVec::new();
     let mut i = 0;
@@ -161,7 +164,18 @@ fn parse_record(
         return Ok(());
     }
     let text = std::str::from_utf8(rec).map_err(|e| LineError::at(e.valid_up_to(), "invalid UTF-8"))?;
-    let cells = split(text)?;
+    record_event(&mut split(text)?, header, plan, loc, memo, out)
+}
+
+/// Builds the event of a record from its cells and pushes it to `out`.
+fn record_event(
+    cells: &mut Cells<'_>,
+    header: &Header,
+    plan: &Plan<'_>,
+    loc: Loc,
+    memo: &mut TimeMemo,
+    out: &mut Vec<Event>,
+) -> Result<(), LineError> {
     if cells.len() != header.roles.len() {
         let reason = format!("expected {} cells as in the header, found {}", header.roles.len(), cells.len());
         return Err(LineError::line(reason));
@@ -169,7 +183,7 @@ fn parse_record(
     let mut time = None;
     let mut info = None;
     let mut pending: SmallVec<[Pending<'_>; 8]> = SmallVec::new();
-    for ((at, cell), role) in cells.into_iter().zip(&header.roles) {
+    for ((at, cell), role) in cells.drain(..).zip(&header.roles) {
         match role {
             Role::Time if cell.is_empty() => {}
             Role::Time => {
@@ -197,6 +211,87 @@ fn parse_record(
 /// Parses a block of whole records into `events` (lines numbered from 1
 /// within the block); returns the number of line breaks in the block.
 pub(crate) fn parse_block(
+    block: &[u8],
+    file: u32,
+    header: &Header,
+    plan: &Plan<'_>,
+    memo: &mut TimeMemo,
+    events: &mut Vec<Event>,
+    on_bad: &mut OnBad<'_>,
+) -> u64 {
+    match std::str::from_utf8(block) {
+        Ok(text) if memchr(b'"', block).is_none() => parse_plain(text, file, header, plan, memo, events, on_bad),
+        _ => parse_quoted(block, file, header, plan, memo, events, on_bad),
+    }
+}
+
+/// [`parse_block`] for a block without quotes, valid UTF-8: each line is a
+/// record, each comma ends a cell.
+fn parse_plain(
+    text: &str,
+    file: u32,
+    header: &Header,
+    plan: &Plan<'_>,
+    memo: &mut TimeMemo,
+    events: &mut Vec<Event>,
+    on_bad: &mut OnBad<'_>,
+) -> u64 {
+    let b = text.as_bytes();
+    let mut pos = 0;
+    let mut line = 0u64;
+    let mut breaks = 0u64;
+    let mut cells = Cells::new();
+    while pos < b.len() {
+        line += 1;
+        cells.clear();
+        let mut cell = pos;
+        let end = loop {
+            let i = separator(b, cell);
+            match b.get(i) {
+                Some(b',') => {
+                    cells.push((cell - pos, Cow::Borrowed(text.get(cell..i).unwrap_or(""))));
+                    cell = i + 1;
+                }
+                Some(_) => break i,
+                None => break b.len(),
+            }
+        };
+        let content = if end > pos && b[end - 1] == b'\r' { end - 1 } else { end };
+        if content > pos {
+            cells.push((cell.min(content) - pos, Cow::Borrowed(text.get(cell.min(content)..content).unwrap_or(""))));
+            if let Err(e) = record_event(&mut cells, header, plan, Loc { file, line }, memo, events) {
+                on_bad(events.len(), line, e, &b[pos..content]);
+            }
+        }
+        breaks += u64::from(end < b.len());
+        pos = end + 1;
+    }
+    breaks
+}
+
+/// The index of the first comma or line break of `b` at or after `i` (or
+/// the length of `b`), eight bytes at a time.
+#[inline]
+fn separator(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else { break };
+        let w = u64::from_le_bytes(bytes);
+        let (comma, newline) = (w ^ (ONES * u64::from(b',')), w ^ (ONES * u64::from(b'\n')));
+        // The lowest byte where a subtraction borrows into the high bit is
+        // exact: the first comma or line break.
+        let hits = ((comma.wrapping_sub(ONES) & !comma) | (newline.wrapping_sub(ONES) & !newline)) & HIGH;
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    b.get(i..).and_then(|rest| rest.iter().position(|&c| c == b',' || c == b'\n')).map_or(b.len(), |k| i + k)
+}
+
+/// [`parse_block`] for any block: records may span lines.
+fn parse_quoted(
     block: &[u8],
     file: u32,
     header: &Header,

@@ -233,9 +233,10 @@ fn special(s: &[u8], mut i: usize) -> usize {
         let slash = w ^ (ONES * u64::from(b'\\'));
         // A byte is zero (or below 0x20) where the subtraction borrows into
         // its high bit; the lowest such byte is exact.
-        let hits =
-            ((quote.wrapping_sub(ONES) & !quote) | (slash.wrapping_sub(ONES) & !slash) | (w.wrapping_sub(ONES * 0x20) & !w))
-                & HIGH;
+        let hits = ((quote.wrapping_sub(ONES) & !quote)
+            | (slash.wrapping_sub(ONES) & !slash)
+            | (w.wrapping_sub(ONES * 0x20) & !w))
+            & HIGH;
         if hits != 0 {
             return i + (hits.trailing_zeros() / 8) as usize;
         }
@@ -301,7 +302,8 @@ mod tests {
 
     #[test]
     fn prints_tell_names_apart() {
-        let names: [&[u8]; 9] = [b"", b"a", b"ab", b"ba", b"case", b"cases", b"customer", b"customer_id", b"customer_ix"];
+        let names: [&[u8]; 9] =
+            [b"", b"a", b"ab", b"ba", b"case", b"cases", b"customer", b"customer_id", b"customer_ix"];
         for a in names {
             for b in names {
                 assert_eq!(fingerprint(a) == fingerprint(b), a == b, "{a:?} {b:?}");

@@ -8,125 +8,18 @@
 //! inline string or has escapes. A block is checked as UTF-8 once, and lines
 //! are sliced from it.
 
-use super::convert::{found, Raw};
-use super::event::{Event, Loc};
+use super::convert::{found, typed, untyped, Raw};
+use super::event::{Event, Loc, OTHER};
 use super::failure::{quote, LineError};
 use super::json_scan::{decode, fingerprint, Cursor, Fail, JVal, Print, Syntax};
-use super::plan::{Pending, Plan};
-use super::time_parse::{parse_rfc3339, parse_with, TimeMemo};
+use super::memo::{Memo, Role};
+use super::plan::Plan;
+use super::time_parse::{parse_rfc3339, parse_with};
+use crate::value::Val;
+use compact_str::CompactString;
 use memchr::memchr;
 use smallvec::SmallVec;
 use std::borrow::Cow;
-
-/// Keys remembered per position in the line.
-const MEMO_POSITIONS: usize = 32;
-/// Keys remembered per position.
-const MEMO_WAYS: usize = 4;
-/// The longest `"key":` remembered.
-const MEMO_LEN: usize = 32;
-
-/// What a worker remembers from line to line: the keys seen at each
-/// position (most logs write every line with the same keys in the same
-/// order, so a key is usually recognised by one comparison of its bytes
-/// with its quotes and colon), and the date and hour of the last time.
-#[derive(Debug, Default)]
-pub(crate) struct Memo {
-    keys: Vec<SmallVec<[Known; MEMO_WAYS]>>,
-    /// The patterns remembered, by id (at most 64, for a bit set per line).
-    ids: Vec<Box<[u8]>>,
-    /// Where the next key learned goes, per position.
-    next_way: Vec<usize>,
-    /// The last time's date and hour.
-    pub time: TimeMemo,
-}
-
-/// What a key is to the reader.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Time,
-    Type,
-    /// An attribute the reader looks at, by key id.
-    Attr(u32),
-    /// An attribute nobody uses.
-    Skip,
-}
-
-/// A key as written in a line: `"case":`.
-#[derive(Debug, Clone)]
-struct Known {
-    /// A number of its own among the keys remembered (by name), below 64.
-    id: u32,
-    pattern: [u8; MEMO_LEN],
-    len: usize,
-    /// The pattern's first sixteen bytes as words, and masks of its length.
-    words: [u64; 2],
-    masks: [u64; 2],
-    role: Role,
-    print: Print,
-}
-
-impl Known {
-    fn new(pattern: &[u8], id: u32, role: Role, print: Print) -> Option<Known> {
-        let len = pattern.len();
-        let mut bytes = [0u8; MEMO_LEN];
-        bytes.get_mut(..len)?.copy_from_slice(pattern);
-        let word = |i: usize| bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map_or(0, u64::from_le_bytes);
-        let mask = |skip: usize| match len.saturating_sub(skip) {
-            0 => 0,
-            n if n >= 8 => u64::MAX,
-            n => (1u64 << (8 * n)) - 1,
-        };
-        Some(Known { id, pattern: bytes, len, words: [word(0), word(8)], masks: [mask(0), mask(8)], role, print })
-    }
-
-    /// Whether `line` has this key at `i`.
-    #[inline(always)]
-    fn at(&self, line: &[u8], i: usize) -> bool {
-        let word = |at: usize| line.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
-        match (word(i), word(i + 8)) {
-            (Some(a), Some(b)) if a & self.masks[0] == self.words[0] && b & self.masks[1] == self.words[1] => {
-                self.len <= 16 || line.get(i + 16..i + self.len) == self.pattern.get(16..self.len)
-            }
-            (Some(_), Some(_)) => false,
-            _ => line.get(i..i + self.len) == self.pattern.get(..self.len),
-        }
-    }
-}
-
-impl Memo {
-    /// The key remembered at position `k` that `line` has at `i`.
-    #[inline(always)]
-    fn recall(&self, k: usize, line: &[u8], i: usize) -> Option<&Known> {
-        self.keys.get(k)?.iter().find(|known| known.at(line, i))
-    }
-
-    /// Remembers `pattern`, a key seen at position `k`.
-    fn learn(&mut self, k: usize, pattern: &[u8], role: Role, print: Print) {
-        if k >= MEMO_POSITIONS {
-            return;
-        }
-        let id = match self.ids.iter().position(|p| **p == *pattern) {
-            Some(id) => id,
-            None if self.ids.len() < 64 => {
-                self.ids.push(pattern.into());
-                self.ids.len() - 1
-            }
-            None => return,
-        };
-        let Some(known) = Known::new(pattern, id as u32, role, print) else { return };
-        if self.keys.len() <= k {
-            self.keys.resize_with(k + 1, SmallVec::new);
-            self.next_way.resize(k + 1, 0);
-        }
-        let (Some(ways), Some(next)) = (self.keys.get_mut(k), self.next_way.get_mut(k)) else { return };
-        if ways.len() < MEMO_WAYS {
-            ways.push(known);
-        } else if let Some(slot) = ways.get_mut(*next) {
-            *slot = known;
-            *next = (*next + 1) % MEMO_WAYS;
-        }
-    }
-}
 
 /// A key of the line: where it is, and its fingerprint.
 struct Key {
@@ -188,8 +81,8 @@ pub(crate) fn parse_line(
         Some(b'{') => p.i += 1,
         Some(first) => return Err(not_object(p.i, first)),
     }
-    let mut keys: SmallVec<[Key; 16]> = SmallVec::new();
-    let mut pending: SmallVec<[Pending<'_>; 8]> = SmallVec::new();
+    // Attributes the policy uses or declares: key id, value, where.
+    let mut found: SmallVec<[(u32, JVal, usize); 8]> = SmallVec::new();
     let mut time: Option<(JVal, usize)> = None;
     let mut ty: Option<(JVal, usize)> = None;
     // Keys recognised from memory, by id: distinct ids are distinct names.
@@ -205,7 +98,7 @@ pub(crate) fn parse_line(
                 None => return Err(ends_inside(p.i)),
             }
             let at = p.i;
-            let (key, role) = match memo.recall(keys.len(), line, at) {
+            let (key, role) = match memo.recall(line, at) {
                 Some(known) => {
                     p.i += known.len;
                     let bit = 1u64 << known.id;
@@ -218,7 +111,7 @@ pub(crate) fn parse_line(
                     all_known = false;
                     let (key, role) = read_key(&mut p, text, plan)?;
                     if !key.escaped && line.get(key.end + 1) == Some(&b':') {
-                        memo.learn(keys.len(), &line[at..key.end + 2], role, key.print);
+                        memo.learn(&line[at..key.end + 2], role, key.print);
                     }
                     p.skip_ws();
                     if p.peek() != Some(b':') {
@@ -234,14 +127,9 @@ pub(crate) fn parse_line(
             match role {
                 Role::Time => time = Some((val, value_at)),
                 Role::Type => ty = Some((val, value_at)),
-                Role::Attr(kid) => {
-                    if let Some(raw) = to_raw(text, val) {
-                        pending.push(Pending { kid, raw, at: value_at });
-                    }
-                }
+                Role::Attr(kid) => found.push((kid, val, value_at)),
                 Role::Skip => {}
             }
-            keys.push(key);
             p.skip_ws();
             match p.peek() {
                 Some(b',') => {
@@ -263,12 +151,11 @@ pub(crate) fn parse_line(
     }
     let line_end = p.i;
     if !all_known {
-        check_duplicates(text, &keys)?;
+        check_duplicates(text, &collect_keys(text))?;
     }
     let time = match time {
-        Some((JVal::Str { start, end, escaped: false }, at)) => {
-            parse_with(&line[start..end], &mut memo.time).ok_or_else(|| bad_time(text.get(start..end).unwrap_or(""), at))?
-        }
+        Some((JVal::Str { start, end, escaped: false }, at)) => parse_with(&line[start..end], &mut memo.time)
+            .ok_or_else(|| bad_time(text.get(start..end).unwrap_or(""), at))?,
         Some((JVal::Str { start, end, escaped: true }, at)) => {
             let s = decode(text.get(start..end).unwrap_or(""));
             parse_rfc3339(s.as_bytes()).ok_or_else(|| bad_time(&s, at))?
@@ -290,7 +177,28 @@ pub(crate) fn parse_line(
         }
         None => return Err(LineError::line("missing `type`; every event needs a `type`").field("type")),
     };
-    plan.finish(time, info, &mut pending, loc, out)?;
+    // Built in place: an event is large, and moving it costs.
+    out.push(Event { time, kind: info.map_or(OTHER, |t| t.sym), attrs: SmallVec::new(), loc });
+    if info.is_some_and(|t| t.looks_at_attributes()) {
+        for (kid, val, at) in found {
+            let (sym, declared) = plan.slot(kid, info);
+            let val = match (declared, sym, val) {
+                (_, _, JVal::Null) | (None, None, _) => continue,
+                // The common case, without the detours of conversion.
+                (None, Some(_), JVal::Str { start, end, escaped: false }) => {
+                    Ok(Val::Str(CompactString::new(text.get(start..end).unwrap_or(""))))
+                }
+                (declared, _, v) => {
+                    let Some(raw) = to_raw(text, v) else { continue };
+                    match declared {
+                        Some(kind) => typed(raw, kind),
+                        None => untyped(raw),
+                    }
+                }
+            };
+            plan.keep(out, kid, sym, val, at)?;
+        }
+    }
     Ok(line_end)
 }
 
@@ -344,6 +252,41 @@ fn to_raw(text: &str, v: JVal) -> Option<Raw<'_>> {
 /// What a value is, for messages.
 fn describe(text: &str, v: JVal) -> String {
     to_raw(text, v).map_or_else(|| "`null`".into(), |r| found(&r))
+}
+
+/// The keys of the object at the start of `text` (parsed once already).
+fn collect_keys(text: &str) -> SmallVec<[Key; 16]> {
+    let line = text.as_bytes();
+    let mut p = Cursor { s: line, i: 0 };
+    let mut keys = SmallVec::new();
+    p.skip_ws();
+    if p.peek() != Some(b'{') {
+        return keys;
+    }
+    p.i += 1;
+    p.skip_ws();
+    while p.peek() == Some(b'"') {
+        let at = p.i;
+        let Ok((end, escaped)) = p.string() else { break };
+        let print = match escaped {
+            true => fingerprint(decode(text.get(at + 1..end).unwrap_or("")).as_bytes()),
+            false => fingerprint(&line[at + 1..end]),
+        };
+        keys.push(Key { at, end, escaped, print });
+        p.skip_ws();
+        p.i += 1;
+        p.skip_ws();
+        if p.value().is_err() {
+            break;
+        }
+        p.skip_ws();
+        if p.peek() != Some(b',') {
+            break;
+        }
+        p.i += 1;
+        p.skip_ws();
+    }
+    keys
 }
 
 /// Refuses a line whose object has the same key twice, pointing at the

@@ -94,7 +94,12 @@ impl Checked {
     }
 
     /// Delivers every remaining event of the file, block by block.
-    fn drain(&mut self, bad: &mut BadLines, stats: &mut ReadStats, sink: &mut dyn FnMut(Event)) -> Result<(), LogFailure> {
+    fn drain(
+        &mut self,
+        bad: &mut BadLines,
+        stats: &mut ReadStats,
+        sink: &mut dyn FnMut(Event),
+    ) -> Result<(), LogFailure> {
         // What is left of the current block, then whole blocks.
         let (events, bads) = (std::mem::take(&mut self.events), std::mem::replace(&mut self.bad, empty()));
         let pos = self.pos;
@@ -102,12 +107,20 @@ impl Checked {
         let current = Block { events: Vec::from(events), bad: bads, offset: self.offset };
         let mut current = Some(current);
         while let Some(mut block) = current.take().map_or_else(|| self.stream.next_block(), |b| Ok(Some(b)))? {
+            let offset = block.offset;
             let mut bads = block.bad.into_iter().peekable();
+            if bads.peek().is_none() {
+                for mut ev in block.events.drain(..) {
+                    ev.loc.line += offset;
+                    self.check(&ev)?;
+                    deliver(stats, sink, ev);
+                }
+            }
             for (i, mut ev) in block.events.drain(..).enumerate() {
                 while let Some((_, b)) = bads.next_if(|(j, _)| *j == i) {
                     bad.take(b)?;
                 }
-                ev.loc.line += block.offset;
+                ev.loc.line += offset;
                 self.check(&ev)?;
                 deliver(stats, sink, ev);
             }

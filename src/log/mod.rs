@@ -15,6 +15,7 @@ pub mod event;
 mod failure;
 mod json_scan;
 mod jsonl;
+mod memo;
 mod merge;
 mod pipeline;
 mod plan;

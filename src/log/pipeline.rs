@@ -14,11 +14,12 @@ use super::csv::{self, Header};
 use super::event::Event;
 use super::failure::{BadLine, LineError, LogFailure};
 use super::jsonl;
+use super::memo::Memo;
 use super::plan::Plan;
 use super::Format;
 use crate::workspace::io_reason;
 use crossbeam_channel::{Receiver, Select, Sender};
-use memchr::{memchr_iter, memrchr};
+use memchr::{memchr, memchr_iter, memrchr};
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -120,7 +121,14 @@ pub(crate) fn run_reader(
 }
 
 /// Reads the next block of a file into `buf`.
-fn next_job(feed: &mut Feed<'_>, mut buf: Vec<u8>, block: usize, format: Format, path: PathBuf, plan: &Plan<'_>) -> Job {
+fn next_job(
+    feed: &mut Feed<'_>,
+    mut buf: Vec<u8>,
+    block: usize,
+    format: Format,
+    path: PathBuf,
+    plan: &Plan<'_>,
+) -> Job {
     let (file, seq) = (feed.file, feed.seq);
     feed.seq += 1;
     buf.clear();
@@ -139,7 +147,11 @@ fn next_job(feed: &mut Feed<'_>, mut buf: Vec<u8>, block: usize, format: Format,
         if format == Format::Csv {
             let Some(end) = csv::record_end(&buf, 0, true).filter(|_| !buf.is_empty()) else {
                 let reason = "empty CSV file; expected a header row with `time` and `type` columns";
-                return Job::Fail { file, seq, failure: LogFailure::Bad(LineError::line(reason).into_bad(&path, 1, b"")) };
+                return Job::Fail {
+                    file,
+                    seq,
+                    failure: LogFailure::Bad(LineError::line(reason).into_bad(&path, 1, b"")),
+                };
             };
             let raw = &buf[..end];
             pre_lines = memchr_iter(b'\n', raw).count() as u64;
@@ -169,6 +181,10 @@ fn fill(feed: &mut Feed<'_>, buf: &mut Vec<u8>, block: usize, format: Format) ->
             return Ok(true);
         }
         let cut = match format {
+            Format::Csv if memchr(b'"', &buf[records_end..]).is_none() => {
+                // Without quotes, every line break ends a record.
+                memrchr(b'\n', &buf[records_end..]).map_or(0, |k| records_end + k + 1)
+            }
             Format::Csv => {
                 while let Some(end) = csv::record_end(buf, records_end, false) {
                     records_end = end;
@@ -193,7 +209,7 @@ pub(crate) fn run_worker(
     files: &[FileInfo],
     plan: &Plan<'_>,
 ) {
-    let mut memo = jsonl::Memo::default();
+    let mut memo = Memo::default();
     for job in jobs.iter() {
         let (file, batch) = match job {
             Job::Fail { file, seq, failure } => (file, Batch { seq, body: Err(failure) }),
@@ -207,11 +223,21 @@ pub(crate) fn run_worker(
                     bad.push((index, e.into_bad(&info.path, line, text)));
                 };
                 let idx = info.index;
-                let breaks = match &header {
+                // A bug must not leave the receiving side waiting forever for
+                // this block: a panic becomes a failure of the file.
+                let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &header {
                     Some(h) => csv::parse_block(&buf, idx, h, plan, &mut memo.time, &mut events, &mut on_bad),
                     None => jsonl::parse_block(&buf, idx, plan, &mut memo, &mut events, &mut on_bad),
+                }));
+                let body = match parsed {
+                    Ok(breaks) => Ok(Parsed { events, bad, pre_lines, breaks, last, buf }),
+                    Err(_) => {
+                        memo = Memo::default();
+                        let reason = "internal error while parsing the log (please report it)".to_string();
+                        Err(LogFailure::Io { path: info.path.clone(), reason })
+                    }
                 };
-                (file, Batch { seq, body: Ok(Parsed { events, bad, pre_lines, breaks, last, buf }) })
+                (file, Batch { seq, body })
             }
         };
         if let Some(tx) = results.get(file) {

@@ -9,11 +9,10 @@
 
 use super::convert::{typed, untyped, Raw};
 use super::event::{Event, FieldKind, Loc, Projection, Sym, OTHER};
-#[cfg(test)]
-use crate::value::Val;
 use super::failure::LineError;
 use super::json_scan::{fingerprint, Print};
 use crate::time::Micros;
+use crate::value::Val;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
@@ -81,6 +80,14 @@ pub(crate) struct TypeInfo<'p> {
     fields: Vec<(u32, &'p FieldKind)>,
 }
 
+impl TypeInfo<'_> {
+    /// Whether events of this type keep or check any attribute.
+    #[inline]
+    pub fn looks_at_attributes(&self) -> bool {
+        self.sym != OTHER || !self.fields.is_empty()
+    }
+}
+
 /// An attribute of a line waiting for its type to be known.
 #[derive(Debug)]
 pub(crate) struct Pending<'a> {
@@ -109,8 +116,7 @@ impl<'p> Plan<'p> {
         for (name, sym) in names {
             keys.insert(name.as_bytes(), Some(sym));
         }
-        let mut schema: Vec<(&str, &str, &FieldKind)> =
-            proj.schema.iter().map(|((t, k), f)| (&**t, &**k, f)).collect();
+        let mut schema: Vec<(&str, &str, &FieldKind)> = proj.schema.iter().map(|((t, k), f)| (&**t, &**k, f)).collect();
         schema.sort_unstable_by_key(|&(t, k, _)| (t, k));
         let mut types = Lookup::default();
         let mut type_names: Vec<(&str, Sym)> = proj.types.iter().map(|(t, &s)| (&**t, s)).collect();
@@ -151,6 +157,15 @@ impl<'p> Plan<'p> {
         self.types.get(name)
     }
 
+    /// What becomes of attribute `kid` in an event of type `ty`: the symbol
+    /// it is kept under, if kept, and its declared kind, if declared.
+    #[inline]
+    pub fn slot(&self, kid: u32, ty: Option<&TypeInfo<'p>>) -> (Option<Sym>, Option<&'p FieldKind>) {
+        let Some(ty) = ty else { return (None, None) };
+        let sym = if ty.sym == OTHER { None } else { self.keys.entries.get(kid as usize).and_then(|(_, s)| *s) };
+        (sym, ty.fields.iter().find(|(k, _)| *k == kid).map(|(_, f)| *f))
+    }
+
     /// Builds the event from its time, type and the attributes seen, and
     /// pushes it to `out`: declared attributes are checked, kept ones
     /// converted, others dropped.
@@ -163,24 +178,37 @@ impl<'p> Plan<'p> {
         loc: Loc,
         out: &mut Vec<Event>,
     ) -> Result<(), LineError> {
-        let (kind, fields) = ty.map_or((OTHER, &[][..]), |t| (t.sym, &t.fields[..]));
         // Built in place: an event is large, and moving it costs.
-        out.push(Event { time, kind, attrs: SmallVec::new(), loc });
+        out.push(Event { time, kind: ty.map_or(OTHER, |t| t.sym), attrs: SmallVec::new(), loc });
         for p in pending.drain(..) {
-            let sym = if kind == OTHER { None } else { self.keys.entries.get(p.kid as usize).and_then(|(_, s)| *s) };
-            let declared = fields.iter().find(|(k, _)| *k == p.kid).map(|(_, f)| *f);
+            let (sym, declared) = self.slot(p.kid, ty);
             let val = match (declared, sym) {
                 (Some(f), _) => typed(p.raw, f),
                 (None, Some(_)) => untyped(p.raw),
                 (None, None) => continue,
             };
-            match (val, sym, out.last_mut()) {
-                (Ok(val), Some(sym), Some(ev)) => ev.attrs.push((sym, val)),
-                (Ok(_), _, _) => {}
-                (Err(reason), _, _) => {
-                    out.pop();
-                    return Err(LineError::at(p.at, reason).field(self.key_name(p.kid)));
-                }
+            self.keep(out, p.kid, sym, val, p.at)?;
+        }
+        Ok(())
+    }
+
+    /// Adds a converted attribute to the last event of `out`, or, when the
+    /// conversion failed, takes the event back and fails.
+    #[inline]
+    pub fn keep(
+        &self,
+        out: &mut Vec<Event>,
+        kid: u32,
+        sym: Option<Sym>,
+        val: Result<Val, String>,
+        at: usize,
+    ) -> Result<(), LineError> {
+        match (val, sym, out.last_mut()) {
+            (Ok(val), Some(sym), Some(ev)) => ev.attrs.push((sym, val)),
+            (Ok(_), _, _) => {}
+            (Err(reason), _, _) => {
+                out.pop();
+                return Err(LineError::at(at, reason).field(self.key_name(kid)));
             }
         }
         Ok(())

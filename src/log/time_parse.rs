@@ -29,7 +29,8 @@ pub(crate) struct TimeMemo {
 #[inline]
 pub(crate) fn parse_with(s: &[u8], memo: &mut TimeMemo) -> Option<Micros> {
     let (head, tail) = (s.get(..13)?, s.get(13..)?);
-    let word = |b: &[u8], at: usize| b.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
+    let word =
+        |b: &[u8], at: usize| b.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
     let same = word(head, 0) == word(&memo.prefix, 0) && word(head, 5) == word(&memo.prefix, 5);
     let base = if same {
         memo.base
@@ -159,7 +160,8 @@ mod tests {
     #[test]
     fn memo_gives_the_same_answers() {
         let mut memo = TimeMemo::default();
-        for s in ["2026-03-02T09:15:00Z", "2026-03-02T09:16:00.5+01:00", "2026-03-02T09:99:00Z", "2026-03-02T10:00:00Z"] {
+        for s in ["2026-03-02T09:15:00Z", "2026-03-02T09:16:00.5+01:00", "2026-03-02T09:99:00Z", "2026-03-02T10:00:00Z"]
+        {
             assert_eq!(parse_with(s.as_bytes(), &mut memo), parse_rfc3339(s.as_bytes()), "{s}");
         }
         assert_eq!(parse_with(b"2026-03-02T10", &mut memo), None);

@@ -8,9 +8,9 @@
 //! and the events stably sorted by time (ties keep document order).
 //! Attributes inside `<global>`, nested attributes and lists are skipped.
 
+use super::convert::parse_dec;
 use super::convert::Raw;
 use super::event::{Event, Loc};
-use super::convert::parse_dec;
 use super::failure::{quote, BadLine, LineError, LogFailure};
 use super::plan::{Pending, Plan};
 use super::time_parse::parse_rfc3339;
@@ -39,7 +39,7 @@ type Kept = (u32, Result<Raw<'static>, String>);
 struct Open {
     line: u64,
     pos: usize,
-    name: Option<String>,
+    name: Option<Result<String, String>>,
     time: Option<Result<i64, String>>,
     attrs: Vec<Kept>,
 }
@@ -88,7 +88,8 @@ pub(crate) fn read(
                     }
                     (Some(Elem::Log), b"trace") => Elem::Trace,
                     (Some(Elem::Log | Elem::Trace), b"event") => {
-                        open = Some(Open { line: lines.at(before), pos: before, name: None, time: None, attrs: vec![] });
+                        open =
+                            Some(Open { line: lines.at(before), pos: before, name: None, time: None, attrs: vec![] });
                         Elem::Event
                     }
                     _ => {
@@ -157,16 +158,18 @@ fn attribute(
     }
     let (mut key, mut value) = (None, None);
     for a in e.attributes().flatten() {
-        let v = a.normalized_value(XmlVersion::Implicit1_0).ok().map(Cow::into_owned);
+        let v =
+            a.normalized_value(XmlVersion::Implicit1_0).map(Cow::into_owned).map_err(|e| format!("invalid value: {e}"));
         match a.key.as_ref() {
-            b"key" => key = v,
-            b"value" => value = v,
+            b"key" => key = v.ok(),
+            b"value" => value = Some(v),
             _ => {}
         }
     }
     let (Some(key), Some(value)) = (key, value) else { return };
     let kind = e.local_name();
-    let raw = |value: String| -> Result<Raw<'static>, String> {
+    let raw = |value: Result<String, String>| -> Result<Raw<'static>, String> {
+        let value = value?;
         match kind.as_ref() {
             b"int" if value.parse::<i64>().is_ok() => Ok(Raw::Num(Cow::Owned(value), true)),
             b"int" => Err(format!("expected an integer, found {}", quote(&value))),
@@ -184,14 +187,14 @@ fn attribute(
     match (parent, &*key, open) {
         (Some(Elem::Event), "concept:name", Some(o)) => o.name = Some(value),
         (Some(Elem::Event), "time:timestamp", Some(o)) => {
-            o.time = Some(parse_rfc3339(value.as_bytes()).ok_or_else(|| not_time(&value)));
+            o.time = Some(value.and_then(|v| parse_rfc3339(v.as_bytes()).ok_or_else(|| not_time(&v))));
         }
         (Some(Elem::Event), k, Some(o)) => {
             if let Some(kid) = plan.key(k.as_bytes()) {
                 o.attrs.push((kid, raw(value)));
             }
         }
-        (Some(Elem::Trace), "concept:name", _) => trace_attrs.push((u32::MAX, Ok(Raw::Str(Cow::Owned(value))))),
+        (Some(Elem::Trace), "concept:name", _) => trace_attrs.push((u32::MAX, value.map(|v| Raw::Str(Cow::Owned(v))))),
         (Some(Elem::Trace), k, _) => {
             if let Some(kid) = plan.key(k.as_bytes()) {
                 trace_attrs.push((kid, raw(value)));
@@ -235,8 +238,13 @@ impl Out<'_, '_> {
                 return (self.bad)(fail(e));
             }
         };
-        let Some(name) = o.name else {
-            return (self.bad)(fail(LineError::line("event without `concept:name`").field("concept:name")));
+        let name = match o.name {
+            Some(Ok(name)) => name,
+            Some(Err(reason)) => return (self.bad)(fail(LineError::line(reason).field("concept:name"))),
+            None => {
+                let e = LineError::line("event without `concept:name`").field("concept:name");
+                return (self.bad)(fail(e));
+            }
         };
         let mut pending: SmallVec<[Pending<'_>; 8]> = SmallVec::new();
         for (kid, raw) in o.attrs {
