@@ -322,6 +322,13 @@ fn gzipped_files_of_every_format() {
 }
 
 #[test]
+fn no_files_is_an_empty_log() {
+    let (events, stats) = files(&[], &opts()).unwrap();
+    assert!(events.is_empty());
+    assert_eq!(stats, ReadStats::default());
+}
+
+#[test]
 fn formats_by_extension() {
     let f = |p: &str| detect_format(Path::new(p));
     assert_eq!(f("a.jsonl"), Some(Format::Jsonl));

@@ -3,8 +3,10 @@
 //! A record can span lines (a quoted cell may hold line breaks), so where a
 //! record ends is decided by one function, [`record_end`], used both by the
 //! reader thread to cut blocks and by the workers to walk records: the two
-//! can never disagree about boundaries, even on malformed quoting. Line
-//! numbers count physical lines; a record's line is its first.
+//! can never disagree about boundaries, even on malformed quoting. Where
+//! there is no quote at all (most logs), every line break ends a record for
+//! both, and a block is split by a fast scan for commas and line breaks.
+//! Line numbers count physical lines; a record's line is its first.
 
 use super::convert::Raw;
 use super::event::{Event, Loc};

@@ -1,12 +1,14 @@
 //! JSON Lines: one flat object per line, parsed by hand.
 //!
 //! This is the primary log format and the reader's hot loop, so it parses
-//! bytes directly ([`super::json_scan`]): strings without escapes are
-//! borrowed from the line, keys are compared by fingerprint, values of keys
-//! the policy neither uses nor declares are validated and dropped, and
-//! nothing is allocated per line unless a kept string is longer than an
-//! inline string or has escapes. A block is checked as UTF-8 once, and lines
-//! are sliced from it.
+//! bytes directly ([`super::json_scan`]): keys already seen are recognised
+//! from memory ([`super::memo`]), others by fingerprint; strings without
+//! escapes are borrowed from the line; values of keys the policy neither
+//! uses nor declares are validated and dropped; nothing is allocated per
+//! line unless a kept string is longer than an inline string or has
+//! escapes. A block is checked as UTF-8 once, each line is parsed from its
+//! start to wherever it ends (no separate scan for the line break), and a
+//! line that fails is cut and parsed again alone to say exactly why.
 
 use super::convert::{found, typed, untyped, Raw};
 use super::event::{Event, Loc, OTHER};
