@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod eval;
 pub mod fmt;
 pub mod log;
+pub mod repl;
 pub mod report;
 pub mod span;
 pub mod syntax;

@@ -85,6 +85,19 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Draft policies interactively: load the law and a log, change a rule,
+    /// see what changes and why.
+    ///
+    /// Type a definition (rule, event, calendar, jurisdiction, test) to add
+    /// or replace it, an expression to compute it (a time plus `2 business
+    /// days` gives the deadline), or a command (`:help` lists them: :check,
+    /// :explain, :diff, :save, ...). When standard input is not a terminal,
+    /// inputs are read line by line and the exit status is 1 if any was
+    /// rejected.
+    #[command(
+        after_help = "Examples:\n  tenet repl policies/br --events examples/acme-br.jsonl\n  tenet repl\n  printf ':check\\n' | tenet repl policies/br --events examples/acme-br.jsonl"
+    )]
+    Repl(cli::repl::ReplArgs),
 }
 
 fn main() -> ExitCode {
@@ -100,6 +113,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check::run(&args, opts),
         Command::Test(args) => cli::test::run(&args, opts),
         Command::Fmt { paths, check } => cli::fmt::run(&paths, check, opts),
+        Command::Repl(args) => cli::repl::run(&args, opts),
     };
     ExitCode::from(code)
 }

@@ -170,6 +170,14 @@ fn run_one(program: &Program, file: FileId, text: &str, t: &ast::TestDecl) -> (T
 
 /// A given event as the log reader would deliver it.
 fn given_event(program: &Program, text: &str, g: &ast::GivenEvent) -> Event {
+    let line = text.get(..g.span.start).map_or(0, |s| s.matches('\n').count() as u64 + 1);
+    event_of(program, g, Loc { file: 0, line })
+}
+
+/// A given event (of a test or the REPL's `:event`) as the log reader
+/// would deliver it from `loc`: attributes projected and typed by the
+/// program's schema.
+pub fn event_of(program: &Program, g: &ast::GivenEvent, loc: Loc) -> Event {
     let kind = program.proj.types.get(g.event.text.as_str()).copied().unwrap_or(OTHER);
     let attrs = g
         .fields
@@ -179,8 +187,7 @@ fn given_event(program: &Program, text: &str, g: &ast::GivenEvent) -> Event {
             Some((*key, value(program, &g.event.text, &f.name.text, &f.value)))
         })
         .collect();
-    let line = text.get(..g.span.start).map_or(0, |s| s.matches('\n').count() as u64 + 1);
-    Event { time: time::to_micros(g.time.time), kind, attrs, loc: Loc { file: 0, line } }
+    Event { time: time::to_micros(g.time.time), kind, attrs, loc }
 }
 
 /// A given literal, typed like the log reader types attributes.

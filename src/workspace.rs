@@ -216,7 +216,8 @@ pub fn policy_files(path: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// A path key without `.` and `..` components, so one file loads once.
-fn normalize(path: &Path) -> PathBuf {
+/// A path in the form used to recognise a file loaded twice.
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

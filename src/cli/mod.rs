@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod fmt;
+pub mod repl;
 pub mod test;
 
 use std::io::Write;

@@ -340,6 +340,25 @@ pub enum Problem {
         rule: String,
     },
 
+    // ------------------------------------------------------------ REPL
+    /// An expression the calculator cannot compute: `2 business days + 1 hour`,
+    /// `10 BRL + 5 EUR`, a field name with no event.
+    #[error("{message}")]
+    Calc {
+        /// What cannot be computed.
+        message: String,
+        /// How to write it instead.
+        hint: String,
+    },
+    /// A REPL command used wrongly: `:explain` with no rule, an unknown command.
+    #[error("{message}")]
+    Command {
+        /// What is wrong.
+        message: String,
+        /// The right usage.
+        hint: String,
+    },
+
     // ------------------------------------------------------------ event logs
     /// A log line that cannot be read: invalid JSON, no `time`, a field of
     /// the wrong type for the schema.
@@ -474,6 +493,8 @@ impl Problem {
             NoRemedy { .. } => "tenet::no_remedy",
             Violated { .. } => "tenet::violated",
             BadLogLine { .. } => "tenet::bad_log_line",
+            Calc { .. } => "tenet::calc",
+            Command { .. } => "tenet::command",
             CalendarNotCovering { .. } => "tenet::calendar_not_covering",
             OutOfOrder { .. } => "tenet::out_of_order",
             MissingCitation { .. } => "tenet::missing_citation",
@@ -603,6 +624,7 @@ impl Problem {
             }
             NoRemedy { rule } => Some(format!("add a `remedy` clause to `{rule}` or drop this expectation")),
             Violated { details, .. } => Some(details.clone()),
+            Calc { hint, .. } | Command { hint, .. } => Some(hint.clone()),
             BadLogLine { .. } => {
                 Some("fix the line, or pass --keep-going to report every bad line and evaluate the rest".into())
             }

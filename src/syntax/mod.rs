@@ -84,6 +84,54 @@ pub fn parse(text: &str, id: FileId) -> Parsed {
     Parsed { file, diagnostics }
 }
 
+/// Parses `text` as one expression (the REPL's calculator).
+pub fn parse_expr(text: &str, id: FileId) -> Result<ast::Expr, Vec<Diagnostic>> {
+    parse_entry(text, id, Rule::single_expr, Rule::expr, |l, p| l.standalone_expr(p))
+}
+
+/// Parses `text` as one given event, `2026-03-02T09:00:00Z type {field: value}`
+/// (the REPL's `:event`).
+pub fn parse_given_event(text: &str, id: FileId) -> Result<ast::GivenEvent, Vec<Diagnostic>> {
+    parse_entry(text, id, Rule::single_given, Rule::given_event, |l, p| l.standalone_given(p))
+}
+
+/// Parses `text` with the grammar entry `entry`, lowering its `inner` pair.
+fn parse_entry<T>(
+    text: &str,
+    id: FileId,
+    entry: Rule,
+    inner: Rule,
+    lower: impl FnOnce(&mut lower::Lowerer, pest::iterators::Pair<Rule>) -> T,
+) -> Result<T, Vec<Diagnostic>> {
+    let scanned = scan::scan(text);
+    let errors: Vec<Diagnostic> =
+        scanned.problems.iter().map(|(p, s)| Diagnostic::new(p.clone(), id, *s)).filter(|d| d.is_error()).collect();
+    if !errors.is_empty() || scanned.too_deep {
+        return Err(errors);
+    }
+    pest::set_error_detail(true);
+    let pairs = TenetParser::parse(entry, text).map_err(|e| {
+        let (pos, expected) = describe_expected(&e);
+        let word = text
+            .get(pos..)
+            .map_or(0, |r| r.chars().take_while(|c| c.is_alphanumeric() || *c == '_').map(char::len_utf8).sum());
+        let problem = Problem::Syntax { found: describe_found(text, pos), expected, suggestion: None };
+        vec![Diagnostic::new(problem, id, error_span(text, pos, word))]
+    })?;
+    let mut lowerer = lower::Lowerer::new(id, text, &scanned.comments);
+    let pair = pairs.into_iter().next().and_then(|root| lower::Lowerer::entry(root, inner));
+    let Some(pair) = pair else {
+        let problem = Problem::Syntax { found: "text".into(), expected: "an expression".into(), suggestion: None };
+        return Err(vec![Diagnostic::new(problem, id, Span::new(0, text.len()))]);
+    };
+    let value = lower(&mut lowerer, pair);
+    if lowerer.errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(lowerer.errors)
+    }
+}
+
 fn file_is_only_comments(text: &str, comments: &[ast::Comment]) -> bool {
     let mut rest = text.to_string();
     for c in comments.iter().rev() {

@@ -151,6 +151,21 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// The first pair of `rule` below `pair` (an entry point's content).
+    pub fn entry<'i>(pair: P<'i>, rule: Rule) -> Option<P<'i>> {
+        pair.into_inner().find(|p| p.as_rule() == rule)
+    }
+
+    /// An expression (the REPL's calculator).
+    pub fn standalone_expr(&mut self, pair: P) -> Expr {
+        self.expr(pair)
+    }
+
+    /// A given event (the REPL's `:event`).
+    pub fn standalone_given(&mut self, pair: P) -> GivenEvent {
+        self.given_event(pair)
+    }
+
     // ------------------------------------------------------------ names, literals
 
     fn name(&mut self, pair: P) -> Name {

@@ -1,0 +1,452 @@
+//! The REPL's calculator: constant expressions, with their types.
+//!
+//! `2026-03-06T17:00:00-03:00 + 2 business days` is the deadline an
+//! obligation opened then would get, computed by the engine's own
+//! [`time::due`] in the session's jurisdiction (its zone and calendar), and
+//! explained: which days counted and which were skipped. Exact durations add
+//! up (`7 days - 24 hours`); day-based ones (`business days`, `calendar
+//! days`, `months`) have no fixed length, so they only move a time.
+
+use crate::diagnostics::{Diagnostic, Problem};
+use crate::span::{FileId, Span};
+use crate::syntax::ast::{BinOp, CmpOp, DurationUnit, Expr, ExprKind, Literal, UnOp};
+use crate::time::{self, Calendar, Due, DueKind, Micros, DAY, HOUR, MINUTE, SECOND, WEEK};
+use crate::value::format_duration;
+use chrono::{Datelike, FixedOffset, NaiveDate};
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+use std::fmt::Write as _;
+
+/// Where expressions are computed: the session's jurisdiction.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// The jurisdiction's code, if one is loaded.
+    pub jurisdiction: Option<String>,
+    /// Its time zone (UTC when none).
+    pub tz: Tz,
+    /// Its business calendar.
+    pub calendar: Calendar,
+}
+
+impl Default for Place {
+    fn default() -> Self {
+        Place { jurisdiction: None, tz: chrono_tz::UTC, calendar: Calendar::weekends_only() }
+    }
+}
+
+/// A computed value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `true`
+    Bool(bool),
+    /// `42`
+    Int(i64),
+    /// `4.5`
+    Decimal(Decimal),
+    /// `95%`
+    Percent(Decimal),
+    /// `10.34 GBP`
+    Money(Decimal, String),
+    /// `"text"`
+    Text(String),
+    /// `2026-03-02`
+    Date(NaiveDate),
+    /// An instant, with the offset it was written in.
+    Time(Micros, Option<FixedOffset>),
+    /// An exact duration in microseconds.
+    Exact(i64),
+    /// A day-based duration: `2 business days`.
+    Days(i64, DurationUnit),
+    /// A time plus a duration: the deadline an obligation would get.
+    Deadline {
+        /// The start.
+        from: Micros,
+        /// How long.
+        amount: i64,
+        /// In what.
+        unit: DurationUnit,
+        /// The result.
+        due: Due,
+    },
+}
+
+impl Value {
+    /// Its type, as printed after the value.
+    pub fn type_name(&self) -> String {
+        match self {
+            Value::Bool(_) => "boolean".into(),
+            Value::Int(_) => "integer".into(),
+            Value::Decimal(_) => "decimal".into(),
+            Value::Percent(_) => "percentage".into(),
+            Value::Money(_, c) => format!("money ({c})"),
+            Value::Text(_) => "text".into(),
+            Value::Date(_) => "date".into(),
+            Value::Time(..) => "time".into(),
+            Value::Exact(_) | Value::Days(..) => "duration".into(),
+            Value::Deadline { .. } => "deadline".into(),
+        }
+    }
+
+    /// The value as people read it, then the type; for a deadline, how it
+    /// was computed.
+    pub fn show(&self, place: &Place) -> String {
+        let value = match self {
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Decimal(d) => d.normalize().to_string(),
+            Value::Percent(p) => format!("{}%", p.normalize()),
+            Value::Money(a, c) => format!("{a} {c}"),
+            Value::Text(t) => format!("{t:?}"),
+            Value::Date(d) => format!("{d} ({})", d.weekday()),
+            Value::Time(t, offset) => show_time(*t, *offset, place),
+            Value::Exact(d) => show_exact(*d),
+            Value::Days(n, unit) => format!("{n} {}", unit.as_str(*n != 1)),
+            Value::Deadline { due, .. } => show_due(due, place),
+        };
+        let mut out = format!("{value} : {}", self.type_name());
+        if let Value::Deadline { from, amount, unit, due } = self {
+            let _ = write!(out, "\n{}", explain_deadline(*from, *amount, *unit, due, place));
+        }
+        out
+    }
+}
+
+fn show_time(t: Micros, offset: Option<FixedOffset>, place: &Place) -> String {
+    let Some(utc) = time::from_micros(t) else { return format!("{t}µs") };
+    let text = |s: String| s;
+    match (&place.jurisdiction, offset) {
+        (None, Some(o)) => text(utc.with_timezone(&o).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        _ => text(utc.with_timezone(&place.tz).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+    }
+}
+
+fn show_exact(d: i64) -> String {
+    let words = format_duration(d);
+    if d % HOUR == 0 && d.abs() >= DAY {
+        format!("{words} ({} hours)", d / HOUR)
+    } else {
+        words
+    }
+}
+
+fn show_due(due: &Due, place: &Place) -> String {
+    match due.kind {
+        DueKind::Exact => show_time(due.last_on_time, None, place),
+        DueKind::EndOfLocalDay { date } => format!("end of {date} ({}, {})", date.weekday(), place.tz.name()),
+    }
+}
+
+/// The lines under a deadline: what the duration means, the days counted
+/// and skipped, the last instant on time.
+fn explain_deadline(from: Micros, amount: i64, unit: DurationUnit, due: &Due, place: &Place) -> String {
+    let calendar = place.calendar.name();
+    let mut out = format!("  {}", time::describe(amount, unit, place.jurisdiction.as_deref(), calendar));
+    if let (DurationUnit::BusinessDay, DueKind::EndOfLocalDay { date }) = (unit, due.kind) {
+        let start = time::local_date(from, place.tz);
+        let mut counted = vec![];
+        let mut skipped = vec![];
+        let mut day = start.succ_opt();
+        while let Some(d) = day.filter(|d| *d <= date) {
+            let label = format!("{} {d}", d.weekday());
+            if place.calendar.is_business_day(d) {
+                counted.push(label);
+            } else if place.calendar.is_holiday(d) {
+                skipped.push(format!("{label} (holiday)"));
+            } else {
+                skipped.push(label);
+            }
+            day = d.succ_opt();
+        }
+        let _ = write!(out, "\n  counted: {}", counted.join(", "));
+        if !skipped.is_empty() {
+            let _ = write!(out, "\n  skipped: {}", skipped.join(", "));
+        }
+    }
+    let _ = write!(out, "\n  last instant on time: {}", show_time(due.last_on_time, None, place));
+    out
+}
+
+/// Computes `expr` (written in `<repl:N>`, file `file`).
+pub fn compute(expr: &Expr, place: &Place, file: FileId) -> Result<Value, Box<Diagnostic>> {
+    Calc { place, file }.eval(expr)
+}
+
+struct Calc<'a> {
+    place: &'a Place,
+    file: FileId,
+}
+
+impl Calc<'_> {
+    fn fail(&self, span: Span, message: impl Into<String>, hint: impl Into<String>) -> Box<Diagnostic> {
+        Box::new(Diagnostic::new(Problem::Calc { message: message.into(), hint: hint.into() }, self.file, span))
+    }
+
+    fn eval(&self, e: &Expr) -> Result<Value, Box<Diagnostic>> {
+        match &e.kind {
+            ExprKind::Lit(l) => Ok(literal(l)),
+            ExprKind::Paren(inner) => self.eval(inner),
+            ExprKind::Name(n) => Err(self.fail(
+                n.span,
+                format!("`{}` is not a value here", n.text),
+                "names of fields and aliases need an event: add one with `:event` and run `:check`",
+            )),
+            ExprKind::Member(a, f) => Err(self.fail(
+                e.span,
+                format!("`{}.{}` is not a value here", a.text, f.text),
+                "fields of events need an event: add one with `:event` and run `:check`",
+            )),
+            ExprKind::Call(f, args) => self.call(e.span, &f.text, args),
+            ExprKind::Unary(op, x) => self.unary(e.span, *op, self.eval(x)?),
+            ExprKind::Binary(op, a, b) => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                self.binary(e.span, *op, x, y)
+            }
+            ExprKind::In { value, list, negated } => {
+                let v = self.eval(value)?;
+                let mut found = false;
+                for item in list {
+                    found |= compare(&v, &self.eval(item)?) == Some(Ordering::Equal);
+                }
+                Ok(Value::Bool(found != *negated))
+            }
+            ExprKind::During(x, spans) => match self.eval(x)? {
+                Value::Time(t, _) => Ok(Value::Bool(time::during(t, self.place.tz, spans))),
+                other => Err(self.type_error(x.span, "`during` needs a time", &other)),
+            },
+        }
+    }
+
+    fn type_error(&self, span: Span, what: &str, found: &Value) -> Box<Diagnostic> {
+        self.fail(span, format!("{what}, found {}", found.type_name()), "check the operand's type")
+    }
+
+    fn call(&self, span: Span, name: &str, args: &[Expr]) -> Result<Value, Box<Diagnostic>> {
+        let [arg] = args else {
+            return Err(self.fail(
+                span,
+                format!("`{name}` takes one time"),
+                "write `weekday(t)`, `hour(t)` or `date(t)`",
+            ));
+        };
+        let t = match self.eval(arg)? {
+            Value::Time(t, _) => t,
+            Value::Deadline { due, .. } => due.last_on_time,
+            other => return Err(self.type_error(arg.span, &format!("`{name}` needs a time"), &other)),
+        };
+        let tz = self.place.tz;
+        match name {
+            "weekday" => Ok(Value::Text(time::weekday(t, tz).as_str().to_string())),
+            "hour" => Ok(Value::Int(i64::from(time::hour(t, tz)))),
+            "date" => Ok(Value::Date(time::local_date(t, tz))),
+            _ => Err(self.fail(span, format!("unknown function `{name}`"), "the functions are weekday, hour and date")),
+        }
+    }
+
+    fn unary(&self, span: Span, op: UnOp, v: Value) -> Result<Value, Box<Diagnostic>> {
+        match (op, v) {
+            (UnOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
+            (UnOp::Neg, Value::Int(i)) => i.checked_neg().map(Value::Int).ok_or_else(|| self.overflow(span)),
+            (UnOp::Neg, Value::Decimal(d)) => Ok(Value::Decimal(-d)),
+            (UnOp::Neg, Value::Percent(d)) => Ok(Value::Percent(-d)),
+            (UnOp::Neg, Value::Money(d, c)) => Ok(Value::Money(-d, c)),
+            (UnOp::Neg, Value::Exact(d)) => Ok(Value::Exact(-d)),
+            (UnOp::Not, other) => Err(self.type_error(span, "`not` needs a boolean", &other)),
+            (UnOp::Neg, other) => Err(self.type_error(span, "`-` needs a number, money or an exact duration", &other)),
+        }
+    }
+
+    fn overflow(&self, span: Span) -> Box<Diagnostic> {
+        self.fail(span, "the result is too large", "use smaller numbers")
+    }
+
+    fn binary(&self, span: Span, op: BinOp, a: Value, b: Value) -> Result<Value, Box<Diagnostic>> {
+        use Value::*;
+        match op {
+            BinOp::And | BinOp::Or => match (a, b) {
+                (Bool(x), Bool(y)) => Ok(Bool(if op == BinOp::And { x && y } else { x || y })),
+                (x, _) => Err(self.type_error(span, &format!("`{}` needs booleans", op.as_str()), &x)),
+            },
+            BinOp::Cmp(c) => match compare(&a, &b) {
+                Some(ord) => Ok(Bool(holds(c, ord))),
+                None => Err(self.fail(
+                    span,
+                    format!("cannot compare {} with {}", a.type_name(), b.type_name()),
+                    "compare values of one type (money in one currency)",
+                )),
+            },
+            BinOp::Add | BinOp::Sub => self.add(span, op == BinOp::Sub, a, b),
+            BinOp::Mul | BinOp::Div => self.multiply(span, op == BinOp::Div, a, b),
+        }
+    }
+
+    fn add(&self, span: Span, minus: bool, a: Value, b: Value) -> Result<Value, Box<Diagnostic>> {
+        use Value::*;
+        let sign = if minus { -1 } else { 1 };
+        let sum = |x: i64, y: i64| if minus { x.checked_sub(y) } else { x.checked_add(y) };
+        match (a, b) {
+            (Int(x), Int(y)) => sum(x, y).map(Int).ok_or_else(|| self.overflow(span)),
+            (x @ (Int(_) | Decimal(_)), y @ (Int(_) | Decimal(_))) => {
+                let (x, y) = (number(&x), number(&y));
+                Ok(Decimal(if minus { x - y } else { x + y }))
+            }
+            (Percent(x), Percent(y)) => Ok(Percent(if minus { x - y } else { x + y })),
+            (Money(x, c), Money(y, d)) if c == d => Ok(Money(if minus { x - y } else { x + y }, c)),
+            (Money(_, c), Money(_, d)) => Err(self.fail(
+                span,
+                format!("cannot add money in {c} and in {d}"),
+                "amounts in different currencies never mix; convert one first",
+            )),
+            (Exact(x), Exact(y)) => sum(x, y).map(Exact).ok_or_else(|| self.overflow(span)),
+            (Days(x, u), Days(y, v)) if u == v => sum(x, y).map(|n| Days(n, u)).ok_or_else(|| self.overflow(span)),
+            (Time(t, o), Exact(d)) => t.checked_add(sign * d).map(|t| Time(t, o)).ok_or_else(|| self.overflow(span)),
+            (Time(t, _), Days(n, unit)) if !minus => self.deadline(span, t, n, unit),
+            (Time(x, _), Time(y, _)) if minus => Ok(Exact(x.saturating_sub(y))),
+            (Date(d), Days(n, DurationUnit::CalendarDay)) => {
+                let moved = if minus {
+                    d.checked_sub_days(chrono::Days::new(n.unsigned_abs()))
+                } else {
+                    d.checked_add_days(chrono::Days::new(n.unsigned_abs()))
+                };
+                moved.map(Date).ok_or_else(|| self.overflow(span))
+            }
+            (Time(..), Days(_, unit)) => Err(self.fail(
+                span,
+                format!("cannot subtract {} from a time", unit.as_str(true)),
+                "deadlines only count forward; subtract an exact duration (hours, days) instead",
+            )),
+            (x @ (Exact(_) | Days(..)), y @ (Exact(_) | Days(..))) => Err(self.fail(
+                span,
+                format!(
+                    "cannot {} `{}` and `{}`",
+                    if minus { "subtract" } else { "add" },
+                    x.show_short(),
+                    y.show_short()
+                ),
+                "calendar and business days have no fixed length: add them to a time, one after the other",
+            )),
+            (x, y) => Err(self.fail(
+                span,
+                format!("cannot {} {} and {}", if minus { "subtract" } else { "add" }, x.type_name(), y.type_name()),
+                "`+` and `-` work on numbers, money of one currency, durations, and a time with a duration",
+            )),
+        }
+    }
+
+    fn deadline(&self, span: Span, from: Micros, amount: i64, unit: DurationUnit) -> Result<Value, Box<Diagnostic>> {
+        match time::due(from, amount, unit, self.place.tz, &self.place.calendar) {
+            Some(due) => Ok(Value::Deadline { from, amount, unit, due }),
+            None => Err(self.fail(
+                span,
+                format!("no deadline {amount} {} after this time", unit.as_str(amount != 1)),
+                "a duration must be positive, and the calendar must have business days",
+            )),
+        }
+    }
+
+    fn multiply(&self, span: Span, divide: bool, a: Value, b: Value) -> Result<Value, Box<Diagnostic>> {
+        use Value::*;
+        let op = |x: rust_decimal::Decimal, y: rust_decimal::Decimal| {
+            if divide {
+                x.checked_div(y)
+            } else {
+                x.checked_mul(y)
+            }
+        };
+        let bad = || self.fail(span, "division by zero or a result too large", "check the operands");
+        match (a, b) {
+            (Int(x), Int(y)) if !divide => x.checked_mul(y).map(Int).ok_or_else(|| self.overflow(span)),
+            (x @ (Int(_) | Decimal(_)), y @ (Int(_) | Decimal(_))) => {
+                op(number(&x), number(&y)).map(Decimal).ok_or_else(bad)
+            }
+            (Money(x, c), y @ (Int(_) | Decimal(_))) => op(x, number(&y)).map(|v| Money(v, c)).ok_or_else(bad),
+            (x @ (Int(_) | Decimal(_)), Money(y, c)) if !divide => {
+                op(number(&x), y).map(|v| Money(v, c)).ok_or_else(bad)
+            }
+            (Exact(d), Int(n)) => {
+                let r = if divide { d.checked_div(n) } else { d.checked_mul(n) };
+                r.map(Exact).ok_or_else(bad)
+            }
+            (Int(n), Exact(d)) if !divide => d.checked_mul(n).map(Exact).ok_or_else(bad),
+            (Days(d, u), Int(n)) if !divide => d.checked_mul(n).map(|v| Days(v, u)).ok_or_else(bad),
+            (x, y) => Err(self.fail(
+                span,
+                format!("cannot {} {} by {}", if divide { "divide" } else { "multiply" }, x.type_name(), y.type_name()),
+                "`*` and `/` work on numbers, money by a number, and durations by a whole number",
+            )),
+        }
+    }
+}
+
+impl Value {
+    fn show_short(&self) -> String {
+        match self {
+            Value::Exact(d) => format_duration(*d),
+            Value::Days(n, u) => format!("{n} {}", u.as_str(*n != 1)),
+            other => other.type_name(),
+        }
+    }
+}
+
+fn literal(l: &Literal) -> Value {
+    match l {
+        Literal::Str(s) => Value::Text(s.clone()),
+        Literal::Int(i) => Value::Int(*i),
+        Literal::Decimal(d) => Value::Decimal(*d),
+        Literal::Percent(p) => Value::Percent(*p),
+        Literal::Money(a, c) => Value::Money(*a, c.clone()),
+        Literal::Bool(b) => Value::Bool(*b),
+        Literal::Date(d) => Value::Date(*d),
+        Literal::DateTime(t) => Value::Time(time::to_micros(*t), Some(*t.offset())),
+        Literal::Duration(n, unit) => {
+            let size = match unit {
+                DurationUnit::Second => SECOND,
+                DurationUnit::Minute => MINUTE,
+                DurationUnit::Hour => HOUR,
+                DurationUnit::Day => DAY,
+                DurationUnit::Week => WEEK,
+                DurationUnit::CalendarDay | DurationUnit::BusinessDay | DurationUnit::Month => {
+                    return Value::Days(*n, *unit)
+                }
+            };
+            n.checked_mul(size).map_or(Value::Days(*n, *unit), Value::Exact)
+        }
+    }
+}
+
+fn number(v: &Value) -> Decimal {
+    match v {
+        Value::Int(i) => Decimal::from(*i),
+        Value::Decimal(d) => *d,
+        _ => Decimal::ZERO,
+    }
+}
+
+/// Orders two values of one type; None when they do not compare.
+fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    use Value::*;
+    match (a, b) {
+        (Bool(x), Bool(y)) => Some(x.cmp(y)),
+        (Int(_) | Decimal(_), Int(_) | Decimal(_)) => Some(number(a).cmp(&number(b))),
+        (Percent(x), Percent(y)) => Some(x.cmp(y)),
+        (Money(x, c), Money(y, d)) if c == d => Some(x.cmp(y)),
+        (Text(x), Text(y)) => Some(x.cmp(y)),
+        (Date(x), Date(y)) => Some(x.cmp(y)),
+        (Time(x, _), Time(y, _)) | (Exact(x), Exact(y)) => Some(x.cmp(y)),
+        (Days(x, u), Days(y, v)) if u == v => Some(x.cmp(y)),
+        (Deadline { due, .. }, Time(t, _)) => Some(due.last_on_time.cmp(t)),
+        (Time(t, _), Deadline { due, .. }) => Some(t.cmp(&due.last_on_time)),
+        _ => None,
+    }
+}
+
+fn holds(op: CmpOp, ord: Ordering) -> bool {
+    match op {
+        CmpOp::Eq => ord == Ordering::Equal,
+        CmpOp::Ne => ord != Ordering::Equal,
+        CmpOp::Lt => ord == Ordering::Less,
+        CmpOp::Le => ord != Ordering::Greater,
+        CmpOp::Gt => ord == Ordering::Greater,
+        CmpOp::Ge => ord != Ordering::Less,
+    }
+}

@@ -1,0 +1,25 @@
+//! The REPL for drafting policies: load the law, load a log or type events,
+//! change a rule, and see what changes and why.
+//!
+//! A [`Session`] does everything and is tested without a terminal; the
+//! [`terminal`] front end only reads lines (rustyline on a terminal, plain
+//! lines otherwise) and prints the session's replies.
+
+mod calc;
+mod commands;
+mod complete;
+mod defs;
+mod explain;
+mod highlight;
+mod input;
+mod session;
+pub mod terminal;
+mod verdicts;
+
+pub use calc::{compute, Place, Value};
+pub use commands::{help, COMMANDS};
+pub use complete::{complete, Words};
+pub use defs::{DefKind, DRAFT};
+pub use highlight::highlight;
+pub use input::is_complete;
+pub use session::{Reply, Session};

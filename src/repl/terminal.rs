@@ -1,0 +1,154 @@
+//! The REPL's front end: rustyline on a terminal, plain lines otherwise.
+//!
+//! On a terminal: history kept in the user's data directory, Tab
+//! completion, colours, a prompt naming the jurisdiction, input that
+//! continues while a brace is open, Ctrl-C to drop the input, Ctrl-D to
+//! leave. Without one (a script on stdin), lines are read and answered one
+//! complete input at a time, without prompts.
+
+use super::complete::{complete, Words};
+use super::highlight::highlight;
+use super::input::is_complete;
+use super::session::Session;
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::Hinter;
+use rustyline::history::DefaultHistory;
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{CompletionType, Config, Context, Editor, Helper};
+use std::borrow::Cow;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+/// The rustyline helper: completion from the session's names, colours,
+/// multi-line validation.
+struct Assist {
+    words: Words,
+    colour: bool,
+}
+
+impl Completer for Assist {
+    type Candidate = Pair;
+
+    fn complete(&self, line: &str, pos: usize, _: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let (start, names) = complete(&self.words, line, pos);
+        Ok((start, names.into_iter().map(|n| Pair { display: n.clone(), replacement: n }).collect()))
+    }
+}
+
+impl Hinter for Assist {
+    type Hint = String;
+}
+
+impl Highlighter for Assist {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if self.colour {
+            Cow::Owned(highlight(line))
+        } else {
+            Cow::Borrowed(line)
+        }
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        self.colour
+    }
+}
+
+impl Validator for Assist {
+    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
+        Ok(if is_complete(ctx.input()) { ValidationResult::Valid(None) } else { ValidationResult::Incomplete })
+    }
+}
+
+impl Helper for Assist {}
+
+/// Where the history is kept: `<data dir>/tenet/history`.
+fn history_path() -> Option<PathBuf> {
+    let dir = dirs::data_dir()?.join("tenet");
+    std::fs::create_dir_all(&dir).ok()?;
+    Some(dir.join("history"))
+}
+
+/// Runs the interactive loop on a terminal; returns the exit status.
+pub fn interactive(session: &mut Session, colour: bool) -> u8 {
+    let config = Config::builder().completion_type(CompletionType::List).auto_add_history(true).build();
+    let mut editor: Editor<Assist, DefaultHistory> = match Editor::with_config(config) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot start the line editor: {e}");
+            return 2;
+        }
+    };
+    editor.set_helper(Some(Assist { words: Words::of(session), colour }));
+    let history = history_path();
+    if let Some(h) = &history {
+        // A missing history file is a first run, not an error.
+        let _ = editor.load_history(h);
+    }
+    println!("tenet REPL — `:help` lists the commands, Ctrl-D leaves");
+    let status = loop {
+        match editor.readline(&session.prompt()) {
+            Ok(input) => {
+                let reply = session.eval(&input);
+                print!("{}", reply.text);
+                let _ = std::io::stdout().flush();
+                if reply.quit {
+                    break 0;
+                }
+                if let Some(h) = editor.helper_mut() {
+                    h.words = Words::of(session);
+                }
+            }
+            // Ctrl-C drops the input being typed.
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break 0,
+            Err(e) => {
+                eprintln!("error: {e}");
+                break 2;
+            }
+        }
+    };
+    if let Some(h) = &history {
+        if let Err(e) = editor.save_history(h) {
+            eprintln!("warning: cannot save the history to {}: {e}", h.display());
+        }
+    }
+    status
+}
+
+/// Answers the inputs read from `input` (complete inputs may span lines),
+/// writing replies to `out`. Returns 0 when every input was accepted, 1
+/// when some was rejected.
+pub fn script(session: &mut Session, input: impl BufRead, out: &mut dyn Write) -> u8 {
+    let mut status = 0;
+    let mut pending = String::new();
+    for line in input.lines() {
+        let Ok(line) = line else {
+            let _ = writeln!(out, "error: standard input is not UTF-8 text");
+            return 2;
+        };
+        pending.push_str(&line);
+        pending.push('\n');
+        if !is_complete(&pending) {
+            continue;
+        }
+        let reply = session.eval(&pending);
+        pending.clear();
+        let _ = write!(out, "{}", reply.text);
+        if !reply.ok {
+            status = 1;
+        }
+        if reply.quit {
+            return status;
+        }
+    }
+    if !pending.trim().is_empty() {
+        let reply = session.eval(&pending);
+        let _ = write!(out, "{}", reply.text);
+        if !reply.ok {
+            status = 1;
+        }
+    }
+    status
+}

@@ -1,0 +1,335 @@
+//! The REPL session, command by command, without a terminal.
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+
+use tenet::diagnostics::RenderOptions;
+use tenet::repl::{complete, help, is_complete, Reply, Session, Words};
+
+fn enter_crate_root() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+}
+
+fn plain() -> RenderOptions {
+    RenderOptions { color: false, width: 80 }
+}
+
+/// A session with Brazil's rules and the Brazilian sample log.
+fn br() -> Session {
+    enter_crate_root();
+    let mut s = Session::new(plain());
+    assert!(s.load_path("policies/br").ok);
+    assert!(s.load_events("examples/acme-br.jsonl").ok);
+    s
+}
+
+fn ok(s: &mut Session, input: &str) -> String {
+    let r = s.eval(input);
+    assert!(r.ok, "`{input}` was rejected:\n{}", r.text);
+    r.text
+}
+
+fn err(s: &mut Session, input: &str) -> String {
+    let r = s.eval(input);
+    assert!(!r.ok, "`{input}` was accepted:\n{}", r.text);
+    r.text
+}
+
+/// The row of `rule` in a `:check` table: [satisfied, violated, pending].
+fn row(check: &str, rule: &str) -> [u64; 3] {
+    let line = check.lines().find(|l| l.split_whitespace().next() == Some(rule)).unwrap();
+    let n: Vec<u64> = line.split_whitespace().skip(2).take(3).map(|x| x.parse().unwrap()).collect();
+    [n[0], n[1], n[2]]
+}
+
+const SEVEN_TO_FOURTEEN: &str = r#"rule answer_within_7_days "Consumer demands are answered within fourteen days"
+  cites "Decreto 11.034/2022, art. 13"
+{
+  when complaint_received as c
+  require complaint_resolved where case == c.case within 14 calendar days
+}"#;
+
+#[test]
+fn help_lists_every_command() {
+    insta::assert_snapshot!(help());
+    let mut s = Session::new(plain());
+    assert_eq!(ok(&mut s, ":help"), format!("{}\n", help()));
+}
+
+#[test]
+fn prompt_names_the_jurisdiction() {
+    enter_crate_root();
+    let mut s = Session::new(plain());
+    assert_eq!(s.prompt(), "tenet> ");
+    assert!(s.load_path("policies/br").ok);
+    assert_eq!(s.prompt(), "tenet[BR]> ");
+}
+
+#[test]
+fn check_counts_the_sample_verdicts() {
+    let mut s = br();
+    let out = ok(&mut s, ":check");
+    assert_eq!(row(&out, "answer_within_7_days"), [1, 1, 1]);
+    assert_eq!(row(&out, "cancel_regardless_of_debt"), [0, 1, 0]);
+    assert!(out.contains("violated answer_within_7_days for case \"SAC-502\", customer \"K-23\""), "{out}");
+    assert!(out.contains("29 events, 0 bad lines, 8 violations"), "{out}");
+    let one = ok(&mut s, ":check cancel_regardless_of_debt");
+    assert!(one.contains("cancel_regardless_of_debt"));
+    assert!(!one.contains("answer_within_7_days"), "{one}");
+    let wrong = err(&mut s, ":check answer_within_7_day");
+    assert!(wrong.contains("did you mean `answer_within_7_days`?"), "{wrong}");
+}
+
+#[test]
+fn redefining_a_deadline_changes_exactly_the_instances_it_should() {
+    let mut s = br();
+    ok(&mut s, ":check");
+    assert_eq!(ok(&mut s, ":diff"), "no verdict changed since the last :check\n");
+    let out = ok(&mut s, SEVEN_TO_FOURTEEN);
+    assert_eq!(out, "redefined rule `answer_within_7_days`\n");
+    // SAC-502 was answered 12 hours late under seven days: on time under fourteen.
+    // The pending one is still pending, the satisfied one still satisfied.
+    let diff = ok(&mut s, ":diff");
+    assert_eq!(
+        diff,
+        "1 instance(s) changed since the last :check:\n\
+         ~ answer_within_7_days for case \"SAC-502\", customer \"K-23\" (trigger examples/acme-br.jsonl:11): \
+         violated → satisfied\n"
+    );
+    let check = ok(&mut s, ":check");
+    assert_eq!(row(&check, "answer_within_7_days"), [2, 0, 1]);
+    // Back to seven days: the diff against the new baseline is the reverse.
+    ok(&mut s, &SEVEN_TO_FOURTEEN.replace("14 calendar days", "7 calendar days"));
+    assert!(ok(&mut s, ":diff").contains("satisfied → violated"));
+}
+
+#[test]
+fn a_definition_with_errors_is_rejected_and_points_into_the_input() {
+    let mut s = br();
+    let before = ok(&mut s, ":rules");
+    let out = err(&mut s, "rule slow { when complaint_recieved as c require complaint_resolved within 1 day }");
+    assert!(out.contains("unknown event type `complaint_recieved`"), "{out}");
+    assert!(out.contains("<repl:2>:1:18"), "{out}");
+    assert!(out.contains("did you mean `complaint_received`?"), "{out}");
+    assert!(out.contains("nothing was defined"), "{out}");
+    assert_eq!(ok(&mut s, ":rules"), before);
+    let syntax = err(&mut s, "rule r { when }");
+    assert!(syntax.contains("<repl:4>"), "{syntax}");
+}
+
+#[test]
+fn new_rules_join_the_loaded_jurisdiction() {
+    let mut s = br();
+    let out = ok(
+        &mut s,
+        "rule refusals_answered \"Refusals are explained\" cites \"test\" {\n  forbid cancellation_refused\n}",
+    );
+    assert_eq!(out, "defined rule `refusals_answered`\n");
+    let rules = ok(&mut s, ":rules");
+    assert!(rules.contains("refusals_answered (session) — Refusals are explained"), "{rules}");
+    let check = ok(&mut s, ":check refusals_answered");
+    assert_eq!(row(&check, "refusals_answered"), [0, 1, 0]);
+}
+
+#[test]
+fn a_session_without_files_drafts_its_own_jurisdiction() {
+    enter_crate_root();
+    let mut s = Session::new(plain());
+    ok(&mut s, "jurisdiction XX \"Draft\" timezone \"Europe/London\" calendar GB");
+    ok(&mut s, "import \"policies/schema/telecom.tenet\"");
+    ok(&mut s, "rule ack \"Acknowledge\" cites \"draft\" {\n when complaint_received as c\n require complaint_acknowledged where case == c.case within 2 business days\n}");
+    assert_eq!(s.prompt(), "tenet[XX]> ");
+    ok(&mut s, ":event 2026-12-24T10:00:00Z complaint_received {case: \"A\"}");
+    ok(&mut s, ":event 2026-12-30T10:00:00Z complaint_acknowledged {case: \"A\"}");
+    // 25, 26 (Sat) and 28 (Boxing Day substitute) are not business days in GB.
+    let out = ok(&mut s, ":check");
+    assert_eq!(row(&out, "ack"), [1, 0, 0], "{out}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("draft.tenet");
+    ok(&mut s, &format!(":save {}", path.display()));
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(saved.starts_with("jurisdiction XX \"Draft\""), "{saved}");
+    assert!(saved.contains("within 2 business days"));
+    let analysis = tenet::analyze(&[path]);
+    assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
+}
+
+#[test]
+fn save_writes_a_draft_that_checks_clean_elsewhere() {
+    let mut s = br();
+    ok(&mut s, SEVEN_TO_FOURTEEN);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("br-draft.tenet");
+    let out = ok(&mut s, &format!(":save {}", path.display()));
+    assert!(out.starts_with("saved the draft of BR to"), "{out}");
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(saved.contains("within 14 calendar days"));
+    assert!(!saved.contains("within 7 calendar days"));
+    // The import was rewritten to reach the schema from the new place.
+    let analysis = tenet::analyze(std::slice::from_ref(&path));
+    assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
+    assert_eq!(tenet::fmt::format_source(&saved).unwrap(), saved, "the draft is formatted");
+    let bad = err(&mut s, ":save /nonexistent-dir/x.tenet");
+    assert!(bad.contains("cannot write"), "{bad}");
+}
+
+#[test]
+fn explain_a_violation() {
+    let mut s = br();
+    insta::assert_snapshot!("explain_violation", ok(&mut s, ":explain answer_within_7_days SAC-502"));
+}
+
+#[test]
+fn explain_a_pending_instance_of_a_typed_event() {
+    let mut s = br();
+    ok(&mut s, ":event 2026-04-01T10:00:00-03:00 complaint_received {case: \"X-1\", customer: \"K-1\"}");
+    insta::assert_snapshot!("explain_pending", ok(&mut s, ":explain answer_within_7_days case X-1"));
+}
+
+#[test]
+fn explain_an_exempted_instance() {
+    enter_crate_root();
+    let mut s = Session::new(plain());
+    ok(&mut s, "jurisdiction XX \"Draft\" timezone \"UTC\"");
+    ok(&mut s, "import \"policies/schema/telecom.tenet\"");
+    ok(&mut s, "rule ack \"Acknowledge\" cites \"draft\" {\n when complaint_received as c\n unless c.channel == \"letter\"\n require complaint_acknowledged where case == c.case within 1 day\n}");
+    ok(&mut s, ":event 2026-03-02T10:00:00Z complaint_received {case: \"L\", channel: \"letter\"}");
+    insta::assert_snapshot!("explain_exempted", ok(&mut s, ":explain ack L"));
+}
+
+#[test]
+fn explain_without_instances_says_why() {
+    let mut s = br();
+    let out = err(&mut s, ":explain answer_within_7_days NOPE");
+    assert!(out.starts_with("no instance of `answer_within_7_days` for `NOPE`; its instances include:"), "{out}");
+    let out = err(&mut s, ":explain");
+    assert!(out.contains("`:explain` needs a rule"), "{out}");
+}
+
+#[test]
+fn expressions_compute_deadlines_with_the_calendar() {
+    let mut s = br();
+    insta::assert_snapshot!("business_days_over_a_weekend", ok(&mut s, "2026-03-06T17:00:00-03:00 + 2 business days"));
+    // Tiradentes (Tue 21 April 2026) is a national holiday.
+    let tiradentes = ok(&mut s, "2026-04-20T12:00:00-03:00 + 1 business day");
+    assert!(tiradentes.starts_with("end of 2026-04-22 (Wed, America/Sao_Paulo) : deadline"), "{tiradentes}");
+    assert!(tiradentes.contains("counted: Wed 2026-04-22\n  skipped: Tue 2026-04-21 (holiday)\n"), "{tiradentes}");
+    assert_eq!(ok(&mut s, "7 days - 24 hours"), "6 days (144 hours) : duration\n");
+    assert_eq!(ok(&mut s, "10.50 BRL + 2 BRL"), "12.50 BRL : money (BRL)\n");
+    assert_eq!(ok(&mut s, "24 hours < 2 days"), "true : boolean\n");
+    assert_eq!(ok(&mut s, "2026-03-06T17:00:00-03:00 + 24 hours"), "2026-03-07T17:00:00-03:00 : time\n");
+    assert_eq!(ok(&mut s, "weekday(2026-03-07T12:00:00Z)"), "\"sat\" : text\n");
+    assert_eq!(ok(&mut s, ":type 3 * 2.5 BRL"), "money (BRL)\n");
+}
+
+#[test]
+fn expressions_that_make_no_sense_say_why() {
+    let mut s = br();
+    let mixed = err(&mut s, "10 BRL + 5 EUR");
+    assert!(mixed.contains("cannot add money in BRL and in EUR"), "{mixed}");
+    assert!(mixed.contains("<repl:1>:1:1"), "{mixed}");
+    let days = err(&mut s, "2 business days + 1 hour");
+    assert!(days.contains("cannot add `2 business days` and `1 hour`"), "{days}");
+    let field = err(&mut s, "c.case == \"A\"");
+    assert!(field.contains("need an event"), "{field}");
+    let syntax = err(&mut s, "1 +");
+    assert!(syntax.contains("tenet::syntax"), "{syntax}");
+}
+
+#[test]
+fn events_and_hypothetical_events() {
+    let mut s = br();
+    let missing = err(&mut s, ":events examples/nope.jsonl");
+    assert!(missing.contains("nope.jsonl"), "{missing}");
+    let unknown = ok(&mut s, ":event 2026-03-02T10:00:00Z mystery {}");
+    assert!(unknown.contains("no event type `mystery` is declared"), "{unknown}");
+    let bad = err(&mut s, ":event yesterday complaint_received");
+    assert!(bad.contains("tenet::syntax"), "{bad}");
+    ok(
+        &mut s,
+        ":event 2026-03-03T14:30:00-03:00 cancellation_refused {customer: \"K-99\", reason: \"outstanding_debt\"}",
+    );
+    assert_eq!(row(&ok(&mut s, ":check"), "cancel_regardless_of_debt"), [0, 2, 0]);
+    assert_eq!(ok(&mut s, ":clear-events"), "forgot 3 log file(s) and hypothetical event(s)\n");
+    assert_eq!(row(&ok(&mut s, ":check"), "cancel_regardless_of_debt"), [0, 0, 0]);
+}
+
+#[test]
+fn as_of_judges_the_log_as_it_stood() {
+    let mut s = br();
+    assert_eq!(ok(&mut s, ":as-of"), "as of the last event\n");
+    assert_eq!(ok(&mut s, ":as-of 2026-03-05T00:00:00Z"), "as of 2026-03-05T00:00:00Z\n");
+    // On 5 March the two complaints of 2 March were open, their seven
+    // days not over; the third had not been received.
+    let check = ok(&mut s, ":check answer_within_7_days");
+    assert_eq!(row(&check, "answer_within_7_days"), [0, 0, 2]);
+    assert!(err(&mut s, ":as-of tomorrow").contains("is not a time"));
+    ok(&mut s, ":as-of last");
+    assert_eq!(row(&ok(&mut s, ":check"), "answer_within_7_days"), [1, 1, 1]);
+}
+
+#[test]
+fn tests_run_from_the_session() {
+    let mut s = br();
+    let out = ok(&mut s, ":test seventh");
+    assert!(out.contains("ok     an answer on the seventh day is on time"), "{out}");
+    assert!(out.trim_end().ends_with("passed, 0 failed"), "{out}");
+    // A redefinition that breaks a test makes it fail.
+    ok(&mut s, &SEVEN_TO_FOURTEEN.replace("14 calendar days", "5 calendar days"));
+    let failed = err(&mut s, ":test seventh");
+    assert!(failed.contains("FAILED an answer on the seventh day is on time"), "{failed}");
+}
+
+#[test]
+fn show_prints_the_formatted_source_and_citation() {
+    let mut s = br();
+    let out = ok(&mut s, ":show cancel_regardless_of_debt");
+    assert!(out.starts_with("// policies/br/sac.tenet:31\nrule cancel_regardless_of_debt"), "{out}");
+    assert!(out.ends_with("citation: Decreto 11.034/2022, art. 14\n"), "{out}");
+    ok(&mut s, SEVEN_TO_FOURTEEN);
+    let typed = ok(&mut s, ":show answer_within_7_days");
+    assert!(typed.starts_with("// <repl:2> (jurisdiction of policies/br/sac.tenet)"), "{typed}");
+    assert!(err(&mut s, ":show cancel_regardless").contains("did you mean `cancel_regardless_of_debt`?"));
+}
+
+#[test]
+fn load_and_reload() {
+    enter_crate_root();
+    let mut s = Session::new(plain());
+    let out = ok(&mut s, ":load policies/gb");
+    assert!(out.contains("rule(s) in GB"), "{out}");
+    assert!(err(&mut s, ":load policies/nowhere").contains("cannot read `policies/nowhere`"));
+    assert!(err(&mut s, ":load").contains("`:load` needs FILE|DIR"));
+    assert_eq!(ok(&mut s, ":reload"), out);
+}
+
+#[test]
+fn unknown_commands_suggest_the_closest() {
+    let mut s = br();
+    assert!(err(&mut s, ":chek").contains("did you mean `:check`?"));
+    assert!(err(&mut s, ":diff").contains("no `:check` yet"));
+    let quit = s.eval(":quit");
+    assert_eq!(quit, Reply { text: String::new(), ok: true, quit: true });
+}
+
+#[test]
+fn completion_by_context() {
+    let s = br();
+    let words = Words::of(&s);
+    let at_end = |line: &str| complete(&words, line, line.len());
+    assert_eq!(at_end(":expl"), (0, vec![":explain".to_string()]));
+    assert_eq!(at_end(":explain answer_wi"), (9, vec!["answer_within_7_days".to_string()]));
+    let (start, events) = at_end("rule r { when complaint_rec");
+    assert_eq!((start, events), (14, vec!["complaint_received".to_string()]));
+    let (start, fields) = at_end("rule r { when complaint_received as c where c.cus");
+    assert_eq!(start, 46);
+    assert!(fields.contains(&"customer".to_string()), "{fields:?}");
+    assert!(at_end("jurisdiction X timezone \"America/Sao_P").1.contains(&"\"America/Sao_Paulo\"".to_string()));
+    assert!(at_end("jurisdiction X calendar B").1.contains(&"BR".to_string()));
+    assert!(at_end(":load policies/b").1.contains(&"policies/br/".to_string()));
+    assert!(at_end("expect violated answer").1.contains(&"answer_within_7_days".to_string()));
+}
+
+#[test]
+fn inputs_continue_while_braces_are_open() {
+    assert!(!is_complete("rule r \"t\" {\n  when a as x"));
+    assert!(is_complete("rule r \"t\" {\n  when a as x\n}"));
+}
