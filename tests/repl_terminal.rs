@@ -2,7 +2,6 @@
 //! completion of a rule name, `:check`, Ctrl-C, and Ctrl-D leaving with
 //! status 0. Also the script mode when standard input is not a terminal.
 #![cfg(unix)]
-#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use rexpect::process::wait::WaitStatus;
 use rexpect::session::spawn_command;
