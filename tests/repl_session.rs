@@ -333,3 +333,26 @@ fn inputs_continue_while_braces_are_open() {
     assert!(!is_complete("rule r \"t\" {\n  when a as x"));
     assert!(is_complete("rule r \"t\" {\n  when a as x\n}"));
 }
+
+#[test]
+fn the_lawyers_loop_in_one_session() {
+    let mut s = br();
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("br-draft.tenet");
+    let inputs = [
+        ":check answer_within_7_days".to_string(),
+        ":explain answer_within_7_days SAC-502".to_string(),
+        SEVEN_TO_FOURTEEN.to_string(),
+        ":diff".to_string(),
+        format!(":save {}", draft.display()),
+    ];
+    let mut transcript = String::new();
+    for input in &inputs {
+        let reply = s.eval(input);
+        assert!(reply.ok, "{input}: {}", reply.text);
+        transcript.push_str(&format!("{}{input}\n{}", s.prompt(), reply.text));
+    }
+    let transcript = transcript.replace(&dir.path().display().to_string(), "<tmp>");
+    insta::assert_snapshot!(transcript);
+    assert!(std::fs::read_to_string(&draft).unwrap().contains("within 14 calendar days"));
+}
