@@ -99,6 +99,55 @@ const TOKENS: &[&str] = &[
     "2026-02-30",
 ];
 
+/// REPL inputs: commands (never `:save`, which writes files), expressions.
+const REPL_INPUTS: &[&str] = &[
+    ":check",
+    ":check r",
+    ":explain",
+    ":explain r",
+    ":explain r case A",
+    ":diff",
+    ":rules",
+    ":show r",
+    ":show",
+    ":type 1 + \"a\"",
+    ":as-of",
+    ":as-of 2026-03-05T00:00:00Z",
+    ":as-of yesterday",
+    ":event 2026-03-02T09:00:00Z e {case: \"A\", n: 3}",
+    ":event 2026-03-09T09:00:00Z e {case: \"A\"}",
+    ":event",
+    ":events nowhere.jsonl",
+    ":test",
+    ":clear-events",
+    ":reload",
+    ":help",
+    ":nope",
+    ":",
+    "2026-03-02T09:00:00-03:00 + 2 business days",
+    "2026-03-02 + 3 calendar days",
+    "7 days - 24 hours",
+    "1 / 0",
+    "9223372036854775807 + 1",
+    "10 GBP * 3 - 1 EUR",
+    "weekday(2026-03-02T09:00:00Z) in [\"mon\"]",
+    "rule r \"t\" cites \"c\" { when e as c require e where case == c.case within 1 day }",
+    "rule r { forbid e }",
+];
+
+/// Runs a session over `inputs`: every reply, whatever the input.
+fn run_session(inputs: &[String]) {
+    let mut session = tenet::repl::Session::new(Default::default());
+    for input in inputs {
+        let _ = session.eval(input);
+        let _ = session.prompt();
+        let words = tenet::repl::Words::of(&session);
+        let _ = tenet::repl::complete(&words, input, input.len());
+        let _ = tenet::repl::highlight(input);
+        let _ = tenet::repl::is_complete(input);
+    }
+}
+
 fn soup() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(TOKENS), 0..60).prop_map(|t| t.join(" "))
 }
@@ -119,5 +168,21 @@ proptest! {
     #[test]
     fn token_soups_never_panic(text in soup()) {
         run_all(text.as_bytes());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+    #[test]
+    fn repl_sessions_never_panic(inputs in prop::collection::vec(
+        prop_oneof![
+            prop::sample::select(REPL_INPUTS).prop_map(String::from),
+            soup().prop_map(|s| format!("{}{s}", if s.len() % 2 == 0 { "rule q { " } else { "" })),
+            "\\PC{0,60}",
+        ],
+        0..8,
+    )) {
+        run_session(&inputs);
     }
 }

@@ -41,7 +41,11 @@ impl Words {
 /// Where the completed word starts in `line` and the candidates for it.
 pub fn complete(words: &Words, line: &str, pos: usize) -> (usize, Vec<String>) {
     let before = line.get(..pos).unwrap_or(line);
-    let start = before.rfind(|c: char| !(c.is_alphanumeric() || "_-/.:\"~".contains(c))).map_or(0, |i| i + 1);
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_alphanumeric() || "_-/.:\"~".contains(*c)))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &before[start..];
     // After `alias.`: the fields.
     if let Some(dot) = word.rfind('.') {
