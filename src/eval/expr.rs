@@ -10,7 +10,6 @@ use crate::time::{self, Micros};
 use crate::value::Val;
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
-use std::cmp::Ordering;
 
 /// Which event an attribute is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,14 +132,7 @@ impl CExpr {
 /// `a op b`, false when either side is absent or they do not compare.
 pub fn compare(op: CmpOp, a: &Val, b: &Val) -> bool {
     let Some(ord) = a.compare(b) else { return op == CmpOp::Ne && *a != Val::Null && *b != Val::Null };
-    match op {
-        CmpOp::Eq => ord == Ordering::Equal,
-        CmpOp::Ne => ord != Ordering::Equal,
-        CmpOp::Lt => ord == Ordering::Less,
-        CmpOp::Le => ord != Ordering::Greater,
-        CmpOp::Gt => ord == Ordering::Greater,
-        CmpOp::Ge => ord != Ordering::Less,
-    }
+    op.holds(ord)
 }
 
 fn func(f: Func, t: Micros, tz: Tz) -> Val {

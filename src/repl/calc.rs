@@ -9,7 +9,7 @@
 
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::span::{FileId, Span};
-use crate::syntax::ast::{BinOp, CmpOp, DurationUnit, Expr, ExprKind, Literal, UnOp};
+use crate::syntax::ast::{BinOp, DurationUnit, Expr, ExprKind, Literal, UnOp};
 use crate::time::{self, Calendar, Due, DueKind, Micros, DAY, HOUR, MINUTE, SECOND, WEEK};
 use crate::value::format_duration;
 use chrono::{Datelike, FixedOffset, NaiveDate};
@@ -112,12 +112,14 @@ impl Value {
     }
 }
 
+/// A time in the jurisdiction's zone; with no jurisdiction, in the offset
+/// it was written in.
 fn show_time(t: Micros, offset: Option<FixedOffset>, place: &Place) -> String {
     let Some(utc) = time::from_micros(t) else { return format!("{t}µs") };
-    let text = |s: String| s;
+    let format = chrono::SecondsFormat::AutoSi;
     match (&place.jurisdiction, offset) {
-        (None, Some(o)) => text(utc.with_timezone(&o).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
-        _ => text(utc.with_timezone(&place.tz).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        (None, Some(o)) => utc.with_timezone(&o).to_rfc3339_opts(format, true),
+        _ => utc.with_timezone(&place.tz).to_rfc3339_opts(format, true),
     }
 }
 
@@ -268,7 +270,7 @@ impl Calc<'_> {
                 (x, _) => Err(self.type_error(span, &format!("`{}` needs booleans", op.as_str()), &x)),
             },
             BinOp::Cmp(c) => match compare(&a, &b) {
-                Some(ord) => Ok(Bool(holds(c, ord))),
+                Some(ord) => Ok(Bool(c.holds(ord))),
                 None => Err(self.fail(
                     span,
                     format!("cannot compare {} with {}", a.type_name(), b.type_name()),
@@ -437,16 +439,5 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
         (Deadline { due, .. }, Time(t, _)) => Some(due.last_on_time.cmp(t)),
         (Time(t, _), Deadline { due, .. }) => Some(t.cmp(&due.last_on_time)),
         _ => None,
-    }
-}
-
-fn holds(op: CmpOp, ord: Ordering) -> bool {
-    match op {
-        CmpOp::Eq => ord == Ordering::Equal,
-        CmpOp::Ne => ord != Ordering::Equal,
-        CmpOp::Lt => ord == Ordering::Less,
-        CmpOp::Le => ord != Ordering::Greater,
-        CmpOp::Gt => ord == Ordering::Greater,
-        CmpOp::Ge => ord != Ordering::Less,
     }
 }

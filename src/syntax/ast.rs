@@ -594,6 +594,19 @@ impl CmpOp {
             CmpOp::Ge => ">=",
         }
     }
+
+    /// True when two values ordered `ord` satisfy the operator.
+    pub fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            CmpOp::Eq => ord == Equal,
+            CmpOp::Ne => ord != Equal,
+            CmpOp::Lt => ord == Less,
+            CmpOp::Le => ord != Greater,
+            CmpOp::Gt => ord == Greater,
+            CmpOp::Ge => ord != Less,
+        }
+    }
 }
 
 /// A duration literal: `24 hours`, `7 calendar days`, `2 business days`.
