@@ -356,3 +356,24 @@ fn the_lawyers_loop_in_one_session() {
     insta::assert_snapshot!(transcript);
     assert!(std::fs::read_to_string(&draft).unwrap().contains("within 14 calendar days"));
 }
+
+#[test]
+fn reload_reads_a_changed_log_again() {
+    let mut s = br();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.jsonl");
+    let refusal = |customer: &str| {
+        format!(
+            "{{\"time\":\"2026-03-03T14:00:00-03:00\",\"type\":\"cancellation_refused\",\"customer\":\"{customer}\",\"reason\":\"outstanding_debt\"}}\n"
+        )
+    };
+    ok(&mut s, ":clear-events");
+    std::fs::write(&log, refusal("A")).unwrap();
+    ok(&mut s, &format!(":events {}", log.display()));
+    assert_eq!(row(&ok(&mut s, ":check"), "cancel_regardless_of_debt"), [0, 1, 0]);
+    std::fs::write(&log, refusal("A") + &refusal("B")).unwrap();
+    // The run is kept until something changes; :reload is such a change.
+    assert_eq!(row(&ok(&mut s, ":check"), "cancel_regardless_of_debt"), [0, 1, 0]);
+    ok(&mut s, ":reload");
+    assert_eq!(row(&ok(&mut s, ":check"), "cancel_regardless_of_debt"), [0, 2, 0]);
+}

@@ -12,12 +12,13 @@ use crate::syntax::ast::Item;
 use crate::time;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// Every command: name, arguments, one-line description.
 pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("help", "", "list the commands"),
     ("load", "FILE|DIR", "load policy files (a directory: every .tenet file below it)"),
-    ("reload", "", "read the loaded files again from disk, keeping the session's definitions"),
+    ("reload", "", "read the loaded policy files and logs again, keeping the session's definitions"),
     ("events", "FILE", "load an event log (JSON Lines, CSV or XES, optionally .gz)"),
     ("event", "TIME TYPE {FIELD: VALUE, ...}", "add one hypothetical event"),
     ("clear-events", "", "forget every loaded log and hypothetical event"),
@@ -99,12 +100,13 @@ impl Session {
             return Reply::error(self.draw(&io));
         }
         self.paths = paths;
-        self.built = built;
+        self.set_built(built);
         Reply::ok(format!("{}{}", self.policy_problems(), self.loaded_summary()))
     }
 
     fn reload(&mut self) -> Reply {
-        self.built = defs::build(&self.paths, &self.defs);
+        let built = defs::build(&self.paths, &self.defs);
+        self.set_built(built);
         Reply::ok(format!("{}{}", self.policy_problems(), self.loaded_summary()))
     }
 
@@ -171,13 +173,24 @@ impl Session {
         }
     }
 
-    /// Evaluates the session, or says why it cannot.
-    pub(super) fn judge(&self) -> Result<verdicts::Run, Reply> {
+    /// Evaluates the session, or says why it cannot. Runs are kept until
+    /// the policy, the events or the horizon change, so `:explain` after
+    /// `:check` does not read the log again.
+    pub(super) fn judge(&mut self) -> Result<Rc<verdicts::Run>, Reply> {
         if self.built.analysis.has_errors() {
             return Err(Reply::error(format!("{}the policy has errors: fix them first", self.policy_problems())));
         }
-        verdicts::run(&self.built.analysis, &self.logs, &self.typed, self.as_of)
-            .map_err(|d| Reply::error(self.draw(&[*d])))
+        let key = (self.builds, self.logs.clone(), self.typed.iter().map(|t| t.entry).collect(), self.as_of);
+        if let Some((cached, run)) = &self.cache {
+            if *cached == key {
+                return Ok(Rc::clone(run));
+            }
+        }
+        let run = verdicts::run(&self.built.analysis, &self.logs, &self.typed, self.as_of)
+            .map_err(|d| Reply::error(self.draw(&[*d])))?;
+        let run = Rc::new(run);
+        self.cache = Some((key, Rc::clone(&run)));
+        Ok(run)
     }
 
     /// The index of rule `name` in the run, or a usage error.

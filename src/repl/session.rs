@@ -6,12 +6,17 @@
 
 use super::calc::{self, Place};
 use super::defs::{self, item_key, Built, DefKind, Definition};
-use super::verdicts::{Snapshot, Typed};
+use super::verdicts::{Run, Snapshot, Typed};
 use crate::diagnostics::{render_all, Diagnostic, RenderOptions, Sources};
 use crate::span::{FileId, SourceFile};
 use crate::syntax::{self, ast::Item, KEYWORDS};
 use crate::time::Micros;
 use std::path::PathBuf;
+use std::rc::Rc;
+
+/// What an evaluation was made from: the policy build, the logs, the typed
+/// events (by input number) and the horizon.
+pub(super) type RunKey = (u64, Vec<PathBuf>, Vec<usize>, Option<Micros>);
 
 /// What the session answers to one input.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -64,6 +69,10 @@ pub struct Session {
     pub(super) last_check: Option<Snapshot>,
     /// The number of the last input.
     pub(super) entry: usize,
+    /// Bumped whenever the policy is rebuilt (the cache of runs is keyed by it).
+    pub(super) builds: u64,
+    /// The last evaluation and what it was made from.
+    pub(super) cache: Option<(RunKey, Rc<Run>)>,
     /// How diagnostics are drawn.
     pub(super) render: RenderOptions,
 }
@@ -80,6 +89,8 @@ impl Session {
             as_of: None,
             last_check: None,
             entry: 0,
+            builds: 0,
+            cache: None,
             render,
         }
     }
@@ -111,6 +122,12 @@ impl Session {
         } else {
             self.expression(text, false)
         }
+    }
+
+    /// Replaces the checked policy.
+    pub(super) fn set_built(&mut self, built: Built) {
+        self.built = built;
+        self.builds += 1;
     }
 
     /// The prompt: the jurisdiction being drafted.
@@ -228,7 +245,7 @@ impl Session {
         }
         let warnings = render_all(&here, built.analysis.sources(), self.render);
         self.defs = defs;
-        self.built = built;
+        self.set_built(built);
         Reply::ok(format!("{warnings}{}", said.join("\n")))
     }
 
