@@ -12,16 +12,25 @@ use tower_lsp_server::ls_types::{Range, Uri};
 pub struct Snapshot {
     /// The checker's result.
     pub analysis: Analysis,
-    /// Every resolved name.
-    pub symbols: SymbolIndex,
+    /// Every resolved name, indexed on first use.
+    symbols: std::sync::OnceLock<SymbolIndex>,
 }
 
 impl Snapshot {
     /// Analyses `paths` reading through `loader`, and indexes the names.
     pub fn build(paths: &[PathBuf], loader: &dyn tenet::workspace::Loader) -> Snapshot {
-        let analysis = tenet::check::analyze_with(paths, loader);
-        let symbols = SymbolIndex::build(&analysis.workspace, &analysis.scope);
-        Snapshot { analysis, symbols }
+        Snapshot::of(tenet::check::analyze_with(paths, loader))
+    }
+
+    /// Wraps an analysis.
+    pub fn of(analysis: Analysis) -> Snapshot {
+        Snapshot { analysis, symbols: std::sync::OnceLock::new() }
+    }
+
+    /// The symbol index (built the first time it is asked for: diagnostics
+    /// do not need it).
+    pub fn symbols(&self) -> &SymbolIndex {
+        self.symbols.get_or_init(|| SymbolIndex::build(&self.analysis.workspace, &self.analysis.scope))
     }
 
     /// An analysis of nothing (before the first one is made).
@@ -31,7 +40,7 @@ impl Snapshot {
             scope: tenet::check::Scope::default(),
             diagnostics: vec![],
         };
-        Snapshot { analysis, symbols: SymbolIndex::default() }
+        Snapshot::of(analysis)
     }
 
     /// The id of the file read from `path`, if the analysis holds it.
@@ -58,6 +67,8 @@ pub struct Document {
     pub snapshot: Snapshot,
     /// Its id in `snapshot`.
     pub file: Option<FileId>,
+    /// The pieces of the text parsed for the last version.
+    pub parse_cache: super::incremental::ParseCache,
     /// The last semantic tokens sent, with their result id (for deltas).
     pub last_tokens: Option<(String, Vec<u32>)>,
 }

@@ -9,6 +9,7 @@
 //! at the next edit.
 
 use super::document::{Document, Snapshot};
+use super::incremental::ParseCache;
 use super::line_index::LineIndex;
 use super::paths::{normalize, path_of, Overlay};
 use std::collections::{BTreeMap, HashMap};
@@ -70,6 +71,7 @@ impl Engine {
             snapshot: Snapshot::empty(),
             file: None,
             last_tokens: None,
+            parse_cache: ParseCache::default(),
         };
         self.docs.insert(uri.as_str().to_string(), doc);
         self.reanalyze(&uri)
@@ -128,14 +130,22 @@ impl Engine {
         out
     }
 
+    /// Analyses one open document: its pieces that changed are parsed
+    /// again, then the file and what it imports are checked.
     fn analyze_one(&mut self, key: &str) {
-        let texts = self.open_texts();
-        let Some(path) = self.docs.get(key).map(|d| d.path.clone()) else { return };
-        let snapshot = Snapshot::build(std::slice::from_ref(&path), &Overlay { open: &texts });
-        drop(texts);
+        let Some(mut cache) = self.docs.get_mut(key).map(|d| std::mem::take(&mut d.parse_cache)) else { return };
+        let snapshot = {
+            let texts = self.open_texts();
+            let Some(doc) = self.docs.get(key) else { return };
+            let parsed = cache.parse(&doc.text);
+            let mut ws = tenet::workspace::Workspace::default();
+            ws.add_parsed(doc.path.clone(), doc.text.clone(), parsed, &Overlay { open: &texts });
+            Snapshot::of(tenet::check::check_workspace(ws))
+        };
         if let Some(doc) = self.docs.get_mut(key) {
             doc.file = snapshot.file_of(&doc.path);
             doc.snapshot = snapshot;
+            doc.parse_cache = cache;
         }
     }
 

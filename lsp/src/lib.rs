@@ -14,6 +14,7 @@
 pub mod document;
 pub mod engine;
 pub mod handlers;
+pub mod incremental;
 pub mod keywords;
 pub mod line_index;
 pub mod lookup;

@@ -45,7 +45,7 @@ pub fn decl<'a>(snap: &'a Snapshot, key: &SymbolKey, near: FileId) -> Option<Dec
             _ => None,
         }),
         SymbolKey::Rule { .. } => {
-            let decls: Vec<&Occurrence> = snap.symbols.declarations(key).collect();
+            let decls: Vec<&Occurrence> = snap.symbols().declarations(key).collect();
             let chosen = decls.iter().find(|o| o.file == near).or(decls.first())?;
             items(snap, chosen.file).iter().find_map(|i| match i {
                 Item::Rule(r) if r.name.span == chosen.span => Some(Decl::Rule(r)),
@@ -63,8 +63,8 @@ pub fn decl<'a>(snap: &'a Snapshot, key: &SymbolKey, near: FileId) -> Option<Dec
 /// The event type an alias is bound to: the event named just before its
 /// declaration (`EVENT as alias`).
 pub fn alias_event(snap: &Snapshot, key: &SymbolKey) -> Option<String> {
-    let decl = snap.symbols.declarations(key).next()?;
-    let before = snap.symbols.in_file(decl.file).iter().take_while(|o| o.span.start < decl.span.start);
+    let decl = snap.symbols().declarations(key).next()?;
+    let before = snap.symbols().in_file(decl.file).iter().take_while(|o| o.span.start < decl.span.start);
     before
         .filter_map(|o| match &o.key {
             SymbolKey::Event { name, .. } => Some(name.clone()),

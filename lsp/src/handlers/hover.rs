@@ -25,7 +25,7 @@ pub fn handle(engine: &Engine, params: &HoverParams) -> Option<Hover> {
 pub fn hover_at(doc: &Document, offset: usize) -> Option<(tenet::Span, String)> {
     let snap = &doc.snapshot;
     if let Some(file) = doc.file {
-        if let Some(occ) = snap.symbols.at(file, offset) {
+        if let Some(occ) = snap.symbols().at(file, offset) {
             if let Some(text) = describe(doc, &occ.key, file) {
                 return Some((occ.span, text));
             }

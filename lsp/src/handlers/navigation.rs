@@ -16,11 +16,11 @@ pub fn definition(engine: &Engine, params: &GotoDefinitionParams) -> Option<Goto
     let doc = engine.doc(&pos.text_document.uri)?;
     let file = doc.file?;
     let snap = &doc.snapshot;
-    let occ = snap.symbols.at(file, doc.offset(pos.position))?;
+    let occ = snap.symbols().at(file, doc.offset(pos.position))?;
     let targets: Vec<(tenet::FileId, Span)> = match &occ.key {
         SymbolKey::File(id) => vec![(*id, Span::new(0, 0))],
         key => {
-            let decls: Vec<&Occurrence> = snap.symbols.declarations(key).collect();
+            let decls: Vec<&Occurrence> = snap.symbols().declarations(key).collect();
             // An overridden rule: the declaration in this file wins.
             let here: Vec<&Occurrence> = decls.iter().copied().filter(|o| o.file == file).collect();
             let chosen = if here.is_empty() { decls } else { here };
@@ -71,13 +71,13 @@ pub fn occurrences(engine: &mut Engine, uri: &Uri, pos: tower_lsp_server::ls_typ
     let engine: &Engine = engine;
     let snap = engine.cached_workspace()?;
     let file = snap.file_of(&path)?;
-    let key = snap.symbols.at(file, offset)?.key.clone();
+    let key = snap.symbols().at(file, offset)?.key.clone();
     if matches!(key, SymbolKey::File(_)) {
         return None;
     }
     let doc = engine.doc(uri)?;
     let mut out = vec![];
-    for o in snap.symbols.references(&key) {
+    for o in snap.symbols().references(&key) {
         let Some(source) = snap.analysis.sources().get(o.file) else { continue };
         let Some(loc) = location(engine, doc, snap, o.file, o.span) else { continue };
         let quoted = source.slice(o.span).starts_with('"');

@@ -18,7 +18,7 @@ pub type Refusal = String;
 pub fn prepare(engine: &Engine, params: &TextDocumentPositionParams) -> Option<PrepareRenameResponse> {
     let doc = engine.doc(&params.text_document.uri)?;
     let file = doc.file?;
-    let occ = doc.snapshot.symbols.at(file, doc.offset(params.position))?;
+    let occ = doc.snapshot.symbols().at(file, doc.offset(params.position))?;
     if matches!(occ.key, SymbolKey::File(_) | SymbolKey::Test { .. }) {
         return None;
     }
@@ -38,7 +38,7 @@ pub fn handle(engine: &mut Engine, params: &RenameParams) -> Result<Option<Works
     {
         let Some(doc) = engine.doc(&pos.text_document.uri) else { return Ok(None) };
         let Some(file) = doc.file else { return Ok(None) };
-        let Some(occ) = doc.snapshot.symbols.at(file, doc.offset(pos.position)) else { return Ok(None) };
+        let Some(occ) = doc.snapshot.symbols().at(file, doc.offset(pos.position)) else { return Ok(None) };
         if matches!(occ.key, SymbolKey::File(_) | SymbolKey::Test { .. }) {
             return Ok(None);
         }

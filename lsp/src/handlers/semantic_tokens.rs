@@ -115,7 +115,7 @@ fn unflatten(c: &[u32]) -> SemanticToken {
 /// The tokens of a document, in order.
 pub fn tokens(doc: &Document) -> Vec<Token> {
     let text = doc.text.as_str();
-    let occurrences: &[Occurrence] = doc.file.map_or(&[], |f| doc.snapshot.symbols.in_file(f));
+    let occurrences: &[Occurrence] = doc.file.map_or(&[], |f| doc.snapshot.symbols().in_file(f));
     let mut next_occ = 0usize;
     let mut occ_at = |start: usize, end: usize| -> Option<&Occurrence> {
         while next_occ < occurrences.len() && occurrences[next_occ].span.start < start {

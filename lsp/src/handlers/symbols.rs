@@ -102,7 +102,7 @@ pub fn workspace(engine: &mut Engine, params: &WorkspaceSymbolParams) -> Option<
     let engine: &Engine = engine;
     let snap = engine.cached_workspace()?;
     let mut out = vec![];
-    for o in snap.symbols.occurrences.iter().filter(|o| o.decl) {
+    for o in snap.symbols().occurrences.iter().filter(|o| o.decl) {
         let (name, kind, container) = match &o.key {
             SymbolKey::Jurisdiction(n) => (n.clone(), SymbolKind::NAMESPACE, None),
             SymbolKey::Calendar(n) => (n.clone(), SymbolKind::ENUM, None),
