@@ -41,6 +41,7 @@ impl LineIndex {
         let Some(&start) = self.line_starts.get(line) else { return text.len() };
         let end = self.line_starts.get(line + 1).map_or(text.len(), |&next| next.saturating_sub(1));
         let Some(line_text) = text.get(start..end.max(start)) else { return text.len() };
+        let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
         let mut units = 0usize;
         for (i, c) in line_text.char_indices() {
             if units >= pos.character as usize {
@@ -48,7 +49,7 @@ impl LineIndex {
             }
             units += c.len_utf16();
         }
-        // Past the end of the line: its end (a `\r` before `\n` included).
+        // Past the end of the line: its end, before any `\r\n`.
         start + line_text.len()
     }
 

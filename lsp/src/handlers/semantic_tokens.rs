@@ -180,9 +180,34 @@ pub fn tokens(doc: &Document) -> Vec<Token> {
     out
 }
 
-/// Words the grammar treats as keywords in places but does not reserve.
-const EXTRA_KEYWORDS: &[&str] =
-    &["timezone", "rate", "count", "distinct", "sum", "min", "max", "average", "percentile"];
+/// Words the grammar treats as keywords in places but does not reserve:
+/// aggregate functions and the units of durations.
+const EXTRA_KEYWORDS: &[&str] = &[
+    "timezone",
+    "rate",
+    "count",
+    "distinct",
+    "sum",
+    "min",
+    "max",
+    "average",
+    "percentile",
+    "business",
+    "second",
+    "seconds",
+    "minute",
+    "minutes",
+    "hour",
+    "hours",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "quarter",
+    "year",
+];
 
 fn symbol_type(key: &SymbolKey) -> u32 {
     match key {

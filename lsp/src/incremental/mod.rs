@@ -3,8 +3,8 @@
 //! A policy is a sequence of top-level items, and the parser already
 //! recovers item by item: an item that does not parse runs to the next line
 //! that starts with an item keyword (`rule`, `event`, `test`, ...). So the
-//! text is cut at those same lines (each cut moved up over the comments and
-//! blank lines above it, which belong to the item below), each piece is
+//! text is cut at those same lines (each cut moved up over the comment lines
+//! right above it, which belong to the item below), each piece is
 //! parsed by the library's own parser, and a piece whose text did not change
 //! since the last version is taken from the cache and only moved to its new
 //! offset ([`shift`]). Typing in one rule of a 5 000-rule file re-parses
@@ -51,9 +51,9 @@ impl ParseCache {
                 return syntax::parse(text, FileId(0));
             }
             let mut moved = parsed.clone();
-            moved.file.shift(start);
+            moved.file.move_by(start);
             for d in &mut moved.diagnostics {
-                d.shift(start);
+                d.move_by(start);
             }
             file.items.append(&mut moved.file.items);
             file.comments.append(&mut moved.file.comments);
@@ -83,9 +83,11 @@ pub fn cuts(text: &str) -> Option<Vec<(usize, usize)>> {
             continue;
         }
         if let Some(prev) = previous_item_line {
-            // Comments and blank lines above an item go with it.
+            // The comment lines right above an item go with it (its doc
+            // comment); blank lines stay behind, where the parser's
+            // recovery of a broken item above would have put them.
             let mut first = i;
-            while first > prev + 1 && is_comment_or_blank(lines[first - 1].1) {
+            while first > prev + 1 && is_comment(lines[first - 1].1) {
                 first -= 1;
             }
             starts.push(lines[first].0);
@@ -118,7 +120,6 @@ fn starts_item(line: &str) -> bool {
     })
 }
 
-fn is_comment_or_blank(line: &str) -> bool {
-    let t = line.trim();
-    t.is_empty() || t.starts_with("//")
+fn is_comment(line: &str) -> bool {
+    line.trim_start().starts_with("//")
 }

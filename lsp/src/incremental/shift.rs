@@ -9,51 +9,51 @@ use tenet::syntax::ast::*;
 /// Something holding spans.
 pub trait Shift {
     /// Moves every span right by `by` bytes.
-    fn shift(&mut self, by: usize);
+    fn move_by(&mut self, by: usize);
 }
 
 impl Shift for Span {
-    fn shift(&mut self, by: usize) {
+    fn move_by(&mut self, by: usize) {
         *self = Span::new(self.start + by, self.end + by);
     }
 }
 
 impl<T: Shift> Shift for Option<T> {
-    fn shift(&mut self, by: usize) {
+    fn move_by(&mut self, by: usize) {
         if let Some(x) = self {
-            x.shift(by);
+            x.move_by(by);
         }
     }
 }
 
 impl<T: Shift> Shift for Vec<T> {
-    fn shift(&mut self, by: usize) {
+    fn move_by(&mut self, by: usize) {
         for x in self {
-            x.shift(by);
+            x.move_by(by);
         }
     }
 }
 
 impl<T: Shift> Shift for Box<T> {
-    fn shift(&mut self, by: usize) {
-        (**self).shift(by);
+    fn move_by(&mut self, by: usize) {
+        (**self).move_by(by);
     }
 }
 
 impl<T> Shift for Spanned<T> {
-    fn shift(&mut self, by: usize) {
-        self.span.shift(by);
+    fn move_by(&mut self, by: usize) {
+        self.span.move_by(by);
     }
 }
 
 impl Shift for Diagnostic {
-    fn shift(&mut self, by: usize) {
-        self.span.shift(by);
+    fn move_by(&mut self, by: usize) {
+        self.span.move_by(by);
         for r in &mut self.related {
-            r.span.shift(by);
+            r.span.move_by(by);
         }
         if let Some(f) = &mut self.fix {
-            f.span.shift(by);
+            f.span.move_by(by);
         }
     }
 }
@@ -62,8 +62,8 @@ impl Shift for Diagnostic {
 macro_rules! shift_fields {
     ($($ty:ty => $($field:ident),*;)*) => {
         $(impl Shift for $ty {
-            fn shift(&mut self, by: usize) {
-                $(self.$field.shift(by);)*
+            fn move_by(&mut self, by: usize) {
+                $(self.$field.move_by(by);)*
             }
         })*
     };
@@ -105,116 +105,116 @@ shift_fields! {
 }
 
 impl Shift for Item {
-    fn shift(&mut self, by: usize) {
+    fn move_by(&mut self, by: usize) {
         match self {
-            Item::Jurisdiction(x) => x.shift(by),
-            Item::Import(x) => x.shift(by),
-            Item::Event(x) => x.shift(by),
-            Item::Calendar(x) => x.shift(by),
-            Item::Rule(x) => x.shift(by),
-            Item::Test(x) => x.shift(by),
-            Item::Error(s) => s.shift(by),
+            Item::Jurisdiction(x) => x.move_by(by),
+            Item::Import(x) => x.move_by(by),
+            Item::Event(x) => x.move_by(by),
+            Item::Calendar(x) => x.move_by(by),
+            Item::Rule(x) => x.move_by(by),
+            Item::Test(x) => x.move_by(by),
+            Item::Error(s) => s.move_by(by),
         }
     }
 }
 
 impl Shift for Clause {
-    fn shift(&mut self, by: usize) {
+    fn move_by(&mut self, by: usize) {
         match self {
-            Clause::When(x) => x.shift(by),
-            Clause::Require(x) => x.shift(by),
-            Clause::Unless(x) => x.shift(by),
-            Clause::Forbid(x) => x.shift(by),
-            Clause::Remedy(x) => x.shift(by),
-            Clause::Aggregate(x) => x.shift(by),
+            Clause::When(x) => x.move_by(by),
+            Clause::Require(x) => x.move_by(by),
+            Clause::Unless(x) => x.move_by(by),
+            Clause::Forbid(x) => x.move_by(by),
+            Clause::Remedy(x) => x.move_by(by),
+            Clause::Aggregate(x) => x.move_by(by),
         }
     }
 }
 
 impl Shift for UnlessKind {
-    fn shift(&mut self, by: usize) {
+    fn move_by(&mut self, by: usize) {
         match self {
-            UnlessKind::Condition(e) => e.shift(by),
-            UnlessKind::Event(m) => m.shift(by),
+            UnlessKind::Condition(e) => e.move_by(by),
+            UnlessKind::Event(m) => m.move_by(by),
             UnlessKind::Prior(m, d) => {
-                m.shift(by);
-                d.shift(by);
+                m.move_by(by);
+                d.move_by(by);
             }
         }
     }
 }
 
 impl Shift for Group {
-    fn shift(&mut self, by: usize) {
+    fn move_by(&mut self, by: usize) {
         match self {
-            Group::Keys(k) => k.shift(by),
-            Group::Period(p) => p.shift(by),
+            Group::Keys(k) => k.move_by(by),
+            Group::Period(p) => p.move_by(by),
         }
     }
 }
 
 impl Shift for Measure {
-    fn shift(&mut self, by: usize) {
+    fn move_by(&mut self, by: usize) {
         match self {
             Measure::Rate { rule, span } => {
-                rule.shift(by);
-                span.shift(by);
+                rule.move_by(by);
+                span.move_by(by);
             }
             Measure::Delay { func, percentile, from, to, to_condition, span } => {
-                func.shift(by);
-                percentile.shift(by);
-                from.shift(by);
-                to.shift(by);
-                to_condition.shift(by);
-                span.shift(by);
+                func.move_by(by);
+                percentile.move_by(by);
+                from.move_by(by);
+                to.move_by(by);
+                to_condition.move_by(by);
+                span.move_by(by);
             }
             Measure::Events { func, event, field, span } => {
-                func.shift(by);
-                event.shift(by);
-                field.shift(by);
-                span.shift(by);
+                func.move_by(by);
+                event.move_by(by);
+                field.move_by(by);
+                span.move_by(by);
             }
         }
     }
 }
 
 impl Shift for ExpectKind {
-    fn shift(&mut self, by: usize) {
+    fn move_by(&mut self, by: usize) {
         match self {
             ExpectKind::Verdict { count, verdict } => {
-                count.shift(by);
-                verdict.shift(by);
+                count.move_by(by);
+                verdict.move_by(by);
             }
-            ExpectKind::Remedy(m) => m.shift(by),
+            ExpectKind::Remedy(m) => m.move_by(by),
         }
     }
 }
 
 impl Shift for ExprKind {
-    fn shift(&mut self, by: usize) {
+    fn move_by(&mut self, by: usize) {
         match self {
             ExprKind::Lit(_) => {}
-            ExprKind::Name(n) => n.shift(by),
+            ExprKind::Name(n) => n.move_by(by),
             ExprKind::Member(a, f) => {
-                a.shift(by);
-                f.shift(by);
+                a.move_by(by);
+                f.move_by(by);
             }
             ExprKind::Call(f, args) => {
-                f.shift(by);
-                args.shift(by);
+                f.move_by(by);
+                args.move_by(by);
             }
-            ExprKind::Unary(_, e) | ExprKind::Paren(e) => e.shift(by),
+            ExprKind::Unary(_, e) | ExprKind::Paren(e) => e.move_by(by),
             ExprKind::Binary(_, l, r) => {
-                l.shift(by);
-                r.shift(by);
+                l.move_by(by);
+                r.move_by(by);
             }
             ExprKind::In { value, list, .. } => {
-                value.shift(by);
-                list.shift(by);
+                value.move_by(by);
+                list.move_by(by);
             }
             ExprKind::During(e, spans) => {
-                e.shift(by);
-                spans.shift(by);
+                e.move_by(by);
+                spans.move_by(by);
             }
         }
     }
