@@ -25,7 +25,14 @@ pub fn actions(doc: &Document, start: usize, end: usize) -> Vec<CodeAction> {
             continue;
         }
         let diagnostic = super::diagnostics::convert_plain(doc, d);
-        if let Some(fix) = &d.fix {
+        // A misspelled keyword carries its suggestion in the problem.
+        let keyword_fix = match &d.problem {
+            Problem::Syntax { suggestion: Some(s), .. } => {
+                Some(tenet::diagnostics::Fix { span: d.span, replacement: s.clone() })
+            }
+            _ => None,
+        };
+        if let Some(fix) = d.fix.as_ref().or(keyword_fix.as_ref()) {
             let title = format!("replace with `{}`", fix.replacement);
             out.push(action(doc, title, vec![(fix.span.start, fix.span.end, fix.replacement.clone())], diagnostic));
         } else if let Problem::MissingCitation { rule } = &d.problem {

@@ -21,9 +21,23 @@ pub fn definition(engine: &Engine, params: &GotoDefinitionParams) -> Option<Goto
         SymbolKey::File(id) => vec![(*id, Span::new(0, 0))],
         key => {
             let decls: Vec<&Occurrence> = snap.symbols().declarations(key).collect();
-            // An overridden rule: the declaration in this file wins.
-            let here: Vec<&Occurrence> = decls.iter().copied().filter(|o| o.file == file).collect();
-            let chosen = if here.is_empty() { decls } else { here };
+            let chosen = if occ.decl {
+                // On a declaration (`override rule x`): the ones it overrides.
+                let others: Vec<&Occurrence> = decls.iter().copied().filter(|o| *o != occ).collect();
+                if others.is_empty() {
+                    decls
+                } else {
+                    others
+                }
+            } else {
+                // A use of an overridden rule: the declaration in this file wins.
+                let here: Vec<&Occurrence> = decls.iter().copied().filter(|o| o.file == file).collect();
+                if here.is_empty() {
+                    decls
+                } else {
+                    here
+                }
+            };
             chosen.into_iter().map(|o| (o.file, o.span)).collect()
         }
     };

@@ -220,6 +220,17 @@ fn code_action_applies_the_did_you_mean_fix() {
 }
 
 #[test]
+fn code_action_fixes_a_misspelled_keyword() {
+    let mut e = engine();
+    e.change(&policy_uri(), 2, vec![replace(POLICY, "  require complaint_resolved", 0, "  requir complaint_resolved")]);
+    let text = policy(&e).text.clone();
+    let at = position(&text, offset_of(&text, "requir ", 0, 2));
+    let actions = actions_for(&e, Range::new(at, at));
+    assert_eq!(actions[0].title, "replace with `require`");
+    assert_eq!(apply(&text, &actions[0]), POLICY);
+}
+
+#[test]
 fn code_action_adds_a_citation_stub() {
     let e = engine();
     let at = position(POLICY, offset_of(POLICY, "cancel_regardless_of_debt", 0, 2));

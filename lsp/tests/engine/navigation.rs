@@ -120,3 +120,45 @@ fn rename_refuses_keywords_and_non_names() {
         assert!(rename::handle(&mut e, &params).is_err(), "{bad:?} accepted");
     }
 }
+
+#[test]
+fn an_override_leads_to_the_parent_rule_and_renames_with_it() {
+    let parent =
+        "jurisdiction EU \"Union\"\n  timezone \"Europe/Brussels\"\n\nrule answer cites \"a\" {\n  forbid x\n}\n";
+    let child = "jurisdiction FR \"France\"\n  extends EU\n  timezone \"Europe/Paris\"\n\nimport \"eu.tenet\"\n\n\
+                 override rule answer cites \"b\" {\n  forbid y\n}\n\n\
+                 test \"t\" {\n  given {\n  }\n  expect satisfied answer\n}\n";
+    let mut e = tenet_lsp::engine::Engine::new();
+    let (eu, fr) = (uri("file:///eu/eu.tenet"), uri("file:///eu/fr.tenet"));
+    e.open(eu.clone(), 1, parent.into());
+    e.open(fr.clone(), 1, child.into());
+    let def = |e: &tenet_lsp::engine::Engine, needle: &str| {
+        let params = GotoDefinitionParams {
+            text_document_position_params: at(&fr, child, needle, 0, 1),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        };
+        match navigation::definition(e, &params) {
+            Some(GotoDefinitionResponse::Scalar(l)) => (l.uri.as_str().to_string(), l.range.start),
+            other => panic!("{other:?}"),
+        }
+    };
+    // From the override: the parent's rule. From the test: the override.
+    assert_eq!(
+        def(&e, "answer cites"),
+        ("file:///eu/eu.tenet".into(), position(parent, offset_of(parent, "answer", 0, 0)))
+    );
+    assert_eq!(
+        def(&e, "answer\n}"),
+        ("file:///eu/fr.tenet".into(), position(child, offset_of(child, "answer cites", 0, 0)))
+    );
+    assert_eq!(def(&e, "EU\n"), ("file:///eu/eu.tenet".into(), position(parent, 13)));
+    let params = RenameParams {
+        text_document_position: at(&fr, child, "answer\n}", 0, 0),
+        new_name: "reply".into(),
+        work_done_progress_params: Default::default(),
+    };
+    let changes = rename::handle(&mut e, &params).unwrap().unwrap().changes.unwrap();
+    assert_eq!(changes[&eu].len(), 1);
+    assert_eq!(changes[&fr].len(), 2);
+}
