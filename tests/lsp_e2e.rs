@@ -321,6 +321,10 @@ fn a_whole_session_over_stdio() {
     let outline = c.request("textDocument/documentSymbol", json!({ "textDocument": doc }));
     assert_eq!(outline[0]["name"], "BR");
 
+    // didClose: the diagnostics are cleared.
+    c.notify("textDocument/didClose", json!({ "textDocument": doc }));
+    assert_eq!(c.diagnostics_for(&uri)["diagnostics"], json!([]));
+
     // shutdown, exit: status 0.
     assert_eq!(c.request("shutdown", Value::Null), Value::Null);
     c.notify("exit", Value::Null);

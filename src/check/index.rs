@@ -397,3 +397,89 @@ fn matches_of(c: &Clause) -> Vec<(&Name, Option<&Name>)> {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{SymbolIndex, SymbolKey};
+    use crate::workspace::MemoryLoader;
+
+    /// Each occurrence as `text kind decl?`, in order.
+    fn names(files: &[(&str, &str)]) -> Vec<String> {
+        let mut loader = MemoryLoader::new();
+        for (path, text) in files {
+            loader.insert(*path, text.as_bytes());
+        }
+        let analysis = crate::check::analyze_with(&[files[0].0.into()], &loader);
+        let index = SymbolIndex::build(&analysis.workspace, &analysis.scope);
+        index
+            .occurrences
+            .iter()
+            .map(|o| {
+                let text = analysis.sources().get(o.file).map_or("", |f| f.slice(o.span));
+                let kind = match &o.key {
+                    SymbolKey::Jurisdiction(_) => "jurisdiction",
+                    SymbolKey::Calendar(_) => "calendar",
+                    SymbolKey::Event { .. } => "event",
+                    SymbolKey::Field { event, .. } => event.as_str(),
+                    SymbolKey::Rule { jurisdiction, .. } => jurisdiction.as_str(),
+                    SymbolKey::Alias { .. } => "alias",
+                    SymbolKey::Test { .. } => "test",
+                    SymbolKey::File(_) => "file",
+                };
+                format!("{text} {kind}{}", if o.decl { " decl" } else { "" })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_resolve_across_files() {
+        let schema = "event asked { case: id }\nevent answered { case: id, by: id }\n";
+        let policy = "jurisdiction X \"x\"\n  timezone \"UTC\"\n  calendar BR\n\nimport \"s.tenet\"\n\n\
+                      rule r cites \"a\" {\n  when asked as a\n  require answered where case == a.case within 1 day\n}\n\n\
+                      test \"t\" {\n  given {\n    2026-01-01T00:00:00Z asked { case: \"A\" }\n  }\n  expect pending r\n}\n";
+        let found = names(&[("/p/p.tenet", policy), ("/p/s.tenet", schema)]);
+        assert_eq!(
+            found,
+            [
+                "X jurisdiction decl",
+                "BR calendar",
+                "\"s.tenet\" file",
+                "r X decl",
+                "asked event",
+                "a alias decl",
+                "answered event",
+                "case answered",
+                "a alias",
+                "case asked",
+                "\"t\" test decl",
+                "asked event",
+                "case asked",
+                "r X",
+                "asked event decl",
+                "case asked decl",
+                "answered event decl",
+                "case answered decl",
+                "by answered decl",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_override_is_the_rule_of_the_parent() {
+        let parent = "jurisdiction EU \"e\"\n  timezone \"UTC\"\n\nrule r cites \"a\" {\n  forbid x\n}\n";
+        let child = "jurisdiction FR \"f\"\n  extends EU\n  timezone \"UTC\"\n\nimport \"eu.tenet\"\n\n\
+                     override rule r cites \"b\" {\n  forbid y\n}\n";
+        let found = names(&[("/p/fr.tenet", child), ("/p/eu.tenet", parent)]);
+        assert_eq!(
+            found,
+            [
+                "FR jurisdiction decl",
+                "EU jurisdiction",
+                "\"eu.tenet\" file",
+                "r EU decl",
+                "EU jurisdiction decl",
+                "r EU decl"
+            ]
+        );
+    }
+}
