@@ -52,11 +52,43 @@ pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
         "within" => return vec![],
         _ => {}
     }
+    if let Some(given) = given_line(&line[..line.len() - partial_len]) {
+        return match given {
+            Given::Event => events(doc),
+            Given::Field(event) => fields_of(doc, event, head),
+        };
+    }
     if prev.chars().all(|c| c.is_ascii_digit()) && !prev.is_empty() && prev2 == "within" {
         let units = ["hours", "days", "weeks", "calendar days", "business days", "minutes", "months"];
         return words(&units, CompletionItemKind::UNIT);
     }
     keywords_for(depth(head), enclosing_item(head))
+}
+
+/// Where the cursor is on a `given` line of a test.
+enum Given<'a> {
+    /// After the timestamp: the event type.
+    Event,
+    /// Inside the braces of an event: one of its fields.
+    Field(&'a str),
+}
+
+/// `2026-03-02T09:00:00Z ▮` or `2026-03-02T09:00:00Z asked { case: "A", ▮`.
+fn given_line(line_head: &str) -> Option<Given<'_>> {
+    let t = line_head.trim_start();
+    let (stamp, rest) = t.split_once(char::is_whitespace)?;
+    let is_stamp = stamp.len() >= 10 && stamp.as_bytes()[..4].iter().all(u8::is_ascii_digit) && stamp.contains('T');
+    if !is_stamp {
+        return None;
+    }
+    let rest = rest.trim_start();
+    if rest.is_empty() {
+        return Some(Given::Event);
+    }
+    let (event, inside) = rest.split_once('{')?;
+    let event = event.trim();
+    let after_separator = matches!(inside.trim_end().chars().last(), None | Some(',' | '{'));
+    (!event.is_empty() && !inside.contains('}') && after_separator).then_some(Given::Field(event))
 }
 
 fn is_word(c: char) -> bool {

@@ -103,6 +103,24 @@ fn completion_of_rule_names_after_expect() {
 }
 
 #[test]
+fn completion_in_the_given_block_of_a_test() {
+    let (text, at) = typing("    2026-03-11T18:00:00-03:00", 0, "    2026-03-10T09:00:00-03:00 \n");
+    let events = completion_at(&text, at - 1);
+    assert!(events.starts_with("cancellation_refused (Event)\ncomplaint_received (Event)"), "{events}");
+    let (text, at) = typing(
+        "    2026-03-11T18:00:00-03:00",
+        0,
+        "    2026-03-10T09:00:00-03:00 complaint_received { case: \"A\", \n",
+    );
+    let fields = completion_at(&text, at - 1);
+    assert!(fields.starts_with("case (Field): id — field of complaint_received\ncustomer (Field)"), "{fields}");
+    // Inside a value: nothing to complete.
+    let (text, at) =
+        typing("    2026-03-11T18:00:00-03:00", 0, "    2026-03-10T09:00:00-03:00 complaint_received { case: \n");
+    assert!(!completion_at(&text, at - 1).contains("(Field)"));
+}
+
+#[test]
 fn completion_of_time_zones_and_calendars() {
     let (text, at) = typing("America/Sao_Paulo", 0, "");
     let zones = completion_at(&text, at + "America/Sao".len());
