@@ -25,6 +25,10 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("timezone \"".to_string()),
         Just("é中😀".to_string()),
         Just("\r\n".to_string()),
+        Just("\u{202e}\u{0}".to_string()),
+        Just("((((((((((".to_string()),
+        Just("override rule x cites \"a\" {".to_string()),
+        Just("2026-03-02T09:00:00Z complaint_received { case: ".to_string()),
         "[a-z_ .:{}\"()=<>0-9\n]{0,12}",
     ]
 }
