@@ -73,6 +73,32 @@ fn main() {
     let median = times[times.len() / 2];
     let worst = times[times.len() - 1];
     println!("one-character change to diagnostics: median {median:.1} ms, worst {worst:.1} ms (budget 100 ms)");
+    requests(&mut engine, &uri, line);
+}
+
+/// What the requests an editor sends after a change cost on the large file.
+fn requests(engine: &mut Engine, uri: &Uri, line: u32) {
+    use tenet_lsp::handlers::{hover, semantic_tokens};
+    use tower_lsp_server::ls_types::{HoverParams, SemanticTokensParams, TextDocumentIdentifier};
+    let doc = TextDocumentIdentifier { uri: uri.clone() };
+    let t = Instant::now();
+    let params = SemanticTokensParams {
+        text_document: doc.clone(),
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    };
+    std::hint::black_box(semantic_tokens::full(engine, &params));
+    println!("  semantic tokens, whole file: {:.1} ms", ms(t));
+    let t = Instant::now();
+    let params = HoverParams {
+        text_document_position_params: tower_lsp_server::ls_types::TextDocumentPositionParams {
+            text_document: doc,
+            position: Position::new(line, 3),
+        },
+        work_done_progress_params: Default::default(),
+    };
+    std::hint::black_box(hover::handle(engine, &params));
+    println!("  hover: {:.1} ms", ms(t));
 }
 
 /// Where the time of one analysis goes.
