@@ -1,6 +1,7 @@
 //! Inlay hints after each deadline: when it would fall for an example
 //! trigger, in the jurisdiction's zone and business calendar, so that
-//! `7 days` and `7 business days` visibly differ.
+//! `7 days` and `7 business days` visibly differ; and after the header's
+//! calendar, what it resolved to.
 
 use super::{Document, Engine};
 use chrono::TimeZone;
@@ -31,9 +32,13 @@ pub fn hints(doc: &Document) -> Vec<(usize, InlayHint)> {
         .as_deref()
         .and_then(|n| Calendar::resolve(n, &|c: &str| scope.calendars.get(c).map(|i| &i.decl)).ok())
         .unwrap_or_else(Calendar::weekends_only);
-    let (y, m, d, h) = EXAMPLE;
-    let Some(trigger) = tz.with_ymd_and_hms(y, m, d, h, 0, 0).earliest() else { return vec![] };
     let mut out = vec![];
+    if let Some(name) = jur.and_then(|j| j.calendar.as_ref()).filter(|_| calendar_name.is_some()) {
+        let label = resolved_calendar(&calendar);
+        out.push((name.span.end, hint(doc, name.span.end, label)));
+    }
+    let (y, m, d, h) = EXAMPLE;
+    let Some(trigger) = tz.with_ymd_and_hms(y, m, d, h, 0, 0).earliest() else { return out };
     for (span, amount, unit) in super::lookup::durations(super::lookup::items(snap, file)) {
         let Some(due) = time::due(time::to_micros(trigger), amount, unit, tz, &calendar) else { continue };
         let due_text = match due.kind {
@@ -50,19 +55,32 @@ pub fn hints(doc: &Document) -> Vec<(usize, InlayHint)> {
         if matches!(unit, DurationUnit::BusinessDay | DurationUnit::CalendarDay | DurationUnit::Month) {
             label.push_str(&format!(", {}", tz.name()));
         }
-        out.push((
-            span.end,
-            InlayHint {
-                position: doc.index.position(&doc.text, span.end),
-                label: InlayHintLabel::String(label),
-                kind: Some(InlayHintKind::TYPE),
-                text_edits: None,
-                tooltip: None,
-                padding_left: Some(true),
-                padding_right: None,
-                data: None,
-            },
-        ));
+        out.push((span.end, hint(doc, span.end, label)));
     }
     out
+}
+
+fn hint(doc: &Document, at: usize, label: String) -> InlayHint {
+    InlayHint {
+        position: doc.index.position(&doc.text, at),
+        label: InlayHintLabel::String(label),
+        kind: Some(InlayHintKind::TYPE),
+        text_edits: None,
+        tooltip: None,
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
+}
+
+/// What a calendar resolved to: its weekend and the years its holidays cover.
+fn resolved_calendar(calendar: &Calendar) -> String {
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let weekend: Vec<&str> = DAYS.iter().zip(calendar.weekend()).filter(|(_, w)| *w).map(|(d, _)| *d).collect();
+    let years = match calendar.years_covered() {
+        Some(r) if r.start() == r.end() => format!(" in {}", r.start()),
+        Some(r) => format!(", {}–{}", r.start(), r.end()),
+        None => String::new(),
+    };
+    format!("⇒ weekend {}; {} holidays{years}", weekend.join(", "), calendar.holidays().len())
 }
