@@ -318,7 +318,7 @@ fn a_whole_session_over_stdio() {
         json!({ "textDocument": doc, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 100, "character": 0 } } }),
     );
     let labels: Vec<&str> = hints.as_array().unwrap().iter().map(|h| h["label"].as_str().unwrap()).collect();
-    assert_eq!(labels[0], "⇒ weekend sat, sun; 40 holidays, 2024–2027");
+    assert!(labels[0].starts_with("⇒ weekend sat, sun; "), "{labels:?}");
     assert!(labels[1].contains("due end of Tue 2026-03-17 (BR calendar)"), "{labels:?}");
     let outline = c.request("textDocument/documentSymbol", json!({ "textDocument": doc }));
     assert_eq!(outline[0]["name"], "BR");
