@@ -13,6 +13,12 @@
 //! The whole file is parsed at once when cutting could change the result: a
 //! block comment anywhere (it may hide an item keyword at a line start), a
 //! single piece, or a piece that is only comments.
+//!
+//! One difference remains, in where a hole ends: when an item that does not
+//! parse is directly followed by comment lines and then an item, a parse of
+//! the whole file puts those comments in the hole (`Item::Error`), the pieces
+//! leave them to the item below. The diagnostics and every parsed item are
+//! the same.
 
 pub mod shift;
 
