@@ -17,8 +17,8 @@
 //! One difference remains, in where a hole ends: when an item that does not
 //! parse is directly followed by comment lines and then an item, a parse of
 //! the whole file puts those comments in the hole (`Item::Error`), the pieces
-//! leave them to the item below. The diagnostics and every parsed item are
-//! the same.
+//! leave them to the item below. Every parsed item is the same; the hole's
+//! syntax error may then be drawn before those comments rather than after.
 
 pub mod shift;
 
