@@ -4,6 +4,10 @@
 //! tests, unformatted files), 2 usage, I/O or event-log errors.
 
 mod cli;
+// The language server's sources, shared with the `tenet-lsp` crate in `lsp/`
+// (see the workspace note in Cargo.toml).
+#[path = "../lsp/src/lib.rs"]
+mod lsp;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -98,6 +102,16 @@ enum Command {
         after_help = "Examples:\n  tenet repl policies/br --events examples/acme-br.jsonl\n  tenet repl\n  printf ':check\\n' | tenet repl policies/br --events examples/acme-br.jsonl"
     )]
     Repl(cli::repl::ReplArgs),
+    /// Run the language server, speaking the Language Server Protocol on stdin and stdout.
+    ///
+    /// Editors start it themselves: diagnostics as you type, hover with the
+    /// legal text and exact deadlines, go to definition, references, rename,
+    /// completion, formatting, semantic highlighting, quick fixes, "run test"
+    /// lenses and inlay hints. See the README for VS Code, Neovim and Helix.
+    #[command(
+        after_help = "Examples:\n  tenet lsp\n  (Neovim) vim.lsp.start({ name = 'tenet', cmd = { 'tenet', 'lsp' } })"
+    )]
+    Lsp,
 }
 
 fn main() -> ExitCode {
@@ -114,6 +128,13 @@ fn main() -> ExitCode {
         Command::Test(args) => cli::test::run(&args, opts),
         Command::Fmt { paths, check } => cli::fmt::run(&paths, check, opts),
         Command::Repl(args) => cli::repl::run(&args, opts),
+        Command::Lsp => match lsp::run() {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: the language server could not start: {e}");
+                2
+            }
+        },
     };
     ExitCode::from(code)
 }

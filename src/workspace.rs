@@ -156,9 +156,38 @@ impl Workspace {
         Some(id)
     }
 
+    /// Adds a text that is not on disk and that the caller already parsed
+    /// (an editor re-parsing only the items that changed). The parse's
+    /// diagnostics are moved to the new file's id.
+    pub fn add_parsed(
+        &mut self,
+        path: impl Into<PathBuf>,
+        text: String,
+        mut parsed: syntax::Parsed,
+        loader: &dyn Loader,
+    ) -> FileId {
+        let path = path.into();
+        let id = self.sources.add(SourceFile::new(path.clone(), text));
+        self.by_path.insert(normalize(&path), id);
+        for d in &mut parsed.diagnostics {
+            d.file = Some(id);
+            for r in &mut d.related {
+                r.file = id;
+            }
+        }
+        self.add_unit(id, parsed, loader, true);
+        id
+    }
+
     fn parse_unit(&mut self, id: FileId, loader: &dyn Loader, requested: bool) {
         let Some(source) = self.sources.get(id) else { return };
         let parsed = syntax::parse(&source.text, id);
+        self.add_unit(id, parsed, loader, requested);
+    }
+
+    /// Records a parsed file and loads what it imports.
+    fn add_unit(&mut self, id: FileId, parsed: syntax::Parsed, loader: &dyn Loader, requested: bool) {
+        let Some(source) = self.sources.get(id) else { return };
         let dir = source.path.parent().map(Path::to_path_buf).unwrap_or_default();
         self.diagnostics.extend(parsed.diagnostics);
         let imports: Vec<ast::Import> = parsed

@@ -8,6 +8,7 @@
 //! against them, with [`types`] typing expressions.
 
 mod calendars;
+pub mod index;
 mod jurisdictions;
 mod rules;
 pub mod scope;

@@ -1,0 +1,195 @@
+//! The server's state and the edits that change it, independent of the
+//! transport: tests drive it directly.
+//!
+//! Each open document is analysed on its own (with what it imports, read
+//! from open buffers first) on every change; that is the analysis every
+//! request on the document reads. Requests that span the workspace
+//! (references, rename, workspace symbols) use one analysis of the
+//! workspace folders and every open document, built on demand and dropped
+//! at the next edit.
+
+use super::document::{Document, Snapshot};
+use super::incremental::ParseCache;
+use super::line_index::LineIndex;
+use super::paths::{normalize, path_of, Overlay};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+/// Diagnostics to send for one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Publish {
+    /// The document.
+    pub uri: Uri,
+    /// The version they were computed for.
+    pub version: Option<i32>,
+    /// The diagnostics.
+    pub diagnostics: Vec<tower_lsp_server::ls_types::Diagnostic>,
+}
+
+/// Open documents, workspace folders and cached analyses.
+#[derive(Debug, Default)]
+pub struct Engine {
+    docs: BTreeMap<String, Document>,
+    roots: Vec<PathBuf>,
+    workspace: Option<Snapshot>,
+    /// Outcomes of tests run from a code lens: (uri, test name) to passed.
+    pub test_results: HashMap<(String, String), bool>,
+}
+
+impl Engine {
+    /// An engine with no document open.
+    pub fn new() -> Engine {
+        Engine::default()
+    }
+
+    /// Sets the workspace folders searched for references and symbols.
+    pub fn set_roots(&mut self, roots: Vec<PathBuf>) {
+        self.roots = roots;
+        self.workspace = None;
+    }
+
+    /// The open document at `uri`.
+    pub fn doc(&self, uri: &Uri) -> Option<&Document> {
+        self.docs.get(uri.as_str())
+    }
+
+    /// The open document at `uri`, to update what is cached on it.
+    pub fn doc_mut(&mut self, uri: &Uri) -> Option<&mut Document> {
+        self.docs.get_mut(uri.as_str())
+    }
+
+    /// Opens (or reopens) a document and analyses it.
+    pub fn open(&mut self, uri: Uri, version: i32, text: String) -> Vec<Publish> {
+        let path = path_of(&uri);
+        let doc = Document {
+            index: LineIndex::new(&text),
+            uri: uri.clone(),
+            path,
+            version,
+            text,
+            snapshot: Snapshot::empty(),
+            file: None,
+            last_tokens: None,
+            parse_cache: ParseCache::default(),
+        };
+        self.docs.insert(uri.as_str().to_string(), doc);
+        self.reanalyze(&uri)
+    }
+
+    /// Applies the client's edits (in order) and re-analyses. An edit for a
+    /// version older than the one held is ignored.
+    pub fn change(&mut self, uri: &Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) -> Vec<Publish> {
+        let Some(doc) = self.docs.get_mut(uri.as_str()) else { return vec![] };
+        if version < doc.version {
+            return vec![];
+        }
+        for change in changes {
+            match change.range {
+                None => doc.text = change.text,
+                Some(range) => {
+                    let start = doc.index.offset(&doc.text, range.start);
+                    let end = doc.index.offset(&doc.text, range.end).max(start);
+                    doc.text.replace_range(start..end, &change.text);
+                }
+            }
+            doc.index = LineIndex::new(&doc.text);
+        }
+        doc.version = version;
+        self.reanalyze(uri)
+    }
+
+    /// Closes a document; its diagnostics are cleared.
+    pub fn close(&mut self, uri: &Uri) -> Vec<Publish> {
+        self.workspace = None;
+        if self.docs.remove(uri.as_str()).is_none() {
+            return vec![];
+        }
+        vec![Publish { uri: uri.clone(), version: None, diagnostics: vec![] }]
+    }
+
+    /// Re-analyses `uri`, then the other open documents that read it.
+    fn reanalyze(&mut self, uri: &Uri) -> Vec<Publish> {
+        self.workspace = None;
+        let Some(path) = self.docs.get(uri.as_str()).map(|d| d.path.clone()) else { return vec![] };
+        let mut out = vec![];
+        self.analyze_one(uri.as_str());
+        out.extend(self.publish(uri));
+        let dependents: Vec<String> = self
+            .docs
+            .iter()
+            .filter(|(k, d)| k.as_str() != uri.as_str() && d.snapshot.file_of(&path).is_some())
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in dependents {
+            self.analyze_one(&key);
+            if let Some(u) = self.docs.get(&key).map(|d| d.uri.clone()) {
+                out.extend(self.publish(&u));
+            }
+        }
+        out
+    }
+
+    /// Analyses one open document: its pieces that changed are parsed
+    /// again, then the file and what it imports are checked.
+    fn analyze_one(&mut self, key: &str) {
+        let Some(mut cache) = self.docs.get_mut(key).map(|d| std::mem::take(&mut d.parse_cache)) else { return };
+        let snapshot = {
+            let texts = self.open_texts();
+            let Some(doc) = self.docs.get(key) else { return };
+            let parsed = cache.parse(&doc.text);
+            let mut ws = tenet::workspace::Workspace::default();
+            ws.add_parsed(doc.path.clone(), doc.text.clone(), parsed, &Overlay { open: &texts });
+            Snapshot::of(tenet::check::check_workspace(ws))
+        };
+        if let Some(doc) = self.docs.get_mut(key) {
+            doc.file = snapshot.file_of(&doc.path);
+            doc.snapshot = snapshot;
+            doc.parse_cache = cache;
+        }
+    }
+
+    /// The open texts by normalised path (the files they stand for).
+    fn open_texts(&self) -> HashMap<PathBuf, &str> {
+        self.docs.values().map(|d| (normalize(&d.path), d.text.as_str())).collect()
+    }
+
+    /// The diagnostics of one open document.
+    pub fn publish(&self, uri: &Uri) -> Option<Publish> {
+        let doc = self.doc(uri)?;
+        let diagnostics = super::handlers::diagnostics::of_document(self, doc);
+        Some(Publish { uri: uri.clone(), version: Some(doc.version), diagnostics })
+    }
+
+    /// The analysis of the workspace folders and every open document.
+    pub fn workspace(&mut self) -> &Snapshot {
+        if self.workspace.is_none() {
+            let texts = self.open_texts();
+            let mut paths: Vec<PathBuf> = self.roots.clone();
+            for d in self.docs.values() {
+                if !self.roots.iter().any(|r| d.path.starts_with(r)) {
+                    paths.push(d.path.clone());
+                }
+            }
+            let snapshot = Snapshot::build(&paths, &Overlay { open: &texts });
+            drop(texts);
+            self.workspace = Some(snapshot);
+        }
+        self.workspace.get_or_insert_with(Snapshot::empty)
+    }
+
+    /// The workspace analysis if it is built and current.
+    pub fn cached_workspace(&self) -> Option<&Snapshot> {
+        self.workspace.as_ref()
+    }
+
+    /// The URI of a file of an analysis: the open document's, else a file URI.
+    pub fn uri_of(&self, path: &Path) -> Option<Uri> {
+        let wanted = normalize(path);
+        if let Some(d) = self.docs.values().find(|d| normalize(&d.path) == wanted) {
+            return Some(d.uri.clone());
+        }
+        let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().ok()?.join(path) };
+        Uri::from_file_path(normalize(&absolute))
+    }
+}

@@ -1,0 +1,170 @@
+//! Hover: what the thing under the cursor is and means.
+//!
+//! Rules show their title, legal text and citation; events their
+//! description and fields; fields their type; durations the exact instant
+//! they end at (from `tenet::time::describe`); keywords a short explanation.
+
+use super::lookup::{self, Decl};
+use super::{Document, Engine};
+use tenet::check::index::SymbolKey;
+use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
+
+/// Answers `textDocument/hover`.
+pub fn handle(engine: &Engine, params: &HoverParams) -> Option<Hover> {
+    let pos = &params.text_document_position_params;
+    let doc = engine.doc(&pos.text_document.uri)?;
+    let offset = doc.offset(pos.position);
+    let (span, text) = hover_at(doc, offset)?;
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: text }),
+        range: Some(doc.range(span.start, span.end)),
+    })
+}
+
+/// The hover text at byte `offset` of `doc`, with the span it is about.
+pub fn hover_at(doc: &Document, offset: usize) -> Option<(tenet::Span, String)> {
+    let snap = &doc.snapshot;
+    if let Some(file) = doc.file {
+        if let Some(occ) = snap.symbols().at(file, offset) {
+            if let Some(text) = describe(doc, &occ.key, file) {
+                return Some((occ.span, text));
+            }
+        }
+        let durations = lookup::durations(lookup::items(snap, file));
+        if let Some((span, amount, unit)) = durations.into_iter().find(|d| d.0.contains(offset)) {
+            let (jur, calendar) = lookup::jurisdiction_and_calendar(snap, file);
+            let jur_name = jur.map(|j| j.name.text.as_str());
+            let mut text = tenet::time::describe(amount, unit, jur_name, calendar.as_deref());
+            if let Some(tz) = jur.and_then(|j| lookup::timezone(snap, j)) {
+                text.push_str(&format!("\n\nTime zone: `{tz}`"));
+            }
+            return Some((span, text));
+        }
+    }
+    let (span, word) = lookup::word_at(&doc.text, offset)?;
+    let explanation = super::super::keywords::explain(word)?;
+    Some((span, format!("**{word}** (keyword)\n\n{explanation}")))
+}
+
+fn describe(doc: &Document, key: &SymbolKey, file: tenet::FileId) -> Option<String> {
+    let snap = &doc.snapshot;
+    if let SymbolKey::Alias { name, .. } = key {
+        let event = lookup::alias_event(snap, key);
+        return Some(match event {
+            Some(e) => format!("**alias** `{name}`: an event `{e}`"),
+            None => format!("**alias** `{name}`"),
+        });
+    }
+    if let SymbolKey::File(id) = key {
+        let path = snap.analysis.sources().get(*id)?.name();
+        return Some(format!("**import** `{path}`"));
+    }
+    Some(match lookup::decl(snap, key, file)? {
+        Decl::Rule(r) => rule(r),
+        Decl::Event(e) => event(e),
+        Decl::Field(e, f) => {
+            let optional = if f.optional { " (optional)" } else { "" };
+            format!("**field** `{}.{}`: `{}`{optional}", e.name.text, f.name.text, type_name(&f.ty))
+        }
+        Decl::Jurisdiction(j) => jurisdiction(j),
+        Decl::Calendar(c, shipped) => calendar(c, shipped),
+        Decl::Test(t) => {
+            format!("**test** \"{}\": {} given events, {} expectations", t.name.value, t.given.len(), t.expects.len())
+        }
+    })
+}
+
+fn type_name(t: &tenet::syntax::ast::TypeName) -> String {
+    match &t.currency {
+        Some(c) => format!("{}({c})", t.name),
+        None => t.name.clone(),
+    }
+}
+
+fn rule(r: &tenet::syntax::ast::RuleDecl) -> String {
+    let kind = if r.is_override { "override rule" } else { "rule" };
+    let mut out = format!("**{kind}** `{}`", r.name.text);
+    if let Some(t) = &r.title {
+        out.push_str(&format!("\n\n{}", t.value));
+    }
+    if let Some(t) = &r.legal_text {
+        out.push_str(&format!("\n\n> {}", t.value.replace('\n', "\n> ")));
+    }
+    match &r.cites {
+        Some(c) => out.push_str(&format!("\n\nCites: {}", c.value)),
+        None => out.push_str("\n\nCites: (no citation)"),
+    }
+    if let Some(f) = &r.in_force {
+        out.push_str(&format!("\n\nIn force from {}", f.from.date));
+        if let Some(u) = &f.until {
+            out.push_str(&format!(" until {}", u.date));
+        }
+    }
+    if let Some(d) = &r.doc {
+        out.push_str(&format!("\n\n{d}"));
+    }
+    out
+}
+
+fn event(e: &tenet::syntax::ast::EventDecl) -> String {
+    let mut out = format!("**event** `{}`", e.name.text);
+    if let Some(d) = &e.description {
+        out.push_str(&format!("\n\n{}", d.value));
+    }
+    if let Some(d) = &e.doc {
+        out.push_str(&format!("\n\n{d}"));
+    }
+    if e.fields.is_empty() {
+        out.push_str("\n\nNo fields.");
+    } else {
+        out.push_str("\n\n| field | type |\n|---|---|");
+        for f in &e.fields {
+            let optional = if f.optional { "?" } else { "" };
+            out.push_str(&format!("\n| `{}` | `{}{optional}` |", f.name.text, type_name(&f.ty)));
+        }
+    }
+    out
+}
+
+fn jurisdiction(j: &tenet::syntax::ast::Jurisdiction) -> String {
+    let mut out = format!("**jurisdiction** `{}`", j.name.text);
+    if let Some(t) = &j.title {
+        out.push_str(&format!("\n\n{}", t.value));
+    }
+    if let Some(p) = &j.extends {
+        out.push_str(&format!("\n\nExtends `{}`", p.text));
+    }
+    if let Some(t) = &j.timezone {
+        out.push_str(&format!("\n\nTime zone: `{}`", t.value));
+    }
+    if let Some(c) = &j.calendar {
+        out.push_str(&format!("\n\nCalendar: `{}`", c.text));
+    }
+    out
+}
+
+fn calendar(c: &tenet::syntax::ast::CalendarDecl, shipped: bool) -> String {
+    let mut out = format!("**calendar** `{}`", c.name.text);
+    if shipped {
+        out.push_str(" (shipped with Tenet)");
+    }
+    if let Some(t) = &c.title {
+        out.push_str(&format!("\n\n{}", t.value));
+    }
+    if let Some(p) = &c.extends {
+        out.push_str(&format!("\n\nExtends `{}`", p.text));
+    }
+    let weekend: Vec<&str> = c.weekends.iter().flatten().map(|d| d.node.as_str()).collect();
+    if !weekend.is_empty() {
+        out.push_str(&format!("\n\nWeekend: {}", weekend.join(", ")));
+    }
+    let years: std::collections::BTreeSet<i32> =
+        c.holidays.iter().map(|h| chrono::Datelike::year(&h.date.date)).collect();
+    let span = match (years.first(), years.last()) {
+        (Some(a), Some(b)) if a == b => format!(" ({a})"),
+        (Some(a), Some(b)) => format!(" ({a}–{b})"),
+        _ => String::new(),
+    };
+    out.push_str(&format!("\n\n{} holidays{span}", c.holidays.len()));
+    out
+}
