@@ -35,9 +35,20 @@ struct Acc {
 #[derive(Default)]
 pub struct AggregateState {
     accs: FxHashMap<Key, Acc>,
+    /// Counts alone, when nothing else of an instance is read: the verdict
+    /// of a count needs no more, and a key costs a few dozen bytes.
+    counts: Option<FxHashMap<Key, i64>>,
 }
 
 impl AggregateState {
+    /// Empty state. `verdicts_only`: the instances' verdicts are all that is
+    /// read of them (no details, no remedy, no rate measuring the rule), so
+    /// a `count` keeps only its number per key.
+    pub fn new(a: &Aggregate, verdicts_only: bool) -> Self {
+        let counts = (verdicts_only && a.func == AggFn::Count).then(FxHashMap::default);
+        AggregateState { accs: FxHashMap::default(), counts }
+    }
+
     /// Adds `e` to its key.
     pub fn on_event(&mut self, env: &RuleEnv, a: &Aggregate, e: &Event) {
         if e.kind != a.event || !env.in_force(e.time) {
@@ -48,6 +59,10 @@ impl AggregateState {
         }
         // Events without the key are not counted.
         let Some(key) = key_of(e, a.keys.iter().copied()) else { return };
+        if let Some(counts) = &mut self.counts {
+            *counts.entry(key).or_default() += 1;
+            return;
+        }
         let field = a.field.map(|f| e.get(f).clone());
         if a.func != AggFn::Count && field.as_ref().is_none_or(|v| *v == Val::Null) {
             return;
@@ -96,6 +111,14 @@ impl AggregateState {
 
     /// One instance per key: the final value against the bound.
     pub fn finish(&mut self, env: &RuleEnv, a: &Aggregate, out: &mut Vec<Instance>) {
+        if let Some(counts) = self.counts.take() {
+            for (_, count) in counts {
+                let ok = compare(a.op, &Val::Int(count), &a.bound);
+                let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
+                out.push(instance(env, verdict, None, &[], "count against the bound"));
+            }
+            return;
+        }
         let mut accs: Vec<(Key, Acc)> = self.accs.drain().collect();
         accs.sort_by_key(|(_, acc)| acc.order);
         for (key, acc) in accs {
@@ -103,7 +126,7 @@ impl AggregateState {
             let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
             let note = format!("{} is {}, bound {} {}", a.func.as_str(), acc.value, a.op.as_str(), a.bound);
             // The instance is named by the key (and owed to the customer).
-            let mut attrs: SmallVec<[(Sym, Val); 4]> = a.keys.iter().copied().zip(key).collect();
+            let mut attrs: SmallVec<[(Sym, Val); 4]> = a.keys.iter().copied().zip(key.values(a.keys.len())).collect();
             if let Some(c) = env.customer.filter(|c| !a.keys.contains(c)) {
                 attrs.push((c, acc.customer.clone()));
             }

@@ -15,7 +15,6 @@ use super::prior::{PrecedenceState, ProhibitionState};
 use super::verdict::{Instance, Sink};
 use crate::log::{Event, Sym};
 use crate::time::{self, Micros};
-use rustc_hash::FxHashMap;
 
 /// What a rule handler sees besides its state.
 pub struct RuleEnv<'p> {
@@ -29,6 +28,9 @@ pub struct RuleEnv<'p> {
     pub names: &'p [Box<str>],
     /// Fill keys and attributes of every instance (not only violations).
     pub detailed: bool,
+    /// Whether the sink still reads the details of this rule's instances
+    /// (see [`Sink::keeps_details`]).
+    pub sink_details: bool,
     /// The symbol of the `customer` attribute, who is owed remedies.
     pub customer: Option<Sym>,
 }
@@ -65,8 +67,8 @@ pub struct Engine<'p, S: Sink> {
     program: &'p Program,
     sink: S,
     states: Vec<State>,
-    /// Rules interested in each event type.
-    dispatch: FxHashMap<Sym, Vec<usize>>,
+    /// Rules interested in each event type, by symbol.
+    dispatch: Vec<Vec<usize>>,
     /// Rate standards measuring each rule.
     rates_of: Vec<Vec<usize>>,
     outbox: Vec<Instance>,
@@ -81,15 +83,25 @@ impl<'p, S: Sink> Engine<'p, S> {
     /// An engine for `program` reporting to `sink`. `detailed` fills the
     /// keys and attributes of satisfied instances too (tests, the REPL).
     pub fn new(program: &'p Program, sink: S, detailed: bool) -> Self {
-        let mut dispatch: FxHashMap<Sym, Vec<usize>> = FxHashMap::default();
+        let mut dispatch: Vec<Vec<usize>> = vec![];
         let mut rates_of = vec![vec![]; program.rules.len()];
         let mut states = Vec::with_capacity(program.rules.len());
+        let measured: Vec<usize> = program
+            .rules
+            .iter()
+            .filter_map(|r| if let Kind::Rate(k) = &r.kind { Some(k.target) } else { None })
+            .collect();
         for (i, rule) in program.rules.iter().enumerate() {
+            // Only verdicts are read of the rule's instances: no details, no
+            // remedy (owed to a customer), no rate over their trigger times.
+            let verdicts_only = !detailed && !sink.keeps_details(i) && rule.remedy.is_none() && !measured.contains(&i);
             let (state, types) = match &rule.kind {
-                Kind::Obligation(o) => (State::Obligation(ObligationState::new(o)), ObligationState::types(o)),
+                Kind::Obligation(o) => {
+                    (State::Obligation(ObligationState::new(o, rule.remedy.as_ref())), ObligationState::types(o))
+                }
                 Kind::Precedence(p) => (State::Precedence(PrecedenceState::new(p)), PrecedenceState::types(p)),
                 Kind::Prohibition(p) => (State::Prohibition(ProhibitionState::new(p)), ProhibitionState::types(p)),
-                Kind::Aggregate(a) => (State::Aggregate(AggregateState::default()), vec![a.event]),
+                Kind::Aggregate(a) => (State::Aggregate(AggregateState::new(a, verdicts_only)), vec![a.event]),
                 Kind::Rate(r) => {
                     if let Some(list) = rates_of.get_mut(r.target) {
                         list.push(i);
@@ -105,8 +117,11 @@ impl<'p, S: Sink> Engine<'p, S> {
             };
             states.push(state);
             for t in types {
-                let list = dispatch.entry(t).or_default();
-                if !list.contains(&i) {
+                let t = t as usize;
+                if t >= dispatch.len() {
+                    dispatch.resize(t + 1, vec![]);
+                }
+                if let Some(list) = dispatch.get_mut(t).filter(|l| !l.contains(&i)) {
                     list.push(i);
                 }
             }
@@ -130,13 +145,15 @@ impl<'p, S: Sink> Engine<'p, S> {
         let program: &'p Program = self.program;
         let rule = program.rules.get(index)?;
         let jur = program.jurisdictions.get(rule.jurisdiction)?;
-        Some(RuleEnv { index, rule, jur, names: &program.proj.names, detailed: self.detailed, customer: self.customer })
+        let (names, detailed, customer) = (&program.proj.names, self.detailed, self.customer);
+        let sink_details = self.sink.keeps_details(index);
+        Some(RuleEnv { index, rule, jur, names, detailed, sink_details, customer })
     }
 
     /// Processes the next event of the log.
     pub fn push(&mut self, event: &Event) {
         self.last_time = Some(self.last_time.map_or(event.time, |t| t.max(event.time)));
-        let Some(rules) = self.dispatch.get(&event.kind) else { return };
+        let Some(rules) = self.dispatch.get(event.kind as usize) else { return };
         for &i in rules {
             let Some(env) = self.env(i) else { continue };
             let out = &mut self.outbox;

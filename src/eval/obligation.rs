@@ -3,7 +3,15 @@
 //! Open obligations live in a slab; each matcher that can close them (the
 //! awaited events, the `before` event, exempting events, events forbidden
 //! while open) has a hash index from its correlation key to slab slots, so
-//! an event finds the obligations it closes without scanning.
+//! an event finds the obligations it closes without scanning. An open
+//! obligation keeps only what may still be read of its trigger.
+//!
+//! Past its deadline an obligation is violated whatever happens next; only
+//! the evidence (a late event) and a remedy growing with lateness are still
+//! to come. When the sink reads neither, the obligation is decided as soon as
+//! an event shows that its deadline has passed (deadlines wait in a priority
+//! queue), so memory follows the obligations still open in time, not the
+//! ones that will never be met.
 
 use super::emit::{instance, lateness, remedy};
 use super::engine::RuleEnv;
@@ -16,14 +24,21 @@ use crate::syntax::ast::Verdict;
 use crate::time::{self, Due, Micros};
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// Slots of the obligations sharing one key (usually one).
 type Bucket = SmallVec<[usize; 2]>;
 
 /// An open obligation.
 struct Open {
+    /// The trigger; its attributes only when something may still read them.
     trigger: Event,
     due: Option<Due>,
+    /// Its key in each matcher's index (None: not indexed there).
+    keys: SmallVec<[Option<Key>; 2]>,
+    /// Tells this obligation from earlier ones in the same slot.
+    serial: u64,
 }
 
 /// How an obligation closed.
@@ -41,14 +56,34 @@ pub struct ObligationState {
     /// One index per matcher: awaited, before, unless events, window forbids.
     indexes: Vec<FxHashMap<Key, Bucket>>,
     prior: Vec<PriorStore>,
+    /// Obligations to decide once their deadline passes: (last instant on
+    /// time, serial, slot). Entries of obligations closed since are skipped.
+    deadlines: BinaryHeap<Reverse<(Micros, u64, usize)>>,
+    next_serial: u64,
+    /// Whether a violation's remedy is the same whenever it is decided.
+    fixed_remedy: bool,
+    /// Whether the trigger's attributes are read after opening even when the
+    /// sink keeps no details: by a residual correlation, or for the customer
+    /// owed a remedy.
+    reads_trigger: bool,
 }
 
 impl ObligationState {
-    /// Empty state for `o`.
-    pub fn new(o: &Obligation) -> Self {
+    /// Empty state for `o`, a rule whose remedy is `remedy`.
+    pub fn new(o: &Obligation, remedy: Option<&super::ir::Remedy>) -> Self {
+        let residual = matchers(o).any(|(m, _)| m.corr.residual.is_some());
         let matchers = 1 + usize::from(o.before.is_some()) + o.unless.events.len() + o.window_forbids.len();
         let prior = o.unless.prior.iter().map(|(m, w)| PriorStore::new(m, *w)).collect();
-        ObligationState { slots: vec![], free: vec![], indexes: vec![FxHashMap::default(); matchers], prior }
+        ObligationState {
+            slots: vec![],
+            free: vec![],
+            indexes: vec![FxHashMap::default(); matchers],
+            prior,
+            deadlines: BinaryHeap::new(),
+            next_serial: 0,
+            fixed_remedy: remedy.is_none_or(|r| r.per_unit.is_empty()),
+            reads_trigger: residual || remedy.is_some(),
+        }
     }
 
     /// The event types the rule reacts to.
@@ -73,9 +108,12 @@ impl ObligationState {
         out: &mut Vec<Instance>,
         exempted: &mut Vec<(usize, usize)>,
     ) {
+        if !self.deadlines.is_empty() {
+            self.expire(env, e.time, out);
+        }
         for (i, (m, how)) in matchers(o).enumerate() {
             if m.types.contains(&e.kind) {
-                let closed = self.close_matching(env, i, m, &how, o, e, out);
+                let closed = self.close_matching(env, i, m, &how, e, out);
                 if matches!(how, Close::Exempted) && closed > 0 {
                     let first_unless = 1 + usize::from(o.before.is_some());
                     let ordinal = o.unless.ordinal(ExceptionKind::Event, i - first_unless);
@@ -106,7 +144,7 @@ impl ObligationState {
             return Some(o.unless.ordinal(ExceptionKind::Prior, i));
         }
         let due = o.within.and_then(|w| time::due(e.time, w.amount, w.unit, env.jur.tz, &env.jur.calendar));
-        let keys: SmallVec<[Option<Key>; 4]> =
+        let keys: SmallVec<[Option<Key>; 2]> =
             matchers(o).map(|(m, _)| key_of(e, anchor_keys(&m.corr.pairs))).collect();
         let slot = match self.free.pop() {
             Some(s) => s,
@@ -115,47 +153,88 @@ impl ObligationState {
                 self.slots.len() - 1
             }
         };
-        self.slots[slot] = Some(Open { trigger: e.clone(), due });
-        for (index, key) in self.indexes.iter_mut().zip(keys) {
+        for (index, key) in self.indexes.iter_mut().zip(&keys) {
             if let Some(k) = key {
-                index.entry(k).or_default().push(slot);
+                index.entry(k.clone()).or_default().push(slot);
             }
+        }
+        let serial = self.next_serial;
+        self.next_serial += 1;
+        let details = env.detailed || env.sink_details;
+        if let Some(d) = due.filter(|_| !details && self.fixed_remedy) {
+            self.deadlines.push(Reverse((d.last_on_time, serial, slot)));
+        }
+        let attrs = if details || self.reads_trigger { e.attrs.clone() } else { SmallVec::new() };
+        let trigger = Event { time: e.time, kind: e.kind, attrs, loc: e.loc };
+        if let Some(place) = self.slots.get_mut(slot) {
+            *place = Some(Open { trigger, due, keys, serial });
         }
         None
     }
 
-    #[expect(clippy::too_many_arguments, reason = "one call site; the parts are all distinct")]
+    /// Decides, as violated, every obligation whose deadline lies before
+    /// `now` and that waits in the deadline queue.
+    fn expire(&mut self, env: &RuleEnv, now: Micros, out: &mut Vec<Instance>) {
+        while let Some(&Reverse((last_on_time, serial, slot))) = self.deadlines.peek() {
+            if last_on_time >= now {
+                break;
+            }
+            self.deadlines.pop();
+            let Some(place) = self.slots.get_mut(slot) else { continue };
+            if place.as_ref().is_none_or(|open| open.serial != serial) {
+                continue;
+            }
+            let Some(open) = place.take() else { continue };
+            self.free.push(slot);
+            self.unindex(&open, slot, None);
+            let note = "no matching event by the deadline";
+            let mut inst = instance(env, Verdict::Violated, Some(&open.trigger), &[], note);
+            inst.deadline = open.due;
+            inst.lateness = open.due.map(|d| lateness(&d, now));
+            inst.remedy = remedy(env, open.due.as_ref(), now);
+            out.push(inst);
+        }
+    }
+
     fn close_matching(
         &mut self,
         env: &RuleEnv,
         index: usize,
         m: &Match,
         how: &Close,
-        o: &Obligation,
         e: &Event,
         out: &mut Vec<Instance>,
     ) -> usize {
         let Some(key) = key_of(e, candidate_keys(&m.corr.pairs)) else { return 0 };
-        let Some(bucket) = self.indexes[index].get(&key) else { return 0 };
+        let Some(map) = self.indexes.get_mut(index) else { return 0 };
+        // Taken out (one lookup when, as usual, every slot closes), put back
+        // with what stays open.
+        let Some(mut bucket) = map.remove(&key) else { return 0 };
         let mut closing: SmallVec<[usize; 4]> = SmallVec::new();
         // Past its deadline an obligation is already broken: exceptions and
         // window prohibitions no longer apply, only a late fulfilment does.
         let window_only = matches!(how, Close::Exempted | Close::Forbidden);
-        for &slot in bucket {
-            let Some(open) = self.slots.get(slot).and_then(Option::as_ref) else { continue };
+        let slots = &self.slots;
+        bucket.retain(|slot| {
+            let Some(open) = slots.get(*slot).and_then(Option::as_ref) else { return true };
             if window_only && open.due.is_some_and(|d| !d.is_on_time(e.time)) {
-                continue;
+                return true;
             }
             let ctx = env.ctx(Some(e), Some(&open.trigger));
-            if m.corr.residual.as_ref().is_none_or(|r| r.holds(&ctx)) {
-                closing.push(slot);
+            let closes = m.corr.residual.as_ref().is_none_or(|r| r.holds(&ctx));
+            if closes {
+                closing.push(*slot);
             }
+            !closes
+        });
+        if !bucket.is_empty() {
+            map.insert(key, bucket);
         }
         let closed = closing.len();
         for slot in closing {
             let Some(open) = self.slots.get_mut(slot).and_then(Option::take) else { continue };
             self.free.push(slot);
-            self.unindex(o, &open.trigger, slot);
+            self.unindex(&open, slot, Some(index));
             if let Some(inst) = decide(env, &open, how, e) {
                 out.push(inst);
             }
@@ -163,14 +242,14 @@ impl ObligationState {
         closed
     }
 
-    /// Removes a closed slot from every index.
-    fn unindex(&mut self, o: &Obligation, trigger: &Event, slot: usize) {
-        for (index, (m, _)) in self.indexes.iter_mut().zip(matchers(o)) {
-            let Some(k) = key_of(trigger, anchor_keys(&m.corr.pairs)) else { continue };
-            if let Some(bucket) = index.get_mut(&k) {
+    /// Removes a closed slot from every index but `done`.
+    fn unindex(&mut self, open: &Open, slot: usize, done: Option<usize>) {
+        for (i, (index, key)) in self.indexes.iter_mut().zip(&open.keys).enumerate() {
+            let Some(k) = key.as_ref().filter(|_| Some(i) != done) else { continue };
+            if let Some(bucket) = index.get_mut(k) {
                 bucket.retain(|s| *s != slot);
                 if bucket.is_empty() {
-                    index.remove(&k);
+                    index.remove(k);
                 }
             }
         }
@@ -183,6 +262,7 @@ impl ObligationState {
         let mut opens: Vec<Open> = self.slots.drain(..).flatten().collect();
         opens.sort_by_key(|o| (o.trigger.time, o.trigger.loc));
         self.free.clear();
+        self.deadlines.clear();
         for open in opens {
             let keys = display_keys(env, &open.trigger);
             match open.due {
