@@ -31,6 +31,11 @@ struct Acc {
     last: EventRef,
 }
 
+/// Keys decided per call of [`AggregateState::finish`]: the engine hands
+/// each batch on before asking for the next, so that deciding millions of
+/// keys never holds all their instances at once.
+const FINISH_BATCH: usize = 4096;
+
 /// State of an aggregate rule.
 #[derive(Default)]
 pub struct AggregateState {
@@ -38,6 +43,9 @@ pub struct AggregateState {
     /// Counts alone, when nothing else of an instance is read: the verdict
     /// of a count needs no more, and a key costs a few dozen bytes.
     counts: Option<FxHashMap<Key, i64>>,
+    /// Keys still to decide, once deciding has begun (in first-seen order).
+    left: Option<std::vec::IntoIter<(Key, Acc)>>,
+    counts_left: Option<std::collections::hash_map::IntoIter<Key, i64>>,
 }
 
 impl AggregateState {
@@ -46,7 +54,7 @@ impl AggregateState {
     /// a `count` keeps only its number per key.
     pub fn new(a: &Aggregate, verdicts_only: bool) -> Self {
         let counts = (verdicts_only && a.func == AggFn::Count).then(FxHashMap::default);
-        AggregateState { accs: FxHashMap::default(), counts }
+        AggregateState { counts, ..AggregateState::default() }
     }
 
     /// Adds `e` to its key.
@@ -109,19 +117,26 @@ impl AggregateState {
         }
     }
 
-    /// One instance per key: the final value against the bound.
-    pub fn finish(&mut self, env: &RuleEnv, a: &Aggregate, out: &mut Vec<Instance>) {
+    /// One instance per key: the final value against the bound. Decides a
+    /// batch of keys; true when some are left for the next call.
+    pub fn finish(&mut self, env: &RuleEnv, a: &Aggregate, out: &mut Vec<Instance>) -> bool {
         if let Some(counts) = self.counts.take() {
-            for (_, count) in counts {
+            self.counts_left = Some(counts.into_iter());
+        }
+        if let Some(left) = &mut self.counts_left {
+            for (_, count) in left.by_ref().take(FINISH_BATCH) {
                 let ok = compare(a.op, &Val::Int(count), &a.bound);
                 let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
                 out.push(instance(env, verdict, None, &[], "count against the bound"));
             }
-            return;
+            return left.len() > 0;
         }
-        let mut accs: Vec<(Key, Acc)> = self.accs.drain().collect();
-        accs.sort_by_key(|(_, acc)| acc.order);
-        for (key, acc) in accs {
+        let left = self.left.get_or_insert_with(|| {
+            let mut accs: Vec<(Key, Acc)> = self.accs.drain().collect();
+            accs.sort_by_key(|(_, acc)| acc.order);
+            accs.into_iter()
+        });
+        for (key, acc) in left.by_ref().take(FINISH_BATCH) {
             let ok = compare(a.op, &acc.value, &a.bound);
             let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
             let note = format!("{} is {}, bound {} {}", a.func.as_str(), acc.value, a.op.as_str(), a.bound);
@@ -138,6 +153,7 @@ impl AggregateState {
             }
             out.push(inst);
         }
+        left.len() > 0
     }
 }
 

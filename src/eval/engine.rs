@@ -199,18 +199,32 @@ impl<'p, S: Sink> Engine<'p, S> {
     /// event's time) and returns the sink.
     pub fn finish(mut self, horizon: Option<Micros>) -> S {
         let horizon = horizon.or(self.last_time).unwrap_or(0);
-        // Instance rules first, then the rates that measure them.
+        // Instance rules first, then the rates that measure them. A rule may
+        // decide its open instances in batches, each passed on at once.
         for i in 0..self.states.len() {
-            let Some(env) = self.env(i) else { continue };
-            let out = &mut self.outbox;
-            match (&mut self.states[i], &env.rule.kind) {
-                (State::Obligation(s), Kind::Obligation(_)) => s.finish(&env, horizon, out),
-                (State::Aggregate(s), Kind::Aggregate(a)) => s.finish(&env, a, out),
-                (State::Delay(s), Kind::Delay(d)) => s.finish(&env, d, horizon, out),
-                (State::PeriodCount(s), Kind::PeriodCount(c)) => s.finish(&env, c, horizon, out),
-                _ => {}
+            while let Some(env) = self.env(i) {
+                let out = &mut self.outbox;
+                let more = match (&mut self.states[i], &env.rule.kind) {
+                    (State::Obligation(s), Kind::Obligation(_)) => {
+                        s.finish(&env, horizon, out);
+                        false
+                    }
+                    (State::Aggregate(s), Kind::Aggregate(a)) => s.finish(&env, a, out),
+                    (State::Delay(s), Kind::Delay(d)) => {
+                        s.finish(&env, d, horizon, out);
+                        false
+                    }
+                    (State::PeriodCount(s), Kind::PeriodCount(c)) => {
+                        s.finish(&env, c, horizon, out);
+                        false
+                    }
+                    _ => false,
+                };
+                self.flush();
+                if !more {
+                    break;
+                }
             }
-            self.flush();
         }
         for i in 0..self.states.len() {
             let Some(env) = self.env(i) else { continue };
