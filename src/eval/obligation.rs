@@ -24,8 +24,7 @@ use crate::syntax::ast::Verdict;
 use crate::time::{self, Due, Micros};
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::VecDeque;
 
 /// Slots of the obligations sharing one key (usually one).
 type Bucket = SmallVec<[usize; 2]>;
@@ -56,9 +55,12 @@ pub struct ObligationState {
     /// One index per matcher: awaited, before, unless events, window forbids.
     indexes: Vec<FxHashMap<Key, Bucket>>,
     prior: Vec<PriorStore>,
-    /// Obligations to decide once their deadline passes: (last instant on
-    /// time, serial, slot). Entries of obligations closed since are skipped.
-    deadlines: BinaryHeap<Reverse<(Micros, u64, usize)>>,
+    /// Obligations to decide once their deadline passes, by deadline: (last
+    /// instant on time, serial, slot); entries of obligations closed since
+    /// are skipped. Deadlines nearly always come in order (triggers come in
+    /// log order and the window is the rule's), so this is a queue, and one
+    /// out of order is put in its place.
+    deadlines: VecDeque<(Micros, u64, usize)>,
     next_serial: u64,
     /// Whether a violation's remedy is the same whenever it is decided.
     fixed_remedy: bool,
@@ -79,7 +81,7 @@ impl ObligationState {
             free: vec![],
             indexes: vec![FxHashMap::default(); matchers],
             prior,
-            deadlines: BinaryHeap::new(),
+            deadlines: VecDeque::new(),
             next_serial: 0,
             fixed_remedy: remedy.is_none_or(|r| r.per_unit.is_empty()),
             reads_trigger: residual || remedy.is_some(),
@@ -162,7 +164,13 @@ impl ObligationState {
         self.next_serial += 1;
         let details = env.detailed || env.sink_details;
         if let Some(d) = due.filter(|_| !details && self.fixed_remedy) {
-            self.deadlines.push(Reverse((d.last_on_time, serial, slot)));
+            let entry = (d.last_on_time, serial, slot);
+            if self.deadlines.back().is_none_or(|last| last.0 <= d.last_on_time) {
+                self.deadlines.push_back(entry);
+            } else {
+                let at = self.deadlines.partition_point(|x| x.0 <= d.last_on_time);
+                self.deadlines.insert(at, entry);
+            }
         }
         let attrs = if details || self.reads_trigger { e.attrs.clone() } else { SmallVec::new() };
         let trigger = Event { time: e.time, kind: e.kind, attrs, loc: e.loc };
@@ -175,11 +183,11 @@ impl ObligationState {
     /// Decides, as violated, every obligation whose deadline lies before
     /// `now` and that waits in the deadline queue.
     fn expire(&mut self, env: &RuleEnv, now: Micros, out: &mut Vec<Instance>) {
-        while let Some(&Reverse((last_on_time, serial, slot))) = self.deadlines.peek() {
+        while let Some(&(last_on_time, serial, slot)) = self.deadlines.front() {
             if last_on_time >= now {
                 break;
             }
-            self.deadlines.pop();
+            self.deadlines.pop_front();
             let Some(place) = self.slots.get_mut(slot) else { continue };
             if place.as_ref().is_none_or(|open| open.serial != serial) {
                 continue;
