@@ -112,7 +112,7 @@ pub fn key_of(event: &Event, keys: impl ExactSizeIterator<Item = Sym>) -> Option
     let mut out = CompactString::default();
     for k in keys {
         let v = event.get(k);
-        if *v == Val::Null {
+        if matches!(v, Val::Null) {
             return None;
         }
         if arity == 1 {

@@ -13,7 +13,7 @@
 //! queue), so memory follows the obligations still open in time, not the
 //! ones that will never be met.
 
-use super::emit::{instance, lateness, remedy};
+use super::emit::{get, instance_at, lateness, remedy};
 use super::engine::RuleEnv;
 use super::ir::{ExceptionKind, Match, Obligation};
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
@@ -22,6 +22,7 @@ use super::verdict::{EventRef, Instance};
 use crate::log::{Event, Sym};
 use crate::syntax::ast::Verdict;
 use crate::time::{self, Due, Micros};
+use crate::value::Val;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use std::collections::VecDeque;
@@ -29,15 +30,32 @@ use std::collections::VecDeque;
 /// Slots of the obligations sharing one key (usually one).
 type Bucket = SmallVec<[usize; 2]>;
 
-/// An open obligation.
+/// An open obligation, kept small: thousands are open at a time, and each
+/// event that closes one reaches it at a random place in memory.
 struct Open {
-    /// The trigger; its attributes only when something may still read them.
-    trigger: Event,
+    /// When and where the trigger was read.
+    at: EventRef,
+    /// The trigger's type.
+    kind: Sym,
     due: Option<Due>,
-    /// Its key in each matcher's index (None: not indexed there).
-    keys: SmallVec<[Option<Key>; 2]>,
-    /// Tells this obligation from earlier ones in the same slot.
-    serial: u64,
+    /// Its key in the awaited events' index (None: not indexed there).
+    key: Option<Key>,
+    /// Its keys in the other matchers' indexes.
+    other_keys: Box<[Option<Key>]>,
+    /// The trigger's attributes, when something may still read them.
+    attrs: Box<[(Sym, Val)]>,
+}
+
+impl Open {
+    /// The trigger, as far as it is kept.
+    fn trigger(&self) -> Event {
+        Event { time: self.at.time, kind: self.kind, attrs: self.attrs.iter().cloned().collect(), loc: self.at.loc }
+    }
+
+    /// Its key in each matcher's index.
+    fn keys(&self) -> impl Iterator<Item = &Option<Key>> {
+        std::iter::once(&self.key).chain(self.other_keys.iter())
+    }
 }
 
 /// How an obligation closed.
@@ -51,6 +69,9 @@ enum Close {
 /// The state of one obligation rule.
 pub struct ObligationState {
     slots: Vec<Option<Open>>,
+    /// Per slot, the serial number of its obligation: tells an obligation
+    /// from earlier ones in the same slot without reaching the slot.
+    serials: Vec<u64>,
     free: Vec<usize>,
     /// One index per matcher: awaited, before, unless events, window forbids.
     indexes: Vec<FxHashMap<Key, Bucket>>,
@@ -78,6 +99,7 @@ impl ObligationState {
         let prior = o.unless.prior.iter().map(|(m, w)| PriorStore::new(m, *w)).collect();
         ObligationState {
             slots: vec![],
+            serials: vec![],
             free: vec![],
             indexes: vec![FxHashMap::default(); matchers],
             prior,
@@ -146,22 +168,25 @@ impl ObligationState {
             return Some(o.unless.ordinal(ExceptionKind::Prior, i));
         }
         let due = o.within.and_then(|w| time::due(e.time, w.amount, w.unit, env.jur.tz, &env.jur.calendar));
-        let keys: SmallVec<[Option<Key>; 2]> =
-            matchers(o).map(|(m, _)| key_of(e, anchor_keys(&m.corr.pairs))).collect();
+        let mut keys = matchers(o).map(|(m, _)| key_of(e, anchor_keys(&m.corr.pairs)));
+        let key = keys.next().flatten();
+        let other_keys: Box<[Option<Key>]> = keys.collect();
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
                 self.slots.push(None);
+                self.serials.push(0);
                 self.slots.len() - 1
             }
         };
-        for (index, key) in self.indexes.iter_mut().zip(&keys) {
+        let serial = self.next_serial;
+        self.next_serial += 1;
+        let open = Open { at: EventRef::from(e), kind: e.kind, due, key, other_keys, attrs: Box::default() };
+        for (index, key) in self.indexes.iter_mut().zip(open.keys()) {
             if let Some(k) = key {
                 index.entry(k.clone()).or_default().push(slot);
             }
         }
-        let serial = self.next_serial;
-        self.next_serial += 1;
         let details = env.detailed || env.sink_details;
         if let Some(d) = due.filter(|_| !details && self.fixed_remedy) {
             let entry = (d.last_on_time, serial, slot);
@@ -172,10 +197,10 @@ impl ObligationState {
                 self.deadlines.insert(at, entry);
             }
         }
-        let attrs = if details || self.reads_trigger { e.attrs.clone() } else { SmallVec::new() };
-        let trigger = Event { time: e.time, kind: e.kind, attrs, loc: e.loc };
-        if let Some(place) = self.slots.get_mut(slot) {
-            *place = Some(Open { trigger, due, keys, serial });
+        let attrs = if details || self.reads_trigger { e.attrs.iter().cloned().collect() } else { Box::default() };
+        if let (Some(place), Some(s)) = (self.slots.get_mut(slot), self.serials.get_mut(slot)) {
+            *place = Some(Open { attrs, ..open });
+            *s = serial;
         }
         None
     }
@@ -188,15 +213,14 @@ impl ObligationState {
                 break;
             }
             self.deadlines.pop_front();
-            let Some(place) = self.slots.get_mut(slot) else { continue };
-            if place.as_ref().is_none_or(|open| open.serial != serial) {
+            if self.serials.get(slot) != Some(&serial) {
                 continue;
             }
-            let Some(open) = place.take() else { continue };
+            let Some(open) = self.slots.get_mut(slot).and_then(Option::take) else { continue };
             self.free.push(slot);
             self.unindex(&open, slot, None);
             let note = "no matching event by the deadline";
-            let mut inst = instance(env, Verdict::Violated, Some(&open.trigger), &[], note);
+            let mut inst = instance_at(env, Verdict::Violated, Some(open.at), &open.attrs, &[], note);
             inst.deadline = open.due;
             inst.lateness = open.due.map(|d| lateness(&d, now));
             inst.remedy = remedy(env, open.due.as_ref(), now);
@@ -228,8 +252,7 @@ impl ObligationState {
             if window_only && open.due.is_some_and(|d| !d.is_on_time(e.time)) {
                 return true;
             }
-            let ctx = env.ctx(Some(e), Some(&open.trigger));
-            let closes = m.corr.residual.as_ref().is_none_or(|r| r.holds(&ctx));
+            let closes = m.corr.residual.as_ref().is_none_or(|r| r.holds(&env.ctx(Some(e), Some(&open.trigger()))));
             if closes {
                 closing.push(*slot);
             }
@@ -252,7 +275,7 @@ impl ObligationState {
 
     /// Removes a closed slot from every index but `done`.
     fn unindex(&mut self, open: &Open, slot: usize, done: Option<usize>) {
-        for (i, (index, key)) in self.indexes.iter_mut().zip(&open.keys).enumerate() {
+        for (i, (index, key)) in self.indexes.iter_mut().zip(open.keys()).enumerate() {
             let Some(k) = key.as_ref().filter(|_| Some(i) != done) else { continue };
             if let Some(bucket) = index.get_mut(k) {
                 bucket.retain(|s| *s != slot);
@@ -268,15 +291,16 @@ impl ObligationState {
     pub fn finish(&mut self, env: &RuleEnv, horizon: Micros, out: &mut Vec<Instance>) {
         // Slots are reused, so their order is not the log's: sort by trigger.
         let mut opens: Vec<Open> = self.slots.drain(..).flatten().collect();
-        opens.sort_by_key(|o| (o.trigger.time, o.trigger.loc));
+        opens.sort_by_key(|o| (o.at.time, o.at.loc));
+        self.serials.clear();
         self.free.clear();
         self.deadlines.clear();
         for open in opens {
-            let keys = display_keys(env, &open.trigger);
+            let keys = display_keys(env, &open.attrs);
             match open.due {
                 Some(due) if due.last_on_time <= horizon => {
                     let note = "no matching event by the deadline; still missing at the horizon";
-                    let mut inst = instance(env, Verdict::Violated, Some(&open.trigger), &keys, note);
+                    let mut inst = instance_at(env, Verdict::Violated, Some(open.at), &open.attrs, &keys, note);
                     inst.deadline = Some(due);
                     inst.lateness = Some(lateness(&due, horizon));
                     inst.remedy = remedy(env, Some(&due), horizon);
@@ -284,7 +308,7 @@ impl ObligationState {
                 }
                 due => {
                     let note = "the deadline lies after the horizon";
-                    let mut inst = instance(env, Verdict::Pending, Some(&open.trigger), &keys, note);
+                    let mut inst = instance_at(env, Verdict::Pending, Some(open.at), &open.attrs, &keys, note);
                     inst.deadline = due;
                     out.push(inst);
                 }
@@ -304,7 +328,7 @@ fn matchers(o: &Obligation) -> impl Iterator<Item = (&Match, Close)> {
 
 /// The keys that name an instance: the trigger's side of the awaited
 /// correlation, plus customer and case when present.
-fn display_keys(env: &RuleEnv, trigger: &Event) -> Vec<Sym> {
+fn display_keys(env: &RuleEnv, trigger: &[(Sym, Val)]) -> Vec<Sym> {
     let mut keys: Vec<Sym> = match &env.rule.kind {
         super::ir::Kind::Obligation(o) => anchor_keys(&o.awaited.corr.pairs).collect(),
         _ => vec![],
@@ -312,7 +336,7 @@ fn display_keys(env: &RuleEnv, trigger: &Event) -> Vec<Sym> {
     for name in ["case", "customer"] {
         if let Some(pos) = env.names.iter().position(|n| n.as_ref() == name) {
             let sym = pos as Sym;
-            if !keys.contains(&sym) && *trigger.get(sym) != crate::value::Val::Null {
+            if !keys.contains(&sym) && !matches!(get(trigger, sym), Val::Null) {
                 keys.push(sym);
             }
         }
@@ -330,8 +354,8 @@ fn decide(env: &RuleEnv, open: &Open, how: &Close, e: &Event) -> Option<Instance
         Close::EndedBy => (Verdict::Violated, "the window ended before the obligation was met"),
         Close::Forbidden => (Verdict::Violated, "a forbidden event happened while the obligation was open"),
     };
-    let keys = if verdict == Verdict::Violated || env.detailed { display_keys(env, &open.trigger) } else { vec![] };
-    let mut inst = instance(env, verdict, Some(&open.trigger), &keys, note);
+    let keys = if verdict == Verdict::Violated || env.detailed { display_keys(env, &open.attrs) } else { vec![] };
+    let mut inst = instance_at(env, verdict, Some(open.at), &open.attrs, &keys, note);
     inst.evidence = Some(EventRef::from(e));
     // The deadline that applied: the duration's, unless the window ended
     // first (`before E`) or the obligation was broken while still on time.

@@ -116,17 +116,16 @@ impl Checked {
                     self.check(ev)?;
                     deliver(stats, sink, ev);
                 }
-                block.events.clear();
-            }
-            for (i, ev) in block.events.iter_mut().enumerate() {
-                while let Some((_, b)) = bads.next_if(|(j, _)| *j == i) {
-                    bad.take(b)?;
+            } else {
+                for (i, ev) in block.events.iter_mut().enumerate() {
+                    while let Some((_, b)) = bads.next_if(|(j, _)| *j == i) {
+                        bad.take(b)?;
+                    }
+                    ev.loc.line += offset;
+                    self.check(ev)?;
+                    deliver(stats, sink, ev);
                 }
-                ev.loc.line += offset;
-                self.check(ev)?;
-                deliver(stats, sink, ev);
             }
-            block.events.clear();
             for (_, b) in bads {
                 bad.take(b)?;
             }
