@@ -1,10 +1,12 @@
 //! Obligations with a deadline: `when A require B within D | before E`.
 //!
-//! Open obligations live in a slab; each matcher that can close them (the
-//! awaited events, the `before` event, exempting events, events forbidden
-//! while open) has a hash index from its correlation key to slab slots, so
-//! an event finds the obligations it closes without scanning. An open
-//! obligation keeps only what may still be read of its trigger.
+//! Open obligations live in a hash map by their key in the awaited events'
+//! correlation, so the event that fulfils one reaches it, and all that is
+//! kept of it, with one lookup. Each other matcher that can close them (the
+//! `before` event, exempting events, events forbidden while open) has its
+//! own index from its correlation key to those obligations, so no event
+//! scans. An open obligation keeps only what may still be read of its
+//! trigger.
 //!
 //! Past its deadline an obligation is violated whatever happens next; only
 //! the evidence (a late event) and a remedy growing with lateness are still
@@ -27,20 +29,16 @@ use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use std::collections::VecDeque;
 
-/// Slots of the obligations sharing one key (usually one).
-type Bucket = SmallVec<[usize; 2]>;
-
-/// An open obligation, kept small: thousands are open at a time, and each
-/// event that closes one reaches it at a random place in memory.
+/// An open obligation, kept small: thousands are open at a time.
 struct Open {
     /// When and where the trigger was read.
     at: EventRef,
     /// The trigger's type.
     kind: Sym,
     due: Option<Due>,
-    /// Its key in the awaited events' index (None: not indexed there).
-    key: Option<Key>,
-    /// Its keys in the other matchers' indexes.
+    /// Numbers obligations in the order they open.
+    serial: u64,
+    /// Its keys in the other matchers' indexes (None: not indexed there).
     other_keys: Box<[Option<Key>]>,
     /// The trigger's attributes, when something may still read them.
     attrs: Box<[(Sym, Val)]>,
@@ -51,12 +49,18 @@ impl Open {
     fn trigger(&self) -> Event {
         Event { time: self.at.time, kind: self.kind, attrs: self.attrs.iter().cloned().collect(), loc: self.at.loc }
     }
-
-    /// Its key in each matcher's index.
-    fn keys(&self) -> impl Iterator<Item = &Option<Key>> {
-        std::iter::once(&self.key).chain(self.other_keys.iter())
-    }
 }
+
+/// The key of an obligation in the awaited events' correlation; None when
+/// its trigger lacks one (no event can fulfil it then).
+type Primary = Option<Key>;
+
+/// Open obligations sharing a primary key, in the order they opened.
+type Opens = SmallVec<[Open; 1]>;
+
+/// Obligations another matcher may close: (primary key, serial), in the
+/// order they opened.
+type Refs = SmallVec<[(Primary, u64); 1]>;
 
 /// How an obligation closed.
 enum Close {
@@ -68,20 +72,20 @@ enum Close {
 
 /// The state of one obligation rule.
 pub struct ObligationState {
-    slots: Vec<Option<Open>>,
-    /// Per slot, the serial number of its obligation: tells an obligation
-    /// from earlier ones in the same slot without reaching the slot.
-    serials: Vec<u64>,
-    free: Vec<usize>,
-    /// One index per matcher: awaited, before, unless events, window forbids.
-    indexes: Vec<FxHashMap<Key, Bucket>>,
+    /// Open obligations by primary key: the event that fulfils one finds it
+    /// (and everything about it) with a single lookup.
+    open: FxHashMap<Primary, Opens>,
+    /// One index per other matcher (the `before` event, exempting events,
+    /// events forbidden while open): its key to the obligations it may
+    /// close, as (primary key, serial), in the order they opened.
+    others: Vec<FxHashMap<Key, Refs>>,
     prior: Vec<PriorStore>,
     /// Obligations to decide once their deadline passes, by deadline: (last
-    /// instant on time, serial, slot); entries of obligations closed since
-    /// are skipped. Deadlines nearly always come in order (triggers come in
-    /// log order and the window is the rule's), so this is a queue, and one
-    /// out of order is put in its place.
-    deadlines: VecDeque<(Micros, u64, usize)>,
+    /// instant on time, serial, primary key); entries of obligations closed
+    /// since are skipped. Deadlines nearly always come in order (triggers
+    /// come in log order and the window is the rule's), so this is a queue,
+    /// and one out of order is put in its place.
+    deadlines: VecDeque<(Micros, u64, Primary)>,
     next_serial: u64,
     /// Whether a violation's remedy is the same whenever it is decided.
     fixed_remedy: bool,
@@ -95,13 +99,11 @@ impl ObligationState {
     /// Empty state for `o`, a rule whose remedy is `remedy`.
     pub fn new(o: &Obligation, remedy: Option<&super::ir::Remedy>) -> Self {
         let residual = matchers(o).any(|(m, _)| m.corr.residual.is_some());
-        let matchers = 1 + usize::from(o.before.is_some()) + o.unless.events.len() + o.window_forbids.len();
+        let others = usize::from(o.before.is_some()) + o.unless.events.len() + o.window_forbids.len();
         let prior = o.unless.prior.iter().map(|(m, w)| PriorStore::new(m, *w)).collect();
         ObligationState {
-            slots: vec![],
-            serials: vec![],
-            free: vec![],
-            indexes: vec![FxHashMap::default(); matchers],
+            open: FxHashMap::default(),
+            others: vec![FxHashMap::default(); others],
             prior,
             deadlines: VecDeque::new(),
             next_serial: 0,
@@ -169,27 +171,18 @@ impl ObligationState {
         }
         let due = o.within.and_then(|w| time::due(e.time, w.amount, w.unit, env.jur.tz, &env.jur.calendar));
         let mut keys = matchers(o).map(|(m, _)| key_of(e, anchor_keys(&m.corr.pairs)));
-        let key = keys.next().flatten();
+        let primary = keys.next().flatten();
         let other_keys: Box<[Option<Key>]> = keys.collect();
-        let slot = match self.free.pop() {
-            Some(s) => s,
-            None => {
-                self.slots.push(None);
-                self.serials.push(0);
-                self.slots.len() - 1
-            }
-        };
         let serial = self.next_serial;
         self.next_serial += 1;
-        let open = Open { at: EventRef::from(e), kind: e.kind, due, key, other_keys, attrs: Box::default() };
-        for (index, key) in self.indexes.iter_mut().zip(open.keys()) {
+        for (index, key) in self.others.iter_mut().zip(other_keys.iter()) {
             if let Some(k) = key {
-                index.entry(k.clone()).or_default().push(slot);
+                index.entry(k.clone()).or_default().push((primary.clone(), serial));
             }
         }
         let details = env.detailed || env.sink_details;
         if let Some(d) = due.filter(|_| !details && self.fixed_remedy) {
-            let entry = (d.last_on_time, serial, slot);
+            let entry = (d.last_on_time, serial, primary.clone());
             if self.deadlines.back().is_none_or(|last| last.0 <= d.last_on_time) {
                 self.deadlines.push_back(entry);
             } else {
@@ -198,27 +191,24 @@ impl ObligationState {
             }
         }
         let attrs = if details || self.reads_trigger { e.attrs.iter().cloned().collect() } else { Box::default() };
-        if let (Some(place), Some(s)) = (self.slots.get_mut(slot), self.serials.get_mut(slot)) {
-            *place = Some(Open { attrs, ..open });
-            *s = serial;
-        }
+        let open = Open { at: EventRef::from(e), kind: e.kind, due, serial, other_keys, attrs };
+        self.open.entry(primary).or_default().push(open);
         None
     }
 
     /// Decides, as violated, every obligation whose deadline lies before
     /// `now` and that waits in the deadline queue.
     fn expire(&mut self, env: &RuleEnv, now: Micros, out: &mut Vec<Instance>) {
-        while let Some(&(last_on_time, serial, slot)) = self.deadlines.front() {
-            if last_on_time >= now {
-                break;
+        while self.deadlines.front().is_some_and(|d| d.0 < now) {
+            let Some((_, serial, primary)) = self.deadlines.pop_front() else { break };
+            // Usually the obligation closed in time and its key is gone.
+            let Some(mut list) = self.open.remove(&primary) else { continue };
+            let found = list.binary_search_by_key(&serial, |o| o.serial).ok().map(|p| list.remove(p));
+            if !list.is_empty() {
+                self.open.insert(primary, list);
             }
-            self.deadlines.pop_front();
-            if self.serials.get(slot) != Some(&serial) {
-                continue;
-            }
-            let Some(open) = self.slots.get_mut(slot).and_then(Option::take) else { continue };
-            self.free.push(slot);
-            self.unindex(&open, slot, None);
+            let Some(open) = found else { continue };
+            self.unindex(&open, None);
             let note = "no matching event by the deadline";
             let mut inst = instance_at(env, Verdict::Violated, Some(open.at), &open.attrs, &[], note);
             inst.deadline = open.due;
@@ -228,6 +218,8 @@ impl ObligationState {
         }
     }
 
+    /// Closes what matcher `index` (0: the awaited events) closes on `e`;
+    /// returns how many obligations closed.
     fn close_matching(
         &mut self,
         env: &RuleEnv,
@@ -238,34 +230,53 @@ impl ObligationState {
         out: &mut Vec<Instance>,
     ) -> usize {
         let Some(key) = key_of(e, candidate_keys(&m.corr.pairs)) else { return 0 };
-        let Some(map) = self.indexes.get_mut(index) else { return 0 };
-        // Taken out (one lookup when, as usual, every slot closes), put back
-        // with what stays open.
-        let Some(mut bucket) = map.remove(&key) else { return 0 };
-        let mut closing: SmallVec<[usize; 4]> = SmallVec::new();
         // Past its deadline an obligation is already broken: exceptions and
         // window prohibitions no longer apply, only a late fulfilment does.
         let window_only = matches!(how, Close::Exempted | Close::Forbidden);
-        let slots = &self.slots;
-        bucket.retain(|slot| {
-            let Some(open) = slots.get(*slot).and_then(Option::as_ref) else { return true };
-            if window_only && open.due.is_some_and(|d| !d.is_on_time(e.time)) {
-                return true;
+        let closes = |open: &Open| {
+            !(window_only && open.due.is_some_and(|d| !d.is_on_time(e.time)))
+                && m.corr.residual.as_ref().is_none_or(|r| r.holds(&env.ctx(Some(e), Some(&open.trigger()))))
+        };
+        let mut closing: SmallVec<[Open; 2]> = SmallVec::new();
+        if index == 0 {
+            // Taken out (one lookup when, as usual, all close), put back with
+            // what stays open.
+            let primary = Some(key);
+            let Some(list) = self.open.remove(&primary) else { return 0 };
+            let mut stay = Opens::new();
+            for open in list {
+                if closes(&open) {
+                    closing.push(open);
+                } else {
+                    stay.push(open);
+                }
             }
-            let closes = m.corr.residual.as_ref().is_none_or(|r| r.holds(&env.ctx(Some(e), Some(&open.trigger()))));
-            if closes {
-                closing.push(*slot);
+            if !stay.is_empty() {
+                self.open.insert(primary, stay);
             }
-            !closes
-        });
-        if !bucket.is_empty() {
-            map.insert(key, bucket);
+        } else {
+            let Some(map) = self.others.get_mut(index - 1) else { return 0 };
+            let Some(refs) = map.remove(&key) else { return 0 };
+            let mut stay = Refs::new();
+            for (primary, serial) in refs {
+                let Some(list) = self.open.get_mut(&primary) else { continue };
+                let Ok(p) = list.binary_search_by_key(&serial, |o| o.serial) else { continue };
+                if !list.get(p).is_some_and(closes) {
+                    stay.push((primary, serial));
+                    continue;
+                }
+                closing.push(list.remove(p));
+                if list.is_empty() {
+                    self.open.remove(&primary);
+                }
+            }
+            if !stay.is_empty() {
+                map.insert(key, stay);
+            }
         }
         let closed = closing.len();
-        for slot in closing {
-            let Some(open) = self.slots.get_mut(slot).and_then(Option::take) else { continue };
-            self.free.push(slot);
-            self.unindex(&open, slot, Some(index));
+        for open in closing {
+            self.unindex(&open, index.checked_sub(1));
             if let Some(inst) = decide(env, &open, how, e) {
                 out.push(inst);
             }
@@ -273,13 +284,14 @@ impl ObligationState {
         closed
     }
 
-    /// Removes a closed slot from every index but `done`.
-    fn unindex(&mut self, open: &Open, slot: usize, done: Option<usize>) {
-        for (i, (index, key)) in self.indexes.iter_mut().zip(open.keys()).enumerate() {
+    /// Removes a closed obligation from every other matcher's index but
+    /// `done`.
+    fn unindex(&mut self, open: &Open, done: Option<usize>) {
+        for (i, (index, key)) in self.others.iter_mut().zip(open.other_keys.iter()).enumerate() {
             let Some(k) = key.as_ref().filter(|_| Some(i) != done) else { continue };
-            if let Some(bucket) = index.get_mut(k) {
-                bucket.retain(|s| *s != slot);
-                if bucket.is_empty() {
+            if let Some(list) = index.get_mut(k) {
+                list.retain(|(_, s)| *s != open.serial);
+                if list.is_empty() {
                     index.remove(k);
                 }
             }
@@ -289,12 +301,11 @@ impl ObligationState {
     /// Decides every obligation still open: violated when its deadline is at
     /// or before the horizon, pending otherwise.
     pub fn finish(&mut self, env: &RuleEnv, horizon: Micros, out: &mut Vec<Instance>) {
-        // Slots are reused, so their order is not the log's: sort by trigger.
-        let mut opens: Vec<Open> = self.slots.drain(..).flatten().collect();
+        // Keys are hashed, so their order is not the log's: sort by trigger.
+        let mut opens: Vec<Open> = self.open.drain().flat_map(|(_, list)| list).collect();
         opens.sort_by_key(|o| (o.at.time, o.at.loc));
-        self.serials.clear();
-        self.free.clear();
         self.deadlines.clear();
+        self.others.iter_mut().for_each(FxHashMap::clear);
         for open in opens {
             let keys = display_keys(env, &open.attrs);
             match open.due {
@@ -314,7 +325,6 @@ impl ObligationState {
                 }
             }
         }
-        self.indexes.iter_mut().for_each(FxHashMap::clear);
     }
 }
 
