@@ -86,6 +86,12 @@ pub struct ObligationState {
     /// come in log order and the window is the rule's), so this is a queue,
     /// and one out of order is put in its place.
     deadlines: VecDeque<(Micros, u64, Primary)>,
+    /// Per serial from `waiting_base`: whether the obligation still waits in
+    /// the deadline queue, so that the queue skips those closed in time
+    /// without a lookup. Closed ones are trimmed from the front, so this
+    /// spans about one window of obligations.
+    waiting: VecDeque<bool>,
+    waiting_base: u64,
     next_serial: u64,
     /// Whether a violation's remedy is the same whenever it is decided.
     fixed_remedy: bool,
@@ -106,6 +112,8 @@ impl ObligationState {
             others: vec![FxHashMap::default(); others],
             prior,
             deadlines: VecDeque::new(),
+            waiting: VecDeque::new(),
+            waiting_base: 0,
             next_serial: 0,
             fixed_remedy: remedy.is_none_or(|r| r.per_unit.is_empty()),
             reads_trigger: residual || remedy.is_some(),
@@ -181,7 +189,9 @@ impl ObligationState {
             }
         }
         let details = env.detailed || env.sink_details;
-        if let Some(d) = due.filter(|_| !details && self.fixed_remedy) {
+        let queued = due.filter(|_| !details && self.fixed_remedy);
+        self.waiting.push_back(queued.is_some());
+        if let Some(d) = queued {
             let entry = (d.last_on_time, serial, primary.clone());
             if self.deadlines.back().is_none_or(|last| last.0 <= d.last_on_time) {
                 self.deadlines.push_back(entry);
@@ -201,7 +211,10 @@ impl ObligationState {
     fn expire(&mut self, env: &RuleEnv, now: Micros, out: &mut Vec<Instance>) {
         while self.deadlines.front().is_some_and(|d| d.0 < now) {
             let Some((_, serial, primary)) = self.deadlines.pop_front() else { break };
-            // Usually the obligation closed in time and its key is gone.
+            // Usually the obligation closed in time.
+            if !self.still_waiting(serial) {
+                continue;
+            }
             let Some(mut list) = self.open.remove(&primary) else { continue };
             let found = list.binary_search_by_key(&serial, |o| o.serial).ok().map(|p| list.remove(p));
             if !list.is_empty() {
@@ -284,9 +297,23 @@ impl ObligationState {
         closed
     }
 
+    /// Whether obligation `serial` waits in the deadline queue.
+    fn still_waiting(&self, serial: u64) -> bool {
+        let i = serial.checked_sub(self.waiting_base).and_then(|i| usize::try_from(i).ok());
+        i.and_then(|i| self.waiting.get(i)).is_some_and(|w| *w)
+    }
+
     /// Removes a closed obligation from every other matcher's index but
-    /// `done`.
+    /// `done`, and from the deadline queue's count.
     fn unindex(&mut self, open: &Open, done: Option<usize>) {
+        let i = open.serial.checked_sub(self.waiting_base).and_then(|i| usize::try_from(i).ok());
+        if let Some(w) = i.and_then(|i| self.waiting.get_mut(i)) {
+            *w = false;
+        }
+        while self.waiting.front() == Some(&false) {
+            self.waiting.pop_front();
+            self.waiting_base += 1;
+        }
         for (i, (index, key)) in self.others.iter_mut().zip(open.other_keys.iter()).enumerate() {
             let Some(k) = key.as_ref().filter(|_| Some(i) != done) else { continue };
             if let Some(list) = index.get_mut(k) {
@@ -305,6 +332,8 @@ impl ObligationState {
         let mut opens: Vec<Open> = self.open.drain().flat_map(|(_, list)| list).collect();
         opens.sort_by_key(|o| (o.at.time, o.at.loc));
         self.deadlines.clear();
+        self.waiting.clear();
+        self.waiting_base = self.next_serial;
         self.others.iter_mut().for_each(FxHashMap::clear);
         for open in opens {
             let keys = display_keys(env, &open.attrs);
