@@ -33,11 +33,15 @@ use std::collections::VecDeque;
 struct Open {
     /// When and where the trigger was read.
     at: EventRef,
-    /// The trigger's type.
-    kind: Sym,
     due: Option<Due>,
     /// Numbers obligations in the order they open.
     serial: u64,
+    /// What most rules never need, out of line.
+    extra: Option<Box<Extra>>,
+}
+
+/// The part of an open obligation most rules never need.
+struct Extra {
     /// Its keys in the other matchers' indexes (None: not indexed there).
     other_keys: Box<[Option<Key>]>,
     /// The trigger's attributes, when something may still read them.
@@ -45,9 +49,19 @@ struct Open {
 }
 
 impl Open {
-    /// The trigger, as far as it is kept.
-    fn trigger(&self) -> Event {
-        Event { time: self.at.time, kind: self.kind, attrs: self.attrs.iter().cloned().collect(), loc: self.at.loc }
+    /// The trigger (of type `kind`), as far as it is kept.
+    fn trigger(&self, kind: Sym) -> Event {
+        Event { time: self.at.time, kind, attrs: self.attrs().iter().cloned().collect(), loc: self.at.loc }
+    }
+
+    /// The trigger's attributes, as far as they are kept.
+    fn attrs(&self) -> &[(Sym, Val)] {
+        self.extra.as_ref().map_or(&[], |x| &x.attrs)
+    }
+
+    /// Its keys in the other matchers' indexes.
+    fn other_keys(&self) -> &[Option<Key>] {
+        self.extra.as_ref().map_or(&[], |x| &x.other_keys)
     }
 }
 
@@ -147,7 +161,7 @@ impl ObligationState {
         }
         for (i, (m, how)) in matchers(o).enumerate() {
             if m.types.contains(&e.kind) {
-                let closed = self.close_matching(env, i, m, &how, e, out);
+                let closed = self.close_matching(env, i, (m, &how, o.trigger), e, out);
                 if matches!(how, Close::Exempted) && closed > 0 {
                     let first_unless = 1 + usize::from(o.before.is_some());
                     let ordinal = o.unless.ordinal(ExceptionKind::Event, i - first_unless);
@@ -180,7 +194,7 @@ impl ObligationState {
         let due = o.within.and_then(|w| time::due(e.time, w.amount, w.unit, env.jur.tz, &env.jur.calendar));
         let mut keys = matchers(o).map(|(m, _)| key_of(e, anchor_keys(&m.corr.pairs)));
         let primary = keys.next().flatten();
-        let other_keys: Box<[Option<Key>]> = keys.collect();
+        let other_keys: Box<[Option<Key>]> = if self.others.is_empty() { Box::default() } else { keys.collect() };
         let serial = self.next_serial;
         self.next_serial += 1;
         for (index, key) in self.others.iter_mut().zip(other_keys.iter()) {
@@ -201,7 +215,8 @@ impl ObligationState {
             }
         }
         let attrs = if details || self.reads_trigger { e.attrs.iter().cloned().collect() } else { Box::default() };
-        let open = Open { at: EventRef::from(e), kind: e.kind, due, serial, other_keys, attrs };
+        let extra = (!other_keys.is_empty() || !attrs.is_empty()).then(|| Box::new(Extra { other_keys, attrs }));
+        let open = Open { at: EventRef::from(e), due, serial, extra };
         self.open.entry(primary).or_default().push(open);
         None
     }
@@ -223,7 +238,7 @@ impl ObligationState {
             let Some(open) = found else { continue };
             self.unindex(&open, None);
             let note = "no matching event by the deadline";
-            let mut inst = instance_at(env, Verdict::Violated, Some(open.at), &open.attrs, &[], note);
+            let mut inst = instance_at(env, Verdict::Violated, Some(open.at), open.attrs(), &[], note);
             inst.deadline = open.due;
             inst.lateness = open.due.map(|d| lateness(&d, now));
             inst.remedy = remedy(env, open.due.as_ref(), now);
@@ -231,14 +246,14 @@ impl ObligationState {
         }
     }
 
-    /// Closes what matcher `index` (0: the awaited events) closes on `e`;
+    /// Closes what matcher `index` (0: the awaited events) closes on `e`,
+    /// given the matcher, what closing means and the rule's trigger type;
     /// returns how many obligations closed.
     fn close_matching(
         &mut self,
         env: &RuleEnv,
         index: usize,
-        m: &Match,
-        how: &Close,
+        (m, how, kind): (&Match, &Close, Sym),
         e: &Event,
         out: &mut Vec<Instance>,
     ) -> usize {
@@ -248,7 +263,7 @@ impl ObligationState {
         let window_only = matches!(how, Close::Exempted | Close::Forbidden);
         let closes = |open: &Open| {
             !(window_only && open.due.is_some_and(|d| !d.is_on_time(e.time)))
-                && m.corr.residual.as_ref().is_none_or(|r| r.holds(&env.ctx(Some(e), Some(&open.trigger()))))
+                && m.corr.residual.as_ref().is_none_or(|r| r.holds(&env.ctx(Some(e), Some(&open.trigger(kind)))))
         };
         let mut closing: SmallVec<[Open; 2]> = SmallVec::new();
         if index == 0 {
@@ -314,7 +329,7 @@ impl ObligationState {
             self.waiting.pop_front();
             self.waiting_base += 1;
         }
-        for (i, (index, key)) in self.others.iter_mut().zip(open.other_keys.iter()).enumerate() {
+        for (i, (index, key)) in self.others.iter_mut().zip(open.other_keys().iter()).enumerate() {
             let Some(k) = key.as_ref().filter(|_| Some(i) != done) else { continue };
             if let Some(list) = index.get_mut(k) {
                 list.retain(|(_, s)| *s != open.serial);
@@ -336,11 +351,11 @@ impl ObligationState {
         self.waiting_base = self.next_serial;
         self.others.iter_mut().for_each(FxHashMap::clear);
         for open in opens {
-            let keys = display_keys(env, &open.attrs);
+            let keys = display_keys(env, open.attrs());
             match open.due {
                 Some(due) if due.last_on_time <= horizon => {
                     let note = "no matching event by the deadline; still missing at the horizon";
-                    let mut inst = instance_at(env, Verdict::Violated, Some(open.at), &open.attrs, &keys, note);
+                    let mut inst = instance_at(env, Verdict::Violated, Some(open.at), open.attrs(), &keys, note);
                     inst.deadline = Some(due);
                     inst.lateness = Some(lateness(&due, horizon));
                     inst.remedy = remedy(env, Some(&due), horizon);
@@ -348,7 +363,7 @@ impl ObligationState {
                 }
                 due => {
                     let note = "the deadline lies after the horizon";
-                    let mut inst = instance_at(env, Verdict::Pending, Some(open.at), &open.attrs, &keys, note);
+                    let mut inst = instance_at(env, Verdict::Pending, Some(open.at), open.attrs(), &keys, note);
                     inst.deadline = due;
                     out.push(inst);
                 }
@@ -393,8 +408,8 @@ fn decide(env: &RuleEnv, open: &Open, how: &Close, e: &Event) -> Option<Instance
         Close::EndedBy => (Verdict::Violated, "the window ended before the obligation was met"),
         Close::Forbidden => (Verdict::Violated, "a forbidden event happened while the obligation was open"),
     };
-    let keys = if verdict == Verdict::Violated || env.detailed { display_keys(env, &open.attrs) } else { vec![] };
-    let mut inst = instance_at(env, verdict, Some(open.at), &open.attrs, &keys, note);
+    let keys = if verdict == Verdict::Violated || env.detailed { display_keys(env, open.attrs()) } else { vec![] };
+    let mut inst = instance_at(env, verdict, Some(open.at), open.attrs(), &keys, note);
     inst.evidence = Some(EventRef::from(e));
     // The deadline that applied: the duration's, unless the window ended
     // first (`before E`) or the obligation was broken while still on time.
