@@ -236,3 +236,69 @@ impl<'p, S: Sink> Engine<'p, S> {
         self.sink
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::{compile, Summary};
+    use crate::log::Loc;
+    use crate::value::Val;
+    use crate::workspace::MemoryLoader;
+    use std::path::PathBuf;
+
+    const POLICY: &str = r#"jurisdiction T "Test"
+  timezone "UTC"
+
+event asked { case: id }
+event answered { case: id }
+
+rule answer "Questions are answered within a day" cites "test" {
+  when asked as a
+  require answered where case == a.case within 24 hours
+}
+"#;
+
+    fn program() -> Program {
+        let mut loader = MemoryLoader::new();
+        loader.insert("p.tenet", POLICY.as_bytes().to_vec());
+        let analysis = crate::check::analyze_with(&[PathBuf::from("p.tenet")], &loader);
+        assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
+        compile(&analysis)
+    }
+
+    /// Asks a question every hour for `hours` hours, answering every other
+    /// one at once; returns the open obligations left and the counts.
+    fn run(summary: Summary, hours: i64) -> (usize, Vec<[u64; 3]>) {
+        let program = program();
+        let (asked, answered, case) =
+            (program.proj.types["asked"], program.proj.types["answered"], program.proj.keys["case"]);
+        let mut engine = Engine::new(&program, summary, false);
+        for h in 0..hours {
+            let attrs = [(case, Val::Str(format!("C-{h}").into()))].into_iter().collect();
+            let loc = Loc { file: 0, line: h as u64 + 1 };
+            let e = Event { time: h * 3_600_000_000, kind: asked, attrs, loc };
+            engine.push(&e);
+            if h % 2 == 0 {
+                engine.push(&Event { kind: answered, ..e });
+            }
+        }
+        let open = engine.states.iter().map(|s| if let State::Obligation(o) = s { o.open_count() } else { 0 }).sum();
+        (open, engine.finish(None).counts)
+    }
+
+    #[test]
+    fn a_summary_of_verdicts_holds_only_obligations_still_in_time() {
+        let (open, counts) = run(Summary::keeping(&program(), 0), 10_000);
+        // Unanswered questions are decided once a later event passes their
+        // deadline: what is left is the last day's.
+        assert!(open <= 13, "{open} obligations open");
+        assert_eq!(counts, vec![[5_000, 4_988, 12]]);
+    }
+
+    #[test]
+    fn a_summary_listing_violations_holds_obligations_for_their_late_events() {
+        let (open, counts) = run(Summary::new(&program()), 1_000);
+        assert_eq!(open, 500);
+        assert_eq!(counts, vec![[500, 488, 12]]);
+    }
+}

@@ -312,6 +312,12 @@ impl ObligationState {
         closed
     }
 
+    /// How many obligations are open.
+    #[cfg(test)]
+    pub fn open_count(&self) -> usize {
+        self.open.values().map(|list| list.len()).sum()
+    }
+
     /// Whether obligation `serial` waits in the deadline queue.
     fn still_waiting(&self, serial: u64) -> bool {
         let i = serial.checked_sub(self.waiting_base).and_then(|i| usize::try_from(i).ok());
