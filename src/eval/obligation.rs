@@ -11,9 +11,9 @@
 //! Past its deadline an obligation is violated whatever happens next; only
 //! the evidence (a late event) and a remedy growing with lateness are still
 //! to come. When the sink reads neither, the obligation is decided as soon as
-//! an event shows that its deadline has passed (deadlines wait in a priority
-//! queue), so memory follows the obligations still open in time, not the
-//! ones that will never be met.
+//! an event shows that its deadline has passed (deadlines wait in a queue in
+//! deadline order), so memory follows the obligations still open in time,
+//! not the ones that will never be met.
 
 use super::emit::{get, instance_at, lateness, remedy};
 use super::engine::RuleEnv;
