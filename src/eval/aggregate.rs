@@ -15,8 +15,6 @@ use smallvec::SmallVec;
 /// The running value of one key, kept small: a log may hold millions of
 /// keys (cases), and this is all the rule remembers of each.
 struct Acc {
-    /// First-seen rank, to report keys in log order.
-    order: u32,
     /// The first event of the key, which names the instance.
     first: EventRef,
     /// The customer of the first event (owed the remedy).
@@ -36,15 +34,22 @@ struct Acc {
 /// keys never holds all their instances at once.
 const FINISH_BATCH: usize = 4096;
 
+/// Keys and their running values, in first-seen order, as they are decided.
+type Left = std::iter::Zip<std::vec::IntoIter<Option<Key>>, std::vec::IntoIter<Acc>>;
+
 /// State of an aggregate rule.
 #[derive(Default)]
 pub struct AggregateState {
-    accs: FxHashMap<Key, Acc>,
+    /// Running values in first-seen order (the order keys are reported in),
+    /// so deciding them needs no sorting and no second copy.
+    accs: Vec<Acc>,
+    /// Where each key's running value is in `accs`.
+    index: FxHashMap<Key, u32>,
     /// Counts alone, when nothing else of an instance is read: the verdict
     /// of a count needs no more, and a key costs a few dozen bytes.
     counts: Option<FxHashMap<Key, i64>>,
-    /// Keys still to decide, once deciding has begun (in first-seen order).
-    left: Option<std::vec::IntoIter<(Key, Acc)>>,
+    /// Keys still to decide, once deciding has begun.
+    left: Option<Left>,
     counts_left: Option<std::collections::hash_map::IntoIter<Key, i64>>,
 }
 
@@ -75,17 +80,20 @@ impl AggregateState {
         if a.func != AggFn::Count && field.as_ref().is_none_or(|v| *v == Val::Null) {
             return;
         }
-        let order = self.accs.len() as u32;
-        let acc = self.accs.entry(key).or_insert_with(|| Acc {
-            order,
-            first: EventRef::from(e),
-            customer: env.customer.map_or(Val::Null, |c| e.get(c).clone()),
-            count: 0,
-            distinct: (a.func == AggFn::Distinct).then(Box::default),
-            value: Val::Null,
-            breach: None,
-            last: EventRef::from(e),
-        });
+        let next = self.accs.len();
+        let at = *self.index.entry(key).or_insert(next as u32) as usize;
+        if at == next {
+            self.accs.push(Acc {
+                first: EventRef::from(e),
+                customer: env.customer.map_or(Val::Null, |c| e.get(c).clone()),
+                count: 0,
+                distinct: (a.func == AggFn::Distinct).then(Box::default),
+                value: Val::Null,
+                breach: None,
+                last: EventRef::from(e),
+            });
+        }
+        let Some(acc) = self.accs.get_mut(at) else { return };
         acc.count += 1;
         acc.last = EventRef::from(e);
         let v = field.unwrap_or(Val::Null);
@@ -132,11 +140,16 @@ impl AggregateState {
             return left.len() > 0;
         }
         let left = self.left.get_or_insert_with(|| {
-            let mut accs: Vec<(Key, Acc)> = self.accs.drain().collect();
-            accs.sort_by_key(|(_, acc)| acc.order);
-            accs.into_iter()
+            let mut keys: Vec<Option<Key>> = vec![None; self.accs.len()];
+            for (key, at) in self.index.drain() {
+                if let Some(place) = keys.get_mut(at as usize) {
+                    *place = Some(key);
+                }
+            }
+            keys.into_iter().zip(std::mem::take(&mut self.accs))
         });
         for (key, acc) in left.by_ref().take(FINISH_BATCH) {
+            let Some(key) = key else { continue };
             let ok = compare(a.op, &acc.value, &a.bound);
             let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
             let note = format!("{} is {}, bound {} {}", a.func.as_str(), acc.value, a.op.as_str(), a.bound);
