@@ -27,7 +27,7 @@ use crate::time::{self, Due, Micros};
 use crate::value::Val;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 /// An open obligation, kept small: thousands are open at a time.
 struct Open {
@@ -88,7 +88,10 @@ enum Close {
 pub struct ObligationState {
     /// Open obligations by primary key: the event that fulfils one finds it
     /// (and everything about it) with a single lookup.
-    open: FxHashMap<Primary, Opens>,
+    open: FxHashMap<Key, Opens>,
+    /// Open obligations whose trigger lacks the primary key, by serial: only
+    /// the other matchers and the deadline close them.
+    unkeyed: BTreeMap<u64, Open>,
     /// One index per other matcher (the `before` event, exempting events,
     /// events forbidden while open): its key to the obligations it may
     /// close, as (primary key, serial), in the order they opened.
@@ -123,6 +126,7 @@ impl ObligationState {
         let prior = o.unless.prior.iter().map(|(m, w)| PriorStore::new(m, *w)).collect();
         ObligationState {
             open: FxHashMap::default(),
+            unkeyed: BTreeMap::new(),
             others: vec![FxHashMap::default(); others],
             prior,
             deadlines: VecDeque::new(),
@@ -217,7 +221,12 @@ impl ObligationState {
         let attrs = if details || self.reads_trigger { e.attrs.iter().cloned().collect() } else { Box::default() };
         let extra = (!other_keys.is_empty() || !attrs.is_empty()).then(|| Box::new(Extra { other_keys, attrs }));
         let open = Open { at: EventRef::from(e), due, serial, extra };
-        self.open.entry(primary).or_default().push(open);
+        match primary {
+            Some(key) => self.open.entry(key).or_default().push(open),
+            None => {
+                self.unkeyed.insert(serial, open);
+            }
+        }
         None
     }
 
@@ -230,12 +239,7 @@ impl ObligationState {
             if !self.still_waiting(serial) {
                 continue;
             }
-            let Some(mut list) = self.open.remove(&primary) else { continue };
-            let found = list.binary_search_by_key(&serial, |o| o.serial).ok().map(|p| list.remove(p));
-            if !list.is_empty() {
-                self.open.insert(primary, list);
-            }
-            let Some(open) = found else { continue };
+            let Some(open) = take(&mut self.open, &mut self.unkeyed, &primary, serial) else { continue };
             self.unindex(&open, None);
             let note = "no matching event by the deadline";
             let mut inst = instance_at(env, Verdict::Violated, Some(open.at), open.attrs(), &[], note);
@@ -269,8 +273,7 @@ impl ObligationState {
         if index == 0 {
             // Taken out (one lookup when, as usual, all close), put back with
             // what stays open.
-            let primary = Some(key);
-            let Some(list) = self.open.remove(&primary) else { return 0 };
+            let Some(list) = self.open.remove(&key) else { return 0 };
             let mut stay = Opens::new();
             for open in list {
                 if closes(&open) {
@@ -280,22 +283,26 @@ impl ObligationState {
                 }
             }
             if !stay.is_empty() {
-                self.open.insert(primary, stay);
+                self.open.insert(key, stay);
             }
         } else {
             let Some(map) = self.others.get_mut(index - 1) else { return 0 };
             let Some(refs) = map.remove(&key) else { return 0 };
             let mut stay = Refs::new();
             for (primary, serial) in refs {
-                let Some(list) = self.open.get_mut(&primary) else { continue };
-                let Ok(p) = list.binary_search_by_key(&serial, |o| o.serial) else { continue };
-                if !list.get(p).is_some_and(closes) {
-                    stay.push((primary, serial));
-                    continue;
-                }
-                closing.push(list.remove(p));
-                if list.is_empty() {
-                    self.open.remove(&primary);
+                let candidate = match &primary {
+                    Some(k) => self.open.get(k).and_then(|list| {
+                        list.binary_search_by_key(&serial, |o| o.serial).ok().and_then(|p| list.get(p))
+                    }),
+                    None => self.unkeyed.get(&serial),
+                };
+                match candidate {
+                    None => continue,
+                    Some(open) if !closes(open) => {
+                        stay.push((primary, serial));
+                        continue;
+                    }
+                    Some(_) => closing.extend(take(&mut self.open, &mut self.unkeyed, &primary, serial)),
                 }
             }
             if !stay.is_empty() {
@@ -315,7 +322,7 @@ impl ObligationState {
     /// How many obligations are open.
     #[cfg(test)]
     pub fn open_count(&self) -> usize {
-        self.open.values().map(|list| list.len()).sum()
+        self.open.values().map(|list| list.len()).sum::<usize>() + self.unkeyed.len()
     }
 
     /// Whether obligation `serial` waits in the deadline queue.
@@ -351,6 +358,7 @@ impl ObligationState {
     pub fn finish(&mut self, env: &RuleEnv, horizon: Micros, out: &mut Vec<Instance>) {
         // Keys are hashed, so their order is not the log's: sort by trigger.
         let mut opens: Vec<Open> = self.open.drain().flat_map(|(_, list)| list).collect();
+        opens.extend(std::mem::take(&mut self.unkeyed).into_values());
         opens.sort_by_key(|o| (o.at.time, o.at.loc));
         self.deadlines.clear();
         self.waiting.clear();
@@ -376,6 +384,24 @@ impl ObligationState {
             }
         }
     }
+}
+
+/// Takes open obligation `serial`, whose primary key is `primary`, out of
+/// `open` or `unkeyed`; None when it is no longer open.
+fn take(
+    open: &mut FxHashMap<Key, Opens>,
+    unkeyed: &mut BTreeMap<u64, Open>,
+    primary: &Primary,
+    serial: u64,
+) -> Option<Open> {
+    let Some(key) = primary else { return unkeyed.remove(&serial) };
+    // Taken out and put back unless emptied: usually one lookup.
+    let mut list = open.remove(key)?;
+    let found = list.binary_search_by_key(&serial, |o| o.serial).ok().map(|p| list.remove(p));
+    if !list.is_empty() {
+        open.insert(key.clone(), list);
+    }
+    found
 }
 
 /// The matchers that close obligations, with what closing means.
