@@ -125,7 +125,7 @@ for n in "${sizes[@]}"; do
             "$gen" --events "$n" --format "$format" --seed 42 >"$log.part"
             mv "$log.part" "$log"
         fi
-        bytes=$(stat -c %s "$log")
+        bytes=$(stat -L -c %s "$log")
         cat "$log" >/dev/null
         echo "$format, $n events:" >&2
         measure tenet "$tenet" check "$policy" --events "$log" --summary

@@ -29,7 +29,7 @@ use smallvec::SmallVec;
 use std::cell::Cell;
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use tenet::eval::{compile, Collect, Engine};
+use tenet::eval::{compile, Collect, Engine, Summary};
 use tenet::log::{Event, Loc, OTHER};
 use tenet::syntax::ast;
 use tenet::value::Val;
@@ -47,22 +47,9 @@ fn run_engine(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<Vec<Out>,
         return Err(errors.join("\n"));
     }
     let program = compile(&analysis);
-    let proj = &program.proj;
     let mut engine = Engine::new(&program, Collect::default(), true);
-    for (i, e) in events.iter().enumerate() {
-        let mut attrs: SmallVec<[(u32, Val); 4]> = SmallVec::new();
-        let fields = [
-            ("k", e.k.map(|s| Val::Str(s.into()))),
-            ("j", e.j.map(|s| Val::Str(s.into()))),
-            ("amount", e.amount.map(Val::Int)),
-        ];
-        for (name, value) in fields {
-            if let (Some(sym), Some(v)) = (proj.keys.get(name), value) {
-                attrs.push((*sym, v));
-            }
-        }
-        let kind = proj.types.get(e.type_name()).copied().unwrap_or(OTHER);
-        engine.push(&Event { time: e.time, kind, attrs, loc: Loc { file: 0, line: i as u64 + 1 } });
+    for e in engine_events(&program, events) {
+        engine.push(&e);
     }
     let mut out: Vec<Out> = engine
         .finish(as_of)
@@ -85,6 +72,66 @@ fn run_engine(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<Vec<Out>,
         .collect();
     out.sort();
     Ok(out)
+}
+
+/// The generated events as the engine sees them.
+fn engine_events(program: &tenet::eval::Program, events: &[Ev]) -> Vec<Event> {
+    let proj = &program.proj;
+    let mut out = vec![];
+    for (i, e) in events.iter().enumerate() {
+        let mut attrs: SmallVec<[(u32, Val); 4]> = SmallVec::new();
+        let fields = [
+            ("k", e.k.map(|s| Val::Str(s.into()))),
+            ("j", e.j.map(|s| Val::Str(s.into()))),
+            ("amount", e.amount.map(Val::Int)),
+        ];
+        for (name, value) in fields {
+            if let (Some(sym), Some(v)) = (proj.keys.get(name), value) {
+                attrs.push((*sym, v));
+            }
+        }
+        let kind = proj.types.get(e.type_name()).copied().unwrap_or(OTHER);
+        out.push(Event { time: e.time, kind, attrs, loc: Loc { file: 0, line: i as u64 + 1 } });
+    }
+    out
+}
+
+/// Summaries that keep fewer violations (so that the engine may decide
+/// obligations at their deadline and keep less state) must count the same
+/// verdicts and remedies as one that keeps every violation, and keep the
+/// same first violations.
+fn summaries_agree(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<(), String> {
+    let mut loader = MemoryLoader::new();
+    loader.insert("p.tenet", text.as_bytes().to_vec());
+    let analysis = tenet::check::analyze_with(&[PathBuf::from("p.tenet")], &loader);
+    let program = compile(&analysis);
+    let events = engine_events(&program, events);
+    let run = |summary: Summary| {
+        let mut engine = Engine::new(&program, summary, false);
+        events.iter().for_each(|e| engine.push(e));
+        engine.finish(as_of)
+    };
+    let full = run(Summary::new(&program));
+    for keep in [0, 1] {
+        let s = run(Summary::keeping(&program, keep));
+        let first: Vec<_> = (0..program.rules.len())
+            .flat_map(|r| full.violations.iter().filter(move |v| v.rule == r).take(keep))
+            .collect();
+        let kept: Vec<_> = s.violations.iter().collect();
+        let mut first_sorted = first.clone();
+        first_sorted.sort_by_key(|v| full.violations.iter().position(|w| std::ptr::eq(w, *v)));
+        if s.counts != full.counts || s.remedies != full.remedies || s.by_customer != full.by_customer {
+            return Err(format!(
+                "keeping {keep} violations per rule changes the summary: counts {:?} vs {:?}, remedies {:?} vs {:?}, \
+                 by customer {:?} vs {:?}",
+                s.counts, full.counts, s.remedies, full.remedies, s.by_customer, full.by_customer
+            ));
+        }
+        if kept != first_sorted {
+            return Err(format!("keeping {keep} violations per rule keeps others: {kept:?} vs {first_sorted:?}"));
+        }
+    }
+    Ok(())
 }
 
 fn show(list: &[Out]) -> String {
@@ -189,6 +236,9 @@ fn property() {
         if engine != naive {
             let title = "the engine and the naive evaluator disagree";
             return Err(TestCaseError::fail(report(title, &case, ("engine", &engine), ("naive evaluator", &naive))));
+        }
+        if let Err(why) = summaries_agree(&text, &case.events, case.as_of) {
+            return Err(TestCaseError::fail(format!("the engine and the summaries disagree: {why}\n{case}")));
         }
         Ok(())
     });

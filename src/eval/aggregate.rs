@@ -15,8 +15,6 @@ use smallvec::SmallVec;
 /// The running value of one key, kept small: a log may hold millions of
 /// keys (cases), and this is all the rule remembers of each.
 struct Acc {
-    /// First-seen rank, to report keys in log order.
-    order: u32,
     /// The first event of the key, which names the instance.
     first: EventRef,
     /// The customer of the first event (owed the remedy).
@@ -31,13 +29,39 @@ struct Acc {
     last: EventRef,
 }
 
+/// Keys decided per call of [`AggregateState::finish`]: the engine hands
+/// each batch on before asking for the next, so that deciding millions of
+/// keys never holds all their instances at once.
+const FINISH_BATCH: usize = 4096;
+
+/// Keys and their running values, in first-seen order, as they are decided.
+type Left = std::iter::Zip<std::vec::IntoIter<Option<Key>>, std::vec::IntoIter<Acc>>;
+
 /// State of an aggregate rule.
 #[derive(Default)]
 pub struct AggregateState {
-    accs: FxHashMap<Key, Acc>,
+    /// Running values in first-seen order (the order keys are reported in),
+    /// so deciding them needs no sorting and no second copy.
+    accs: Vec<Acc>,
+    /// Where each key's running value is in `accs`.
+    index: FxHashMap<Key, u32>,
+    /// Counts alone, when nothing else of an instance is read: the verdict
+    /// of a count needs no more, and a key costs a few dozen bytes.
+    counts: Option<FxHashMap<Key, i64>>,
+    /// Keys still to decide, once deciding has begun.
+    left: Option<Left>,
+    counts_left: Option<std::collections::hash_map::IntoIter<Key, i64>>,
 }
 
 impl AggregateState {
+    /// Empty state. `verdicts_only`: the instances' verdicts are all that is
+    /// read of them (no details, no remedy, no rate measuring the rule), so
+    /// a `count` keeps only its number per key.
+    pub fn new(a: &Aggregate, verdicts_only: bool) -> Self {
+        let counts = (verdicts_only && a.func == AggFn::Count).then(FxHashMap::default);
+        AggregateState { counts, ..AggregateState::default() }
+    }
+
     /// Adds `e` to its key.
     pub fn on_event(&mut self, env: &RuleEnv, a: &Aggregate, e: &Event) {
         if e.kind != a.event || !env.in_force(e.time) {
@@ -48,21 +72,28 @@ impl AggregateState {
         }
         // Events without the key are not counted.
         let Some(key) = key_of(e, a.keys.iter().copied()) else { return };
+        if let Some(counts) = &mut self.counts {
+            *counts.entry(key).or_default() += 1;
+            return;
+        }
         let field = a.field.map(|f| e.get(f).clone());
         if a.func != AggFn::Count && field.as_ref().is_none_or(|v| *v == Val::Null) {
             return;
         }
-        let order = self.accs.len() as u32;
-        let acc = self.accs.entry(key).or_insert_with(|| Acc {
-            order,
-            first: EventRef::from(e),
-            customer: env.customer.map_or(Val::Null, |c| e.get(c).clone()),
-            count: 0,
-            distinct: (a.func == AggFn::Distinct).then(Box::default),
-            value: Val::Null,
-            breach: None,
-            last: EventRef::from(e),
-        });
+        let next = self.accs.len();
+        let at = *self.index.entry(key).or_insert(next as u32) as usize;
+        if at == next {
+            self.accs.push(Acc {
+                first: EventRef::from(e),
+                customer: env.customer.map_or(Val::Null, |c| e.get(c).clone()),
+                count: 0,
+                distinct: (a.func == AggFn::Distinct).then(Box::default),
+                value: Val::Null,
+                breach: None,
+                last: EventRef::from(e),
+            });
+        }
+        let Some(acc) = self.accs.get_mut(at) else { return };
         acc.count += 1;
         acc.last = EventRef::from(e);
         let v = field.unwrap_or(Val::Null);
@@ -94,16 +125,36 @@ impl AggregateState {
         }
     }
 
-    /// One instance per key: the final value against the bound.
-    pub fn finish(&mut self, env: &RuleEnv, a: &Aggregate, out: &mut Vec<Instance>) {
-        let mut accs: Vec<(Key, Acc)> = self.accs.drain().collect();
-        accs.sort_by_key(|(_, acc)| acc.order);
-        for (key, acc) in accs {
+    /// One instance per key: the final value against the bound. Decides a
+    /// batch of keys; true when some are left for the next call.
+    pub fn finish(&mut self, env: &RuleEnv, a: &Aggregate, out: &mut Vec<Instance>) -> bool {
+        if let Some(counts) = self.counts.take() {
+            self.counts_left = Some(counts.into_iter());
+        }
+        if let Some(left) = &mut self.counts_left {
+            for (_, count) in left.by_ref().take(FINISH_BATCH) {
+                let ok = compare(a.op, &Val::Int(count), &a.bound);
+                let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
+                out.push(instance(env, verdict, None, &[], "count against the bound"));
+            }
+            return left.len() > 0;
+        }
+        let left = self.left.get_or_insert_with(|| {
+            let mut keys: Vec<Option<Key>> = vec![None; self.accs.len()];
+            for (key, at) in self.index.drain() {
+                if let Some(place) = keys.get_mut(at as usize) {
+                    *place = Some(key);
+                }
+            }
+            keys.into_iter().zip(std::mem::take(&mut self.accs))
+        });
+        for (key, acc) in left.by_ref().take(FINISH_BATCH) {
+            let Some(key) = key else { continue };
             let ok = compare(a.op, &acc.value, &a.bound);
             let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
             let note = format!("{} is {}, bound {} {}", a.func.as_str(), acc.value, a.op.as_str(), a.bound);
             // The instance is named by the key (and owed to the customer).
-            let mut attrs: SmallVec<[(Sym, Val); 4]> = a.keys.iter().copied().zip(key).collect();
+            let mut attrs: SmallVec<[(Sym, Val); 4]> = a.keys.iter().copied().zip(key.values(a.keys.len())).collect();
             if let Some(c) = env.customer.filter(|c| !a.keys.contains(c)) {
                 attrs.push((c, acc.customer.clone()));
             }
@@ -115,6 +166,7 @@ impl AggregateState {
             }
             out.push(inst);
         }
+        left.len() > 0
     }
 }
 

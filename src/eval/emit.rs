@@ -18,33 +18,55 @@ pub fn instance(
     keys: &[Sym],
     note: impl Into<Cow<'static, str>>,
 ) -> Instance {
+    let attrs = subject.map_or(&[][..], |e| &e.attrs[..]);
+    instance_at(env, verdict, subject.map(EventRef::from), attrs, keys, note)
+}
+
+/// [`instance`] about the event read at `at` with attributes `attrs` (as
+/// far as they are kept).
+pub fn instance_at(
+    env: &RuleEnv,
+    verdict: Verdict,
+    at: Option<EventRef>,
+    attrs: &[(Sym, Val)],
+    keys: &[Sym],
+    note: impl Into<Cow<'static, str>>,
+) -> Instance {
     let full = env.detailed || verdict == Verdict::Violated;
-    let (key, attrs) = match (full, subject) {
-        (true, Some(e)) => {
+    let (key, attrs_kept) = match (full, at) {
+        (true, Some(_)) => {
             let key = keys
                 .iter()
                 .filter_map(|k| {
-                    let v = e.get(*k);
-                    (*v != Val::Null).then(|| (env.names.get(*k as usize).map_or("?", |n| n).to_string(), v.clone()))
+                    let v = get(attrs, *k);
+                    (!matches!(v, Val::Null))
+                        .then(|| (env.names.get(*k as usize).map_or("?", |n| n).to_string(), v.clone()))
                 })
                 .collect();
-            (key, e.attrs.to_vec())
+            (key, attrs.to_vec())
         }
         _ => (vec![], vec![]),
     };
+    let customer = at.and_then(|_| env.customer.map(|c| get(attrs, c))).filter(|v| !matches!(v, Val::Null));
     Instance {
         rule: env.index,
         verdict,
         key,
-        attrs,
-        trigger: subject.map(EventRef::from),
+        attrs: attrs_kept,
+        trigger: at,
         deadline: None,
         evidence: None,
         lateness: None,
         remedy: None,
-        customer: subject.and_then(|e| env.customer.map(|c| e.get(c).clone())).filter(|v| *v != Val::Null),
+        customer: customer.cloned(),
         note: note.into(),
     }
+}
+
+/// The value of attribute `key` among `attrs` (Null when absent).
+pub fn get(attrs: &[(Sym, Val)], key: Sym) -> &Val {
+    static NULL: Val = Val::Null;
+    attrs.iter().find(|(k, _)| *k == key).map_or(&NULL, |(_, v)| v)
 }
 
 /// The compensation owed for a violation decided at `at` (the late event,

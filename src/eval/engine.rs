@@ -15,7 +15,6 @@ use super::prior::{PrecedenceState, ProhibitionState};
 use super::verdict::{Instance, Sink};
 use crate::log::{Event, Sym};
 use crate::time::{self, Micros};
-use rustc_hash::FxHashMap;
 
 /// What a rule handler sees besides its state.
 pub struct RuleEnv<'p> {
@@ -29,6 +28,9 @@ pub struct RuleEnv<'p> {
     pub names: &'p [Box<str>],
     /// Fill keys and attributes of every instance (not only violations).
     pub detailed: bool,
+    /// Whether the sink still reads the details of this rule's instances
+    /// (see [`Sink::keeps_details`]).
+    pub sink_details: bool,
     /// The symbol of the `customer` attribute, who is owed remedies.
     pub customer: Option<Sym>,
 }
@@ -65,8 +67,8 @@ pub struct Engine<'p, S: Sink> {
     program: &'p Program,
     sink: S,
     states: Vec<State>,
-    /// Rules interested in each event type.
-    dispatch: FxHashMap<Sym, Vec<usize>>,
+    /// Rules interested in each event type, by symbol.
+    dispatch: Vec<Vec<usize>>,
     /// Rate standards measuring each rule.
     rates_of: Vec<Vec<usize>>,
     outbox: Vec<Instance>,
@@ -81,15 +83,25 @@ impl<'p, S: Sink> Engine<'p, S> {
     /// An engine for `program` reporting to `sink`. `detailed` fills the
     /// keys and attributes of satisfied instances too (tests, the REPL).
     pub fn new(program: &'p Program, sink: S, detailed: bool) -> Self {
-        let mut dispatch: FxHashMap<Sym, Vec<usize>> = FxHashMap::default();
+        let mut dispatch: Vec<Vec<usize>> = vec![];
         let mut rates_of = vec![vec![]; program.rules.len()];
         let mut states = Vec::with_capacity(program.rules.len());
+        let measured: Vec<usize> = program
+            .rules
+            .iter()
+            .filter_map(|r| if let Kind::Rate(k) = &r.kind { Some(k.target) } else { None })
+            .collect();
         for (i, rule) in program.rules.iter().enumerate() {
+            // Only verdicts are read of the rule's instances: no details, no
+            // remedy (owed to a customer), no rate over their trigger times.
+            let verdicts_only = !detailed && !sink.keeps_details(i) && rule.remedy.is_none() && !measured.contains(&i);
             let (state, types) = match &rule.kind {
-                Kind::Obligation(o) => (State::Obligation(ObligationState::new(o)), ObligationState::types(o)),
+                Kind::Obligation(o) => {
+                    (State::Obligation(ObligationState::new(o, rule.remedy.as_ref())), ObligationState::types(o))
+                }
                 Kind::Precedence(p) => (State::Precedence(PrecedenceState::new(p)), PrecedenceState::types(p)),
                 Kind::Prohibition(p) => (State::Prohibition(ProhibitionState::new(p)), ProhibitionState::types(p)),
-                Kind::Aggregate(a) => (State::Aggregate(AggregateState::default()), vec![a.event]),
+                Kind::Aggregate(a) => (State::Aggregate(AggregateState::new(a, verdicts_only)), vec![a.event]),
                 Kind::Rate(r) => {
                     if let Some(list) = rates_of.get_mut(r.target) {
                         list.push(i);
@@ -105,8 +117,11 @@ impl<'p, S: Sink> Engine<'p, S> {
             };
             states.push(state);
             for t in types {
-                let list = dispatch.entry(t).or_default();
-                if !list.contains(&i) {
+                let t = t as usize;
+                if t >= dispatch.len() {
+                    dispatch.resize(t + 1, vec![]);
+                }
+                if let Some(list) = dispatch.get_mut(t).filter(|l| !l.contains(&i)) {
                     list.push(i);
                 }
             }
@@ -130,13 +145,15 @@ impl<'p, S: Sink> Engine<'p, S> {
         let program: &'p Program = self.program;
         let rule = program.rules.get(index)?;
         let jur = program.jurisdictions.get(rule.jurisdiction)?;
-        Some(RuleEnv { index, rule, jur, names: &program.proj.names, detailed: self.detailed, customer: self.customer })
+        let (names, detailed, customer) = (&program.proj.names, self.detailed, self.customer);
+        let sink_details = self.sink.keeps_details(index);
+        Some(RuleEnv { index, rule, jur, names, detailed, sink_details, customer })
     }
 
     /// Processes the next event of the log.
     pub fn push(&mut self, event: &Event) {
         self.last_time = Some(self.last_time.map_or(event.time, |t| t.max(event.time)));
-        let Some(rules) = self.dispatch.get(&event.kind) else { return };
+        let Some(rules) = self.dispatch.get(event.kind as usize) else { return };
         for &i in rules {
             let Some(env) = self.env(i) else { continue };
             let out = &mut self.outbox;
@@ -182,18 +199,32 @@ impl<'p, S: Sink> Engine<'p, S> {
     /// event's time) and returns the sink.
     pub fn finish(mut self, horizon: Option<Micros>) -> S {
         let horizon = horizon.or(self.last_time).unwrap_or(0);
-        // Instance rules first, then the rates that measure them.
+        // Instance rules first, then the rates that measure them. A rule may
+        // decide its open instances in batches, each passed on at once.
         for i in 0..self.states.len() {
-            let Some(env) = self.env(i) else { continue };
-            let out = &mut self.outbox;
-            match (&mut self.states[i], &env.rule.kind) {
-                (State::Obligation(s), Kind::Obligation(_)) => s.finish(&env, horizon, out),
-                (State::Aggregate(s), Kind::Aggregate(a)) => s.finish(&env, a, out),
-                (State::Delay(s), Kind::Delay(d)) => s.finish(&env, d, horizon, out),
-                (State::PeriodCount(s), Kind::PeriodCount(c)) => s.finish(&env, c, horizon, out),
-                _ => {}
+            while let Some(env) = self.env(i) {
+                let out = &mut self.outbox;
+                let more = match (&mut self.states[i], &env.rule.kind) {
+                    (State::Obligation(s), Kind::Obligation(_)) => {
+                        s.finish(&env, horizon, out);
+                        false
+                    }
+                    (State::Aggregate(s), Kind::Aggregate(a)) => s.finish(&env, a, out),
+                    (State::Delay(s), Kind::Delay(d)) => {
+                        s.finish(&env, d, horizon, out);
+                        false
+                    }
+                    (State::PeriodCount(s), Kind::PeriodCount(c)) => {
+                        s.finish(&env, c, horizon, out);
+                        false
+                    }
+                    _ => false,
+                };
+                self.flush();
+                if !more {
+                    break;
+                }
             }
-            self.flush();
         }
         for i in 0..self.states.len() {
             let Some(env) = self.env(i) else { continue };
@@ -203,5 +234,80 @@ impl<'p, S: Sink> Engine<'p, S> {
             self.flush();
         }
         self.sink
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::{compile, Summary};
+    use crate::log::Loc;
+    use crate::value::Val;
+    use crate::workspace::MemoryLoader;
+    use std::path::PathBuf;
+
+    const POLICY: &str = r#"jurisdiction T "Test"
+  timezone "UTC"
+
+event asked { case: id }
+event answered { case: id }
+
+rule answer "Questions are answered within a day" cites "test" {
+  when asked as a
+  require answered where case == a.case within 24 hours
+}
+"#;
+
+    fn program() -> Program {
+        let mut loader = MemoryLoader::new();
+        loader.insert("p.tenet", POLICY.as_bytes().to_vec());
+        let analysis = crate::check::analyze_with(&[PathBuf::from("p.tenet")], &loader);
+        assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
+        compile(&analysis)
+    }
+
+    /// Asks a question every hour for `hours` hours (without its case when
+    /// not `keyed`), answering every other one at once; returns the open
+    /// obligations left and the counts.
+    fn run(summary: Summary, hours: i64, keyed: bool) -> (usize, Vec<[u64; 3]>) {
+        let program = program();
+        let (asked, answered, case) =
+            (program.proj.types["asked"], program.proj.types["answered"], program.proj.keys["case"]);
+        let mut engine = Engine::new(&program, summary, false);
+        for h in 0..hours {
+            let attrs = [(case, Val::Str(format!("C-{h}").into()))].into_iter().filter(|_| keyed).collect();
+            let loc = Loc { file: 0, line: h as u64 + 1 };
+            let e = Event { time: h * 3_600_000_000, kind: asked, attrs, loc };
+            engine.push(&e);
+            if h % 2 == 0 {
+                engine.push(&Event { kind: answered, ..e });
+            }
+        }
+        let open = engine.states.iter().map(|s| if let State::Obligation(o) = s { o.open_count() } else { 0 }).sum();
+        (open, engine.finish(None).counts)
+    }
+
+    #[test]
+    fn a_summary_of_verdicts_holds_only_obligations_still_in_time() {
+        let (open, counts) = run(Summary::keeping(&program(), 0), 10_000, true);
+        // Unanswered questions are decided once a later event passes their
+        // deadline: what is left is the last day's.
+        assert!(open <= 13, "{open} obligations open");
+        assert_eq!(counts, vec![[5_000, 4_988, 12]]);
+    }
+
+    #[test]
+    fn a_summary_listing_violations_holds_obligations_for_their_late_events() {
+        let (open, counts) = run(Summary::new(&program()), 1_000, true);
+        assert_eq!(open, 500);
+        assert_eq!(counts, vec![[500, 488, 12]]);
+    }
+
+    #[test]
+    fn obligations_without_their_key_are_decided_at_their_deadline_too() {
+        // Nothing can fulfil them; many at once must not slow the engine down.
+        let (open, counts) = run(Summary::keeping(&program(), 0), 100_000, false);
+        assert!(open <= 25, "{open} obligations open");
+        assert_eq!(counts, vec![[0, 99_976, 24]]);
     }
 }

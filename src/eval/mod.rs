@@ -49,9 +49,9 @@ pub fn run_log_into(
 ) -> Result<(Summary, ReadStats), LogFailure> {
     let mut engine = Engine::new(program, summary, false);
     let mut after = 0u64;
-    let stats = crate::log::read_log(paths, &program.proj, opts, &mut |e| match as_of {
+    let stats = crate::log::read_log_each(paths, &program.proj, opts, &mut |e| match as_of {
         Some(h) if e.time > h => after += 1,
-        _ => engine.push(&e),
+        _ => engine.push(e),
     })?;
     let mut summary = engine.finish(as_of);
     summary.after_horizon = after;

@@ -1,11 +1,21 @@
 //! Obligations with a deadline: `when A require B within D | before E`.
 //!
-//! Open obligations live in a slab; each matcher that can close them (the
-//! awaited events, the `before` event, exempting events, events forbidden
-//! while open) has a hash index from its correlation key to slab slots, so
-//! an event finds the obligations it closes without scanning.
+//! Open obligations live in a hash map by their key in the awaited events'
+//! correlation, so the event that fulfils one reaches it, and all that is
+//! kept of it, with one lookup. Each other matcher that can close them (the
+//! `before` event, exempting events, events forbidden while open) has its
+//! own index from its correlation key to those obligations, so no event
+//! scans. An open obligation keeps only what may still be read of its
+//! trigger.
+//!
+//! Past its deadline an obligation is violated whatever happens next; only
+//! the evidence (a late event) and a remedy growing with lateness are still
+//! to come. When the sink reads neither, the obligation is decided as soon as
+//! an event shows that its deadline has passed (deadlines wait in a queue in
+//! deadline order), so memory follows the obligations still open in time,
+//! not the ones that will never be met.
 
-use super::emit::{instance, lateness, remedy};
+use super::emit::{get, instance_at, lateness, remedy};
 use super::engine::RuleEnv;
 use super::ir::{ExceptionKind, Match, Obligation};
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
@@ -14,17 +24,57 @@ use super::verdict::{EventRef, Instance};
 use crate::log::{Event, Sym};
 use crate::syntax::ast::Verdict;
 use crate::time::{self, Due, Micros};
+use crate::value::Val;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
+use std::collections::{BTreeMap, VecDeque};
 
-/// Slots of the obligations sharing one key (usually one).
-type Bucket = SmallVec<[usize; 2]>;
-
-/// An open obligation.
+/// An open obligation, kept small: thousands are open at a time.
 struct Open {
-    trigger: Event,
+    /// When and where the trigger was read.
+    at: EventRef,
     due: Option<Due>,
+    /// Numbers obligations in the order they open.
+    serial: u64,
+    /// What most rules never need, out of line.
+    extra: Option<Box<Extra>>,
 }
+
+/// The part of an open obligation most rules never need.
+struct Extra {
+    /// Its keys in the other matchers' indexes (None: not indexed there).
+    other_keys: Box<[Option<Key>]>,
+    /// The trigger's attributes, when something may still read them.
+    attrs: Box<[(Sym, Val)]>,
+}
+
+impl Open {
+    /// The trigger (of type `kind`), as far as it is kept.
+    fn trigger(&self, kind: Sym) -> Event {
+        Event { time: self.at.time, kind, attrs: self.attrs().iter().cloned().collect(), loc: self.at.loc }
+    }
+
+    /// The trigger's attributes, as far as they are kept.
+    fn attrs(&self) -> &[(Sym, Val)] {
+        self.extra.as_ref().map_or(&[], |x| &x.attrs)
+    }
+
+    /// Its keys in the other matchers' indexes.
+    fn other_keys(&self) -> &[Option<Key>] {
+        self.extra.as_ref().map_or(&[], |x| &x.other_keys)
+    }
+}
+
+/// The key of an obligation in the awaited events' correlation; None when
+/// its trigger lacks one (no event can fulfil it then).
+type Primary = Option<Key>;
+
+/// Open obligations sharing a primary key, in the order they opened.
+type Opens = SmallVec<[Open; 1]>;
+
+/// Obligations another matcher may close: (primary key, serial), in the
+/// order they opened.
+type Refs = SmallVec<[(Primary, u64); 1]>;
 
 /// How an obligation closed.
 enum Close {
@@ -36,19 +86,56 @@ enum Close {
 
 /// The state of one obligation rule.
 pub struct ObligationState {
-    slots: Vec<Option<Open>>,
-    free: Vec<usize>,
-    /// One index per matcher: awaited, before, unless events, window forbids.
-    indexes: Vec<FxHashMap<Key, Bucket>>,
+    /// Open obligations by primary key: the event that fulfils one finds it
+    /// (and everything about it) with a single lookup.
+    open: FxHashMap<Key, Opens>,
+    /// Open obligations whose trigger lacks the primary key, by serial: only
+    /// the other matchers and the deadline close them.
+    unkeyed: BTreeMap<u64, Open>,
+    /// One index per other matcher (the `before` event, exempting events,
+    /// events forbidden while open): its key to the obligations it may
+    /// close, as (primary key, serial), in the order they opened.
+    others: Vec<FxHashMap<Key, Refs>>,
     prior: Vec<PriorStore>,
+    /// Obligations to decide once their deadline passes, by deadline: (last
+    /// instant on time, serial, primary key); entries of obligations closed
+    /// since are skipped. Deadlines nearly always come in order (triggers
+    /// come in log order and the window is the rule's), so this is a queue,
+    /// and one out of order is put in its place.
+    deadlines: VecDeque<(Micros, u64, Primary)>,
+    /// Per serial from `waiting_base`: whether the obligation still waits in
+    /// the deadline queue, so that the queue skips those closed in time
+    /// without a lookup. Closed ones are trimmed from the front, so this
+    /// spans about one window of obligations.
+    waiting: VecDeque<bool>,
+    waiting_base: u64,
+    next_serial: u64,
+    /// Whether a violation's remedy is the same whenever it is decided.
+    fixed_remedy: bool,
+    /// Whether the trigger's attributes are read after opening even when the
+    /// sink keeps no details: by a residual correlation, or for the customer
+    /// owed a remedy.
+    reads_trigger: bool,
 }
 
 impl ObligationState {
-    /// Empty state for `o`.
-    pub fn new(o: &Obligation) -> Self {
-        let matchers = 1 + usize::from(o.before.is_some()) + o.unless.events.len() + o.window_forbids.len();
+    /// Empty state for `o`, a rule whose remedy is `remedy`.
+    pub fn new(o: &Obligation, remedy: Option<&super::ir::Remedy>) -> Self {
+        let residual = matchers(o).any(|(m, _)| m.corr.residual.is_some());
+        let others = usize::from(o.before.is_some()) + o.unless.events.len() + o.window_forbids.len();
         let prior = o.unless.prior.iter().map(|(m, w)| PriorStore::new(m, *w)).collect();
-        ObligationState { slots: vec![], free: vec![], indexes: vec![FxHashMap::default(); matchers], prior }
+        ObligationState {
+            open: FxHashMap::default(),
+            unkeyed: BTreeMap::new(),
+            others: vec![FxHashMap::default(); others],
+            prior,
+            deadlines: VecDeque::new(),
+            waiting: VecDeque::new(),
+            waiting_base: 0,
+            next_serial: 0,
+            fixed_remedy: remedy.is_none_or(|r| r.per_unit.is_empty()),
+            reads_trigger: residual || remedy.is_some(),
+        }
     }
 
     /// The event types the rule reacts to.
@@ -73,9 +160,12 @@ impl ObligationState {
         out: &mut Vec<Instance>,
         exempted: &mut Vec<(usize, usize)>,
     ) {
+        if !self.deadlines.is_empty() {
+            self.expire(env, e.time, out);
+        }
         for (i, (m, how)) in matchers(o).enumerate() {
             if m.types.contains(&e.kind) {
-                let closed = self.close_matching(env, i, m, &how, o, e, out);
+                let closed = self.close_matching(env, i, (m, &how, o.trigger), e, out);
                 if matches!(how, Close::Exempted) && closed > 0 {
                     let first_unless = 1 + usize::from(o.before.is_some());
                     let ordinal = o.unless.ordinal(ExceptionKind::Event, i - first_unless);
@@ -106,56 +196,122 @@ impl ObligationState {
             return Some(o.unless.ordinal(ExceptionKind::Prior, i));
         }
         let due = o.within.and_then(|w| time::due(e.time, w.amount, w.unit, env.jur.tz, &env.jur.calendar));
-        let keys: SmallVec<[Option<Key>; 4]> =
-            matchers(o).map(|(m, _)| key_of(e, anchor_keys(&m.corr.pairs))).collect();
-        let slot = match self.free.pop() {
-            Some(s) => s,
-            None => {
-                self.slots.push(None);
-                self.slots.len() - 1
-            }
-        };
-        self.slots[slot] = Some(Open { trigger: e.clone(), due });
-        for (index, key) in self.indexes.iter_mut().zip(keys) {
+        let mut keys = matchers(o).map(|(m, _)| key_of(e, anchor_keys(&m.corr.pairs)));
+        let primary = keys.next().flatten();
+        let other_keys: Box<[Option<Key>]> = if self.others.is_empty() { Box::default() } else { keys.collect() };
+        let serial = self.next_serial;
+        self.next_serial += 1;
+        for (index, key) in self.others.iter_mut().zip(other_keys.iter()) {
             if let Some(k) = key {
-                index.entry(k).or_default().push(slot);
+                index.entry(k.clone()).or_default().push((primary.clone(), serial));
+            }
+        }
+        let details = env.detailed || env.sink_details;
+        let queued = due.filter(|_| !details && self.fixed_remedy);
+        self.waiting.push_back(queued.is_some());
+        if let Some(d) = queued {
+            let entry = (d.last_on_time, serial, primary.clone());
+            if self.deadlines.back().is_none_or(|last| last.0 <= d.last_on_time) {
+                self.deadlines.push_back(entry);
+            } else {
+                let at = self.deadlines.partition_point(|x| x.0 <= d.last_on_time);
+                self.deadlines.insert(at, entry);
+            }
+        }
+        let attrs = if details || self.reads_trigger { e.attrs.iter().cloned().collect() } else { Box::default() };
+        let extra = (!other_keys.is_empty() || !attrs.is_empty()).then(|| Box::new(Extra { other_keys, attrs }));
+        let open = Open { at: EventRef::from(e), due, serial, extra };
+        match primary {
+            Some(key) => self.open.entry(key).or_default().push(open),
+            None => {
+                self.unkeyed.insert(serial, open);
             }
         }
         None
     }
 
-    #[expect(clippy::too_many_arguments, reason = "one call site; the parts are all distinct")]
+    /// Decides, as violated, every obligation whose deadline lies before
+    /// `now` and that waits in the deadline queue.
+    fn expire(&mut self, env: &RuleEnv, now: Micros, out: &mut Vec<Instance>) {
+        while self.deadlines.front().is_some_and(|d| d.0 < now) {
+            let Some((_, serial, primary)) = self.deadlines.pop_front() else { break };
+            // Usually the obligation closed in time.
+            if !self.still_waiting(serial) {
+                continue;
+            }
+            let Some(open) = take(&mut self.open, &mut self.unkeyed, &primary, serial) else { continue };
+            self.unindex(&open, None);
+            let note = "no matching event by the deadline";
+            let mut inst = instance_at(env, Verdict::Violated, Some(open.at), open.attrs(), &[], note);
+            inst.deadline = open.due;
+            inst.lateness = open.due.map(|d| lateness(&d, now));
+            inst.remedy = remedy(env, open.due.as_ref(), now);
+            out.push(inst);
+        }
+    }
+
+    /// Closes what matcher `index` (0: the awaited events) closes on `e`,
+    /// given the matcher, what closing means and the rule's trigger type;
+    /// returns how many obligations closed.
     fn close_matching(
         &mut self,
         env: &RuleEnv,
         index: usize,
-        m: &Match,
-        how: &Close,
-        o: &Obligation,
+        (m, how, kind): (&Match, &Close, Sym),
         e: &Event,
         out: &mut Vec<Instance>,
     ) -> usize {
         let Some(key) = key_of(e, candidate_keys(&m.corr.pairs)) else { return 0 };
-        let Some(bucket) = self.indexes[index].get(&key) else { return 0 };
-        let mut closing: SmallVec<[usize; 4]> = SmallVec::new();
         // Past its deadline an obligation is already broken: exceptions and
         // window prohibitions no longer apply, only a late fulfilment does.
         let window_only = matches!(how, Close::Exempted | Close::Forbidden);
-        for &slot in bucket {
-            let Some(open) = self.slots.get(slot).and_then(Option::as_ref) else { continue };
-            if window_only && open.due.is_some_and(|d| !d.is_on_time(e.time)) {
-                continue;
+        let closes = |open: &Open| {
+            !(window_only && open.due.is_some_and(|d| !d.is_on_time(e.time)))
+                && m.corr.residual.as_ref().is_none_or(|r| r.holds(&env.ctx(Some(e), Some(&open.trigger(kind)))))
+        };
+        let mut closing: SmallVec<[Open; 2]> = SmallVec::new();
+        if index == 0 {
+            // Taken out (one lookup when, as usual, all close), put back with
+            // what stays open.
+            let Some(list) = self.open.remove(&key) else { return 0 };
+            let mut stay = Opens::new();
+            for open in list {
+                if closes(&open) {
+                    closing.push(open);
+                } else {
+                    stay.push(open);
+                }
             }
-            let ctx = env.ctx(Some(e), Some(&open.trigger));
-            if m.corr.residual.as_ref().is_none_or(|r| r.holds(&ctx)) {
-                closing.push(slot);
+            if !stay.is_empty() {
+                self.open.insert(key, stay);
+            }
+        } else {
+            let Some(map) = self.others.get_mut(index - 1) else { return 0 };
+            let Some(refs) = map.remove(&key) else { return 0 };
+            let mut stay = Refs::new();
+            for (primary, serial) in refs {
+                let candidate = match &primary {
+                    Some(k) => self.open.get(k).and_then(|list| {
+                        list.binary_search_by_key(&serial, |o| o.serial).ok().and_then(|p| list.get(p))
+                    }),
+                    None => self.unkeyed.get(&serial),
+                };
+                match candidate {
+                    None => continue,
+                    Some(open) if !closes(open) => {
+                        stay.push((primary, serial));
+                        continue;
+                    }
+                    Some(_) => closing.extend(take(&mut self.open, &mut self.unkeyed, &primary, serial)),
+                }
+            }
+            if !stay.is_empty() {
+                map.insert(key, stay);
             }
         }
         let closed = closing.len();
-        for slot in closing {
-            let Some(open) = self.slots.get_mut(slot).and_then(Option::take) else { continue };
-            self.free.push(slot);
-            self.unindex(o, &open.trigger, slot);
+        for open in closing {
+            self.unindex(&open, index.checked_sub(1));
             if let Some(inst) = decide(env, &open, how, e) {
                 out.push(inst);
             }
@@ -163,14 +319,35 @@ impl ObligationState {
         closed
     }
 
-    /// Removes a closed slot from every index.
-    fn unindex(&mut self, o: &Obligation, trigger: &Event, slot: usize) {
-        for (index, (m, _)) in self.indexes.iter_mut().zip(matchers(o)) {
-            let Some(k) = key_of(trigger, anchor_keys(&m.corr.pairs)) else { continue };
-            if let Some(bucket) = index.get_mut(&k) {
-                bucket.retain(|s| *s != slot);
-                if bucket.is_empty() {
-                    index.remove(&k);
+    /// How many obligations are open.
+    #[cfg(test)]
+    pub fn open_count(&self) -> usize {
+        self.open.values().map(|list| list.len()).sum::<usize>() + self.unkeyed.len()
+    }
+
+    /// Whether obligation `serial` waits in the deadline queue.
+    fn still_waiting(&self, serial: u64) -> bool {
+        let i = serial.checked_sub(self.waiting_base).and_then(|i| usize::try_from(i).ok());
+        i.and_then(|i| self.waiting.get(i)).is_some_and(|w| *w)
+    }
+
+    /// Removes a closed obligation from every other matcher's index but
+    /// `done`, and from the deadline queue's count.
+    fn unindex(&mut self, open: &Open, done: Option<usize>) {
+        let i = open.serial.checked_sub(self.waiting_base).and_then(|i| usize::try_from(i).ok());
+        if let Some(w) = i.and_then(|i| self.waiting.get_mut(i)) {
+            *w = false;
+        }
+        while self.waiting.front() == Some(&false) {
+            self.waiting.pop_front();
+            self.waiting_base += 1;
+        }
+        for (i, (index, key)) in self.others.iter_mut().zip(open.other_keys().iter()).enumerate() {
+            let Some(k) = key.as_ref().filter(|_| Some(i) != done) else { continue };
+            if let Some(list) = index.get_mut(k) {
+                list.retain(|(_, s)| *s != open.serial);
+                if list.is_empty() {
+                    index.remove(k);
                 }
             }
         }
@@ -179,16 +356,20 @@ impl ObligationState {
     /// Decides every obligation still open: violated when its deadline is at
     /// or before the horizon, pending otherwise.
     pub fn finish(&mut self, env: &RuleEnv, horizon: Micros, out: &mut Vec<Instance>) {
-        // Slots are reused, so their order is not the log's: sort by trigger.
-        let mut opens: Vec<Open> = self.slots.drain(..).flatten().collect();
-        opens.sort_by_key(|o| (o.trigger.time, o.trigger.loc));
-        self.free.clear();
+        // Keys are hashed, so their order is not the log's: sort by trigger.
+        let mut opens: Vec<Open> = self.open.drain().flat_map(|(_, list)| list).collect();
+        opens.extend(std::mem::take(&mut self.unkeyed).into_values());
+        opens.sort_by_key(|o| (o.at.time, o.at.loc));
+        self.deadlines.clear();
+        self.waiting.clear();
+        self.waiting_base = self.next_serial;
+        self.others.iter_mut().for_each(FxHashMap::clear);
         for open in opens {
-            let keys = display_keys(env, &open.trigger);
+            let keys = display_keys(env, open.attrs());
             match open.due {
                 Some(due) if due.last_on_time <= horizon => {
                     let note = "no matching event by the deadline; still missing at the horizon";
-                    let mut inst = instance(env, Verdict::Violated, Some(&open.trigger), &keys, note);
+                    let mut inst = instance_at(env, Verdict::Violated, Some(open.at), open.attrs(), &keys, note);
                     inst.deadline = Some(due);
                     inst.lateness = Some(lateness(&due, horizon));
                     inst.remedy = remedy(env, Some(&due), horizon);
@@ -196,14 +377,31 @@ impl ObligationState {
                 }
                 due => {
                     let note = "the deadline lies after the horizon";
-                    let mut inst = instance(env, Verdict::Pending, Some(&open.trigger), &keys, note);
+                    let mut inst = instance_at(env, Verdict::Pending, Some(open.at), open.attrs(), &keys, note);
                     inst.deadline = due;
                     out.push(inst);
                 }
             }
         }
-        self.indexes.iter_mut().for_each(FxHashMap::clear);
     }
+}
+
+/// Takes open obligation `serial`, whose primary key is `primary`, out of
+/// `open` or `unkeyed`; None when it is no longer open.
+fn take(
+    open: &mut FxHashMap<Key, Opens>,
+    unkeyed: &mut BTreeMap<u64, Open>,
+    primary: &Primary,
+    serial: u64,
+) -> Option<Open> {
+    let Some(key) = primary else { return unkeyed.remove(&serial) };
+    // Taken out and put back unless emptied: usually one lookup.
+    let mut list = open.remove(key)?;
+    let found = list.binary_search_by_key(&serial, |o| o.serial).ok().map(|p| list.remove(p));
+    if !list.is_empty() {
+        open.insert(key.clone(), list);
+    }
+    found
 }
 
 /// The matchers that close obligations, with what closing means.
@@ -216,7 +414,7 @@ fn matchers(o: &Obligation) -> impl Iterator<Item = (&Match, Close)> {
 
 /// The keys that name an instance: the trigger's side of the awaited
 /// correlation, plus customer and case when present.
-fn display_keys(env: &RuleEnv, trigger: &Event) -> Vec<Sym> {
+fn display_keys(env: &RuleEnv, trigger: &[(Sym, Val)]) -> Vec<Sym> {
     let mut keys: Vec<Sym> = match &env.rule.kind {
         super::ir::Kind::Obligation(o) => anchor_keys(&o.awaited.corr.pairs).collect(),
         _ => vec![],
@@ -224,7 +422,7 @@ fn display_keys(env: &RuleEnv, trigger: &Event) -> Vec<Sym> {
     for name in ["case", "customer"] {
         if let Some(pos) = env.names.iter().position(|n| n.as_ref() == name) {
             let sym = pos as Sym;
-            if !keys.contains(&sym) && *trigger.get(sym) != crate::value::Val::Null {
+            if !keys.contains(&sym) && !matches!(get(trigger, sym), Val::Null) {
                 keys.push(sym);
             }
         }
@@ -242,8 +440,8 @@ fn decide(env: &RuleEnv, open: &Open, how: &Close, e: &Event) -> Option<Instance
         Close::EndedBy => (Verdict::Violated, "the window ended before the obligation was met"),
         Close::Forbidden => (Verdict::Violated, "a forbidden event happened while the obligation was open"),
     };
-    let keys = if verdict == Verdict::Violated || env.detailed { display_keys(env, &open.trigger) } else { vec![] };
-    let mut inst = instance(env, verdict, Some(&open.trigger), &keys, note);
+    let keys = if verdict == Verdict::Violated || env.detailed { display_keys(env, open.attrs()) } else { vec![] };
+    let mut inst = instance_at(env, verdict, Some(open.at), open.attrs(), &keys, note);
     inst.evidence = Some(EventRef::from(e));
     // The deadline that applied: the duration's, unless the window ended
     // first (`before E`) or the obligation was broken while still on time.

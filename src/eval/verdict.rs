@@ -61,6 +61,16 @@ pub trait Sink {
     /// An exception (number `unless` in the rule's `Exceptions::spans`)
     /// exempted an instance of rule `rule`, which therefore has no verdict.
     fn exempted(&mut self, _rule: usize, _unless: usize) {}
+
+    /// Whether the sink still reads more of rule `rule`'s instances than
+    /// their verdict, trigger time, remedy and customer: keys, attributes,
+    /// evidence, lateness, or the order in which they are decided. When it
+    /// does not, the engine may decide an obligation as soon as its
+    /// deadline passes instead of waiting for a late event, and keep less
+    /// of each open obligation. Once false for a rule it must stay false.
+    fn keeps_details(&self, _rule: usize) -> bool {
+        true
+    }
 }
 
 /// Keeps everything (tests, the REPL).
@@ -146,5 +156,11 @@ impl Sink for Summary {
         if inst.verdict == Verdict::Violated && self.keep_per_rule.is_none_or(|n| kept <= n as u64) {
             self.violations.push(inst);
         }
+    }
+
+    /// Details matter until the rule has as many violations as are kept.
+    fn keeps_details(&self, rule: usize) -> bool {
+        let violated = self.counts.get(rule).map_or(0, |c| c[1]);
+        self.keep_per_rule.is_none_or(|n| violated < n as u64)
     }
 }

@@ -98,7 +98,7 @@ impl Checked {
         &mut self,
         bad: &mut BadLines,
         stats: &mut ReadStats,
-        sink: &mut dyn FnMut(Event),
+        sink: &mut dyn FnMut(&Event),
     ) -> Result<(), LogFailure> {
         // What is left of the current block, then whole blocks.
         let (events, bads) = (std::mem::take(&mut self.events), std::mem::replace(&mut self.bad, empty()));
@@ -109,20 +109,22 @@ impl Checked {
         while let Some(mut block) = current.take().map_or_else(|| self.stream.next_block(), |b| Ok(Some(b)))? {
             let offset = block.offset;
             let mut bads = block.bad.into_iter().peekable();
+            // Delivered in place: an event is large, and moving it costs.
             if bads.peek().is_none() {
-                for mut ev in block.events.drain(..) {
+                for ev in &mut block.events {
                     ev.loc.line += offset;
-                    self.check(&ev)?;
+                    self.check(ev)?;
                     deliver(stats, sink, ev);
                 }
-            }
-            for (i, mut ev) in block.events.drain(..).enumerate() {
-                while let Some((_, b)) = bads.next_if(|(j, _)| *j == i) {
-                    bad.take(b)?;
+            } else {
+                for (i, ev) in block.events.iter_mut().enumerate() {
+                    while let Some((_, b)) = bads.next_if(|(j, _)| *j == i) {
+                        bad.take(b)?;
+                    }
+                    ev.loc.line += offset;
+                    self.check(ev)?;
+                    deliver(stats, sink, ev);
                 }
-                ev.loc.line += offset;
-                self.check(&ev)?;
-                deliver(stats, sink, ev);
             }
             for (_, b) in bads {
                 bad.take(b)?;
@@ -191,7 +193,7 @@ pub(crate) fn sort_stream(mut stream: Stream, bad: &mut BadLines) -> Result<Vec<
 
 /// Hands one event to the sink, counting it.
 #[inline]
-fn deliver(stats: &mut ReadStats, sink: &mut dyn FnMut(Event), ev: Event) {
+fn deliver(stats: &mut ReadStats, sink: &mut dyn FnMut(&Event), ev: &Event) {
     stats.events += 1;
     if stats.first_time.is_none() {
         stats.first_time = Some(ev.time);
@@ -206,12 +208,12 @@ pub(crate) fn merge(
     cursors: &mut [Cursor],
     bad: &mut BadLines,
     stats: &mut ReadStats,
-    sink: &mut dyn FnMut(Event),
+    sink: &mut dyn FnMut(&Event),
 ) -> Result<(), LogFailure> {
     match cursors {
         [Cursor::Checked(only)] => return only.drain(bad, stats, sink),
         [Cursor::Sorted(only)] => {
-            only.for_each(|ev| deliver(stats, sink, ev));
+            only.for_each(|ev| deliver(stats, sink, &ev));
             return Ok(());
         }
         _ => {}
@@ -228,13 +230,13 @@ pub(crate) fn merge(
     while let Some(Reverse((_, i))) = heap.pop() {
         let (Some(head), Some(cursor)) = (heads.get_mut(i), cursors.get_mut(i)) else { continue };
         if let Some(ev) = head.take() {
-            deliver(stats, sink, ev);
+            deliver(stats, sink, &ev);
         }
         // Keep delivering from this file while it still comes first.
         while let Some(ev) = cursor.next(bad)? {
             let first = heap.peek().is_none_or(|Reverse(top)| (ev.time, i) < *top);
             if first {
-                deliver(stats, sink, ev);
+                deliver(stats, sink, &ev);
             } else {
                 heap.push(Reverse((ev.time, i)));
                 *head = Some(ev);

@@ -111,6 +111,17 @@ pub fn read_log(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Event),
 ) -> Result<ReadStats, LogFailure> {
+    read_log_each(paths, proj, opts, &mut |e| sink(e.clone()))
+}
+
+/// [`read_log`], lending each event to `sink` instead of giving it away:
+/// no event is copied on its way from the parser to the sink.
+pub fn read_log_each(
+    paths: &[PathBuf],
+    proj: &Projection,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(&Event),
+) -> Result<ReadStats, LogFailure> {
     let mut inputs = Vec::with_capacity(paths.len());
     for path in paths {
         let io = |e: std::io::Error| LogFailure::Io { path: path.clone(), reason: io_reason(&e) };
@@ -140,7 +151,7 @@ pub fn read_bytes(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Event),
 ) -> Result<ReadStats, LogFailure> {
-    read_bytes_in_blocks(name, bytes, format, proj, opts, BLOCK, sink)
+    read_bytes_in_blocks(name, bytes, format, proj, opts, BLOCK, &mut |e| sink(e.clone()))
 }
 
 /// [`read_bytes`] with a chosen block size (tests of block boundaries).
@@ -151,7 +162,7 @@ pub(crate) fn read_bytes_in_blocks(
     proj: &Projection,
     opts: &ReadOptions,
     block: usize,
-    sink: &mut dyn FnMut(Event),
+    sink: &mut dyn FnMut(&Event),
 ) -> Result<ReadStats, LogFailure> {
     let read: Box<dyn Read + Send + '_> = if is_gz(name) || bytes.starts_with(&[0x1f, 0x8b]) {
         Box::new(MultiGzDecoder::new(bytes))
@@ -179,7 +190,7 @@ fn read_inputs(
     proj: &Projection,
     opts: &ReadOptions,
     block: usize,
-    sink: &mut dyn FnMut(Event),
+    sink: &mut dyn FnMut(&Event),
 ) -> Result<ReadStats, LogFailure> {
     let plan = Plan::new(proj);
     let mut bad = BadLines { keep_going: opts.keep_going, lines: Vec::new() };

@@ -215,7 +215,7 @@ pub(crate) fn run_worker(
             Job::Fail { file, seq, failure } => (file, Batch { seq, body: Err(failure) }),
             Job::Block { file, seq, buf, pre_lines, last, header } => {
                 let Some(info) = files.get(file) else { continue };
-                // A vector the consumer emptied, so memory is not faulted in anew.
+                // A vector the consumer is done with, so memory is not faulted in anew.
                 let mut events = spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(buf.len() / 96 + 1));
                 events.clear();
                 let mut bad = Vec::new();
@@ -285,9 +285,9 @@ impl Stream {
         Stream { path, rx, tokens, spare, ring, next_seq: 0, base: 0, done: false }
     }
 
-    /// Hands an emptied event vector back to the workers for reuse.
-    pub fn recycle(&self, mut events: Vec<Event>) {
-        events.clear();
+    /// Hands a delivered event vector back to the workers for reuse; they
+    /// empty it (dropping events costs, and they have the time).
+    pub fn recycle(&self, events: Vec<Event>) {
         let _ = self.spare.try_send(events);
     }
 

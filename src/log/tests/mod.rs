@@ -89,8 +89,9 @@ fn read(
 ) -> Result<(Vec<Event>, ReadStats), LogFailure> {
     let mut events = vec![];
     let opts = ReadOptions { sort, keep_going, threads };
-    let stats =
-        read_bytes_in_blocks(Path::new("t"), bytes, format, &block_proj(), &opts, block, &mut |e| events.push(e))?;
+    let stats = read_bytes_in_blocks(Path::new("t"), bytes, format, &block_proj(), &opts, block, &mut |e| {
+        events.push(e.clone())
+    })?;
     Ok((events, stats))
 }
 
