@@ -377,3 +377,11 @@ fn reload_reads_a_changed_log_again() {
     ok(&mut s, ":reload");
     assert_eq!(row(&ok(&mut s, ":check"), "cancel_regardless_of_debt"), [0, 2, 0]);
 }
+
+#[test]
+fn a_definition_may_start_with_its_doc_comment() {
+    let mut s = br();
+    let out = ok(&mut s, "/// Refusals over debts, counted.\nrule debts_counted \"Debts\" cites \"test\" {\n  forbid cancellation_refused\n}");
+    assert_eq!(out, "defined rule `debts_counted`\n");
+    assert!(ok(&mut s, ":show debts_counted").contains("/// Refusals over debts, counted."));
+}

@@ -325,7 +325,8 @@ impl Session {
             return self.usage(format!("nothing is named `{arg}`"), hint);
         };
         let Some(source) = self.sources().get(file) else { return Reply::error("the source is gone") };
-        let text = source.slice(item.span());
+        let span = item.span();
+        let text = source.text.get(doc_start(&source.text, span.start)..span.end).unwrap_or("");
         let formatted = crate::fmt::format_source(text).unwrap_or_else(|_| text.to_string());
         let line = source.line_col(item.span().start).line;
         let typed = item_key(item).and_then(|(kind, name)| self.defs.iter().find(|d| d.kind == kind && d.name == name));
@@ -438,6 +439,19 @@ fn relative(target: &Path, base: &Path) -> PathBuf {
         out.push(c);
     }
     out
+}
+
+/// Where the `///` lines right above offset `start` begin (or `start`).
+fn doc_start(text: &str, start: usize) -> usize {
+    let mut begin = text.get(..start).map_or(0, |b| b.rfind('\n').map_or(0, |i| i + 1));
+    while begin > 0 {
+        let above = text[..begin - 1].rfind('\n').map_or(0, |i| i + 1);
+        if !text[above..begin].trim_start().starts_with("///") {
+            break;
+        }
+        begin = above;
+    }
+    begin
 }
 
 fn time_text(t: time::Micros) -> String {

@@ -9,7 +9,7 @@ use super::defs::{self, item_key, Built, DefKind, Definition};
 use super::verdicts::{Run, Snapshot, Typed};
 use crate::diagnostics::{render_all, Diagnostic, RenderOptions, Sources};
 use crate::span::{FileId, SourceFile};
-use crate::syntax::{self, ast::Item, KEYWORDS};
+use crate::syntax::{self, ast::Item};
 use crate::time::Micros;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -116,7 +116,9 @@ impl Session {
         if let Some(command) = text.strip_prefix(':') {
             return self.command(command);
         }
-        let first = text.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap_or("");
+        // The first word of code: doc comments may come before a definition.
+        let code = text.lines().map(str::trim_start).find(|l| !l.is_empty() && !l.starts_with("//")).unwrap_or("");
+        let first = code.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap_or("");
         if ITEM_WORDS.contains(&first) {
             self.define(text)
         } else {
@@ -283,10 +285,5 @@ impl Session {
         out.sort();
         out.dedup();
         out
-    }
-
-    /// True when `word` is a keyword of the language.
-    pub fn is_keyword(word: &str) -> bool {
-        KEYWORDS.contains(&word)
     }
 }
