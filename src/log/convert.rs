@@ -133,40 +133,24 @@ fn not_dec(s: &str) -> String {
 fn number_shape(s: &str) -> Option<bool> {
     let b = s.as_bytes();
     let mut i = usize::from(matches!(b.first(), Some(b'-' | b'+')));
-    let int_start = i;
-    while b.get(i).is_some_and(u8::is_ascii_digit) {
-        i += 1;
-    }
-    if i == int_start {
-        return None;
-    }
+    i = digits_from(b, i)?;
     let mut whole = true;
     if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        if i == start {
-            return None;
-        }
+        i = digits_from(b, i + 1)?;
         whole = false;
     }
     if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'-' | b'+')) {
-            i += 1;
-        }
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        if i == start {
-            return None;
-        }
+        i += 1 + usize::from(matches!(b.get(i + 1), Some(b'-' | b'+')));
+        i = digits_from(b, i)?;
         whole = false;
     }
     (i == b.len()).then_some(whole)
+}
+
+/// The end of the run of digits starting at `i`; None when there is none.
+fn digits_from(b: &[u8], i: usize) -> Option<usize> {
+    let end = i + b.get(i..).map_or(0, |rest| rest.iter().take_while(|c| c.is_ascii_digit()).count());
+    (end > i).then_some(end)
 }
 
 /// A number's text as a decimal, or None when it is not a number or does
@@ -241,5 +225,18 @@ mod tests {
             typed(Raw::Num(s("4.2"), false), &FieldKind::Int),
             Err("expected an integer, found the number `4.2`".into())
         );
+    }
+
+    #[test]
+    fn number_shapes() {
+        for (s, shape) in [("12", Some(true)), ("-12", Some(true)), ("+3", Some(true)), ("3.5", Some(false))] {
+            assert_eq!(number_shape(s), shape, "{s}");
+        }
+        for (s, shape) in [("1e-3", Some(false)), ("2E+10", Some(false)), ("0.5e3", Some(false))] {
+            assert_eq!(number_shape(s), shape, "{s}");
+        }
+        for s in ["", "-", "1.", ".5", "1e", "1e+", "1.2.3", "12a", "1 2"] {
+            assert_eq!(number_shape(s), None, "{s}");
+        }
     }
 }

@@ -91,7 +91,7 @@ pub fn run(
 ) -> Result<Run, Box<Diagnostic>> {
     let program = compile(analysis);
     let mut events = vec![];
-    let opts = ReadOptions { threads: 1, ..ReadOptions::default() };
+    let opts = ReadOptions::default();
     let stats = if logs.is_empty() {
         ReadStats::default()
     } else {
