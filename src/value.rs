@@ -48,6 +48,15 @@ impl Val {
         }
     }
 
+    /// The value as a factor: a percentage as its fraction (10% is 0.1),
+    /// other numbers and amounts as [`Val::as_decimal`].
+    pub fn as_fraction(&self) -> Option<Decimal> {
+        match self {
+            Val::Percent(p) => p.checked_div(Decimal::ONE_HUNDRED),
+            other => other.as_decimal(),
+        }
+    }
+
     /// Orders two values of compatible types; None when they cannot be
     /// compared (different types, different currencies, an absent value).
     pub fn compare(&self, other: &Val) -> Option<Ordering> {

@@ -49,6 +49,7 @@ fn docs(file: &File) -> Vec<Option<String>> {
             Item::Event(x) => x.doc.clone(),
             Item::Calendar(x) => x.doc.clone(),
             Item::Rule(x) => x.doc.clone(),
+            Item::Parameter(x) => x.doc.clone(),
             Item::Test(x) => x.doc.clone(),
             Item::Import(_) | Item::Error(_) => None,
         })

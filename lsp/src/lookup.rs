@@ -21,6 +21,8 @@ pub enum Decl<'a> {
     Rule(&'a ast::RuleDecl),
     /// A test.
     Test(&'a ast::TestDecl),
+    /// A dated parameter.
+    Parameter(&'a ast::ParameterDecl),
 }
 
 /// The items of a file of the snapshot.
@@ -54,6 +56,10 @@ pub fn decl<'a>(snap: &'a Snapshot, key: &SymbolKey, near: FileId) -> Option<Dec
         }
         SymbolKey::Test { file, name } => items(snap, *file).iter().find_map(|i| match i {
             Item::Test(t) if t.name.value == *name => Some(Decl::Test(t)),
+            _ => None,
+        }),
+        SymbolKey::Parameter { file, name } => items(snap, *file).iter().find_map(|i| match i {
+            Item::Parameter(d) if d.name.text == *name => Some(Decl::Parameter(d)),
             _ => None,
         }),
         SymbolKey::Alias { .. } | SymbolKey::File(_) => None,

@@ -47,6 +47,13 @@ pub enum SymbolKey {
         /// The rule's name.
         name: String,
     },
+    /// A dated parameter declared in `file`.
+    Parameter {
+        /// The declaring file.
+        file: FileId,
+        /// Its name.
+        name: String,
+    },
     /// An alias (`as c`), scoped to one rule.
     Alias {
         /// The file of the rule.
@@ -178,6 +185,9 @@ impl Builder<'_> {
                         let key = SymbolKey::Field { file, event: e.name.text.clone(), name: f.name.text.clone() };
                         self.push(file, &f.name, key, true);
                     }
+                }
+                Item::Parameter(d) => {
+                    self.push(file, &d.name, SymbolKey::Parameter { file, name: d.name.text.clone() }, true);
                 }
                 Item::Rule(r) => self.rule(file, jur.as_deref(), r),
                 Item::Test(t) => self.test(file, jur.as_deref(), t),
@@ -338,7 +348,13 @@ impl Builder<'_> {
             ExprKind::Lit(_) => {}
             ExprKind::Name(n) => match env.aliases.iter().find(|a| a.0 == n.text) {
                 Some((_, key, _)) => self.push(file, n, key.clone(), false),
-                None => self.field_ref(file, n, current),
+                None => match self.scope.params.get(&file).and_then(|p| p.get(&n.text)) {
+                    Some(p) => {
+                        let key = SymbolKey::Parameter { file: p.file, name: n.text.clone() };
+                        self.push(file, n, key, false);
+                    }
+                    None => self.field_ref(file, n, current),
+                },
             },
             ExprKind::Member(a, f) => {
                 if let Some((_, key, event)) = env.aliases.iter().find(|x| x.0 == a.text) {
@@ -424,6 +440,7 @@ mod tests {
                     SymbolKey::Rule { jurisdiction, .. } => jurisdiction.as_str(),
                     SymbolKey::Alias { .. } => "alias",
                     SymbolKey::Test { .. } => "test",
+                    SymbolKey::Parameter { .. } => "parameter",
                     SymbolKey::File(_) => "file",
                 };
                 format!("{text} {kind}{}", if o.decl { " decl" } else { "" })

@@ -10,6 +10,8 @@
 mod calendars;
 pub mod index;
 mod jurisdictions;
+mod numeric;
+pub mod params;
 mod rules;
 pub mod scope;
 pub mod suggest;
@@ -62,6 +64,7 @@ pub fn check_workspace(mut workspace: Workspace) -> Analysis {
     let mut diagnostics = std::mem::take(&mut workspace.diagnostics);
     let scope = Scope::build(&workspace, &mut diagnostics);
     jurisdictions::check(&workspace, &scope, &mut diagnostics);
+    params::check(&workspace, &mut diagnostics);
     rules::check(&workspace, &scope, &mut diagnostics);
     test_blocks::check(&workspace, &scope, &mut diagnostics);
     scope.warn_unused_events(&workspace, &mut diagnostics);

@@ -51,6 +51,25 @@ impl<'a> RuleChecker<'a, '_> {
             in_force(self.file, f, self.diags);
         }
         self.body(r);
+        super::params::coverage(self.file, self.scope, r, self.days_in_force(r), self.diags);
+    }
+
+    /// The days `[from, until)` the rule is in force: its own dates within
+    /// its jurisdiction's (the nearest header in the chain that has some).
+    fn days_in_force(&self, r: &ast::RuleDecl) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+        let jur_force = self.jur.and_then(|j| {
+            let own = self.scope.jurisdictions.get(j)?;
+            std::iter::once(own).chain(self.scope.ancestors(j)).find_map(|i| i.decl.in_force.as_ref())
+        });
+        let mut from = jur_force.map(|f| f.from.date);
+        let mut until = jur_force.and_then(|f| f.until.as_ref().map(|u| u.date));
+        if let Some(f) = &r.in_force {
+            from = Some(from.map_or(f.from.date, |d| d.max(f.from.date)));
+            if let Some(u) = &f.until {
+                until = Some(until.map_or(u.date, |d| d.min(u.date)));
+            }
+        }
+        (from, until)
     }
 
     /// `override` must replace a parent's rule; a plain rule must not.
@@ -182,7 +201,7 @@ impl<'a> RuleChecker<'a, '_> {
                 self.shape(&r.name, u.span, "has an `unless` in an aggregate", hint);
             }
             if let Some(m) = remedies.first() {
-                self.remedy(r, m, false);
+                self.remedy(r, m, &[], &[], false);
             }
             return self.aggregate(r, a);
         }
@@ -210,7 +229,7 @@ impl<'a> RuleChecker<'a, '_> {
 
     fn env(&self, aliases: &[Bound<'a>], current: &[Name]) -> Env<'a> {
         let current = current.iter().map(|n| (n.text.clone(), self.event(n))).collect();
-        Env { file: self.file, aliases: aliases.to_vec(), current }
+        Env { file: self.file, aliases: aliases.to_vec(), current, params: self.scope.params.get(&self.file) }
     }
 
     fn condition(&mut self, cond: &Option<Expr>, aliases: &[Bound<'a>], current: &[Name]) {
@@ -293,7 +312,8 @@ impl<'a> RuleChecker<'a, '_> {
             self.condition(&f.event.condition, &scope, std::slice::from_ref(&f.event.event));
         }
         if let Some(m) = remedy {
-            self.remedy(r, m, req.within.is_some() && !req.prior);
+            let has_deadline = req.within.is_some() && !req.prior;
+            self.remedy(r, m, &trigger, std::slice::from_ref(&w.event), has_deadline);
         }
     }
 
@@ -312,7 +332,7 @@ impl<'a> RuleChecker<'a, '_> {
         self.condition(&f.event.condition, &bound, std::slice::from_ref(&f.event.event));
         self.unlesses(r, unlesses, &bound, f.event.condition.as_ref(), false);
         if let Some(m) = remedy {
-            self.remedy(r, m, false);
+            self.remedy(r, m, &bound, std::slice::from_ref(&f.event.event), false);
         }
     }
 
@@ -354,17 +374,27 @@ impl<'a> RuleChecker<'a, '_> {
         }
     }
 
-    fn remedy(&mut self, r: &ast::RuleDecl, m: &ast::Remedy, has_deadline: bool) {
-        let mut currency: Option<&ast::Money> = None;
-        let amounts = m.terms.iter().map(|t| &t.amount).chain(m.cap.as_ref());
-        for amount in amounts {
-            match currency {
-                None => currency = Some(amount),
-                Some(first) if first.currency != amount.currency => {
-                    let p = Problem::CurrencyMismatch { left: first.currency.clone(), right: amount.currency.clone() };
+    /// Every amount of a remedy is money of one currency; rates per unit
+    /// late need a deadline; tiers keep the unit and count further.
+    fn remedy(&mut self, r: &ast::RuleDecl, m: &ast::Remedy, scope: &[Bound<'a>], current: &[Name], has_deadline: bool) {
+        let env = self.env(scope, current);
+        let mut currency: Option<(String, Span)> = None;
+        let amounts = m.terms.iter().flat_map(|t| std::iter::once(&t.amount).chain(t.tiers.iter().map(|x| &x.amount)));
+        for amount in amounts.chain(m.cap.as_ref()) {
+            match types::expr(&env, amount, self.diags) {
+                Ty::Money(Some(c)) => match &currency {
+                    None => currency = Some((c, amount.span)),
+                    Some((first, _)) if *first != c => {
+                        let p = Problem::CurrencyMismatch { left: first.clone(), right: c };
+                        self.push(p, amount.span);
+                    }
+                    Some(_) => {}
+                },
+                Ty::Money(None) | Ty::Unknown => {}
+                other => {
+                    let p = Problem::TypeMismatch { expected: "an amount of money".into(), found: other.to_string() };
                     self.push(p, amount.span);
                 }
-                Some(_) => {}
             }
         }
         for t in &m.terms {
@@ -373,6 +403,19 @@ impl<'a> RuleChecker<'a, '_> {
                     let hint = "lateness exists only for `require ... within D`; use a fixed amount";
                     self.shape(&r.name, per.span, "has a remedy per unit late but no deadline", hint);
                 }
+            }
+            let mut last = 0;
+            for tier in &t.tiers {
+                if t.per.as_ref().is_some_and(|p| p.node != tier.per.node) {
+                    let hint = "count every rate of one term in the same unit";
+                    self.shape(&r.name, tier.per.span, "changes the unit within a tiered remedy", hint);
+                }
+                if tier.after.node <= last {
+                    let reason = if last == 0 { "zero units" } else { "no more units than the tier before" };
+                    let hint = "each `for the first N` counts from the first unit late and grows";
+                    self.shape(&r.name, tier.after.span, &format!("has a tier after {reason}"), hint);
+                }
+                last = tier.after.node;
             }
         }
     }

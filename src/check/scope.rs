@@ -42,6 +42,15 @@ pub struct JurisdictionInfo {
     pub rules: BTreeMap<String, (FileId, ast::RuleDecl)>,
 }
 
+/// A declared dated parameter.
+#[derive(Debug, Clone)]
+pub struct ParamInfo {
+    /// The file declaring it.
+    pub file: FileId,
+    /// The declaration.
+    pub decl: ast::ParameterDecl,
+}
+
 /// A calendar known by name.
 #[derive(Debug, Clone)]
 pub struct CalendarInfo {
@@ -56,6 +65,8 @@ pub struct CalendarInfo {
 pub struct Scope {
     /// Events visible in each file.
     pub events: HashMap<FileId, BTreeMap<String, EventInfo>>,
+    /// Parameters visible in each file (scoped as events are).
+    pub params: HashMap<FileId, BTreeMap<String, ParamInfo>>,
     /// Jurisdictions by name.
     pub jurisdictions: BTreeMap<String, JurisdictionInfo>,
     /// The jurisdiction of each file that has a header.
@@ -77,6 +88,7 @@ impl Scope {
             scope.calendars.insert(cal.name.text.clone(), CalendarInfo { file: None, decl: cal.clone() });
         }
         let mut own_events: HashMap<FileId, BTreeMap<String, EventInfo>> = HashMap::new();
+        let mut own_params: HashMap<FileId, BTreeMap<String, ParamInfo>> = HashMap::new();
 
         for unit in &ws.units {
             let mut seen_rules: HashMap<String, Span> = HashMap::new();
@@ -143,6 +155,14 @@ impl Scope {
                             .calendars
                             .insert(c.name.text.clone(), CalendarInfo { file: Some(unit.id), decl: c.clone() });
                     }
+                    Item::Parameter(d) => {
+                        let params = own_params.entry(unit.id).or_default();
+                        if let Some(prev) = params.get(&d.name.text) {
+                            diags.push(duplicate("parameter", &d.name, unit.id, prev.file, prev.decl.name.span));
+                            continue;
+                        }
+                        params.insert(d.name.text.clone(), ParamInfo { file: unit.id, decl: d.clone() });
+                    }
                     Item::Rule(r) => {
                         if let Some(prev) = seen_rules.insert(r.name.text.clone(), r.name.span) {
                             diags.push(duplicate("rule", &r.name, unit.id, unit.id, prev));
@@ -176,9 +196,11 @@ impl Scope {
                 }
             }
         }
-        // Visible events: own, then breadth-first through imports and parents.
+        // Visible events and parameters: own, then breadth-first through
+        // imports and parents.
         for unit in &ws.units {
             let mut visible: BTreeMap<String, EventInfo> = BTreeMap::new();
+            let mut visible_params: BTreeMap<String, ParamInfo> = BTreeMap::new();
             let mut queue = VecDeque::from([unit.id]);
             let mut seen = HashSet::new();
             while let Some(f) = queue.pop_front() {
@@ -188,6 +210,9 @@ impl Scope {
                 for (name, info) in own_events.get(&f).into_iter().flatten() {
                     visible.entry(name.clone()).or_insert_with(|| info.clone());
                 }
+                for (name, info) in own_params.get(&f).into_iter().flatten() {
+                    visible_params.entry(name.clone()).or_insert_with(|| info.clone());
+                }
                 if let Some(u) = ws.unit(f) {
                     queue.extend(u.imports.iter().filter_map(|(_, id)| *id));
                 }
@@ -196,6 +221,7 @@ impl Scope {
                 }
             }
             scope.events.insert(unit.id, visible);
+            scope.params.insert(unit.id, visible_params);
         }
         scope
     }

@@ -80,12 +80,13 @@ fn expectation(file: FileId, jur: Option<&str>, e: &ast::Expectation, scope: &Sc
         });
         match remedy.and_then(|r| r.terms.first()) {
             None => diags.push(Diagnostic::new(Problem::NoRemedy { rule: e.rule.text.clone() }, file, e.rule.span)),
-            Some(term) if term.amount.currency != money.currency => diags.push(Diagnostic::new(
-                Problem::CurrencyMismatch { left: term.amount.currency.clone(), right: money.currency.clone() },
-                file,
-                money.span,
-            )),
-            Some(_) => {}
+            Some(term) => {
+                let params = scope.params.get(&file);
+                if let Some(c) = super::params::currency_of(&term.amount, params).filter(|c| *c != money.currency) {
+                    let problem = Problem::CurrencyMismatch { left: c, right: money.currency.clone() };
+                    diags.push(Diagnostic::new(problem, file, money.span));
+                }
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Typing expressions: names resolve to fields and aliases, operators get
 //! operands of the right types, money never mixes currencies.
 
-use super::scope::EventInfo;
+use super::scope::{EventInfo, ParamInfo};
 use super::suggest::closest;
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::span::{FileId, Span};
@@ -33,6 +33,8 @@ pub enum Ty {
     Percent,
     /// An event bound to an alias.
     Event(String),
+    /// `half even` / `half up`: only as the mode of `round`.
+    Rounding,
     /// Not known statically (no schema): accepted everywhere.
     Unknown,
 }
@@ -52,6 +54,7 @@ impl fmt::Display for Ty {
             Ty::Date => write!(f, "a date"),
             Ty::Percent => write!(f, "a percentage"),
             Ty::Event(e) => write!(f, "an event `{e}`"),
+            Ty::Rounding => write!(f, "a rounding mode"),
             Ty::Unknown => write!(f, "a value"),
         }
     }
@@ -87,6 +90,7 @@ pub fn literal_type(l: &Literal) -> Ty {
         Literal::Bool(_) => Ty::Bool,
         Literal::Date(_) => Ty::Date,
         Literal::DateTime(_) => Ty::Time,
+        Literal::Rounding(_) => Ty::Rounding,
     }
 }
 
@@ -111,6 +115,8 @@ pub struct Env<'a> {
     pub aliases: Vec<(Name, String, Option<&'a EventInfo>)>,
     /// The event(s) whose fields bare names refer to.
     pub current: Vec<(String, Option<&'a EventInfo>)>,
+    /// The dated parameters visible, named bare.
+    pub params: Option<&'a std::collections::BTreeMap<String, ParamInfo>>,
 }
 
 impl<'a> Env<'a> {
@@ -174,6 +180,9 @@ pub fn expr(env: &Env, e: &Expr, diags: &mut Vec<Diagnostic>) -> Ty {
         ExprKind::Name(n) => {
             if let Some((_, event, _)) = env.aliases.iter().find(|(a, _, _)| a.text == n.text) {
                 return Ty::Event(event.clone());
+            }
+            if let Some(p) = env.params.and_then(|p| p.get(&n.text)) {
+                return super::params::param_type(p);
             }
             bare_field(env, n, diags)
         }
@@ -254,8 +263,12 @@ const FUNCTIONS: &[(&str, Ty)] = &[("weekday", Ty::Text), ("hour", Ty::Int), ("d
 
 fn call(env: &Env, func: &Name, args: &[Expr], span: Span, diags: &mut Vec<Diagnostic>) -> Ty {
     let arg_types: Vec<Ty> = args.iter().map(|a| expr(env, a, diags)).collect();
+    if let Some(t) = super::numeric::call(env.file, func, args, &arg_types, span, diags) {
+        return t;
+    }
     let Some((_, result)) = FUNCTIONS.iter().find(|(n, _)| *n == func.text) else {
-        let suggestion = closest(&func.text, FUNCTIONS.iter().map(|(n, _)| *n));
+        let names = FUNCTIONS.iter().map(|(n, _)| *n).chain(super::numeric::NAMES.iter().copied());
+        let suggestion = closest(&func.text, names);
         diags.push(Diagnostic::new(
             Problem::UnknownFunction { name: func.text.clone(), suggestion },
             env.file,
@@ -355,11 +368,11 @@ fn scaling(file: FileId, op: BinOp, lt: Ty, rt: Ty, span: Span, diags: &mut Vec<
     match (&lt, &rt) {
         (Unknown, t) | (t, Unknown) => t.clone(),
         (Int, Int) if op == BinOp::Mul => Int,
-        (Int | Decimal, Int | Decimal) => Decimal,
-        (Money(c), Int | Decimal) => Money(c.clone()),
-        (Int | Decimal, Money(c)) if op == BinOp::Mul => Money(c.clone()),
-        (Duration, Int | Decimal) => Duration,
-        (Int | Decimal, Duration) if op == BinOp::Mul => Duration,
+        (Int | Decimal | Percent, Int | Decimal | Percent) => Decimal,
+        (Money(c), Int | Decimal | Percent) => Money(c.clone()),
+        (Int | Decimal | Percent, Money(c)) if op == BinOp::Mul => Money(c.clone()),
+        (Duration, Int | Decimal | Percent) => Duration,
+        (Int | Decimal | Percent, Duration) if op == BinOp::Mul => Duration,
         (Money(_), Money(_)) | (Duration, Duration) if op == BinOp::Div => Decimal,
         _ => {
             diags.push(Diagnostic::new(

@@ -191,6 +191,51 @@ pub enum Problem {
         /// Given count.
         found: usize,
     },
+    /// `parameter rate "..." {}`: no value at all.
+    #[error("parameter `{name}` has no value")]
+    ParamEmpty {
+        /// The parameter.
+        name: String,
+    },
+    /// Values whose `from` dates do not increase, or an `until` not after
+    /// its `from`.
+    #[error("values of parameter `{name}` are out of order: {detail}")]
+    ParamOrder {
+        /// The parameter.
+        name: String,
+        /// What is out of order.
+        detail: String,
+    },
+    /// `5 GBP from 2019-04-01 until 2020-01-01` then `6 GBP from 2020-04-01`.
+    #[error("parameter `{name}` has no value from {from} to {to}")]
+    ParamGap {
+        /// The parameter.
+        name: String,
+        /// First day without a value.
+        from: String,
+        /// Last day without a value.
+        to: String,
+    },
+    /// `5 GBP from 2019-04-01 until 2021-01-01` then `6 GBP from 2020-04-01`.
+    #[error("values of parameter `{name}` overlap from {from}")]
+    ParamOverlap {
+        /// The parameter.
+        name: String,
+        /// The first day with two values.
+        from: String,
+    },
+    /// A rule reading a parameter on days the parameter has no value for.
+    #[error("parameter `{name}` has no value on {date}, when rule `{rule}` is in force")]
+    ParamNotCovering {
+        /// The parameter.
+        name: String,
+        /// The rule reading it.
+        rule: String,
+        /// A day in force without a value.
+        date: String,
+        /// The rule's `in force` text to add, or a value's.
+        hint: String,
+    },
     /// `import "missing.tenet"`.
     #[error("imported file `{path}` cannot be read: {reason}")]
     ImportNotFound {
@@ -469,6 +514,11 @@ impl Problem {
             UnknownAlias { .. } => "tenet::unknown_alias",
             UnknownFunction { .. } => "tenet::unknown_function",
             ArgumentCount { .. } => "tenet::argument_count",
+            ParamEmpty { .. } => "tenet::param_empty",
+            ParamOrder { .. } => "tenet::param_order",
+            ParamGap { .. } => "tenet::param_gap",
+            ParamOverlap { .. } => "tenet::param_overlap",
+            ParamNotCovering { .. } => "tenet::param_not_covering",
             ImportNotFound { .. } => "tenet::import_not_found",
             ExtendsCycle { .. } => "tenet::extends_cycle",
             CalendarCycle { .. } => "tenet::calendar_cycle",
@@ -586,7 +636,19 @@ impl Problem {
             UnknownFunction { suggestion, .. } => {
                 did_you_mean(suggestion).or_else(|| Some("functions are weekday, hour, date".into()))
             }
-            ArgumentCount { name, .. } => Some(format!("pass one event alias, e.g. `{name}(c)`")),
+            ArgumentCount { name, .. } => Some(match name.as_str() {
+                "round" => "write `round(x, 0.01)`, or `round(x, 0.01, half even)` to round half to even".into(),
+                "min" | "max" => format!("pass two or more values of one type, e.g. `{name}(a, b)`"),
+                "ceil" | "floor" => format!("pass one number or amount, e.g. `{name}(o.minutes / 1440)`"),
+                _ => format!("pass one event alias, e.g. `{name}(c)`"),
+            }),
+            ParamEmpty { .. } => Some("write one value per line: `10.34 GBP from 2026-04-01`".into()),
+            ParamOrder { .. } => Some("list the values by date, each `from` after the one before".into()),
+            ParamGap { .. } => {
+                Some("add the value in force then, or end the previous one later with `until`".into())
+            }
+            ParamOverlap { .. } => Some("end the earlier value with `until` on the later one's `from` day".into()),
+            ParamNotCovering { hint, .. } => Some(hint.clone()),
             ImportNotFound { .. } => Some("import paths are relative to the importing file".into()),
             ExtendsCycle { .. } => Some("a jurisdiction cannot extend itself, directly or through others".into()),
             CalendarCycle { .. } => Some("a calendar cannot extend itself, directly or through others".into()),

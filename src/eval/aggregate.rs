@@ -1,6 +1,6 @@
 //! Per-key aggregates: `per case: count(call_transferred) <= 2`.
 
-use super::emit::{instance, remedy};
+use super::emit::{instance, owe};
 use super::engine::RuleEnv;
 use super::expr::compare;
 use super::ir::Aggregate;
@@ -162,7 +162,7 @@ impl AggregateState {
             let mut inst = instance(env, verdict, Some(&subject), &a.keys, note);
             if !ok {
                 inst.evidence = acc.breach.or(Some(acc.last));
-                inst.remedy = remedy(env, None, acc.first.time);
+                owe(&mut inst, env, None, acc.first.time, Some(&subject));
             }
             out.push(inst);
         }

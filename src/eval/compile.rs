@@ -31,7 +31,7 @@ pub fn requested_jurisdictions(analysis: &Analysis) -> Vec<String> {
 /// Compiles the jurisdictions `names`, also keeping the attributes
 /// `extra_keys` (test expectations name instances by them).
 pub fn compile_with_keys(analysis: &Analysis, names: &[String], extra_keys: &[&str]) -> Program {
-    let mut c = Compiler { analysis, proj: Projection::default(), rules: vec![], jurisdictions: vec![] };
+    let mut c = Compiler { analysis, proj: Projection::default(), rules: vec![], jurisdictions: vec![], params: None };
     for k in ["customer", "case"].iter().chain(extra_keys) {
         c.proj.add_key(k);
     }
@@ -49,6 +49,8 @@ struct Compiler<'a> {
     /// Rules with the name of the rule a `rate()` measures, resolved last.
     rules: Vec<(Rule, Option<String>)>,
     jurisdictions: Vec<Jurisdiction>,
+    /// The parameters visible in the file of the rule being compiled.
+    params: Option<&'a std::collections::BTreeMap<String, crate::check::scope::ParamInfo>>,
 }
 
 impl Compiler<'_> {
@@ -108,6 +110,7 @@ impl Compiler<'_> {
         r: &ast::RuleDecl,
         jur_force: InForce,
     ) -> Option<(Rule, Option<String>)> {
+        self.params = self.analysis.scope.params.get(&file);
         let mut in_force = jur_force;
         if let Some(f) = &r.in_force {
             in_force.from = Some(in_force.from.map_or(f.from.date, |d| d.max(f.from.date)));
@@ -117,7 +120,7 @@ impl Compiler<'_> {
         }
         let (kind, rate_target) = self.kind(r)?;
         let remedy = r.clauses.iter().find_map(|c| match c {
-            Clause::Remedy(m) => Some(remedy(m)),
+            Clause::Remedy(m) => Some(self.remedy(m, subject_alias(r))),
             _ => None,
         });
         let rule = Rule {
@@ -298,7 +301,10 @@ impl Compiler<'_> {
                 (Some(slot), _) => CExpr::Time(slot),
                 (None, "time") => CExpr::Time(Slot::Current),
                 (None, "type") => CExpr::Type(Slot::Current),
-                (None, field) => CExpr::Attr(Slot::Current, self.proj.add_key(field)),
+                (None, name) => match self.params.and_then(|p| p.get(name)) {
+                    Some(p) => CExpr::Param(Box::new(schedule(&p.decl))),
+                    None => CExpr::Attr(Slot::Current, self.proj.add_key(name)),
+                },
             },
             ExprKind::Member(base, field) => {
                 let slot = slot_of(&base.text).unwrap_or(Slot::Current);
@@ -307,6 +313,19 @@ impl Compiler<'_> {
                     "type" => CExpr::Type(slot),
                     f => CExpr::Attr(slot, self.proj.add_key(f)),
                 }
+            }
+            ExprKind::Call(f, args) if super::numeric::NumFunc::parse(&f.text).is_some() => {
+                let func = super::numeric::NumFunc::parse(&f.text).unwrap_or(super::numeric::NumFunc::Ceil);
+                let mode = match args.get(2).map(|a| &a.kind) {
+                    Some(ExprKind::Lit(Literal::Rounding(m))) => *m,
+                    _ => ast::RoundMode::HalfUp,
+                };
+                let args = args
+                    .iter()
+                    .filter(|a| !matches!(a.kind, ExprKind::Lit(Literal::Rounding(_))))
+                    .map(|a| self.expr(a, current, anchor))
+                    .collect();
+                CExpr::Num(func, mode, args)
             }
             ExprKind::Call(f, args) => {
                 let func = match f.text.as_str() {
@@ -335,6 +354,28 @@ impl Compiler<'_> {
             }
             ExprKind::During(value, spans) => CExpr::During(b(self.expr(value, current, anchor)), spans.clone()),
         }
+    }
+
+    /// A remedy whose amounts read the instance's event, named `alias`.
+    fn remedy(&mut self, m: &ast::Remedy, alias: Option<&str>) -> Remedy {
+        let terms = m
+            .terms
+            .iter()
+            .map(|t| {
+                let mut rates = vec![];
+                let mut amount = self.expr(&t.amount, alias, None);
+                let mut covered = 0u64;
+                for tier in &t.tiers {
+                    let units = tier.after.node.saturating_sub(covered);
+                    covered = tier.after.node;
+                    let next = self.expr(&tier.amount, alias, None);
+                    rates.push((std::mem::replace(&mut amount, next), Some(units)));
+                }
+                rates.push((amount, None));
+                RemedyTerm { rates, per: t.per.as_ref().map(|p| p.node) }
+            })
+            .collect();
+        Remedy { terms, cap: m.cap.as_ref().map(|c| self.expr(c, alias, None)) }
     }
 
     /// The log schema: declared fields of the events the policy uses.
@@ -367,6 +408,26 @@ impl Compiler<'_> {
             }
         }
     }
+}
+
+/// A parameter's schedule as evaluated: its values by local date.
+fn schedule(d: &ast::ParameterDecl) -> super::expr::Schedule {
+    let mut entries: Vec<super::expr::Dated> = vec![];
+    for (i, e) in d.entries.iter().enumerate() {
+        let until = e.until.as_ref().map(|u| u.date).or_else(|| d.entries.get(i + 1).map(|n| n.from.date));
+        entries.push(super::expr::Dated { from: e.from.date, until, value: literal(&e.value) });
+    }
+    super::expr::Schedule { name: d.name.text.clone(), entries }
+}
+
+/// The alias of the event a rule's instances are about: the trigger, or
+/// the forbidden event.
+fn subject_alias(r: &ast::RuleDecl) -> Option<&str> {
+    r.clauses.iter().find_map(|c| match c {
+        Clause::When(w) => w.alias.as_ref().map(|a| a.text.as_str()),
+        Clause::Forbid(f) => f.event.alias.as_ref().map(|a| a.text.as_str()),
+        _ => None,
+    })
 }
 
 /// Splits a condition into hash-key equalities and a residual.
@@ -433,12 +494,7 @@ pub fn literal(l: &Literal) -> Val {
         Literal::Bool(b) => Val::Bool(*b),
         Literal::Date(d) => Val::Date(*d),
         Literal::DateTime(t) => Val::Time(crate::time::to_micros(*t)),
+        Literal::Rounding(_) => Val::Null,
     }
 }
 
-fn remedy(m: &ast::Remedy) -> Remedy {
-    let currency = m.terms.first().map(|t| t.amount.currency.clone()).unwrap_or_default();
-    let fixed = m.terms.iter().filter(|t| t.per.is_none()).map(|t| t.amount.amount).sum();
-    let per_unit = m.terms.iter().filter_map(|t| t.per.as_ref().map(|p| (t.amount.amount, p.node))).collect();
-    Remedy { currency, fixed, per_unit, cap: m.cap.as_ref().map(|c| c.amount) }
-}

@@ -1,6 +1,9 @@
 //! Building instances: keys for display, remedies owed.
 
 use super::engine::RuleEnv;
+use super::ir::Remedy;
+use super::numeric::round_owed;
+use compact_str::CompactString;
 use super::verdict::{EventRef, Instance};
 use crate::log::{Event, Sym};
 use crate::syntax::ast::Verdict;
@@ -58,6 +61,7 @@ pub fn instance_at(
         evidence: None,
         lateness: None,
         remedy: None,
+        remedy_error: None,
         customer: customer.cloned(),
         note: note.into(),
     }
@@ -69,21 +73,77 @@ pub fn get(attrs: &[(Sym, Val)], key: Sym) -> &Val {
     attrs.iter().find(|(k, _)| *k == key).map_or(&NULL, |(_, v)| v)
 }
 
-/// The compensation owed for a violation decided at `at` (the late event,
-/// or the horizon), with `due` for the per-lateness terms.
-pub fn remedy(env: &RuleEnv, due: Option<&Due>, at: Micros) -> Option<(Decimal, String)> {
-    let r = env.rule.remedy.as_ref()?;
-    let mut total = r.fixed;
-    if let Some(due) = due {
-        for (amount, unit) in &r.per_unit {
-            let units = time::units_late(due, at, *unit, env.jur.tz, &env.jur.calendar);
-            total += amount * Decimal::from(units);
+/// Sets the compensation owed by violated instance `inst`, decided at `at`
+/// (the late event, or the horizon), with `due` for the per-lateness terms;
+/// `subject` is the event its amounts read (the trigger, the offending
+/// event). An amount that cannot be computed (a field absent, a parameter
+/// without a value that day, an overflow) is said in the instance.
+pub fn owe(inst: &mut Instance, env: &RuleEnv, due: Option<&Due>, at: Micros, subject: Option<&Event>) {
+    let Some(r) = env.rule.remedy.as_ref() else { return };
+    match owed(env, r, due, at, subject) {
+        Ok(amount) => inst.remedy = Some(amount),
+        Err(why) => {
+            inst.remedy_error = Some(why);
+            inst.note = format!("{}; remedy not computed: {why}", inst.note).into();
         }
     }
-    if let Some(cap) = r.cap {
-        total = total.min(cap);
+}
+
+/// The amount owed: the terms summed, capped, rounded to the minor unit.
+fn owed(
+    env: &RuleEnv,
+    r: &Remedy,
+    due: Option<&Due>,
+    at: Micros,
+    subject: Option<&Event>,
+) -> Result<(Decimal, String), &'static str> {
+    let ctx = env.ctx(subject, None);
+    let mut total: Option<(Decimal, CompactString)> = None;
+    let mut add = |v: Val, units: i64| -> Result<(), &'static str> {
+        let Val::Money(amount, currency) = v else { return Err("an amount is absent or not money") };
+        let amount = amount.checked_mul(Decimal::from(units)).ok_or("the amount overflows")?;
+        match &mut total {
+            None => total = Some((amount, currency)),
+            Some((sum, c)) if *c == currency || currency.is_empty() => {
+                *sum = sum.checked_add(amount).ok_or("the amount overflows")?;
+            }
+            Some((_, c)) if c.is_empty() => return Err("amounts in different currencies"),
+            Some(_) => return Err("amounts in different currencies"),
+        }
+        Ok(())
+    };
+    for term in &r.terms {
+        let Some(unit) = term.per else {
+            for (rate, _) in &term.rates {
+                add(rate.eval(&ctx), 1)?;
+            }
+            continue;
+        };
+        let mut left = due.map_or(0, |d| time::units_late(d, at, unit, env.jur.tz, &env.jur.calendar));
+        for (rate, covers) in &term.rates {
+            let units = covers.map_or(left, |c| left.min(i64::try_from(c).unwrap_or(i64::MAX)));
+            if units > 0 {
+                add(rate.eval(&ctx), units)?;
+            }
+            left -= units;
+        }
     }
-    Some((total, r.currency.clone()))
+    let (mut amount, currency) = match total {
+        Some(t) => t,
+        // Nothing owed yet (no unit late): zero, in the first rate's currency.
+        None => match r.terms.first().and_then(|t| t.rates.first()).map(|(e, _)| e.eval(&ctx)) {
+            Some(Val::Money(_, c)) => (Decimal::ZERO, c),
+            _ => (Decimal::ZERO, CompactString::default()),
+        },
+    };
+    if let Some(cap) = &r.cap {
+        match cap.eval(&ctx) {
+            Val::Money(c, cur) if cur == currency || cur.is_empty() || currency.is_empty() => amount = amount.min(c),
+            Val::Money(..) => return Err("the cap is in another currency"),
+            _ => return Err("the cap is absent or not money"),
+        }
+    }
+    Ok((round_owed(amount, &currency), currency.to_string()))
 }
 
 /// Microseconds late: how far `at` lies after the deadline — the exact

@@ -5,7 +5,8 @@
 //! matched now (`Current`) or the obligation's trigger (`Anchor`).
 
 use crate::log::{Event, Sym};
-use crate::syntax::ast::{BinOp, CmpOp, HoursSpan};
+use super::numeric::NumFunc;
+use crate::syntax::ast::{BinOp, CmpOp, HoursSpan, RoundMode};
 use crate::time::{self, Micros};
 use crate::value::Val;
 use chrono_tz::Tz;
@@ -49,6 +50,37 @@ pub enum CExpr {
     In(Box<CExpr>, Vec<CExpr>, bool),
     /// `e during ...`
     During(Box<CExpr>, Vec<HoursSpan>),
+    /// A dated parameter, read on the local day of the instance's time.
+    Param(Box<Schedule>),
+    /// `ceil(x)`, `round(x, step, mode)`, `min(a, b, ...)`.
+    Num(NumFunc, RoundMode, Vec<CExpr>),
+}
+
+/// The values of a dated parameter by local date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    /// Its name.
+    pub name: String,
+    /// Its values in date order.
+    pub entries: Vec<Dated>,
+}
+
+/// A value in force on the local days `[from, until)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dated {
+    /// First day.
+    pub from: chrono::NaiveDate,
+    /// First day after (None: open).
+    pub until: Option<chrono::NaiveDate>,
+    /// The value.
+    pub value: Val,
+}
+
+impl Schedule {
+    /// The entry in force on `date`, if any.
+    pub fn at(&self, date: chrono::NaiveDate) -> Option<&Dated> {
+        self.entries.iter().find(|e| e.from <= date && e.until.is_none_or(|u| date < u))
+    }
 }
 
 /// The time functions.
@@ -120,6 +152,15 @@ impl CExpr {
                 Val::Time(t) => Val::Bool(time::during(t, ctx.tz, spans)),
                 _ => Val::Bool(false),
             },
+            CExpr::Param(schedule) => {
+                // The trigger's day for obligations, the event's otherwise.
+                let Some(at) = ctx.anchor.or(ctx.current) else { return Val::Null };
+                schedule.at(time::local_date(at.time, ctx.tz)).map_or(Val::Null, |d| d.value.clone())
+            }
+            CExpr::Num(f, mode, args) => {
+                let values: smallvec::SmallVec<[Val; 3]> = args.iter().map(|a| a.eval(ctx)).collect();
+                f.apply(*mode, &values)
+            }
         }
     }
 
@@ -154,7 +195,8 @@ fn negate(v: Val) -> Val {
     }
 }
 
-/// Arithmetic; Null on overflow, division by zero or mismatched types.
+/// Arithmetic; Null on overflow, division by zero or mismatched types. A
+/// percentage scales as its fraction (`10 GBP * 10%` is 1 GBP).
 pub fn arith(op: BinOp, a: Val, b: Val) -> Val {
     use Val::*;
     let dec = |x: Option<Decimal>| x.map_or(Null, Dec);
@@ -171,18 +213,32 @@ pub fn arith(op: BinOp, a: Val, b: Val) -> Val {
         (BinOp::Add, Dur(x), Dur(y)) => x.checked_add(y).map_or(Null, Dur),
         (BinOp::Sub, Dur(x), Dur(y)) => x.checked_sub(y).map_or(Null, Dur),
         (BinOp::Mul, Dur(x), Int(y)) | (BinOp::Mul, Int(y), Dur(x)) => x.checked_mul(y).map_or(Null, Dur),
-        (op, Money(x, c), Money(y, d)) if c == d && matches!(op, BinOp::Add | BinOp::Sub) => {
-            let r = if op == BinOp::Add { x.checked_add(y) } else { x.checked_sub(y) };
-            r.map_or(Null, |r| Money(r, c))
+        (BinOp::Mul, Dur(x), n @ (Dec(_) | Percent(_))) | (BinOp::Mul, n @ (Dec(_) | Percent(_)), Dur(x)) => {
+            scale_micros(x, n.as_fraction(), false)
         }
+        (BinOp::Div, Dur(x), n @ (Int(_) | Dec(_) | Percent(_))) => scale_micros(x, n.as_fraction(), true),
+        (BinOp::Div, Dur(x), Dur(y)) => dec(Decimal::from(x).checked_div(Decimal::from(y))),
+        (op, Money(x, c), Money(y, d)) if c == d || c.is_empty() || d.is_empty() => {
+            let c = if c.is_empty() { d } else { c };
+            match op {
+                BinOp::Add => x.checked_add(y).map_or(Null, |r| Money(r, c)),
+                BinOp::Sub => x.checked_sub(y).map_or(Null, |r| Money(r, c)),
+                BinOp::Div => dec(x.checked_div(y)),
+                _ => Null,
+            }
+        }
+        (_, Money(..), Money(..)) => Null,
         (BinOp::Mul, Money(x, c), n) | (BinOp::Mul, n, Money(x, c)) => {
-            n.as_decimal().and_then(|n| x.checked_mul(n)).map_or(Null, |r| Money(r, c))
+            n.as_fraction().and_then(|n| x.checked_mul(n)).map_or(Null, |r| Money(r, c))
         }
-        (BinOp::Div, Money(x, c), n) if !matches!(n, Money(..)) => {
-            n.as_decimal().and_then(|n| x.checked_div(n)).map_or(Null, |r| Money(r, c))
+        (BinOp::Div, Money(x, c), n) => n.as_fraction().and_then(|n| x.checked_div(n)).map_or(Null, |r| Money(r, c)),
+        (BinOp::Add | BinOp::Sub, Money(..), _) | (BinOp::Add | BinOp::Sub, _, Money(..)) => Null,
+        (op @ (BinOp::Add | BinOp::Sub), Percent(x), Percent(y)) => {
+            let r = if op == BinOp::Add { x.checked_add(y) } else { x.checked_sub(y) };
+            r.map_or(Null, Percent)
         }
         (op, a, b) => {
-            let (Some(x), Some(y)) = (a.as_decimal(), b.as_decimal()) else { return Null };
+            let (Some(x), Some(y)) = (a.as_fraction(), b.as_fraction()) else { return Null };
             match op {
                 BinOp::Add => dec(x.checked_add(y)),
                 BinOp::Sub => dec(x.checked_sub(y)),
@@ -192,4 +248,11 @@ pub fn arith(op: BinOp, a: Val, b: Val) -> Val {
             }
         }
     }
+}
+
+/// Microseconds times (or divided by) a factor, rounded to the microsecond.
+fn scale_micros(x: i64, factor: Option<Decimal>, divide: bool) -> Val {
+    let Some(f) = factor else { return Val::Null };
+    let r = if divide { Decimal::from(x).checked_div(f) } else { Decimal::from(x).checked_mul(f) };
+    r.and_then(|r| i64::try_from(r.round()).ok()).map_or(Val::Null, Val::Dur)
 }

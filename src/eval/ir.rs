@@ -271,15 +271,31 @@ pub struct PeriodCount {
     pub bound: Val,
 }
 
-/// The compensation a violation owes.
+/// The compensation a violation owes: a sum of terms, each a fixed amount
+/// or a rate per unit late (possibly changing after some units), capped.
+/// Amounts are expressions over the instance's event (the trigger, or the
+/// offending event) and the jurisdiction's dated parameters.
 #[derive(Debug, Clone)]
 pub struct Remedy {
-    /// The currency.
-    pub currency: String,
-    /// Fixed amount.
-    pub fixed: Decimal,
-    /// Amounts per unit late.
-    pub per_unit: Vec<(Decimal, RemedyUnit)>,
+    /// The summed terms.
+    pub terms: Vec<RemedyTerm>,
     /// The cap.
-    pub cap: Option<Decimal>,
+    pub cap: Option<CExpr>,
+}
+
+impl Remedy {
+    /// True when the amount depends on how late the instance is decided.
+    pub fn grows_with_lateness(&self) -> bool {
+        self.terms.iter().any(|t| t.per.is_some())
+    }
+}
+
+/// One term of a remedy.
+#[derive(Debug, Clone)]
+pub struct RemedyTerm {
+    /// The rates in order, each with the number of units it covers (None:
+    /// every unit from there on). A fixed amount has one rate and no unit.
+    pub rates: Vec<(CExpr, Option<u64>)>,
+    /// The unit of lateness counted, for a rate.
+    pub per: Option<RemedyUnit>,
 }

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod expr;
 pub mod ir;
 mod keys;
+pub mod numeric;
 mod obligation;
 mod period;
 mod prior;

@@ -15,7 +15,7 @@
 //! deadline order), so memory follows the obligations still open in time,
 //! not the ones that will never be met.
 
-use super::emit::{get, instance_at, lateness, remedy};
+use super::emit::{get, instance_at, lateness, owe};
 use super::engine::RuleEnv;
 use super::ir::{ExceptionKind, Match, Obligation};
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
@@ -133,7 +133,7 @@ impl ObligationState {
             waiting: VecDeque::new(),
             waiting_base: 0,
             next_serial: 0,
-            fixed_remedy: remedy.is_none_or(|r| r.per_unit.is_empty()),
+            fixed_remedy: remedy.is_none_or(|r| !r.grows_with_lateness()),
             reads_trigger: residual || remedy.is_some(),
         }
     }
@@ -245,7 +245,7 @@ impl ObligationState {
             let mut inst = instance_at(env, Verdict::Violated, Some(open.at), open.attrs(), &[], note);
             inst.deadline = open.due;
             inst.lateness = open.due.map(|d| lateness(&d, now));
-            inst.remedy = remedy(env, open.due.as_ref(), now);
+            owe(&mut inst, env, open.due.as_ref(), now, Some(&open.trigger(trigger_type(env))));
             out.push(inst);
         }
     }
@@ -372,7 +372,7 @@ impl ObligationState {
                     let mut inst = instance_at(env, Verdict::Violated, Some(open.at), open.attrs(), &keys, note);
                     inst.deadline = Some(due);
                     inst.lateness = Some(lateness(&due, horizon));
-                    inst.remedy = remedy(env, Some(&due), horizon);
+                    owe(&mut inst, env, Some(&due), horizon, Some(&open.trigger(trigger_type(env))));
                     out.push(inst);
                 }
                 due => {
@@ -455,7 +455,15 @@ fn decide(env: &RuleEnv, open: &Open, how: &Close, e: &Event) -> Option<Instance
     };
     if verdict == Verdict::Violated {
         inst.lateness = due.map(|d| lateness(&d, e.time));
-        inst.remedy = remedy(env, due.as_ref(), e.time);
+        owe(&mut inst, env, due.as_ref(), e.time, Some(&open.trigger(trigger_type(env))));
     }
     Some(inst)
+}
+
+/// The rule's trigger type (what `type` reads of a kept trigger).
+fn trigger_type(env: &RuleEnv) -> Sym {
+    match &env.rule.kind {
+        super::ir::Kind::Obligation(o) => o.trigger,
+        _ => crate::log::OTHER,
+    }
 }

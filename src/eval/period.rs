@@ -3,7 +3,7 @@
 //! a count of events. A period that ends after the horizon, or whose
 //! instances are not all decided, is pending.
 
-use super::emit::{instance, remedy};
+use super::emit::{instance, owe};
 use super::engine::RuleEnv;
 use super::expr::compare;
 use super::ir::{DelayStandard, PeriodCount, RateStandard};
@@ -23,7 +23,7 @@ fn period_instance(env: &RuleEnv, verdict: Verdict, key: PeriodKey, note: String
     let mut inst = instance(env, verdict, None, &[], note);
     inst.key = vec![("period".to_string(), Val::Str(key.to_string().into()))];
     if verdict == Verdict::Violated {
-        inst.remedy = remedy(env, None, 0);
+        owe(&mut inst, env, None, 0, None);
     }
     inst
 }

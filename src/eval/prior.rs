@@ -8,7 +8,7 @@
 //! latest and accept an older one, so then every event is kept, pruned to
 //! the look-back window when there is one.
 
-use super::emit::{instance, remedy};
+use super::emit::{instance, owe};
 use super::engine::RuleEnv;
 use super::ir::{ExceptionKind, Exceptions, Match, Precedence, Prohibition, Window};
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
@@ -133,7 +133,7 @@ impl PrecedenceState {
                     None => {
                         let note = format!("no required earlier event{}", window_text(&p.within));
                         let mut i = instance(env, Verdict::Violated, Some(e), &keys, note);
-                        i.remedy = remedy(env, None, e.time);
+                        owe(&mut i, env, None, e.time, Some(e));
                         i.evidence = Some(EventRef::from(e));
                         i
                     }
@@ -190,7 +190,7 @@ impl ProhibitionState {
             } else {
                 let mut i = instance(env, Verdict::Violated, Some(e), &keys, "a forbidden event happened");
                 i.evidence = Some(EventRef::from(e));
-                i.remedy = remedy(env, None, e.time);
+                owe(&mut i, env, None, e.time, Some(e));
                 out.push(i);
             }
         }

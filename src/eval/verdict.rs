@@ -47,6 +47,8 @@ pub struct Instance {
     pub lateness: Option<i64>,
     /// Compensation owed: amount and currency.
     pub remedy: Option<(Decimal, String)>,
+    /// Why the compensation owed could not be computed, if so.
+    pub remedy_error: Option<&'static str>,
     /// The customer owed the remedy.
     pub customer: Option<Val>,
     /// A sentence explaining the verdict.

@@ -123,20 +123,52 @@ impl Printer<'_> {
         if let Some(f) = &r.in_force {
             meta.push(Line::at(f.span, in_force(f)));
         }
-        if meta.is_empty() {
-            self.open(r.span.start, head_end, head);
-        } else {
-            let meta_end = meta.iter().filter_map(|l| l.end).fold(head_end, usize::max);
-            self.emit(Line::new(Some(r.span.start), Some(head_end), head).after());
-            self.nested(meta);
-            let brace = self.find_after(meta_end, "{");
-            self.emit(Line::new(brace, brace.map(|b| b + 1), "{").opens());
-            self.indent += INDENT;
-        }
+        self.open_with_meta(r.span.start, head, head_end, meta);
         for c in &r.clauses {
             self.emit(Line::at(c.span(), clause(c, self.source)));
         }
         self.close(r.span);
+    }
+
+    /// `parameter name "title"`, its metadata lines, then one value per line.
+    pub(super) fn parameter(&mut self, d: &ParameterDecl) {
+        let mut head = format!("parameter {}", ident(&d.name));
+        let mut head_end = d.name.span.end;
+        if let Some(t) = &d.title {
+            head = format!("{head} {}", quote(&t.value));
+            head_end = head_end.max(t.span.end);
+        }
+        let mut meta = vec![];
+        if let Some(t) = &d.cites {
+            meta.push(Line::at(t.span, format!("cites {}", quote(&t.value))));
+        }
+        if let Some(t) = &d.legal_text {
+            meta.push(Line::at(t.span, format!("text {}", quote(&t.value))));
+        }
+        self.open_with_meta(d.span.start, head, head_end, meta);
+        for e in &d.entries {
+            let mut line = format!("{} from {}", literal(&e.value, None), date(e.from.date));
+            if let Some(u) = &e.until {
+                line = format!("{line} until {}", date(u.date));
+            }
+            self.emit(Line::at(e.span, line));
+        }
+        self.close(d.span);
+    }
+
+    /// The head of a block item, its metadata lines below it and the `{`
+    /// on a line of its own; `{` ends the head when there is no metadata.
+    fn open_with_meta(&mut self, start: usize, head: String, head_end: usize, meta: Vec<Line>) {
+        if meta.is_empty() {
+            self.open(start, head_end, head);
+            return;
+        }
+        let meta_end = meta.iter().filter_map(|l| l.end).fold(head_end, usize::max);
+        self.emit(Line::new(Some(start), Some(head_end), head).after());
+        self.nested(meta);
+        let brace = self.find_after(meta_end, "{");
+        self.emit(Line::new(brace, brace.map(|b| b + 1), "{").opens());
+        self.indent += INDENT;
     }
 
     /// `test "name" {`, the given block, `as of`, the expectations, `}`.
@@ -308,8 +340,8 @@ fn clause(c: &Clause, source: &str) -> String {
             s
         }
         Clause::Remedy(r) => {
-            let terms: Vec<String> = r.terms.iter().map(remedy_term).collect();
-            let cap = r.cap.as_ref().map(|m| format!(", max {}", money(m))).unwrap_or_default();
+            let terms: Vec<String> = r.terms.iter().map(|t| remedy_term(t, source)).collect();
+            let cap = r.cap.as_ref().map(|m| format!(", max {}", text::expr(m, source))).unwrap_or_default();
             format!("remedy {}{cap}", terms.join(" + "))
         }
         Clause::Aggregate(a) => {
@@ -323,17 +355,27 @@ fn clause(c: &Clause, source: &str) -> String {
     }
 }
 
-/// `10 GBP` or `5 GBP per business day late`.
-fn remedy_term(t: &RemedyTerm) -> String {
-    let Some(per) = &t.per else { return money(&t.amount) };
-    let unit = match per.node {
+/// `10 GBP`, `5 GBP per business day late`, or a tiered rate
+/// `14.55 AUD per business day late for the first 5, then 48.50 AUD per business day late`.
+fn remedy_term(t: &RemedyTerm, source: &str) -> String {
+    let amount = text::expr(&t.amount, source);
+    let Some(per) = &t.per else { return amount };
+    let mut s = format!("{amount} per {} late", remedy_unit(per.node));
+    for tier in &t.tiers {
+        let amount = text::expr(&tier.amount, source);
+        s = format!("{s} for the first {}, then {amount} per {} late", tier.after.node, remedy_unit(tier.per.node));
+    }
+    s
+}
+
+fn remedy_unit(u: RemedyUnit) -> &'static str {
+    match u {
         RemedyUnit::Hour => "hour",
         RemedyUnit::Day => "day",
         RemedyUnit::CalendarDay => "calendar day",
         RemedyUnit::BusinessDay => "business day",
         RemedyUnit::Week => "week",
-    };
-    format!("{} per {unit} late", money(&t.amount))
+    }
 }
 
 fn period(p: Period) -> &'static str {

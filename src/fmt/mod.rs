@@ -30,6 +30,11 @@
 mod items;
 mod text;
 
+/// A literal as the formatter writes it (`10.34 GBP`, `2 business days`).
+pub fn literal_text(l: &crate::syntax::ast::Literal) -> String {
+    text::literal(l, None)
+}
+
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{Comment, File, Item};
@@ -153,6 +158,7 @@ impl<'a> Printer<'a> {
             Item::Import(i) => self.emit(Line::at(i.span, format!("import {}", text::quote(&i.path.value)))),
             Item::Event(e) => self.event(e),
             Item::Calendar(c) => self.calendar(c),
+            Item::Parameter(d) => self.parameter(d),
             Item::Rule(r) => self.rule(r),
             Item::Test(t) => self.test(t),
             Item::Error(span) => self.verbatim(*span),

@@ -95,6 +95,7 @@ pub(super) fn literal(l: &Literal, written: Option<&str>) -> String {
         Literal::Bool(b) => b.to_string(),
         Literal::Date(d) => date(*d),
         Literal::DateTime(t) => datetime(t, written),
+        Literal::Rounding(m) => m.as_str().to_string(),
     }
 }
 

@@ -400,6 +400,7 @@ fn literal(l: &Literal) -> Value {
         Literal::Bool(b) => Value::Bool(*b),
         Literal::Date(d) => Value::Date(*d),
         Literal::DateTime(t) => Value::Time(time::to_micros(*t), Some(*t.offset())),
+        Literal::Rounding(m) => Value::Text(m.as_str().to_string()),
         Literal::Duration(n, unit) => {
             let size = match unit {
                 DurationUnit::Second => SECOND,

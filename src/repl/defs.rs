@@ -30,6 +30,8 @@ pub enum DefKind {
     Event,
     /// `calendar`
     Calendar,
+    /// `parameter`
+    Parameter,
     /// `rule`
     Rule,
     /// `test`
@@ -44,6 +46,7 @@ impl DefKind {
             DefKind::Import => "import",
             DefKind::Event => "event",
             DefKind::Calendar => "calendar",
+            DefKind::Parameter => "parameter",
             DefKind::Rule => "rule",
             DefKind::Test => "test",
         }
@@ -57,6 +60,7 @@ pub fn item_key(item: &Item) -> Option<(DefKind, String)> {
         Item::Import(i) => (DefKind::Import, i.path.value.clone()),
         Item::Event(e) => (DefKind::Event, e.name.text.clone()),
         Item::Calendar(c) => (DefKind::Calendar, c.name.text.clone()),
+        Item::Parameter(d) => (DefKind::Parameter, d.name.text.clone()),
         Item::Rule(r) => (DefKind::Rule, r.name.text.clone()),
         Item::Test(t) => (DefKind::Test, t.name.value.clone()),
         Item::Error(_) => return None,

@@ -63,6 +63,8 @@ pub enum Item {
     Event(EventDecl),
     /// `calendar NAME { weekend ...; holiday ... }`
     Calendar(CalendarDecl),
+    /// `parameter name "title" { value from D ... }`
+    Parameter(ParameterDecl),
     /// `rule name ... { clauses }`
     Rule(RuleDecl),
     /// `test "name" { given ...; expect ... }`
@@ -79,6 +81,7 @@ impl Item {
             Item::Import(x) => x.span,
             Item::Event(x) => x.span,
             Item::Calendar(x) => x.span,
+            Item::Parameter(x) => x.span,
             Item::Rule(x) => x.span,
             Item::Test(x) => x.span,
             Item::Error(span) => *span,
@@ -260,6 +263,41 @@ impl Weekday {
     }
 }
 
+/// A dated parameter: a named value whose amount changes on given dates
+/// (amounts uprated every April, a deadline shortened by an amendment).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParameterDecl {
+    /// `/// ...` lines written above it.
+    pub doc: Option<String>,
+    /// Its name, used bare in expressions.
+    pub name: Name,
+    /// What it is.
+    pub title: Option<Text>,
+    /// `cites "..."`
+    pub cites: Option<Text>,
+    /// `text "..."`
+    pub legal_text: Option<Text>,
+    /// The values by date, in source order.
+    pub entries: Vec<ParamEntry>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `VALUE from D [until D']`: the value in force from local day `from`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParamEntry {
+    /// The value.
+    pub value: Literal,
+    /// Where the value was written.
+    pub value_span: Span,
+    /// First day in force.
+    pub from: DateLit,
+    /// First day no longer in force (default: the next entry's `from`).
+    pub until: Option<DateLit>,
+    /// Where it was written.
+    pub span: Span,
+}
+
 /// A rule: metadata and clauses.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RuleDecl {
@@ -406,19 +444,36 @@ pub struct Forbid {
 pub struct Remedy {
     /// The summed terms.
     pub terms: Vec<RemedyTerm>,
-    /// `max M`
-    pub cap: Option<Money>,
+    /// `max M`: an amount expression.
+    pub cap: Option<Expr>,
     /// Where it was written.
     pub span: Span,
 }
 
-/// A fixed amount, or an amount per unit of lateness.
+/// A fixed amount, or an amount per unit of lateness (possibly tiered).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RemedyTerm {
-    /// The amount.
-    pub amount: Money,
+    /// The amount: a money expression (`10 GBP`, `2 * d.amount`).
+    pub amount: Expr,
     /// `per day late`: the unit counted.
     pub per: Option<Spanned<RemedyUnit>>,
+    /// `for the first N, then M per day late`: later rates, in order.
+    pub tiers: Vec<RemedyTier>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `for the first N, then AMOUNT per UNIT late`: from unit N + 1 on, the
+/// rate is `amount` (N counts units from the first late one).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RemedyTier {
+    /// How many units the rate before this one covers, counted from the
+    /// first unit late.
+    pub after: Spanned<u64>,
+    /// The rate from then on.
+    pub amount: Expr,
+    /// Its unit (the same as the first rate's).
+    pub per: Spanned<RemedyUnit>,
     /// Where it was written.
     pub span: Span,
 }
@@ -877,6 +932,27 @@ pub enum Literal {
     Date(NaiveDate),
     /// `2026-03-02T09:00:00-03:00`
     DateTime(DateTime<FixedOffset>),
+    /// `half even` or `half up`: the mode argument of `round`.
+    Rounding(RoundMode),
+}
+
+/// How `round(x, step)` breaks ties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RoundMode {
+    /// Half away from zero (2.5 -> 3, -2.5 -> -3): the default.
+    HalfUp,
+    /// Half to even, banker's rounding (2.5 -> 2, 3.5 -> 4).
+    HalfEven,
+}
+
+impl RoundMode {
+    /// The mode as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundMode::HalfUp => "half up",
+            RoundMode::HalfEven => "half even",
+        }
+    }
 }
 
 /// True when two nodes are equal once every span is ignored.

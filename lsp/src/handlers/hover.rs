@@ -71,7 +71,29 @@ fn describe(doc: &Document, key: &SymbolKey, file: tenet::FileId) -> Option<Stri
         Decl::Test(t) => {
             format!("**test** \"{}\": {} given events, {} expectations", t.name.value, t.given.len(), t.expects.len())
         }
+        Decl::Parameter(d) => parameter(d, chrono::Utc::now().date_naive()),
     })
+}
+
+/// A parameter: its title, citation and schedule, with the value in force
+/// `today` marked.
+fn parameter(d: &tenet::syntax::ast::ParameterDecl, today: chrono::NaiveDate) -> String {
+    let mut out = format!("**parameter** `{}`", d.name.text);
+    if let Some(t) = &d.title {
+        out.push_str(&format!("\n\n{}", t.value));
+    }
+    if let Some(c) = &d.cites {
+        out.push_str(&format!("\n\nCites: {}", c.value));
+    }
+    out.push_str("\n\n| value | from | until |\n|---|---|---|");
+    for (i, e) in d.entries.iter().enumerate() {
+        let until = e.until.as_ref().map(|u| u.date).or_else(|| d.entries.get(i + 1).map(|n| n.from.date));
+        let now = e.from.date <= today && until.is_none_or(|u| today < u);
+        let mark = if now { " (in force today)" } else { "" };
+        let until = until.map_or_else(|| "—".to_string(), |u| u.to_string());
+        out.push_str(&format!("\n| {}{mark} | {} | {until} |", tenet::fmt::literal_text(&e.value), e.from.date));
+    }
+    out
 }
 
 fn type_name(t: &tenet::syntax::ast::TypeName) -> String {

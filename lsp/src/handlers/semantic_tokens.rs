@@ -214,7 +214,7 @@ fn symbol_type(key: &SymbolKey) -> u32 {
         SymbolKey::Event { .. } => 4,
         SymbolKey::Field { .. } => 5,
         SymbolKey::Rule { .. } => 6,
-        SymbolKey::Alias { .. } => 7,
+        SymbolKey::Alias { .. } | SymbolKey::Parameter { .. } => 7,
         SymbolKey::Jurisdiction(_) => 8,
         SymbolKey::Calendar(_) => 9,
         SymbolKey::Test { .. } | SymbolKey::File(_) => STRING,

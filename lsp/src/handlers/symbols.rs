@@ -77,6 +77,13 @@ pub fn outline(doc: &Document) -> Vec<DocumentSymbol> {
                     c.name.span,
                 ));
             }
+            Item::Parameter(d) => children.push(sym(
+                &d.name.text,
+                d.title.as_ref().map(|t| t.value.clone()),
+                SymbolKind::CONSTANT,
+                d.span,
+                d.name.span,
+            )),
             Item::Import(i) => children.push(sym(&i.path.value, None, SymbolKind::FILE, i.span, i.path.span)),
             Item::Error(_) => {}
         }
@@ -110,6 +117,7 @@ pub fn workspace(engine: &mut Engine, params: &WorkspaceSymbolParams) -> Option<
             SymbolKey::Field { event, name, .. } => (name.clone(), SymbolKind::FIELD, Some(event.clone())),
             SymbolKey::Rule { jurisdiction, name } => (name.clone(), SymbolKind::FUNCTION, Some(jurisdiction.clone())),
             SymbolKey::Test { name, .. } => (name.clone(), SymbolKind::METHOD, None),
+            SymbolKey::Parameter { name, .. } => (name.clone(), SymbolKind::CONSTANT, None),
             SymbolKey::Alias { .. } | SymbolKey::File(_) => continue,
         };
         if !name.to_lowercase().contains(&query) {

@@ -91,7 +91,10 @@ shift_fields! {
     EventMatch => event, alias, condition;
     Forbid => event, within, span;
     Remedy => terms, cap, span;
-    RemedyTerm => amount, per, span;
+    RemedyTerm => amount, per, tiers, span;
+    RemedyTier => after, amount, per, span;
+    ParameterDecl => name, title, cites, legal_text, entries, span;
+    ParamEntry => value_span, from, until, span;
     Money => span;
     Aggregate => group, measure, op, bound, span;
     DurationLit => span;
@@ -111,6 +114,7 @@ impl Shift for Item {
             Item::Import(x) => x.move_by(by),
             Item::Event(x) => x.move_by(by),
             Item::Calendar(x) => x.move_by(by),
+            Item::Parameter(x) => x.move_by(by),
             Item::Rule(x) => x.move_by(by),
             Item::Test(x) => x.move_by(by),
             Item::Error(s) => s.move_by(by),

@@ -4,7 +4,6 @@
 use super::*;
 use crate::span::Span;
 use crate::syntax::Rule;
-use rust_decimal::Decimal;
 
 impl Lowerer<'_> {
     // ------------------------------------------------------------ clauses
@@ -132,7 +131,7 @@ impl Lowerer<'_> {
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::remedy_term => r.terms.push(self.remedy_term(p)),
-                Rule::remedy_cap => r.cap = kids(p).into_iter().next().map(|m| self.money(m)),
+                Rule::remedy_cap => r.cap = kids(p).into_iter().next().map(|m| self.expr(m)),
                 _ => {}
             }
         }
@@ -141,16 +140,40 @@ impl Lowerer<'_> {
 
     pub(super) fn remedy_term(&mut self, pair: P) -> RemedyTerm {
         let span = self.span(&pair);
-        let mut amount = Money { amount: Decimal::ZERO, currency: String::new(), span };
-        let mut per = None;
+        let zero = Expr { kind: ExprKind::Lit(Literal::Int(0)), span };
+        let mut term = RemedyTerm { amount: zero, per: None, tiers: vec![], span };
         for p in kids(pair) {
             match p.as_rule() {
-                Rule::money => amount = self.money(p),
-                Rule::remedy_unit => per = Some(Spanned::new(remedy_unit(p.as_str()), self.span(&p))),
+                Rule::product => term.amount = self.expr(p),
+                Rule::remedy_unit => term.per = Some(Spanned::new(remedy_unit(p.as_str()), self.span(&p))),
+                Rule::remedy_tier => term.tiers.push(self.remedy_tier(p)),
                 _ => {}
             }
         }
-        RemedyTerm { amount, per, span }
+        term
+    }
+
+    fn remedy_tier(&mut self, pair: P) -> RemedyTier {
+        let span = self.span(&pair);
+        let mut tier = RemedyTier {
+            after: Spanned::new(0, span),
+            amount: Expr { kind: ExprKind::Lit(Literal::Int(0)), span },
+            per: Spanned::new(RemedyUnit::Day, span),
+            span,
+        };
+        for p in kids(pair) {
+            let pspan = self.span(&p);
+            match p.as_rule() {
+                Rule::tier_limit => match p.as_str().parse::<u64>() {
+                    Ok(n) => tier.after = Spanned::new(n, pspan),
+                    Err(_) => self.error(Problem::NumberTooLarge { text: p.as_str().to_string() }, pspan),
+                },
+                Rule::product => tier.amount = self.expr(p),
+                Rule::remedy_unit => tier.per = Spanned::new(remedy_unit(p.as_str()), pspan),
+                _ => {}
+            }
+        }
+        tier
     }
 
     pub(super) fn aggregate_clause(&mut self, pair: P) -> Aggregate {

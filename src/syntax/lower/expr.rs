@@ -67,7 +67,7 @@ impl Lowerer<'_> {
             Rule::call => {
                 let mut parts = kids(pair).into_iter();
                 let func = parts.next().map(|p| self.ident(&p));
-                let args = parts.map(|p| self.expr(p)).collect();
+                let args = parts.map(|p| self.call_arg(p)).collect();
                 let func = func.unwrap_or(Name { text: String::new(), quoted: false, span });
                 Expr { kind: ExprKind::Call(func, args), span }
             }
@@ -83,6 +83,16 @@ impl Lowerer<'_> {
             Rule::ident => Expr { kind: ExprKind::Name(self.ident(&pair)), span },
             _ => Expr { kind: ExprKind::Lit(Literal::Bool(false)), span },
         }
+    }
+
+    /// An argument of a call: an expression, or `round`'s mode.
+    fn call_arg(&mut self, pair: P) -> Expr {
+        if pair.as_rule() != Rule::rounding {
+            return self.expr(pair);
+        }
+        let span = self.span(&pair);
+        let mode = if pair.as_str().ends_with("even") { RoundMode::HalfEven } else { RoundMode::HalfUp };
+        Expr { kind: ExprKind::Lit(Literal::Rounding(mode)), span }
     }
 
     /// A left-associative chain `a op b op c` whose operators are either

@@ -166,6 +166,57 @@ impl Lowerer<'_> {
         Holiday { date, name, span }
     }
 
+    pub(super) fn parameter_decl(&mut self, pair: P) -> ParameterDecl {
+        let span = self.span(&pair);
+        let mut d = ParameterDecl {
+            doc: self.doc_before(span.start),
+            name: Name { text: String::new(), quoted: false, span },
+            title: None,
+            cites: None,
+            legal_text: None,
+            entries: vec![],
+            span,
+        };
+        for p in kids(pair) {
+            let pspan = self.span(&p);
+            match p.as_rule() {
+                Rule::ident => d.name = self.ident(&p),
+                Rule::string => d.title = Some(self.string(p)),
+                Rule::cites => {
+                    let t = kids(p).into_iter().next().map(|s| self.string(s));
+                    self.set_once(&mut d.cites, t, "cites", pspan);
+                }
+                Rule::legal_text => {
+                    let t = kids(p).into_iter().next().map(|s| self.string(s));
+                    self.set_once(&mut d.legal_text, t, "text", pspan);
+                }
+                Rule::param_entry => d.entries.push(self.param_entry(p)),
+                _ => {}
+            }
+        }
+        d
+    }
+
+    fn param_entry(&mut self, pair: P) -> ParamEntry {
+        let span = self.span(&pair);
+        let mut value = Literal::Bool(false);
+        let mut value_span = span;
+        let mut dates = vec![];
+        for p in kids(pair) {
+            match p.as_rule() {
+                Rule::given_value => {
+                    value_span = self.span(&p);
+                    value = self.given_value(p);
+                }
+                Rule::date => dates.push(self.date_lit(p)),
+                _ => {}
+            }
+        }
+        let mut dates = dates.into_iter();
+        let from = dates.next().unwrap_or(DateLit { date: NaiveDate::default(), span });
+        ParamEntry { value, value_span, from, until: dates.next(), span }
+    }
+
     pub(super) fn rule_decl(&mut self, pair: P) -> RuleDecl {
         let span = self.span(&pair);
         let mut r = RuleDecl {

@@ -74,6 +74,10 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_of
             | kw_expect
             | kw_for
+            | kw_the
+            | kw_first
+            | kw_then
+            | kw_parameter
     )
 }
 
@@ -145,6 +149,7 @@ impl<'a> Lowerer<'a> {
             Rule::import => Item::Import(self.import(pair)),
             Rule::event_decl => Item::Event(self.event_decl(pair)),
             Rule::calendar_decl => Item::Calendar(self.calendar_decl(pair)),
+            Rule::parameter_decl => Item::Parameter(self.parameter_decl(pair)),
             Rule::rule_decl => Item::Rule(self.rule_decl(pair)),
             Rule::test_decl => Item::Test(self.test_decl(pair)),
             _ => return None,
