@@ -63,6 +63,7 @@ const POLICY_CODES: &[&str] = &[
     // types
     "tenet::type_mismatch",
     "tenet::cannot_compare",
+    "tenet::cannot_combine",
     "tenet::currency_mismatch",
     "tenet::non_positive_duration",
     "tenet::duration_too_long",
@@ -73,6 +74,12 @@ const POLICY_CODES: &[&str] = &[
     "tenet::bad_measure",
     "tenet::rate_of_wrong_rule",
     "tenet::no_remedy",
+    // dated parameters
+    "tenet::param_empty",
+    "tenet::param_order",
+    "tenet::param_gap",
+    "tenet::param_overlap",
+    "tenet::param_not_covering",
     // warnings
     "tenet::missing_citation",
     "tenet::unused_event",

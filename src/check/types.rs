@@ -354,7 +354,7 @@ fn arithmetic(file: FileId, op: BinOp, lt: Ty, rt: Ty, span: Span, diags: &mut V
         (Time, Time) if op == BinOp::Sub => Duration,
         _ => {
             diags.push(Diagnostic::new(
-                Problem::CannotCompare { left: lt.to_string(), right: rt.to_string() },
+                Problem::CannotCombine { op: op.as_str().into(), left: lt.to_string(), right: rt.to_string() },
                 file,
                 span,
             ));
@@ -376,7 +376,7 @@ fn scaling(file: FileId, op: BinOp, lt: Ty, rt: Ty, span: Span, diags: &mut Vec<
         (Money(_), Money(_)) | (Duration, Duration) if op == BinOp::Div => Decimal,
         _ => {
             diags.push(Diagnostic::new(
-                Problem::CannotCompare { left: lt.to_string(), right: rt.to_string() },
+                Problem::CannotCombine { op: op.as_str().into(), left: lt.to_string(), right: rt.to_string() },
                 file,
                 span,
             ));

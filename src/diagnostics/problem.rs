@@ -321,6 +321,16 @@ pub enum Problem {
         /// Right type.
         right: String,
     },
+    /// `10 GBP + 1`, `5 GBP * 2 GBP`.
+    #[error("cannot apply `{op}` to {left} and {right}")]
+    CannotCombine {
+        /// The operator.
+        op: String,
+        /// Left type.
+        left: String,
+        /// Right type.
+        right: String,
+    },
     /// `10 BRL < 5 GBP`.
     #[error("cannot combine money in {left} with money in {right}")]
     CurrencyMismatch {
@@ -532,6 +542,7 @@ impl Problem {
             GivenOutOfOrder => "tenet::given_out_of_order",
             TypeMismatch { .. } => "tenet::type_mismatch",
             CannotCompare { .. } => "tenet::cannot_compare",
+            CannotCombine { .. } => "tenet::cannot_combine",
             CurrencyMismatch { .. } => "tenet::currency_mismatch",
             NonPositiveDuration { .. } => "tenet::non_positive_duration",
             DurationTooLong { .. } => "tenet::duration_too_long",
@@ -669,6 +680,11 @@ impl Problem {
             CurrencyMismatch { .. } => {
                 Some("Tenet does not convert currencies; use one currency per comparison".into())
             }
+            CannotCombine { .. } => Some(
+                "money adds to money of its currency and scales by a number (`2 * x`, `x * 10%`, `x / 30`); \
+                 durations add to durations and times"
+                    .into(),
+            ),
             NonPositiveDuration { .. } => Some("write a positive count, e.g. `within 1 day`".into()),
             DurationTooLong { .. } => Some("durations are limited to 100 years".into()),
             OutOfRange { .. } => None,
