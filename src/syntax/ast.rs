@@ -288,7 +288,9 @@ pub struct ParameterDecl {
 pub struct ParamEntry {
     /// The value.
     pub value: Literal,
-    /// Where the value was written.
+    /// Where the value was written (left out when comparing trees, as
+    /// every `span` is).
+    #[serde(skip)]
     pub value_span: Span,
     /// First day in force.
     pub from: DateLit,
