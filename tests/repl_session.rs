@@ -221,6 +221,20 @@ fn expressions_compute_deadlines_with_the_calendar() {
 }
 
 #[test]
+fn business_days_in_china_count_make_up_working_days() {
+    enter_crate_root();
+    let mut s = Session::new(plain());
+    assert!(s.load_path("policies/cn").ok);
+    // Fri 13 Feb 2026 + 2 business days: Sat 14 is worked (调休), the
+    // Spring Festival runs Sun 15 to Mon 23, so the second one is Tue 24.
+    let out = ok(&mut s, "2026-02-13T10:00:00+08:00 + 2 business days");
+    assert!(out.starts_with("end of 2026-02-24 (Tue, Asia/Shanghai) : deadline"), "{out}");
+    assert!(out.contains("counting make-up working days"), "{out}");
+    assert!(out.contains("counted: Sat 2026-02-14 (make-up working day), Tue 2026-02-24\n"), "{out}");
+    assert!(out.contains("skipped: Sun 2026-02-15 (holiday)"), "{out}");
+}
+
+#[test]
 fn expressions_that_make_no_sense_say_why() {
     let mut s = br();
     let mixed = err(&mut s, "10 BRL + 5 EUR");

@@ -42,6 +42,7 @@ pub fn explain(word: &str) -> Option<&'static str> {
         "to" => "`delay from A to B`: the event ending the measured delay.",
         "weekend" => "`weekend sat, sun`: the days of the week that are not business days.",
         "holiday" => "`holiday 2026-01-01 \"name\"`: a day that is not a business day.",
+        "workday" => "`workday 2026-02-14 \"make-up working day\"`: a business day even on a weekend day (China's 调休上班); a child calendar's `holiday` on the same date wins over its parent's `workday`, and the other way round.",
         "satisfied" => "verdict: the obligation was met in time, or nothing forbidden happened.",
         "violated" => "verdict: the deadline passed without the awaited event, or a forbidden event happened.",
         "pending" => "verdict: the deadline lies after the horizon (`--as-of`, or the last event).",

@@ -155,6 +155,15 @@ pub enum Problem {
         /// A close calendar name.
         suggestion: Option<String>,
     },
+    /// `calendar X { holiday 2026-02-14  workday 2026-02-14 }`: one date both
+    /// a day off and a working day.
+    #[error("`{date}` is both a holiday and a workday of calendar `{calendar}`")]
+    WorkdayIsHoliday {
+        /// The calendar.
+        calendar: String,
+        /// The date.
+        date: String,
+    },
     /// `extends EUU`.
     #[error("unknown jurisdiction `{name}`")]
     UnknownJurisdiction {
@@ -472,6 +481,7 @@ impl Problem {
             ImportNotFound { .. } => "tenet::import_not_found",
             ExtendsCycle { .. } => "tenet::extends_cycle",
             CalendarCycle { .. } => "tenet::calendar_cycle",
+            WorkdayIsHoliday { .. } => "tenet::workday_is_holiday",
             OverrideMissing { .. } => "tenet::override_missing",
             OverrideWithoutParent { .. } => "tenet::override_without_parent",
             SilentShadowing { .. } => "tenet::silent_shadowing",
@@ -557,7 +567,7 @@ impl Problem {
             }),
             BadEscape { .. } => Some("escapes are `\\\"`, `\\\\`, `\\n`, `\\t`".into()),
             DuplicateClause { .. } => Some("keep one of them".into()),
-            Duplicate { kind: "holiday", .. } => Some("remove one of them".into()),
+            Duplicate { kind: "holiday" | "workday", .. } => Some("remove one of them".into()),
             Duplicate { kind, .. } => Some(format!("rename one of them; {} {kind} name must be unique", article(kind))),
             UnknownEvent { suggestion, .. } => did_you_mean(suggestion)
                 .or_else(|| Some("declare it with `event NAME { field: type }` or import the schema that does".into())),
@@ -590,6 +600,10 @@ impl Problem {
             ImportNotFound { .. } => Some("import paths are relative to the importing file".into()),
             ExtendsCycle { .. } => Some("a jurisdiction cannot extend itself, directly or through others".into()),
             CalendarCycle { .. } => Some("a calendar cannot extend itself, directly or through others".into()),
+            WorkdayIsHoliday { .. } => Some(
+                "keep one entry; to turn a parent calendar's holiday into a working day, list the workday in a calendar that `extends` it"
+                    .into(),
+            ),
             OverrideMissing { suggestion, .. } => {
                 did_you_mean(suggestion).or_else(|| Some("drop `override` to add a new rule".into()))
             }

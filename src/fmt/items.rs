@@ -85,8 +85,9 @@ impl Printer<'_> {
             let span = days.first().zip(days.last()).map(|(a, b)| a.span.to(b.span));
             lines.push(Line::new(span.map(|s| s.start), span.map(|s| s.end), format!("weekend {text}")));
         }
-        for h in &c.holidays {
-            let mut text = format!("holiday {}", date(h.date.date));
+        let entries = c.holidays.iter().map(|h| ("holiday", h)).chain(c.workdays.iter().map(|w| ("workday", w)));
+        for (word, h) in entries {
+            let mut text = format!("{word} {}", date(h.date.date));
             if let Some(n) = &h.name {
                 text = format!("{text} {}", quote(&n.value));
             }

@@ -130,7 +130,7 @@ fn explain_instance(run: &Run, i: &Instance) -> String {
         let _ = writeln!(out, "  deadline: {}", describe_due(due, tz));
         if let (Kind::Obligation(o), Some(j)) = (&rule.kind, jur) {
             if let Some(w) = o.within {
-                let how = time::describe(w.amount, w.unit, Some(&j.name), j.calendar_name.as_deref());
+                let how = time::describe_in(w.amount, w.unit, Some(&j.name), &j.calendar);
                 let _ = writeln!(out, "    {how}");
             }
             if o.before.is_some() {

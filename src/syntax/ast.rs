@@ -190,13 +190,16 @@ pub struct CalendarDecl {
     pub weekends: Vec<Vec<Spanned<Weekday>>>,
     /// `holiday D "name"` entries.
     pub holidays: Vec<Holiday>,
+    /// `workday D "name"` entries: make-up working days, business days even
+    /// when they fall on a weekend day.
+    pub workdays: Vec<Holiday>,
     /// Where it was written.
     pub span: Span,
 }
 
 pub use crate::span::Spanned;
 
-/// One holiday of a calendar.
+/// One dated entry of a calendar: a holiday, or a make-up working day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Holiday {
     /// The day.
