@@ -235,6 +235,23 @@ fn business_days_in_china_count_make_up_working_days() {
 }
 
 #[test]
+fn deadlines_beyond_the_calendar_warn_next_to_the_answer() {
+    let mut s = br();
+    // BR lists holidays for 2024–2027: a deadline in 2028 skips weekends only.
+    let out = ok(&mut s, "2027-12-28T10:00:00-03:00 + 5 business days");
+    assert!(
+        out.contains("warning: calendar `BR` lists holidays for 2024–2027 only, but this deadline reaches 2028"),
+        "{out}"
+    );
+    assert!(!ok(&mut s, "2026-03-06T17:00:00-03:00 + 2 business days").contains("warning"));
+    // A check whose horizon is in 2029 says so above its table.
+    ok(&mut s, ":as-of 2029-01-10T00:00:00Z");
+    let check = ok(&mut s, ":check").replace('│', " ");
+    let check = check.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(check.contains("but the horizon reaches 2029"), "{check}");
+}
+
+#[test]
 fn expressions_that_make_no_sense_say_why() {
     let mut s = br();
     let mixed = err(&mut s, "10 BRL + 5 EUR");

@@ -391,9 +391,13 @@ pub enum Problem {
         previous_time: String,
     },
 
-    /// A log reaching years a business calendar lists no holidays for.
-    #[error("calendar `{calendar}` lists holidays for {covered} only, but the log reaches {year}")]
+    /// A log, a horizon or a business-day deadline reaching a year a
+    /// business calendar lists no holidays for.
+    #[error("calendar `{calendar}` lists holidays for {covered} only, but {reach} reaches {year}")]
     CalendarNotCovering {
+        /// What reaches the year: `the log`, `the horizon` (`--as-of`), a
+        /// rule's deadline.
+        reach: String,
         /// The calendar.
         calendar: String,
         /// The years it covers, `2024–2027`.

@@ -233,6 +233,13 @@ impl<'p, S: Sink> Engine<'p, S> {
             }
             self.flush();
         }
+        for (rule, state) in self.states.iter().enumerate() {
+            if let State::Obligation(s) = state {
+                for &year in s.calendar_gaps() {
+                    self.sink.calendar_gap(super::CalendarGap { rule, year });
+                }
+            }
+        }
         self.sink
     }
 }

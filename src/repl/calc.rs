@@ -165,6 +165,17 @@ fn explain_deadline(from: Micros, amount: i64, unit: DurationUnit, due: &Due, pl
         if !skipped.is_empty() {
             let _ = write!(out, "\n  skipped: {}", skipped.join(", "));
         }
+        let covered = place.calendar.years_covered();
+        let uncovered = start.succ_opt().and_then(|s| place.calendar.first_uncovered(s, date));
+        if let (Some(name), Some(covered), Some(year)) = (place.calendar.name(), covered, uncovered) {
+            let problem = crate::Problem::CalendarNotCovering {
+                calendar: name.to_string(),
+                covered: format!("{}–{}", covered.start(), covered.end()),
+                year,
+                reach: "this deadline".into(),
+            };
+            let _ = write!(out, "\n  warning: {problem} (its holidays are not counted)");
+        }
     }
     let _ = write!(out, "\n  last instant on time: {}", show_time(due.last_on_time, None, place));
     out

@@ -178,6 +178,19 @@ impl Calendar {
         Some(first..=last)
     }
 
+    /// The first year in `from..=to` the calendar lists no holidays for, or
+    /// None when it lists some for each (or none at all: a calendar without
+    /// holidays claims no coverage). A business-day count over such a year
+    /// skips weekends only, so the caller warns.
+    ///
+    /// Cheap when the range sits in one covered year: two lookups.
+    pub fn first_uncovered(&self, from: NaiveDate, to: NaiveDate) -> Option<i32> {
+        if self.holidays.is_empty() || to < from {
+            return None;
+        }
+        (from.year()..=to.year()).find(|y| !self.lists_year(*y))
+    }
+
     /// True when the calendar lists at least one holiday in `year`.
     pub fn lists_year(&self, year: i32) -> bool {
         let (Some(start), Some(end)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
