@@ -16,6 +16,7 @@ mod keys;
 mod obligation;
 mod period;
 mod prior;
+mod recurring;
 pub mod verdict;
 
 pub use compile::{compile, compile_with_keys};

@@ -429,7 +429,7 @@ fn matchers(o: &Obligation) -> impl Iterator<Item = (&Match, Close)> {
 
 /// The keys that name an instance: the trigger's side of the awaited
 /// correlation, plus customer and case when present.
-fn display_keys(env: &RuleEnv, trigger: &[(Sym, Val)]) -> Vec<Sym> {
+pub(super) fn display_keys(env: &RuleEnv, trigger: &[(Sym, Val)]) -> Vec<Sym> {
     let mut keys: Vec<Sym> = match &env.rule.kind {
         super::ir::Kind::Obligation(o) => anchor_keys(&o.awaited.corr.pairs).collect(),
         _ => vec![],

@@ -288,6 +288,11 @@ fn clause(c: &Clause, source: &str) -> String {
                 let cond = alias_where(None, b.condition.as_ref(), source);
                 s = format!("{s}{or} before {}{cond}", name(&b.event));
             }
+            if let Some(e) = &r.every {
+                let cond = alias_where(None, e.until.condition.as_ref(), source);
+                let d = duration(e.every.amount, e.every.unit);
+                s = format!("{s} every {d} until {}{cond}", name(&e.until.event));
+            }
             s
         }
         Clause::Unless(u) => match &u.kind {

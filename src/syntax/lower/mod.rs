@@ -71,6 +71,7 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_weekend
             | kw_holiday
             | kw_workday
+            | kw_every
             | kw_given
             | kw_of
             | kw_expect
