@@ -132,8 +132,12 @@ fn calendar(file: FileId, c: &ast::CalendarDecl, scope: &Scope, diags: &mut Vec<
             );
         } else if let Some(holiday) = seen.get(&date) {
             diags.push(
-                Diagnostic::new(Problem::WorkdayIsHoliday { calendar: c.name.text.clone(), date: date.to_string() }, file, w.date.span)
-                    .with_related(file, *holiday, "listed as a holiday here"),
+                Diagnostic::new(
+                    Problem::WorkdayIsHoliday { calendar: c.name.text.clone(), date: date.to_string() },
+                    file,
+                    w.date.span,
+                )
+                .with_related(file, *holiday, "listed as a holiday here"),
             );
         }
     }

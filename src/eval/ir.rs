@@ -177,7 +177,7 @@ pub struct Obligation {
     pub window_forbids: Vec<Match>,
     /// `every D until E where ...`: a recurring duty (then `within` and
     /// `before` are None).
-    pub every: Option<Every>,
+    pub every: Option<Box<Every>>,
 }
 
 /// A recurring duty's window and the event that ends it.

@@ -325,9 +325,15 @@ fn make_up_working_days_are_business_days() {
     assert!(cal.is_workday(date("2026-02-14")) && !cal.is_workday(date("2026-02-13")));
     assert!(!cal.is_business_day(date("2026-02-15")), "the sunday after is not");
     // Friday 13 + 1 business day: the make-up Saturday.
-    assert_eq!(ends("2026-02-13T10:00:00+08:00", 1, U::BusinessDay, chrono_tz::Asia::Shanghai, &cal).0, date("2026-02-14"));
+    assert_eq!(
+        ends("2026-02-13T10:00:00+08:00", 1, U::BusinessDay, chrono_tz::Asia::Shanghai, &cal).0,
+        date("2026-02-14")
+    );
     // Friday 13 + 2: Sat 14, then Wed 18 (Sun, Mon and Tue skipped).
-    assert_eq!(ends("2026-02-13T10:00:00+08:00", 2, U::BusinessDay, chrono_tz::Asia::Shanghai, &cal).0, date("2026-02-18"));
+    assert_eq!(
+        ends("2026-02-13T10:00:00+08:00", 2, U::BusinessDay, chrono_tz::Asia::Shanghai, &cal).0,
+        date("2026-02-18")
+    );
     assert_eq!(cal.business_days_between(date("2026-02-09"), date("2026-03-01")), 15 - 2 + 2);
     // The whole-week skip stops at a workday as it stops at a holiday.
     let start = date("2026-01-01");

@@ -53,8 +53,16 @@ impl Lowerer<'_> {
 
     pub(super) fn require_clause(&mut self, pair: P) -> Require {
         let span = self.span(&pair);
-        let mut r =
-            Require { prior: false, events: vec![], alias: None, condition: None, within: None, before: None, every: None, span };
+        let mut r = Require {
+            prior: false,
+            events: vec![],
+            alias: None,
+            condition: None,
+            within: None,
+            before: None,
+            every: None,
+            span,
+        };
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::prior_mark => r.prior = true,
