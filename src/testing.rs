@@ -29,6 +29,9 @@ pub struct TestOutcome {
     pub failures: Vec<String>,
     /// The instances the rules produced, for explanations.
     pub instances: Vec<(String, Instance)>,
+    /// Warnings that do not fail the test: a deadline or the horizon in a
+    /// year the calendar lists no holidays for.
+    pub warnings: Vec<String>,
 }
 
 impl TestOutcome {
@@ -165,7 +168,11 @@ fn run_one(program: &Program, file: FileId, text: &str, t: &ast::TestDecl) -> (T
         .map(|i| (program.rules.get(i.rule).map_or_else(String::new, |r| r.name.clone()), i.clone()))
         .collect();
     let failures = t.expects.iter().filter_map(|e| check(program, &instances, e)).collect();
-    (TestOutcome { file, name: t.name.value.clone(), span: t.span, failures, instances }, run)
+    let warnings = crate::eval::calendar_warnings(program, &run.calendar_gaps, None, None, horizon)
+        .into_iter()
+        .map(|d| d.problem.to_string())
+        .collect();
+    (TestOutcome { file, name: t.name.value.clone(), span: t.span, failures, instances, warnings }, run)
 }
 
 /// A given event as the log reader would deliver it.

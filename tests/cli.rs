@@ -177,3 +177,61 @@ fn policy_library_tests_pass_through_the_binary() {
     let passed: usize = last.split(' ').next().unwrap_or("0").parse().unwrap_or(0);
     assert!(passed >= 80 && last.ends_with(" passed, 0 failed"), "{last}");
 }
+
+/// A Brazilian policy with a business-day deadline; BR lists holidays for
+/// 2024–2027 only.
+const COVERAGE_POLICY: &str = r#"jurisdiction T "Test"
+  timezone "America/Sao_Paulo"
+  calendar BR
+
+event asked { case: id }
+event answered { case: id }
+
+rule answer "Questions are answered within five business days" cites "test" {
+  when asked as a
+  require answered where case == a.case within 5 business days
+}
+
+test "a question asked at the end of 2027 is due in 2028" {
+  given {
+    2027-12-28T10:00:00-03:00 asked { case: "A" }
+  }
+  expect pending answer for case "A"
+}
+"#;
+
+#[test]
+fn deadlines_and_horizons_beyond_the_calendar_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("t.tenet");
+    std::fs::write(&policy, COVERAGE_POLICY).unwrap();
+    let log = dir.path().join("log.jsonl");
+    std::fs::write(&log, "{\"time\":\"2027-12-28T10:00:00-03:00\",\"type\":\"asked\",\"case\":\"A\"}\n").unwrap();
+    let out = tenet().arg("check").arg(&policy).arg("--events").arg(&log).output().unwrap();
+    // The rendering wraps long lines: compare the words.
+    let stderr = String::from_utf8_lossy(&out.stderr).replace('│', " ");
+    let stderr = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        stderr.contains("lists holidays for 2024–2027 only, but a business-day deadline of rule `answer` reaches 2028"),
+        "{stderr}"
+    );
+    let out = tenet()
+        .arg("check")
+        .arg(&policy)
+        .arg("--events")
+        .arg(&log)
+        .args(["--as-of", "2029-01-10T00:00:00Z", "--format", "json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("but the horizon reaches 2029"), "{stdout}");
+    assert!(stdout.contains("deadline of rule `answer` reaches 2028"), "{stdout}");
+    // `tenet test` passes the test and says which year its deadline reached.
+    let out = tenet().arg("test").arg(&policy).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("warning: calendar `BR` lists holidays for 2024–2027 only, but a business-day deadline of rule `answer` reaches 2028"),
+        "{stdout}"
+    );
+}

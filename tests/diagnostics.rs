@@ -37,6 +37,7 @@ const POLICY_CODES: &[&str] = &[
     "tenet::bad_escape",
     "tenet::duplicate_clause",
     "tenet::calendar_cycle",
+    "tenet::workday_is_holiday",
     // names
     "tenet::duplicate",
     "tenet::unknown_event",

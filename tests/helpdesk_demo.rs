@@ -81,7 +81,7 @@ fn real_log() -> PathBuf {
 }
 
 fn policy() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/demo")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/demo/helpdesk.tenet")
 }
 
 // ------------------------------------------------------------ reading the XES

@@ -221,6 +221,37 @@ fn expressions_compute_deadlines_with_the_calendar() {
 }
 
 #[test]
+fn business_days_in_china_count_make_up_working_days() {
+    enter_crate_root();
+    let mut s = Session::new(plain());
+    assert!(s.load_path("policies/cn").ok);
+    // Fri 13 Feb 2026 + 2 business days: Sat 14 is worked (调休), the
+    // Spring Festival runs Sun 15 to Mon 23, so the second one is Tue 24.
+    let out = ok(&mut s, "2026-02-13T10:00:00+08:00 + 2 business days");
+    assert!(out.starts_with("end of 2026-02-24 (Tue, Asia/Shanghai) : deadline"), "{out}");
+    assert!(out.contains("counting make-up working days"), "{out}");
+    assert!(out.contains("counted: Sat 2026-02-14 (make-up working day), Tue 2026-02-24\n"), "{out}");
+    assert!(out.contains("skipped: Sun 2026-02-15 (holiday)"), "{out}");
+}
+
+#[test]
+fn deadlines_beyond_the_calendar_warn_next_to_the_answer() {
+    let mut s = br();
+    // BR lists holidays for 2024–2027: a deadline in 2028 skips weekends only.
+    let out = ok(&mut s, "2027-12-28T10:00:00-03:00 + 5 business days");
+    assert!(
+        out.contains("warning: calendar `BR` lists holidays for 2024–2027 only, but this deadline reaches 2028"),
+        "{out}"
+    );
+    assert!(!ok(&mut s, "2026-03-06T17:00:00-03:00 + 2 business days").contains("warning"));
+    // A check whose horizon is in 2029 says so above its table.
+    ok(&mut s, ":as-of 2029-01-10T00:00:00Z");
+    let check = ok(&mut s, ":check").replace('│', " ");
+    let check = check.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(check.contains("but the horizon reaches 2029"), "{check}");
+}
+
+#[test]
 fn expressions_that_make_no_sense_say_why() {
     let mut s = br();
     let mixed = err(&mut s, "10 BRL + 5 EUR");

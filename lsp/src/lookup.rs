@@ -137,9 +137,13 @@ pub fn durations(items: &[Item]) -> Vec<(Span, i64, ast::DurationUnit)> {
                 Clause::When(w) => exprs(w.condition.as_ref(), &mut out),
                 Clause::Require(q) => {
                     out.extend(q.within.iter().map(|d| (d.span, d.amount, d.unit)));
+                    out.extend(q.every.iter().map(|e| (e.every.span, e.every.amount, e.every.unit)));
                     exprs(q.condition.as_ref(), &mut out);
                     if let Some(b) = &q.before {
                         exprs(b.condition.as_ref(), &mut out);
+                    }
+                    if let Some(e) = &q.every {
+                        exprs(e.until.condition.as_ref(), &mut out);
                     }
                 }
                 Clause::Unless(u) => match &u.kind {

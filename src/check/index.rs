@@ -287,6 +287,10 @@ impl Builder<'_> {
                     let cur = events(self, &[&b.event]);
                     self.expr_opt(file, &b.condition, env, &cur);
                 }
+                if let Some(b) = q.every.as_ref().map(|e| &e.until) {
+                    let cur = events(self, &[&b.event]);
+                    self.expr_opt(file, &b.condition, env, &cur);
+                }
             }
             Clause::Unless(u) => match &u.kind {
                 UnlessKind::Condition(e) => {
@@ -394,6 +398,7 @@ fn matches_of(c: &Clause) -> Vec<(&Name, Option<&Name>)> {
                 first.1 = q.alias.as_ref();
             }
             v.extend(q.before.iter().map(|b| (&b.event, None)));
+            v.extend(q.every.iter().map(|e| (&e.until.event, None)));
             v
         }
         Clause::Unless(u) => match &u.kind {

@@ -122,6 +122,25 @@ fn calendar(file: FileId, c: &ast::CalendarDecl, scope: &Scope, diags: &mut Vec<
             );
         }
     }
+    let mut workdays = std::collections::HashMap::new();
+    for w in &c.workdays {
+        let date = w.date.date;
+        if let Some(prev) = workdays.insert(date, w.date.span) {
+            diags.push(
+                Diagnostic::new(Problem::Duplicate { kind: "workday", name: date.to_string() }, file, w.date.span)
+                    .with_related(file, prev, "first listed here"),
+            );
+        } else if let Some(holiday) = seen.get(&date) {
+            diags.push(
+                Diagnostic::new(
+                    Problem::WorkdayIsHoliday { calendar: c.name.text.clone(), date: date.to_string() },
+                    file,
+                    w.date.span,
+                )
+                .with_related(file, *holiday, "listed as a holiday here"),
+            );
+        }
+    }
 }
 
 fn field_types(file: FileId, e: &ast::EventDecl, diags: &mut Vec<Diagnostic>) {

@@ -110,6 +110,7 @@ impl<'a> RuleChecker<'a, '_> {
                 Clause::Require(q) => {
                     names.extend(&q.events);
                     names.extend(q.before.as_ref().map(|b| &b.event));
+                    names.extend(q.every.as_ref().map(|e| &e.until.event));
                 }
                 Clause::Unless(u) => match &u.kind {
                     ast::UnlessKind::Event(m) | ast::UnlessKind::Prior(m, _) => names.push(&m.event),
@@ -285,7 +286,23 @@ impl<'a> RuleChecker<'a, '_> {
                 self.shape(&r.name, b.span, "has `before` on a `require prior`", hint);
             }
         }
-        if !req.prior && req.within.is_none() && req.before.is_none() {
+        if let Some(e) = &req.every {
+            self.duration(&e.every);
+            self.condition(&e.until.condition, &trigger, std::slice::from_ref(&e.until.event));
+            if req.prior || req.within.is_some() || req.before.is_some() {
+                let hint = "a recurring duty's deadline is its window: drop `within`/`before`, or write two rules";
+                self.shape(&r.name, e.span, "has `every` with another deadline", hint);
+            }
+            for u in unlesses.iter().filter(|u| matches!(u.kind, ast::UnlessKind::Event(_))) {
+                let hint = "end the duty with `until EVENT`, or exempt its trigger with `unless cond` / `unless prior`";
+                self.shape(&r.name, u.span, "has `unless EVENT` in a recurring duty", hint);
+            }
+            for f in forbids {
+                let hint = "put the prohibition in a rule of its own";
+                self.shape(&r.name, f.span, "has a `forbid` in a recurring duty", hint);
+            }
+        }
+        if !req.prior && req.within.is_none() && req.before.is_none() && req.every.is_none() {
             let hint = "add `within 7 days`, `before EVENT where ...`, or both joined by `or`";
             self.shape(&r.name, req.span, "has a `require` without a deadline", hint);
         }
@@ -312,7 +329,7 @@ impl<'a> RuleChecker<'a, '_> {
             self.condition(&f.event.condition, &scope, std::slice::from_ref(&f.event.event));
         }
         if let Some(m) = remedy {
-            let has_deadline = req.within.is_some() && !req.prior;
+            let has_deadline = req.within.is_some() && !req.prior && req.every.is_none();
             self.remedy(r, m, &trigger, std::slice::from_ref(&w.event), has_deadline);
         }
     }

@@ -81,7 +81,8 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
         }
     };
     let horizon = as_of.or(stats.last_time).unwrap_or(0);
-    let calendar = tenet::eval::calendar_warnings(&program, stats.first_time, stats.last_time);
+    let calendar =
+        tenet::eval::calendar_warnings(&program, &summary.calendar_gaps, stats.first_time, stats.last_time, as_of);
     if args.format == Format::Human {
         report(&calendar, analysis.sources(), opts);
     }

@@ -48,6 +48,9 @@ pub fn run(args: &TestArgs, opts: RenderOptions) -> u8 {
             for f in &o.failures {
                 println!("       {f}");
             }
+            for w in &o.warnings {
+                println!("       warning: {w}");
+            }
         }
         if args.coverage {
             for u in &uncovered {
@@ -72,6 +75,7 @@ pub fn run(args: &TestArgs, opts: RenderOptions) -> u8 {
                     "line": file.map(|f| f.line_col(o.span.start).line),
                     "passed": o.passed(),
                     "failures": o.failures,
+                    "warnings": o.warnings,
                 })
             })
             .collect();

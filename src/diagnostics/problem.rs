@@ -155,6 +155,15 @@ pub enum Problem {
         /// A close calendar name.
         suggestion: Option<String>,
     },
+    /// `calendar X { holiday 2026-02-14  workday 2026-02-14 }`: one date both
+    /// a day off and a working day.
+    #[error("`{date}` is both a holiday and a workday of calendar `{calendar}`")]
+    WorkdayIsHoliday {
+        /// The calendar.
+        calendar: String,
+        /// The date.
+        date: String,
+    },
     /// `extends EUU`.
     #[error("unknown jurisdiction `{name}`")]
     UnknownJurisdiction {
@@ -437,9 +446,13 @@ pub enum Problem {
         previous_time: String,
     },
 
-    /// A log reaching years a business calendar lists no holidays for.
-    #[error("calendar `{calendar}` lists holidays for {covered} only, but the log reaches {year}")]
+    /// A log, a horizon or a business-day deadline reaching a year a
+    /// business calendar lists no holidays for.
+    #[error("calendar `{calendar}` lists holidays for {covered} only, but {reach} reaches {year}")]
     CalendarNotCovering {
+        /// What reaches the year: `the log`, `the horizon` (`--as-of`), a
+        /// rule's deadline.
+        reach: String,
         /// The calendar.
         calendar: String,
         /// The years it covers, `2024–2027`.
@@ -532,6 +545,7 @@ impl Problem {
             ImportNotFound { .. } => "tenet::import_not_found",
             ExtendsCycle { .. } => "tenet::extends_cycle",
             CalendarCycle { .. } => "tenet::calendar_cycle",
+            WorkdayIsHoliday { .. } => "tenet::workday_is_holiday",
             OverrideMissing { .. } => "tenet::override_missing",
             OverrideWithoutParent { .. } => "tenet::override_without_parent",
             SilentShadowing { .. } => "tenet::silent_shadowing",
@@ -618,7 +632,7 @@ impl Problem {
             }),
             BadEscape { .. } => Some("escapes are `\\\"`, `\\\\`, `\\n`, `\\t`".into()),
             DuplicateClause { .. } => Some("keep one of them".into()),
-            Duplicate { kind: "holiday", .. } => Some("remove one of them".into()),
+            Duplicate { kind: "holiday" | "workday", .. } => Some("remove one of them".into()),
             Duplicate { kind, .. } => Some(format!("rename one of them; {} {kind} name must be unique", article(kind))),
             UnknownEvent { suggestion, .. } => did_you_mean(suggestion)
                 .or_else(|| Some("declare it with `event NAME { field: type }` or import the schema that does".into())),
@@ -663,6 +677,10 @@ impl Problem {
             ImportNotFound { .. } => Some("import paths are relative to the importing file".into()),
             ExtendsCycle { .. } => Some("a jurisdiction cannot extend itself, directly or through others".into()),
             CalendarCycle { .. } => Some("a calendar cannot extend itself, directly or through others".into()),
+            WorkdayIsHoliday { .. } => Some(
+                "keep one entry; to turn a parent calendar's holiday into a working day, list the workday in a calendar that `extends` it"
+                    .into(),
+            ),
             OverrideMissing { suggestion, .. } => {
                 did_you_mean(suggestion).or_else(|| Some("drop `override` to add a new rule".into()))
             }

@@ -173,7 +173,18 @@ impl Compiler<'_> {
                     )
                 })
                 .collect();
-            let o = Obligation { trigger, condition, awaited, within, before, unless, window_forbids };
+            let every = q.every.as_ref().map(|e| {
+                Box::new(Every {
+                    window: Window { amount: e.every.amount, unit: e.every.unit },
+                    until: self.matcher(
+                        std::slice::from_ref(&e.until.event),
+                        None,
+                        e.until.condition.as_ref(),
+                        t_alias,
+                    ),
+                })
+            });
+            let o = Obligation { trigger, condition, awaited, within, before, unless, window_forbids, every };
             return Some((Kind::Obligation(o), None));
         }
         if let Some(f) = forbids.first() {

@@ -12,6 +12,7 @@ use super::ir::{Jurisdiction, Kind, Program, Rule};
 use super::obligation::ObligationState;
 use super::period::{DelayState, PeriodCountState, RateState};
 use super::prior::{PrecedenceState, ProhibitionState};
+use super::recurring::RecurringState;
 use super::verdict::{Instance, Sink};
 use crate::log::{Event, Sym};
 use crate::time::{self, Micros};
@@ -54,6 +55,7 @@ impl RuleEnv<'_> {
 /// The state of one rule.
 enum State {
     Obligation(ObligationState),
+    Recurring(RecurringState),
     Precedence(PrecedenceState),
     Prohibition(ProhibitionState),
     Aggregate(AggregateState),
@@ -96,9 +98,12 @@ impl<'p, S: Sink> Engine<'p, S> {
             // remedy (owed to a customer), no rate over their trigger times.
             let verdicts_only = !detailed && !sink.keeps_details(i) && rule.remedy.is_none() && !measured.contains(&i);
             let (state, types) = match &rule.kind {
-                Kind::Obligation(o) => {
-                    (State::Obligation(ObligationState::new(o, rule.remedy.as_ref())), ObligationState::types(o))
-                }
+                Kind::Obligation(o) => match &o.every {
+                    Some(every) => (State::Recurring(RecurringState::new(o)), RecurringState::types(o, every)),
+                    None => {
+                        (State::Obligation(ObligationState::new(o, rule.remedy.as_ref())), ObligationState::types(o))
+                    }
+                },
                 Kind::Precedence(p) => (State::Precedence(PrecedenceState::new(p)), PrecedenceState::types(p)),
                 Kind::Prohibition(p) => (State::Prohibition(ProhibitionState::new(p)), ProhibitionState::types(p)),
                 Kind::Aggregate(a) => (State::Aggregate(AggregateState::new(a, verdicts_only)), vec![a.event]),
@@ -160,6 +165,11 @@ impl<'p, S: Sink> Engine<'p, S> {
             let ex = &mut self.exemptions;
             match (&mut self.states[i], &env.rule.kind) {
                 (State::Obligation(s), Kind::Obligation(o)) => s.on_event(&env, o, event, out, ex),
+                (State::Recurring(s), Kind::Obligation(o)) => {
+                    if let Some(every) = &o.every {
+                        s.on_event(&env, o, every, event, out, ex);
+                    }
+                }
                 (State::Precedence(s), Kind::Precedence(p)) => s.on_event(&env, p, event, out, ex),
                 (State::Prohibition(s), Kind::Prohibition(p)) => s.on_event(&env, p, event, out, ex),
                 (State::Aggregate(s), Kind::Aggregate(a)) => s.on_event(&env, a, event),
@@ -209,6 +219,12 @@ impl<'p, S: Sink> Engine<'p, S> {
                         s.finish(&env, horizon, out);
                         false
                     }
+                    (State::Recurring(s), Kind::Obligation(o)) => {
+                        if let Some(every) = &o.every {
+                            s.finish(&env, every, horizon, out);
+                        }
+                        false
+                    }
                     (State::Aggregate(s), Kind::Aggregate(a)) => s.finish(&env, a, out),
                     (State::Delay(s), Kind::Delay(d)) => {
                         s.finish(&env, d, horizon, out);
@@ -232,6 +248,16 @@ impl<'p, S: Sink> Engine<'p, S> {
                 s.finish(&env, r, horizon, &mut self.outbox);
             }
             self.flush();
+        }
+        for (rule, state) in self.states.iter().enumerate() {
+            let years = match state {
+                State::Obligation(s) => s.calendar_gaps(),
+                State::Recurring(s) => s.calendar_gaps(),
+                _ => &[],
+            };
+            for &year in years {
+                self.sink.calendar_gap(super::CalendarGap { rule, year });
+            }
         }
         self.sink
     }

@@ -175,6 +175,18 @@ pub struct Obligation {
     pub unless: Exceptions,
     /// `forbid E where ... while open`.
     pub window_forbids: Vec<Match>,
+    /// `every D until E where ...`: a recurring duty (then `within` and
+    /// `before` are None).
+    pub every: Option<Box<Every>>,
+}
+
+/// A recurring duty's window and the event that ends it.
+#[derive(Debug, Clone)]
+pub struct Every {
+    /// The window.
+    pub window: Window,
+    /// The event ending the duty.
+    pub until: Match,
 }
 
 /// A precedence: something must have happened before.

@@ -7,6 +7,7 @@
 
 mod aggregate;
 pub mod compile;
+mod coverage;
 mod emit;
 pub mod engine;
 pub mod expr;
@@ -16,9 +17,11 @@ pub mod numeric;
 mod obligation;
 mod period;
 mod prior;
+mod recurring;
 pub mod verdict;
 
 pub use compile::{compile, compile_with_keys};
+pub use coverage::{calendar_warnings, CalendarGap};
 pub use engine::Engine;
 pub use ir::Program;
 pub use verdict::{Collect, EventRef, Instance, Sink, Summary};
@@ -57,22 +60,4 @@ pub fn run_log_into(
     let mut summary = engine.finish(as_of);
     summary.after_horizon = after;
     Ok((summary, stats))
-}
-
-/// Warnings for business calendars that list no holidays for some year the
-/// log reaches (business days there would skip weekends only).
-pub fn calendar_warnings(program: &Program, first: Option<Micros>, last: Option<Micros>) -> Vec<crate::Diagnostic> {
-    use chrono::Datelike;
-    let (Some(first), Some(last)) = (first, last) else { return vec![] };
-    let mut out = vec![];
-    for j in &program.jurisdictions {
-        let (Some(name), Some(covered)) = (&j.calendar_name, j.calendar.years_covered()) else { continue };
-        let years = crate::time::local_date(first, j.tz).year()..=crate::time::local_date(last, j.tz).year();
-        if let Some(year) = years.into_iter().find(|y| !covered.contains(y)) {
-            let covered = format!("{}–{}", covered.start(), covered.end());
-            let problem = crate::Problem::CalendarNotCovering { calendar: name.clone(), covered, year };
-            out.push(crate::Diagnostic::global(problem));
-        }
-    }
-    out
 }

@@ -116,6 +116,9 @@ pub struct ObligationState {
     /// sink keeps no details: by a residual correlation, or for the customer
     /// owed a remedy.
     reads_trigger: bool,
+    /// Years a business-day deadline reached that the calendar does not
+    /// cover (see `coverage`): a handful at most.
+    gaps: Vec<i32>,
 }
 
 impl ObligationState {
@@ -135,7 +138,14 @@ impl ObligationState {
             next_serial: 0,
             fixed_remedy: remedy.is_none_or(|r| !r.grows_with_lateness()),
             reads_trigger: residual || remedy.is_some(),
+            gaps: Vec::new(),
         }
+    }
+
+    /// Years a business-day deadline reached that the calendar does not
+    /// cover.
+    pub fn calendar_gaps(&self) -> &[i32] {
+        &self.gaps
     }
 
     /// The event types the rule reacts to.
@@ -196,6 +206,11 @@ impl ObligationState {
             return Some(o.unless.ordinal(ExceptionKind::Prior, i));
         }
         let due = o.within.and_then(|w| time::due(e.time, w.amount, w.unit, env.jur.tz, &env.jur.calendar));
+        if let (Some(w), Some(d)) = (o.within, &due) {
+            if let Some(year) = super::coverage::uncovered_year(env.jur, e.time, w.unit, d) {
+                super::coverage::note(&mut self.gaps, year);
+            }
+        }
         let mut keys = matchers(o).map(|(m, _)| key_of(e, anchor_keys(&m.corr.pairs)));
         let primary = keys.next().flatten();
         let other_keys: Box<[Option<Key>]> = if self.others.is_empty() { Box::default() } else { keys.collect() };
@@ -414,7 +429,7 @@ fn matchers(o: &Obligation) -> impl Iterator<Item = (&Match, Close)> {
 
 /// The keys that name an instance: the trigger's side of the awaited
 /// correlation, plus customer and case when present.
-fn display_keys(env: &RuleEnv, trigger: &[(Sym, Val)]) -> Vec<Sym> {
+pub(super) fn display_keys(env: &RuleEnv, trigger: &[(Sym, Val)]) -> Vec<Sym> {
     let mut keys: Vec<Sym> = match &env.rule.kind {
         super::ir::Kind::Obligation(o) => anchor_keys(&o.awaited.corr.pairs).collect(),
         _ => vec![],
@@ -461,7 +476,7 @@ fn decide(env: &RuleEnv, open: &Open, how: &Close, e: &Event) -> Option<Instance
 }
 
 /// The rule's trigger type (what `type` reads of a kept trigger).
-fn trigger_type(env: &RuleEnv) -> Sym {
+pub(super) fn trigger_type(env: &RuleEnv) -> Sym {
     match &env.rule.kind {
         super::ir::Kind::Obligation(o) => o.trigger,
         _ => crate::log::OTHER,

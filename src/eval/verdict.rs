@@ -64,6 +64,11 @@ pub trait Sink {
     /// exempted an instance of rule `rule`, which therefore has no verdict.
     fn exempted(&mut self, _rule: usize, _unless: usize) {}
 
+    /// A business-day deadline of a rule reached a year its calendar lists
+    /// no holidays for (told once per rule and year, when the engine
+    /// finishes).
+    fn calendar_gap(&mut self, _gap: super::CalendarGap) {}
+
     /// Whether the sink still reads more of rule `rule`'s instances than
     /// their verdict, trigger time, remedy and customer: keys, attributes,
     /// evidence, lateness, or the order in which they are decided. When it
@@ -82,6 +87,8 @@ pub struct Collect {
     pub instances: Vec<Instance>,
     /// Every exemption: (rule, exception number).
     pub exemptions: Vec<(usize, usize)>,
+    /// Years deadlines reached that their calendar does not cover.
+    pub calendar_gaps: Vec<super::CalendarGap>,
 }
 
 impl Sink for Collect {
@@ -91,6 +98,10 @@ impl Sink for Collect {
 
     fn exempted(&mut self, rule: usize, unless: usize) {
         self.exemptions.push((rule, unless));
+    }
+
+    fn calendar_gap(&mut self, gap: super::CalendarGap) {
+        self.calendar_gaps.push(gap);
     }
 }
 
@@ -107,6 +118,8 @@ pub struct Summary {
     pub violations: Vec<Instance>,
     /// Events later than the horizon, not judged.
     pub after_horizon: u64,
+    /// Years deadlines reached that their calendar does not cover.
+    pub calendar_gaps: Vec<super::CalendarGap>,
     /// How many violations to keep per rule (None: all of them). Counts and
     /// remedies always cover every instance.
     pub keep_per_rule: Option<usize>,
@@ -158,6 +171,10 @@ impl Sink for Summary {
         if inst.verdict == Verdict::Violated && self.keep_per_rule.is_none_or(|n| kept <= n as u64) {
             self.violations.push(inst);
         }
+    }
+
+    fn calendar_gap(&mut self, gap: super::CalendarGap) {
+        self.calendar_gaps.push(gap);
     }
 
     /// Details matter until the rule has as many violations as are kept.

@@ -85,8 +85,9 @@ impl Printer<'_> {
             let span = days.first().zip(days.last()).map(|(a, b)| a.span.to(b.span));
             lines.push(Line::new(span.map(|s| s.start), span.map(|s| s.end), format!("weekend {text}")));
         }
-        for h in &c.holidays {
-            let mut text = format!("holiday {}", date(h.date.date));
+        let entries = c.holidays.iter().map(|h| ("holiday", h)).chain(c.workdays.iter().map(|w| ("workday", w)));
+        for (word, h) in entries {
+            let mut text = format!("{word} {}", date(h.date.date));
             if let Some(n) = &h.name {
                 text = format!("{text} {}", quote(&n.value));
             }
@@ -318,6 +319,11 @@ fn clause(c: &Clause, source: &str) -> String {
                 let or = if r.within.is_some() { " or" } else { "" };
                 let cond = alias_where(None, b.condition.as_ref(), source);
                 s = format!("{s}{or} before {}{cond}", name(&b.event));
+            }
+            if let Some(e) = &r.every {
+                let cond = alias_where(None, e.until.condition.as_ref(), source);
+                let d = duration(e.every.amount, e.every.unit);
+                s = format!("{s} every {d} until {}{cond}", name(&e.until.event));
             }
             s
         }

@@ -101,3 +101,11 @@ fn clocks_and_timestamps_keep_their_meaning() {
     assert!(out.contains("2026-03-02T09:00:00Z a { at: 2026-03-02T09:00:00.5-03:00 }"), "{out}");
     assert!(out.contains("as of 2026-03-03T00:00:00+00:00"), "{out}");
 }
+
+#[test]
+fn calendar_workdays_print_back_in_place() {
+    let src = "calendar X extends CN {\n  holiday 2026-02-13 \"a\"\n  // worked\n  workday 2026-02-14 \"b\"\n  workday 2026-02-28\n  holiday 2026-03-02\n}\n";
+    let parsed = crate::syntax::parse(src, FileId(0));
+    assert!(parsed.diagnostics.is_empty(), "{:#?}", parsed.diagnostics);
+    assert_eq!(format(&parsed.file, src), src);
+}

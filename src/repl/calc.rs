@@ -142,8 +142,7 @@ fn show_due(due: &Due, place: &Place) -> String {
 /// The lines under a deadline: what the duration means, the days counted
 /// and skipped, the last instant on time.
 fn explain_deadline(from: Micros, amount: i64, unit: DurationUnit, due: &Due, place: &Place) -> String {
-    let calendar = place.calendar.name();
-    let mut out = format!("  {}", time::describe(amount, unit, place.jurisdiction.as_deref(), calendar));
+    let mut out = format!("  {}", time::describe_in(amount, unit, place.jurisdiction.as_deref(), &place.calendar));
     if let (DurationUnit::BusinessDay, DueKind::EndOfLocalDay { date }) = (unit, due.kind) {
         let start = time::local_date(from, place.tz);
         let mut counted = vec![];
@@ -151,7 +150,9 @@ fn explain_deadline(from: Micros, amount: i64, unit: DurationUnit, due: &Due, pl
         let mut day = start.succ_opt();
         while let Some(d) = day.filter(|d| *d <= date) {
             let label = format!("{} {d}", d.weekday());
-            if place.calendar.is_business_day(d) {
+            if place.calendar.is_workday(d) {
+                counted.push(format!("{label} (make-up working day)"));
+            } else if place.calendar.is_business_day(d) {
                 counted.push(label);
             } else if place.calendar.is_holiday(d) {
                 skipped.push(format!("{label} (holiday)"));
@@ -163,6 +164,17 @@ fn explain_deadline(from: Micros, amount: i64, unit: DurationUnit, due: &Due, pl
         let _ = write!(out, "\n  counted: {}", counted.join(", "));
         if !skipped.is_empty() {
             let _ = write!(out, "\n  skipped: {}", skipped.join(", "));
+        }
+        let covered = place.calendar.years_covered();
+        let uncovered = start.succ_opt().and_then(|s| place.calendar.first_uncovered(s, date));
+        if let (Some(name), Some(covered), Some(year)) = (place.calendar.name(), covered, uncovered) {
+            let problem = crate::Problem::CalendarNotCovering {
+                calendar: name.to_string(),
+                covered: format!("{}–{}", covered.start(), covered.end()),
+                year,
+                reach: "this deadline".into(),
+            };
+            let _ = write!(out, "\n  warning: {problem} (its holidays are not counted)");
         }
     }
     let _ = write!(out, "\n  last instant on time: {}", show_time(due.last_on_time, None, place));

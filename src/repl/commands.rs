@@ -246,7 +246,8 @@ impl Session {
                 .collect();
         }
         self.last_check = Some(run.snapshot());
-        Reply::ok(format!("{}{table}", verdicts::violation_lines(&run, only)))
+        let warnings = if run.warnings.is_empty() { String::new() } else { self.draw(&run.warnings) };
+        Reply::ok(format!("{warnings}{}{table}", verdicts::violation_lines(&run, only)))
     }
 
     fn diff(&mut self) -> Reply {

@@ -130,8 +130,18 @@ fn explain_instance(run: &Run, i: &Instance) -> String {
         let _ = writeln!(out, "  deadline: {}", describe_due(due, tz));
         if let (Kind::Obligation(o), Some(j)) = (&rule.kind, jur) {
             if let Some(w) = o.within {
-                let how = time::describe(w.amount, w.unit, Some(&j.name), j.calendar_name.as_deref());
+                let how = time::describe_in(w.amount, w.unit, Some(&j.name), &j.calendar);
                 let _ = writeln!(out, "    {how}");
+            }
+            if let Some(every) = &o.every {
+                let w = every.window;
+                let how = time::describe_in(w.amount, w.unit, Some(&j.name), &j.calendar);
+                let _ = writeln!(out, "    recurring: each window is {how}");
+                let _ = writeln!(
+                    out,
+                    "    the first window starts at the trigger, each next one at the update that met the last \
+                     (or at the end of a missed one), until the ending event"
+                );
             }
             if o.before.is_some() {
                 let _ = writeln!(out, "    or before the ending event, whichever comes first");

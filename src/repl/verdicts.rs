@@ -62,12 +62,16 @@ pub struct Run {
     pub horizon: Micros,
     /// Events after the horizon, not judged.
     pub after_horizon: u64,
+    /// Calendar coverage warnings: the log, the horizon or a business-day
+    /// deadline in a year the calendar lists no holidays for.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Collects instances and exemptions, the latter with the current event.
 struct Recorder {
     instances: Vec<Instance>,
     exemptions: Vec<Exemption>,
+    gaps: Vec<crate::eval::CalendarGap>,
     current: Rc<Cell<usize>>,
 }
 
@@ -78,6 +82,10 @@ impl Sink for Recorder {
 
     fn exempted(&mut self, rule: usize, unless: usize) {
         self.exemptions.push(Exemption { rule, unless, event: self.current.get() });
+    }
+
+    fn calendar_gap(&mut self, gap: crate::eval::CalendarGap) {
+        self.gaps.push(gap);
     }
 }
 
@@ -107,16 +115,18 @@ pub fn run(
     let after_horizon = events.iter().filter(|e| e.time > horizon).count() as u64;
     events.retain(|e| e.time <= horizon);
     let current = Rc::new(Cell::new(0));
-    let recorder = Recorder { instances: vec![], exemptions: vec![], current: Rc::clone(&current) };
+    let recorder = Recorder { instances: vec![], exemptions: vec![], gaps: vec![], current: Rc::clone(&current) };
     let mut engine = Engine::new(&program, recorder, true);
     for (i, e) in events.iter().enumerate() {
         current.set(i);
         engine.push(e);
     }
-    let Recorder { instances, exemptions, .. } = engine.finish(Some(horizon));
+    let Recorder { instances, exemptions, gaps, .. } = engine.finish(Some(horizon));
+    let (first, last) = (events.first().map(|e| e.time), events.last().map(|e| e.time));
+    let warnings = crate::eval::calendar_warnings(&program, &gaps, first, last, Some(horizon));
     let mut all_logs = logs.to_vec();
     all_logs.push(PathBuf::from(TYPED));
-    Ok(Run { program, events, instances, exemptions, stats, logs: all_logs, horizon, after_horizon })
+    Ok(Run { program, events, instances, exemptions, stats, logs: all_logs, horizon, after_horizon, warnings })
 }
 
 impl Run {

@@ -193,13 +193,16 @@ pub struct CalendarDecl {
     pub weekends: Vec<Vec<Spanned<Weekday>>>,
     /// `holiday D "name"` entries.
     pub holidays: Vec<Holiday>,
+    /// `workday D "name"` entries: make-up working days, business days even
+    /// when they fall on a weekend day.
+    pub workdays: Vec<Holiday>,
     /// Where it was written.
     pub span: Span,
 }
 
 pub use crate::span::Spanned;
 
-/// One holiday of a calendar.
+/// One dated entry of a calendar: a holiday, or a make-up working day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Holiday {
     /// The day.
@@ -382,6 +385,21 @@ pub struct Require {
     pub within: Option<DurationLit>,
     /// `before E where cond`
     pub before: Option<Before>,
+    /// `every D until E where cond`: a recurring duty.
+    pub every: Option<Every>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `every D until E [where cond]`: the awaited event is due within D of the
+/// trigger, then within D of each one that came (or of the end of a missed
+/// window), until E ends the duty.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Every {
+    /// The window D.
+    pub every: DurationLit,
+    /// The event ending the duty (same shape as `before E`).
+    pub until: Before,
     /// Where it was written.
     pub span: Span,
 }

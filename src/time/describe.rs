@@ -14,6 +14,23 @@ use crate::syntax::ast::DurationUnit;
 /// days in BR: ends at the end of the 7th business day after the trigger's
 /// day, skipping weekends and BR holidays".
 pub fn describe(amount: i64, unit: DurationUnit, jurisdiction: Option<&str>, calendar: Option<&str>) -> String {
+    describe_with(amount, unit, jurisdiction, calendar, false)
+}
+
+/// [`describe`] for a resolved calendar: names it, and says that make-up
+/// working days count when it lists any ("skipping weekends and CN
+/// holidays, counting make-up working days").
+pub fn describe_in(amount: i64, unit: DurationUnit, jurisdiction: Option<&str>, calendar: &super::Calendar) -> String {
+    describe_with(amount, unit, jurisdiction, calendar.name(), !calendar.workdays().is_empty())
+}
+
+fn describe_with(
+    amount: i64,
+    unit: DurationUnit,
+    jurisdiction: Option<&str>,
+    calendar: Option<&str>,
+    workdays: bool,
+) -> String {
     let written = format!("{amount} {}", unit.as_str(amount != 1));
     if amount <= 0 {
         return format!("{written}: not a deadline, a duration must be positive");
@@ -34,10 +51,13 @@ pub fn describe(amount: i64, unit: DurationUnit, jurisdiction: Option<&str>, cal
             ordinal(amount)
         ),
         DurationUnit::BusinessDay => {
-            let skipped = match calendar {
+            let mut skipped = match calendar {
                 Some(c) => format!("weekends and {c} holidays"),
                 None => "weekends (no holiday calendar)".to_string(),
             };
+            if workdays {
+                skipped.push_str(", counting make-up working days");
+            }
             format!(
                 "{written}{place}: ends at the end of the {} business day after the trigger's day, skipping {skipped}",
                 ordinal(amount)

@@ -112,13 +112,14 @@ pub fn start_of_local_day(date: NaiveDate, tz: Tz) -> Option<Micros> {
 
 /// The `n`-th business day after `start` (`start` itself is never counted).
 ///
-/// Runs of whole weeks without a holiday are skipped at once (each holds the
-/// same number of business days), so a huge `n` costs no more than the
-/// holidays it crosses.
+/// Runs of whole weeks without a holiday or make-up working day are skipped
+/// at once (each holds the same number of business days), so a huge `n`
+/// costs no more than the listed days it crosses.
 fn nth_business_day(start: NaiveDate, n: i64, cal: &Calendar) -> Option<NaiveDate> {
     let per_week = cal.business_days_per_week();
     if per_week == 0 {
-        return None;
+        // Every day is a weekend day: only make-up working days count.
+        return cal.workdays().range(start.succ_opt()?..).nth(usize::try_from(n.checked_sub(1)?).ok()?).copied();
     }
     let mut day = start;
     let mut left = n;
@@ -126,8 +127,8 @@ fn nth_business_day(start: NaiveDate, n: i64, cal: &Calendar) -> Option<NaiveDat
         // Whole weeks in (day, day + 7k] with no holiday, leaving at least one
         // business day to step to.
         let mut weeks = (left - 1) / per_week;
-        if let Some(h) = cal.holidays().range(day.succ_opt()?..).next() {
-            weeks = weeks.min(((*h - day).num_days() - 1) / 7);
+        if let Some(h) = cal.next_listed_after(day) {
+            weeks = weeks.min(((h - day).num_days() - 1) / 7);
         }
         if weeks > 0 {
             day = day.checked_add_days(Days::new(u64::try_from(weeks.checked_mul(7)?).ok()?))?;

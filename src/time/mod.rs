@@ -26,7 +26,7 @@ mod period;
 mod tests;
 
 pub use calendar::Calendar;
-pub use describe::describe;
+pub use describe::{describe, describe_in};
 pub use due::{due, start_of_local_day, Due, DueKind};
 pub use late::units_late;
 pub use local::{during, hour, local, local_date, weekday};

@@ -309,3 +309,70 @@ fn descriptions() {
     assert!(describe(2, U::Month, None, None).contains("the month's last day"));
     assert!(describe(0, U::Hour, None, None).contains("must be positive"));
 }
+
+const WORKDAYS: &str = r#"
+calendar CNX { weekend sat, sun
+  holiday 2026-02-16 "Spring Festival"  holiday 2026-02-17 "Spring Festival"
+  workday 2026-02-14 "make-up"  workday 2026-02-28 "make-up" }
+calendar CHILD extends CNX { holiday 2026-02-14 "moved back"  workday 2026-02-17 "worked after all" }
+calendar ONLY { weekend mon, tue, wed, thu, fri, sat, sun  workday 2026-03-07  workday 2026-03-21 }
+"#;
+
+#[test]
+fn make_up_working_days_are_business_days() {
+    let cal = resolve(WORKDAYS, "CNX").unwrap();
+    assert!(cal.is_business_day(date("2026-02-14")), "a saturday worked");
+    assert!(cal.is_workday(date("2026-02-14")) && !cal.is_workday(date("2026-02-13")));
+    assert!(!cal.is_business_day(date("2026-02-15")), "the sunday after is not");
+    // Friday 13 + 1 business day: the make-up Saturday.
+    assert_eq!(
+        ends("2026-02-13T10:00:00+08:00", 1, U::BusinessDay, chrono_tz::Asia::Shanghai, &cal).0,
+        date("2026-02-14")
+    );
+    // Friday 13 + 2: Sat 14, then Wed 18 (Sun, Mon and Tue skipped).
+    assert_eq!(
+        ends("2026-02-13T10:00:00+08:00", 2, U::BusinessDay, chrono_tz::Asia::Shanghai, &cal).0,
+        date("2026-02-18")
+    );
+    assert_eq!(cal.business_days_between(date("2026-02-09"), date("2026-03-01")), 15 - 2 + 2);
+    // The whole-week skip stops at a workday as it stops at a holiday.
+    let start = date("2026-01-01");
+    for n in 1..80 {
+        let mut day = start;
+        let mut left = n;
+        while left > 0 {
+            day = day.succ_opt().unwrap();
+            left -= i64::from(cal.is_business_day(day));
+        }
+        assert_eq!(ends("2026-01-01T12:00:00+08:00", n, U::BusinessDay, chrono_tz::Asia::Shanghai, &cal).0, day, "{n}");
+        assert_eq!(cal.business_days_between(start.succ_opt().unwrap(), day), n, "{n}");
+    }
+}
+
+#[test]
+fn a_child_calendar_entry_wins_over_its_parent() {
+    let child = resolve(WORKDAYS, "CHILD").unwrap();
+    assert!(child.is_holiday(date("2026-02-14")) && !child.is_business_day(date("2026-02-14")));
+    assert!(child.is_workday(date("2026-02-17")) && child.is_business_day(date("2026-02-17")));
+    assert!(child.is_workday(date("2026-02-28")), "inherited");
+    assert!(child.is_holiday(date("2026-02-16")), "inherited");
+}
+
+#[test]
+fn a_calendar_of_weekend_days_counts_only_its_workdays() {
+    let only = resolve(WORKDAYS, "ONLY").unwrap();
+    assert_eq!(ends("2026-03-01T12:00:00Z", 2, U::BusinessDay, chrono_tz::UTC, &only).0, date("2026-03-21"));
+    assert_eq!(due(at("2026-03-01T12:00:00Z"), 3, U::BusinessDay, chrono_tz::UTC, &only), None);
+    assert_eq!(only.business_days_between(date("2026-03-01"), date("2026-03-31")), 2);
+}
+
+#[test]
+fn descriptions_mention_make_up_working_days() {
+    let cal = resolve(WORKDAYS, "CNX").unwrap();
+    assert_eq!(
+        describe_in(3, U::BusinessDay, Some("CN"), &cal),
+        "3 business days in CN: ends at the end of the 3rd business day after the trigger's day, \
+         skipping weekends and CNX holidays, counting make-up working days"
+    );
+    assert!(!describe_in(3, U::BusinessDay, Some("BR"), &br()).contains("make-up"));
+}

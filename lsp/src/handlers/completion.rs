@@ -282,7 +282,7 @@ fn keywords_for(depth: usize, item_kind: &str) -> Vec<CompletionItem> {
             CLAUSE_SNIPPETS,
         ),
         (_, "test") => (&["given", "expect", "violated", "satisfied", "pending", "remedy", "for", "as", "of"], &[]),
-        (_, "calendar") => (&["weekend", "holiday"], &[]),
+        (_, "calendar") => (&["weekend", "holiday", "workday"], &[]),
         _ => (tenet::syntax::KEYWORDS, &[]),
     };
     let mut out = words(list, CompletionItemKind::KEYWORD);

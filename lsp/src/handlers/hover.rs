@@ -34,7 +34,14 @@ pub fn hover_at(doc: &Document, offset: usize) -> Option<(tenet::Span, String)> 
         if let Some((span, amount, unit)) = durations.into_iter().find(|d| d.0.contains(offset)) {
             let (jur, calendar) = lookup::jurisdiction_and_calendar(snap, file);
             let jur_name = jur.map(|j| j.name.text.as_str());
-            let mut text = tenet::time::describe(amount, unit, jur_name, calendar.as_deref());
+            let scope = &snap.analysis.scope;
+            let resolved = calendar.as_deref().and_then(|n| {
+                tenet::time::Calendar::resolve(n, &|c: &str| scope.calendars.get(c).map(|i| &i.decl)).ok()
+            });
+            let mut text = match &resolved {
+                Some(cal) => tenet::time::describe_in(amount, unit, jur_name, cal),
+                None => tenet::time::describe(amount, unit, jur_name, calendar.as_deref()),
+            };
             if let Some(tz) = jur.and_then(|j| lookup::timezone(snap, j)) {
                 text.push_str(&format!("\n\nTime zone: `{tz}`"));
             }
@@ -188,5 +195,10 @@ fn calendar(c: &tenet::syntax::ast::CalendarDecl, shipped: bool) -> String {
         _ => String::new(),
     };
     out.push_str(&format!("\n\n{} holidays{span}", c.holidays.len()));
+    if !c.workdays.is_empty() {
+        let n = c.workdays.len();
+        let s = if n == 1 { "" } else { "s" };
+        out.push_str(&format!(", {n} make-up working day{s} (business days even on a weekend day)"));
+    }
     out
 }

@@ -50,7 +50,12 @@ pub fn hints(doc: &Document) -> Vec<(usize, InlayHint)> {
         };
         let mut label = format!("⇒ from {}: due {due_text}", trigger.format("%a %Y-%m-%d %H:%M"));
         if unit == DurationUnit::BusinessDay {
-            label.push_str(&format!(" ({} calendar)", calendar_name.as_deref().unwrap_or("weekends-only")));
+            let name = calendar_name.as_deref().unwrap_or("weekends-only");
+            if calendar.workdays().is_empty() {
+                label.push_str(&format!(" ({name} calendar)"));
+            } else {
+                label.push_str(&format!(" ({name} calendar, counting make-up working days)"));
+            }
         }
         if matches!(unit, DurationUnit::BusinessDay | DurationUnit::CalendarDay | DurationUnit::Month) {
             label.push_str(&format!(", {}", tz.name()));
@@ -82,5 +87,10 @@ fn resolved_calendar(calendar: &Calendar) -> String {
         Some(r) => format!(", {}–{}", r.start(), r.end()),
         None => String::new(),
     };
-    format!("⇒ weekend {}; {} holidays{years}", weekend.join(", "), calendar.holidays().len())
+    let workdays = match calendar.workdays().len() {
+        0 => String::new(),
+        1 => "; 1 make-up working day".to_string(),
+        n => format!("; {n} make-up working days"),
+    };
+    format!("⇒ weekend {}; {} holidays{years}{workdays}", weekend.join(", "), calendar.holidays().len())
 }

@@ -52,8 +52,16 @@ impl Lowerer<'_> {
 
     pub(super) fn require_clause(&mut self, pair: P) -> Require {
         let span = self.span(&pair);
-        let mut r =
-            Require { prior: false, events: vec![], alias: None, condition: None, within: None, before: None, span };
+        let mut r = Require {
+            prior: false,
+            events: vec![],
+            alias: None,
+            condition: None,
+            within: None,
+            before: None,
+            every: None,
+            span,
+        };
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::prior_mark => r.prior = true,
@@ -65,6 +73,7 @@ impl Lowerer<'_> {
                         match d.as_rule() {
                             Rule::within => r.within = self.within(d),
                             Rule::before => r.before = Some(self.before(d)),
+                            Rule::every => r.every = self.every(d),
                             _ => {}
                         }
                     }
@@ -88,6 +97,14 @@ impl Lowerer<'_> {
             }
         }
         out
+    }
+
+    /// `every D until E [where ...]`; None when the duration is malformed.
+    pub(super) fn every(&mut self, pair: P) -> Option<Every> {
+        let span = self.span(&pair);
+        let every = self.within(pair.clone())?;
+        let until = kids(pair).into_iter().find(|p| p.as_rule() == Rule::until_event).map(|p| self.before(p))?;
+        Some(Every { every, until, span })
     }
 
     pub(super) fn before(&mut self, pair: P) -> Before {

@@ -127,6 +127,7 @@ impl Lowerer<'_> {
             extends: None,
             weekends: vec![],
             holidays: vec![],
+            workdays: vec![],
             span,
         };
         let mut seen_name = false;
@@ -146,12 +147,14 @@ impl Lowerer<'_> {
                     c.weekends.push(days);
                 }
                 Rule::holiday => c.holidays.push(self.holiday(p)),
+                Rule::workday => c.workdays.push(self.holiday(p)),
                 _ => {}
             }
         }
         c
     }
 
+    /// A `holiday` or `workday` entry: a date and an optional name.
     pub(super) fn holiday(&mut self, pair: P) -> Holiday {
         let span = self.span(&pair);
         let mut date = DateLit { date: NaiveDate::default(), span };

@@ -70,6 +70,8 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_during
             | kw_weekend
             | kw_holiday
+            | kw_workday
+            | kw_every
             | kw_given
             | kw_of
             | kw_expect
