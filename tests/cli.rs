@@ -235,3 +235,32 @@ fn deadlines_and_horizons_beyond_the_calendar_warn() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_remedy_that_cannot_be_computed_is_a_warning_and_owes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.tenet");
+    std::fs::write(
+        &policy,
+        "jurisdiction X \"x\"\n  timezone \"UTC\"\n\nevent fee_charged { customer: id, fee: money(EUR)? }\n\nrule fee \"Fees are refunded twice\"\n  cites \"test\"\n{\n  forbid fee_charged as f\n  remedy 2 * f.fee\n}\n",
+    )
+    .unwrap();
+    let log = dir.path().join("log.jsonl");
+    std::fs::write(
+        &log,
+        "{\"time\":\"2026-03-02T10:00:00Z\",\"type\":\"fee_charged\",\"customer\":\"K1\",\"fee\":5}\n\
+         {\"time\":\"2026-03-02T11:00:00Z\",\"type\":\"fee_charged\",\"customer\":\"K2\"}\n",
+    )
+    .unwrap();
+    let out = tenet().arg("check").arg(&policy).arg("--events").arg(&log).args(["--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = json["warnings"].to_string();
+    assert!(warnings.contains("tenet::remedy_not_computed"), "{warnings}");
+    assert!(
+        warnings.contains("could not be computed for 1 violation(s): an amount is absent or not money"),
+        "{warnings}"
+    );
+    let notes: Vec<&str> = json["violations"].as_array().unwrap().iter().map(|v| v["note"].as_str().unwrap()).collect();
+    assert_eq!(notes[1], "a forbidden event happened; remedy not computed: an amount is absent or not money");
+}

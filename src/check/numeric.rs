@@ -13,7 +13,14 @@ use crate::syntax::ast::{Expr, Name};
 pub const NAMES: &[&str] = &["ceil", "floor", "round", "min", "max"];
 
 /// The type of a call to a numeric function, None when `func` is not one.
-pub fn call(file: FileId, func: &Name, args: &[Expr], types: &[Ty], span: Span, diags: &mut Vec<Diagnostic>) -> Option<Ty> {
+pub fn call(
+    file: FileId,
+    func: &Name,
+    args: &[Expr],
+    types: &[Ty],
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Ty> {
     let count = |expected: usize, diags: &mut Vec<Diagnostic>| {
         let problem = Problem::ArgumentCount { name: func.text.clone(), expected, found: args.len() };
         diags.push(Diagnostic::new(problem, file, span));

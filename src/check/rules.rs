@@ -393,7 +393,14 @@ impl<'a> RuleChecker<'a, '_> {
 
     /// Every amount of a remedy is money of one currency; rates per unit
     /// late need a deadline; tiers keep the unit and count further.
-    fn remedy(&mut self, r: &ast::RuleDecl, m: &ast::Remedy, scope: &[Bound<'a>], current: &[Name], has_deadline: bool) {
+    fn remedy(
+        &mut self,
+        r: &ast::RuleDecl,
+        m: &ast::Remedy,
+        scope: &[Bound<'a>],
+        current: &[Name],
+        has_deadline: bool,
+    ) {
         let env = self.env(scope, current);
         let mut currency: Option<(String, Span)> = None;
         let amounts = m.terms.iter().flat_map(|t| std::iter::once(&t.amount).chain(t.tiers.iter().map(|x| &x.amount)));

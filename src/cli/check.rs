@@ -81,8 +81,9 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
         }
     };
     let horizon = as_of.or(stats.last_time).unwrap_or(0);
-    let calendar =
+    let mut calendar =
         tenet::eval::calendar_warnings(&program, &summary.calendar_gaps, stats.first_time, stats.last_time, as_of);
+    calendar.extend(tenet::eval::remedy_warnings(&program, &summary.remedy_errors));
     if args.format == Format::Human {
         report(&calendar, analysis.sources(), opts);
     }

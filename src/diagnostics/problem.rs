@@ -446,6 +446,17 @@ pub enum Problem {
         previous_time: String,
     },
 
+    /// Violations of a rule whose amount owed could not be computed.
+    #[error("the remedy of `{rule}` could not be computed for {count} violation(s): {reason}")]
+    RemedyNotComputed {
+        /// The rule.
+        rule: String,
+        /// Why.
+        reason: String,
+        /// How many violations.
+        count: u64,
+    },
+
     /// A log, a horizon or a business-day deadline reaching a year a
     /// business calendar lists no holidays for.
     #[error("calendar `{calendar}` lists holidays for {covered} only, but {reach} reaches {year}")]
@@ -571,6 +582,7 @@ impl Problem {
             Calc { .. } => "tenet::calc",
             Command { .. } => "tenet::command",
             CalendarNotCovering { .. } => "tenet::calendar_not_covering",
+            RemedyNotComputed { .. } => "tenet::remedy_not_computed",
             OutOfOrder { .. } => "tenet::out_of_order",
             MissingCitation { .. } => "tenet::missing_citation",
             UnusedEvent { .. } => "tenet::unused_event",
@@ -583,6 +595,7 @@ impl Problem {
         match self {
             Problem::InvisibleInText { .. }
             | Problem::CalendarNotCovering { .. }
+            | Problem::RemedyNotComputed { .. }
             | Problem::MissingCitation { .. }
             | Problem::UnusedEvent { .. }
             | Problem::UnreachableUnless { .. } => Severity::Warning,
@@ -726,6 +739,11 @@ impl Problem {
             }
             CalendarNotCovering { .. } => Some(
                 "business days in those years skip weekends only; add the holidays with `calendar NAME extends ...`"
+                    .into(),
+            ),
+            RemedyNotComputed { .. } => Some(
+                "the totals owed leave these violations out: give the log the fields the amount reads, \
+                 or give the parameter a value for those days"
                     .into(),
             ),
             OutOfOrder { .. } => Some("events are judged in time order: sort the log by time, or pass --sort".into()),

@@ -508,4 +508,3 @@ pub fn literal(l: &Literal) -> Val {
         Literal::Rounding(_) => Val::Null,
     }
 }
-

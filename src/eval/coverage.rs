@@ -83,6 +83,22 @@ pub fn calendar_warnings(
     out
 }
 
+/// One run warning per rule whose remedy could not be computed for some
+/// violations (a field absent, a parameter without a value that day, an
+/// amount overflowing).
+pub fn remedy_warnings(
+    program: &Program,
+    errors: &std::collections::BTreeMap<(usize, &'static str), u64>,
+) -> Vec<Diagnostic> {
+    errors
+        .iter()
+        .filter_map(|((rule, why), count)| {
+            let rule = program.rules.get(*rule)?.name.clone();
+            Some(Diagnostic::global(Problem::RemedyNotComputed { rule, reason: (*why).to_string(), count: *count }))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,12 +3,12 @@
 use super::engine::RuleEnv;
 use super::ir::Remedy;
 use super::numeric::round_owed;
-use compact_str::CompactString;
 use super::verdict::{EventRef, Instance};
 use crate::log::{Event, Sym};
 use crate::syntax::ast::Verdict;
 use crate::time::{self, Due, Micros};
 use crate::value::Val;
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 

@@ -4,8 +4,8 @@
 //! pair, where the slot says which event it is read from — the event being
 //! matched now (`Current`) or the obligation's trigger (`Anchor`).
 
-use crate::log::{Event, Sym};
 use super::numeric::NumFunc;
+use crate::log::{Event, Sym};
 use crate::syntax::ast::{BinOp, CmpOp, HoursSpan, RoundMode};
 use crate::time::{self, Micros};
 use crate::value::Val;

@@ -21,7 +21,7 @@ mod recurring;
 pub mod verdict;
 
 pub use compile::{compile, compile_with_keys};
-pub use coverage::{calendar_warnings, CalendarGap};
+pub use coverage::{calendar_warnings, remedy_warnings, CalendarGap};
 pub use engine::Engine;
 pub use ir::Program;
 pub use verdict::{Collect, EventRef, Instance, Sink, Summary};

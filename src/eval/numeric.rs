@@ -51,7 +51,7 @@ impl NumFunc {
                         return Val::Null;
                     }
                 }
-                map(x, |d| Some(d.checked_div(step)?.round_dp_with_strategy(0, strategy(mode)).checked_mul(step)?))
+                map(x, |d| d.checked_div(step)?.round_dp_with_strategy(0, strategy(mode)).checked_mul(step))
             }
             (NumFunc::Min | NumFunc::Max, [first, rest @ ..]) => {
                 let mut best = first.clone();

@@ -123,6 +123,9 @@ pub struct Summary {
     /// How many violations to keep per rule (None: all of them). Counts and
     /// remedies always cover every instance.
     pub keep_per_rule: Option<usize>,
+    /// Violations whose remedy could not be computed: (rule, why) and how
+    /// many, for a run warning (the amounts owed leave them out).
+    pub remedy_errors: BTreeMap<(usize, &'static str), u64>,
 }
 
 impl Summary {
@@ -155,6 +158,9 @@ impl Sink for Summary {
         };
         if let Some(c) = self.counts.get_mut(inst.rule) {
             c[slot] += 1;
+        }
+        if let Some(why) = inst.remedy_error {
+            *self.remedy_errors.entry((inst.rule, why)).or_default() += 1;
         }
         if let Some((amount, currency)) = &inst.remedy {
             if let Some(r) = self.remedies.get_mut(inst.rule) {
