@@ -159,7 +159,7 @@ fn enclosing_item(head: &str) -> &str {
     for line in head.lines().rev() {
         let first = line.split_whitespace().next().unwrap_or("");
         if !line.starts_with([' ', '\t']) {
-            if let "rule" | "override" | "test" | "event" | "calendar" | "jurisdiction" = first {
+            if let "rule" | "override" | "test" | "event" | "calendar" | "jurisdiction" | "parameter" = first {
                 return if first == "override" { "rule" } else { first };
             }
         }
@@ -273,11 +273,13 @@ fn timezones(prefix: &str) -> Vec<CompletionItem> {
 /// Keywords and snippets that fit where the cursor is.
 fn keywords_for(depth: usize, item_kind: &str) -> Vec<CompletionItem> {
     let (list, snippets): (&[&str], &[(&str, &str, &str)]) = match (depth, item_kind) {
-        (0, _) => (&["jurisdiction", "import", "event", "calendar", "rule", "override", "test"], ITEM_SNIPPETS),
+        (0, _) => {
+            (&["jurisdiction", "import", "event", "calendar", "parameter", "rule", "override", "test"], ITEM_SNIPPETS)
+        }
         (_, "rule") => (
             &[
                 "when", "require", "prior", "unless", "forbid", "while", "open", "remedy", "per", "where", "as",
-                "within", "before", "and", "or", "not", "in", "during",
+                "within", "before", "and", "or", "not", "in", "during", "ceil", "floor", "round", "min", "max",
             ],
             CLAUSE_SNIPPETS,
         ),
@@ -304,6 +306,7 @@ const ITEM_SNIPPETS: &[(&str, &str, &str)] = &[
     ("rule (precedence)", "when A require prior B", "rule ${1:name}\n  \"${2:What the rule says.}\"\n  cites \"${3:article}\"\n{\n  when ${4:trigger} as ${5:t}\n  require prior ${6:earlier} where ${7:customer} == ${5:t}.${7:customer}\n}"),
     ("rule (aggregate)", "per key: count(A) <= N", "rule ${1:name}\n  \"${2:What the rule says.}\"\n  cites \"${3:article}\"\n{\n  per ${4:case}: count(${5:event}) <= ${6:2}\n}"),
     ("rule (period standard)", "per month: rate(rule) >= N%", "rule ${1:name}\n  \"${2:What the rule says.}\"\n  cites \"${3:article}\"\n{\n  per ${4:month}: rate(${5:rule}) >= ${6:95}%\n}"),
+    ("parameter", "value by date", "parameter ${1:name} \"${2:what it is}\"\n  cites \"${3:article}\"\n{\n  ${4:10 GBP} from ${5:2026-04-01}\n}"),
     ("event", "event type with fields", "event ${1:name} \"${2:description}\" { ${3:case}: ${4:id} }"),
     ("test", "inline test", "test \"${1:name}\" {\n  given {\n    ${2:2026-03-02T09:00:00Z} ${3:event} { ${4:case}: \"${5:A}\" }\n  }\n  expect ${6:violated} ${7:rule} for ${4:case} \"${5:A}\"\n}"),
     ("jurisdiction", "file header", "jurisdiction ${1:CODE} \"${2:title}\"\n  timezone \"${3:Europe/London}\"\n  calendar ${4:GB}"),
@@ -323,4 +326,9 @@ const CLAUSE_SNIPPETS: &[(&str, &str, &str)] = &[
         "forbid ${1:event} where ${2:customer} == ${3:t}.${2:customer} while open",
     ),
     ("remedy … per day late", "compensation", "remedy ${1:10} ${2:GBP} per day late"),
+    (
+        "remedy … for the first …, then …",
+        "tiered compensation",
+        "remedy ${1:14.55} ${2:AUD} per business day late for the first ${3:5}, then ${4:48.50} ${2:AUD} per business day late",
+    ),
 ];

@@ -202,3 +202,22 @@ fn calendar(c: &tenet::syntax::ast::CalendarDecl, shipped: bool) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parameter;
+    use tenet::syntax::ast::Item;
+
+    #[test]
+    fn a_parameter_shows_its_schedule_and_the_value_in_force() {
+        let text = "parameter rate \"Paid per day\" cites \"Code\" {\n  8 GBP from 2019-04-01\n  8.06 GBP from 2021-04-01 until 2022-04-01\n}\n";
+        let parsed = tenet::syntax::parse(text, tenet::FileId(0));
+        let Some(Item::Parameter(d)) = parsed.file.items.first() else { panic!("not a parameter: {parsed:?}") };
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+        assert_eq!(
+            parameter(d, day("2021-04-01")),
+            "**parameter** `rate`\n\nPaid per day\n\nCites: Code\n\n| value | from | until |\n|---|---|---|\n| 8 GBP | 2019-04-01 | 2021-04-01 |\n| 8.06 GBP (in force today) | 2021-04-01 | 2022-04-01 |"
+        );
+        assert!(!parameter(d, day("2022-04-01")).contains("in force today"));
+    }
+}

@@ -184,6 +184,10 @@ pub fn tokens(doc: &Document) -> Vec<Token> {
 /// aggregate functions and the units of durations.
 const EXTRA_KEYWORDS: &[&str] = &[
     "timezone",
+    "parameter",
+    "ceil",
+    "floor",
+    "round",
     "rate",
     "count",
     "distinct",
