@@ -416,3 +416,19 @@ fn a_definition_may_start_with_its_doc_comment() {
     assert_eq!(out, "defined rule `debts_counted`\n");
     assert!(ok(&mut s, ":show debts_counted").contains("/// Refusals over debts, counted."));
 }
+
+#[test]
+fn explain_names_the_parameter_value_used() {
+    enter_crate_root();
+    let mut s = Session::new(plain());
+    assert!(s.load_path("policies/gb").ok);
+    assert!(s.load_events("examples/acme-gb.jsonl").ok);
+    let out = ok(&mut s, ":explain repair_loss_of_service_within_2_working_days customer K-103");
+    assert!(out.contains("  remedy: 20.68 GBP\n"), "{out}");
+    assert!(
+        out.contains(
+            "  parameter `delayed_repair_rate`: 10.34 GBP (in force from 2026-04-01, the value on 2026-04-16, the trigger's day)\n"
+        ),
+        "{out}"
+    );
+}

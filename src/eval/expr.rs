@@ -76,6 +76,31 @@ pub struct Dated {
     pub value: Val,
 }
 
+impl CExpr {
+    /// The dated parameters the expression reads, in reading order.
+    pub fn params(&self) -> Vec<&Schedule> {
+        let mut out = vec![];
+        let mut todo = vec![self];
+        while let Some(e) = todo.pop() {
+            match e {
+                CExpr::Param(s) => out.push(s.as_ref()),
+                CExpr::Lit(_) | CExpr::Attr(..) | CExpr::Time(_) | CExpr::Type(_) => {}
+                CExpr::Func(_, x) | CExpr::Not(x) | CExpr::Neg(x) | CExpr::During(x, _) => todo.push(x),
+                CExpr::And(a, b) | CExpr::Or(a, b) | CExpr::Cmp(_, a, b) | CExpr::Arith(_, a, b) => {
+                    todo.push(b);
+                    todo.push(a);
+                }
+                CExpr::In(x, list, _) => {
+                    todo.extend(list.iter().rev());
+                    todo.push(x);
+                }
+                CExpr::Num(_, _, args) => todo.extend(args.iter().rev()),
+            }
+        }
+        out
+    }
+}
+
 impl Schedule {
     /// The entry in force on `date`, if any.
     pub fn at(&self, date: chrono::NaiveDate) -> Option<&Dated> {

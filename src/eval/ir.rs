@@ -300,6 +300,18 @@ impl Remedy {
     pub fn grows_with_lateness(&self) -> bool {
         self.terms.iter().any(|t| t.per.is_some())
     }
+
+    /// The dated parameters its amounts read, each once.
+    pub fn params(&self) -> Vec<&super::expr::Schedule> {
+        let exprs = self.terms.iter().flat_map(|t| t.rates.iter().map(|(e, _)| e)).chain(&self.cap);
+        let mut out: Vec<&super::expr::Schedule> = vec![];
+        for s in exprs.flat_map(CExpr::params) {
+            if !out.iter().any(|o| o.name == s.name) {
+                out.push(s);
+            }
+        }
+        out
+    }
 }
 
 /// One term of a remedy.

@@ -176,6 +176,16 @@ fn explain_instance(run: &Run, i: &Instance) -> String {
     if let Some((amount, currency)) = &i.remedy {
         let _ = writeln!(out, "  remedy: {amount} {currency}");
     }
+    if let (Some(r), Some(t)) = (&rule.remedy, i.trigger) {
+        let day = crate::time::local_date(t.time, tz);
+        for p in r.params() {
+            let value = match p.at(day) {
+                Some(d) => format!("{} (in force from {}, the value on {day}, the trigger's day)", d.value, d.from),
+                None => format!("no value on {day}"),
+            };
+            let _ = writeln!(out, "  parameter `{}`: {value}", p.name);
+        }
+    }
     out.push_str("  unless: none fired");
     out
 }
