@@ -333,6 +333,16 @@ pub enum Problem {
         /// The rule.
         rule: String,
     },
+    /// `measure m { per quarter: ... }` or a `remedy` in a measure.
+    #[error("measure `{rule}` {reason}")]
+    MeasureMisuse {
+        /// The measure.
+        rule: String,
+        /// What it cannot be or do.
+        reason: String,
+        /// How to fix it.
+        hint: String,
+    },
     /// `expect remedy r 10 GBP` where `r` has no remedy.
     #[error("rule `{rule}` has no remedy")]
     NoRemedy {
@@ -418,6 +428,12 @@ pub enum Problem {
         /// The event type.
         name: String,
     },
+    /// A `measure` that no `rate(...)` names: it counts nowhere.
+    #[error("measure `{rule}` is named by no `rate(...)`")]
+    UnusedMeasure {
+        /// The measure.
+        rule: String,
+    },
     /// An `unless` that can never fire.
     #[error("this `unless` can never apply: {reason}")]
     UnreachableUnless {
@@ -490,6 +506,7 @@ impl Problem {
             RuleShape { .. } => "tenet::rule_shape",
             BadMeasure { .. } => "tenet::bad_measure",
             RateOfWrongRule { .. } => "tenet::rate_of_wrong_rule",
+            MeasureMisuse { .. } => "tenet::measure_misuse",
             NoRemedy { .. } => "tenet::no_remedy",
             Violated { .. } => "tenet::violated",
             BadLogLine { .. } => "tenet::bad_log_line",
@@ -500,6 +517,7 @@ impl Problem {
             MissingCitation { .. } => "tenet::missing_citation",
             UnusedEvent { .. } => "tenet::unused_event",
             UnreachableUnless { .. } => "tenet::unreachable_unless",
+            UnusedMeasure { .. } => "tenet::unused_measure",
         }
     }
 
@@ -510,7 +528,8 @@ impl Problem {
             | Problem::CalendarNotCovering { .. }
             | Problem::MissingCitation { .. }
             | Problem::UnusedEvent { .. }
-            | Problem::UnreachableUnless { .. } => Severity::Warning,
+            | Problem::UnreachableUnless { .. }
+            | Problem::UnusedMeasure { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -616,7 +635,7 @@ impl Problem {
             ),
             RuleShape { hint, .. } => Some(hint.clone()),
             BadMeasure { .. } => Some(
-                "count(E), distinct(E.field), sum/min/max(E.field), average/percentile(delay from A as a to B ...)"
+                "count(E), distinct(E.field), sum/min/max/average(E.field), percentile(90, E.field), share(E where ...), average/percentile(delay from A as a to B ...)"
                     .into(),
             ),
             RateOfWrongRule { .. } => {
@@ -636,6 +655,10 @@ impl Problem {
             MissingCitation { .. } => Some("add `cites \"article\"` so verdicts can name the law they apply".into()),
             UnusedEvent { .. } => Some("remove it, or use it in a rule".into()),
             UnreachableUnless { .. } => Some("remove it, or fix its condition".into()),
+            MeasureMisuse { hint, .. } => Some(hint.clone()),
+            UnusedMeasure { rule } => Some(format!(
+                "its instances count only in the period standards that name it: add `per quarter: rate({rule}) >= N%`, or declare it as a `rule`"
+            )),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod compile;
 mod emit;
 pub mod engine;
 pub mod expr;
+mod fields;
 pub mod ir;
 mod keys;
 mod obligation;

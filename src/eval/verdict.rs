@@ -108,6 +108,9 @@ pub struct Summary {
     /// How many violations to keep per rule (None: all of them). Counts and
     /// remedies always cover every instance.
     pub keep_per_rule: Option<usize>,
+    /// Per rule: declared `measure`. A measure's instances are counted but
+    /// never listed as violations nor summed in [`Summary::violated`].
+    pub measures: Vec<bool>,
 }
 
 impl Summary {
@@ -116,6 +119,7 @@ impl Summary {
         Summary {
             counts: vec![[0; 3]; program.rules.len()],
             remedies: vec![BTreeMap::new(); program.rules.len()],
+            measures: program.rules.iter().map(|r| r.measure).collect(),
             ..Summary::default()
         }
     }
@@ -125,9 +129,14 @@ impl Summary {
         Summary { keep_per_rule: Some(n), ..Summary::new(program) }
     }
 
-    /// Total violations.
+    /// Total violations, measures left out.
     pub fn violated(&self) -> u64 {
-        self.counts.iter().map(|c| c[1]).sum()
+        self.counts.iter().enumerate().filter(|(i, _)| !self.is_measure(*i)).map(|(_, c)| c[1]).sum()
+    }
+
+    /// True when rule `rule` is a measure.
+    pub fn is_measure(&self, rule: usize) -> bool {
+        self.measures.get(rule).copied().unwrap_or(false)
     }
 }
 
@@ -153,13 +162,17 @@ impl Sink for Summary {
             *self.by_customer.entry(customer).or_default().entry(currency.clone()).or_default() += amount;
         }
         let kept = self.counts.get(inst.rule).map_or(0, |c| c[1]);
-        if inst.verdict == Verdict::Violated && self.keep_per_rule.is_none_or(|n| kept <= n as u64) {
+        let listed = !self.is_measure(inst.rule);
+        if listed && inst.verdict == Verdict::Violated && self.keep_per_rule.is_none_or(|n| kept <= n as u64) {
             self.violations.push(inst);
         }
     }
 
     /// Details matter until the rule has as many violations as are kept.
     fn keeps_details(&self, rule: usize) -> bool {
+        if self.is_measure(rule) {
+            return false;
+        }
         let violated = self.counts.get(rule).map_or(0, |c| c[1]);
         self.keep_per_rule.is_none_or(|n| violated < n as u64)
     }

@@ -34,6 +34,13 @@ impl<T: Shift> Shift for Vec<T> {
     }
 }
 
+impl<A: Shift, B: Shift> Shift for (A, B) {
+    fn move_by(&mut self, by: usize) {
+        self.0.move_by(by);
+        self.1.move_by(by);
+    }
+}
+
 impl<T: Shift> Shift for Box<T> {
     fn move_by(&mut self, by: usize) {
         (**self).move_by(by);
@@ -93,7 +100,7 @@ shift_fields! {
     Remedy => terms, cap, span;
     RemedyTerm => amount, per, span;
     Money => span;
-    Aggregate => group, measure, op, bound, span;
+    Aggregate => group, measure, more, op, bound, span;
     DurationLit => span;
     TestDecl => name, given, as_of, expects, span;
     DateTimeLit => span;
@@ -168,8 +175,13 @@ impl Shift for Measure {
                 to_condition.move_by(by);
                 span.move_by(by);
             }
-            Measure::Events { func, event, field, span } => {
+            Measure::Share { event, span } => {
+                event.move_by(by);
+                span.move_by(by);
+            }
+            Measure::Events { func, percentile, event, field, span } => {
                 func.move_by(by);
+                percentile.move_by(by);
                 event.move_by(by);
                 field.move_by(by);
                 span.move_by(by);
