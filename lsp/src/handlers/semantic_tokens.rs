@@ -184,6 +184,8 @@ pub fn tokens(doc: &Document) -> Vec<Token> {
 /// aggregate functions and the units of durations.
 const EXTRA_KEYWORDS: &[&str] = &[
     "timezone",
+    "measure",
+    "share",
     "rate",
     "count",
     "distinct",
