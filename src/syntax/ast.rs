@@ -299,8 +299,8 @@ pub enum Clause {
     Forbid(Forbid),
     /// `remedy ...`
     Remedy(Remedy),
-    /// `per key: measure op bound`
-    Aggregate(Aggregate),
+    /// `per key: measure op bound` (boxed: the largest clause)
+    Aggregate(Box<Aggregate>),
 }
 
 impl Clause {

@@ -16,7 +16,7 @@ impl Lowerer<'_> {
             Rule::unless_clause => Clause::Unless(self.unless_clause(pair)),
             Rule::forbid_clause => Clause::Forbid(self.forbid_clause(pair)),
             Rule::remedy_clause => Clause::Remedy(self.remedy_clause(pair)),
-            Rule::aggregate_clause => Clause::Aggregate(self.aggregate_clause(pair)),
+            Rule::aggregate_clause => Clause::Aggregate(Box::new(self.aggregate_clause(pair))),
             _ => return None,
         })
     }
