@@ -264,3 +264,27 @@ fn a_remedy_that_cannot_be_computed_is_a_warning_and_owes_nothing() {
     let notes: Vec<&str> = json["violations"].as_array().unwrap().iter().map(|v| v["note"].as_str().unwrap()).collect();
     assert_eq!(notes[1], "a forbidden event happened; remedy not computed: an amount is absent or not money");
 }
+
+#[test]
+fn a_violated_measure_is_no_violation_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("events.jsonl");
+    // Asked on 6 March, answered three days later: the measure's instance is
+    // violated; the monthly rate over it is pending, March not being over.
+    let lines = [
+        r#"{"time":"2026-03-06T09:00:00Z","type":"asked","case":"E"}"#,
+        r#"{"time":"2026-03-09T09:00:00Z","type":"answered","case":"E"}"#,
+    ];
+    std::fs::write(&log, lines.join("\n")).unwrap();
+    let policy = "tests/semantics/field_aggregates.tenet";
+    let out = tenet().args(["--color", "never", "check", policy, "--events"]).arg(&log).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("answered_in_a_day (measure)"), "{stdout}");
+    assert!(stdout.contains("0 violations"), "{stdout}");
+    let out = tenet().args(["check", policy, "--format", "json", "--events"]).arg(&log).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["violations"].as_array().map(Vec::len), Some(0), "{v}");
+    let rule = v["rules"].as_array().unwrap().iter().find(|r| r["rule"] == "answered_in_a_day").unwrap();
+    assert_eq!((rule["measure"].as_bool(), rule["violated"].as_u64()), (Some(true), Some(1)), "{rule}");
+}

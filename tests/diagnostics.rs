@@ -74,6 +74,7 @@ const POLICY_CODES: &[&str] = &[
     "tenet::rule_shape",
     "tenet::bad_measure",
     "tenet::rate_of_wrong_rule",
+    "tenet::measure_misuse",
     "tenet::no_remedy",
     // dated parameters
     "tenet::param_empty",
@@ -85,6 +86,7 @@ const POLICY_CODES: &[&str] = &[
     "tenet::missing_citation",
     "tenet::unused_event",
     "tenet::unreachable_unless",
+    "tenet::unused_measure",
 ];
 
 /// Runs from the crate root, so that the relative fixture paths given to

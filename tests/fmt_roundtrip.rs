@@ -737,3 +737,19 @@ proptest! {
         check(&text);
     }
 }
+
+#[test]
+fn measures_field_aggregates_and_shares_print_back() {
+    let src = "measure m \"t\" cites \"c\" { when a as x require b where k == x.k within 1 day }\n\
+               rule r { per quarter:percentile( 90 ,s.score as v where v.score>1)<=9 }\n\
+               rule n { per month: share(s as v where v.score >= 9)-share(s as v where v.score <= 6)+share(s where score == 7) >= 30% }";
+    let out = roundtrip(src);
+    assert!(out.contains("measure m \"t\"\n"), "{out}");
+    assert!(out.contains("per quarter: percentile(90, s.score as v where v.score > 1) <= 9\n"), "{out}");
+    assert!(
+        out.contains(
+            "per month: share(s as v where v.score >= 9) - share(s as v where v.score <= 6) + share(s where score == 7) >= 30%\n"
+        ),
+        "{out}"
+    );
+}

@@ -308,28 +308,42 @@ impl Builder<'_> {
             }
             Clause::Remedy(_) => {}
             Clause::Aggregate(a) => {
-                match &a.measure {
-                    Measure::Rate { rule, .. } => {
-                        if let Some(key) = self.rule_key(jur, &rule.text) {
-                            self.push(file, rule, key, false);
-                        }
-                    }
-                    Measure::Delay { from, to, to_condition, .. } => {
-                        let cur = events(self, &[&from.event]);
-                        self.expr_opt(file, &from.condition, env, &cur);
-                        let names: Vec<&Name> = to.iter().collect();
-                        let cur = events(self, &names);
-                        self.expr_opt(file, to_condition, env, &cur);
-                    }
-                    Measure::Events { event, field, .. } => {
-                        let cur = events(self, &[&event.event]);
-                        self.expr_opt(file, &event.condition, env, &cur);
-                        if let Some(f) = field {
-                            self.field_ref(file, f, &cur);
-                        }
-                    }
+                for m in a.measures() {
+                    self.measure(file, jur, env, m);
                 }
                 self.expr(file, &a.bound, env, &[]);
+            }
+        }
+    }
+
+    /// Records the names a measure uses.
+    fn measure(&mut self, file: FileId, jur: Option<&str>, env: &RuleEnv, m: &Measure) {
+        let events = |b: &Self, names: &[&Name]| -> Vec<SymbolKey> {
+            names.iter().filter_map(|n| b.event_key(file, &n.text)).collect()
+        };
+        match m {
+            Measure::Rate { rule, .. } => {
+                if let Some(key) = self.rule_key(jur, &rule.text) {
+                    self.push(file, rule, key, false);
+                }
+            }
+            Measure::Delay { from, to, to_condition, .. } => {
+                let cur = events(self, &[&from.event]);
+                self.expr_opt(file, &from.condition, env, &cur);
+                let names: Vec<&Name> = to.iter().collect();
+                let cur = events(self, &names);
+                self.expr_opt(file, to_condition, env, &cur);
+            }
+            Measure::Events { event, field, .. } => {
+                let cur = events(self, &[&event.event]);
+                self.expr_opt(file, &event.condition, env, &cur);
+                if let Some(f) = field {
+                    self.field_ref(file, f, &cur);
+                }
+            }
+            Measure::Share { event, .. } => {
+                let cur = events(self, &[&event.event]);
+                self.expr_opt(file, &event.condition, env, &cur);
             }
         }
     }
@@ -407,15 +421,20 @@ fn matches_of(c: &Clause) -> Vec<(&Name, Option<&Name>)> {
         },
         Clause::Forbid(f) => vec![(&f.event.event, f.event.alias.as_ref())],
         Clause::Remedy(_) => vec![],
-        Clause::Aggregate(a) => match &a.measure {
-            Measure::Rate { .. } => vec![],
-            Measure::Delay { from, to, .. } => {
-                let mut v = vec![(&from.event, from.alias.as_ref())];
-                v.extend(to.iter().map(|t| (t, None)));
-                v
-            }
-            Measure::Events { event, .. } => vec![(&event.event, event.alias.as_ref())],
-        },
+        Clause::Aggregate(a) => a
+            .measures()
+            .flat_map(|m| match m {
+                Measure::Rate { .. } => vec![],
+                Measure::Delay { from, to, .. } => {
+                    let mut v = vec![(&from.event, from.alias.as_ref())];
+                    v.extend(to.iter().map(|t| (t, None)));
+                    v
+                }
+                Measure::Events { event, .. } | Measure::Share { event, .. } => {
+                    vec![(&event.event, event.alias.as_ref())]
+                }
+            })
+            .collect(),
     }
 }
 

@@ -142,11 +142,17 @@ fn aliases(r: &ast::RuleDecl) -> Vec<&str> {
                 UnlessKind::Event(m) | UnlessKind::Prior(m, _) => m.alias.as_ref(),
                 UnlessKind::Condition(_) => None,
             },
-            Clause::Aggregate(a) => match &a.measure {
-                Measure::Delay { from, .. } => from.alias.as_ref(),
-                Measure::Events { event, .. } => event.alias.as_ref(),
-                Measure::Rate { .. } => None,
-            },
+            Clause::Aggregate(a) => {
+                for m in std::iter::once(&a.measure).chain(a.more.iter().map(|(_, m)| m)) {
+                    let alias = match m {
+                        Measure::Delay { from, .. } => from.alias.as_ref(),
+                        Measure::Events { event, .. } | Measure::Share { event, .. } => event.alias.as_ref(),
+                        Measure::Rate { .. } => None,
+                    };
+                    out.extend(alias.map(|a| a.text.as_str()));
+                }
+                None
+            }
             Clause::Remedy(_) => None,
         };
         out.extend(alias.map(|a| a.text.as_str()));
@@ -178,13 +184,15 @@ fn names_read(r: &ast::RuleDecl) -> Vec<&Name> {
             }
             Clause::Aggregate(a) => {
                 exprs.push(&a.bound);
-                match &a.measure {
-                    Measure::Delay { from, to_condition, .. } => {
-                        exprs.extend(&from.condition);
-                        exprs.extend(to_condition);
+                for m in std::iter::once(&a.measure).chain(a.more.iter().map(|(_, m)| m)) {
+                    match m {
+                        Measure::Delay { from, to_condition, .. } => {
+                            exprs.extend(&from.condition);
+                            exprs.extend(to_condition);
+                        }
+                        Measure::Events { event, .. } | Measure::Share { event, .. } => exprs.extend(&event.condition),
+                        Measure::Rate { .. } => {}
                     }
-                    Measure::Events { event, .. } => exprs.extend(&event.condition),
-                    Measure::Rate { .. } => {}
                 }
             }
         }

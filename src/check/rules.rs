@@ -12,6 +12,27 @@ use crate::workspace::Workspace;
 
 /// Checks every rule of the workspace.
 pub fn check(ws: &Workspace, scope: &Scope, diags: &mut Vec<Diagnostic>) {
+    // Every name a `rate(...)` takes, anywhere: a measure none names counts nowhere.
+    let rated: std::collections::HashSet<&str> = ws
+        .units
+        .iter()
+        .flat_map(|u| &u.ast.items)
+        .filter_map(|i| if let Item::Rule(r) = i { Some(r) } else { None })
+        .flat_map(|r| &r.clauses)
+        .filter_map(|c| if let Clause::Aggregate(a) = c { Some(a) } else { None })
+        .flat_map(|a| a.measures())
+        .filter_map(|m| if let Measure::Rate { rule, .. } = m { Some(rule.text.as_str()) } else { None })
+        .collect();
+    for unit in &ws.units {
+        for item in &unit.ast.items {
+            if let Item::Rule(r) = item {
+                if r.measure && !rated.contains(r.name.text.as_str()) {
+                    let problem = Problem::UnusedMeasure { rule: r.name.text.clone() };
+                    diags.push(Diagnostic::new(problem, unit.id, r.name.span));
+                }
+            }
+        }
+    }
     for unit in &ws.units {
         let jur = scope.file_jurisdiction.get(&unit.id).map(String::as_str);
         for item in &unit.ast.items {
@@ -117,14 +138,18 @@ impl<'a> RuleChecker<'a, '_> {
                     ast::UnlessKind::Condition(_) => {}
                 },
                 Clause::Forbid(f) => names.push(&f.event.event),
-                Clause::Aggregate(a) => match &a.measure {
-                    Measure::Delay { from, to, .. } => {
-                        names.push(&from.event);
-                        names.extend(to);
+                Clause::Aggregate(a) => {
+                    for m in a.measures() {
+                        match m {
+                            Measure::Delay { from, to, .. } => {
+                                names.push(&from.event);
+                                names.extend(to);
+                            }
+                            Measure::Events { event, .. } | Measure::Share { event, .. } => names.push(&event.event),
+                            Measure::Rate { .. } => {}
+                        }
                     }
-                    Measure::Events { event, .. } => names.push(&event.event),
-                    Measure::Rate { .. } => {}
-                },
+                }
                 Clause::Remedy(_) => {}
             }
         }
@@ -158,6 +183,19 @@ impl<'a> RuleChecker<'a, '_> {
         }
         for extra in remedies.iter().skip(1) {
             self.push(Problem::DuplicateClause { what: "remedy" }, extra.span);
+        }
+        if r.measure {
+            for m in &remedies {
+                let reason = "owes no remedy".into();
+                let hint =
+                    "a measure's instances are never violations: remove the `remedy`, or declare a `rule`".into();
+                self.push(Problem::MeasureMisuse { rule: r.name.text.clone(), reason, hint }, m.span);
+            }
+            for a in aggregates.iter().filter(|a| matches!(a.group, ast::Group::Period(_))) {
+                let reason = "cannot be a period standard".into();
+                let hint = "declare the standard with `rule`; a measure is what its `rate(...)` counts".into();
+                self.push(Problem::MeasureMisuse { rule: r.name.text.clone(), reason, hint }, a.span);
+            }
         }
         if r.clauses.is_empty() {
             let hint = "write `when EVENT as e require ...`, `forbid EVENT where ...` or `per KEY: count(EVENT) <= N`";
@@ -445,7 +483,74 @@ impl<'a> RuleChecker<'a, '_> {
     }
 
     fn aggregate(&mut self, r: &ast::RuleDecl, a: &ast::Aggregate) {
-        let bound_ty = match &a.measure {
+        let bound_ty = self.measure(r, a, &a.measure);
+        for (_, m) in &a.more {
+            self.measure(r, a, m);
+        }
+        self.combination(a);
+        let env = self.env(&[], &[]);
+        let found = types::expr(&env, &a.bound, self.diags);
+        let shares = matches!(a.measure, Measure::Share { .. });
+        let percent_bound = matches!(found, Ty::Percent);
+        if let (Ty::Money(Some(x)), Ty::Money(Some(y))) = (&bound_ty, &found) {
+            if x != y {
+                self.push(Problem::CurrencyMismatch { left: x.clone(), right: y.clone() }, a.bound.span);
+            }
+        } else if shares && matches!(found, Ty::Int | Ty::Decimal) {
+            // A share is a percentage: `>= 80%`, never a bare number.
+            let p = Problem::TypeMismatch { expected: Ty::Percent.to_string(), found: found.to_string() };
+            self.push(p, a.bound.span);
+        } else if percent_bound && !matches!(bound_ty, Ty::Percent | Ty::Unknown) {
+            // A percentage is the bound of a rate or a share only.
+            let p = Problem::TypeMismatch { expected: bound_ty.to_string(), found: found.to_string() };
+            self.push(p, a.bound.span);
+        } else {
+            types::expect(self.file, &bound_ty, &found, a.bound.span, self.diags);
+        }
+        if let ExprKind::Lit(Literal::Percent(p)) = &a.bound.kind {
+            let low = if a.more.is_empty() { rust_decimal::Decimal::ZERO } else { -rust_decimal::Decimal::ONE_HUNDRED };
+            if *p < low || *p > rust_decimal::Decimal::ONE_HUNDRED {
+                let range = if a.more.is_empty() { "0% to 100%" } else { "-100% to 100%" };
+                self.push(Problem::OutOfRange { text: format!("{p}%"), range }, a.bound.span);
+            }
+        }
+    }
+
+    /// Measures added or subtracted must be shares of one event type.
+    fn combination(&mut self, a: &ast::Aggregate) {
+        if a.more.is_empty() {
+            return;
+        }
+        let first = match &a.measure {
+            Measure::Share { event, .. } => Some(&event.event),
+            _ => None,
+        };
+        for m in a.measures() {
+            match (m, first) {
+                (Measure::Share { event, .. }, Some(f)) if event.event.text != f.text => {
+                    let reason = format!(
+                        "of `{}` cannot be combined with a share of `{}`: shares added or subtracted must count one event type",
+                        event.event.text, f.text
+                    );
+                    self.push(Problem::BadMeasure { func: "share".into(), reason }, event.event.span);
+                }
+                (Measure::Share { .. }, _) => {}
+                (other, _) => {
+                    let func = match other {
+                        Measure::Rate { .. } => "rate".to_string(),
+                        Measure::Delay { func, .. } | Measure::Events { func, .. } => func.node.as_str().to_string(),
+                        Measure::Share { .. } => "share".to_string(),
+                    };
+                    let reason = "cannot be added or subtracted: only shares of one event type can, e.g. `share(E where x >= 9) - share(E where x <= 6)`".into();
+                    self.push(Problem::BadMeasure { func, reason }, other.span());
+                }
+            }
+        }
+    }
+
+    /// Checks one measure; the type its bound must have.
+    fn measure(&mut self, r: &ast::RuleDecl, a: &ast::Aggregate, measure: &Measure) -> Ty {
+        match measure {
             Measure::Rate { rule, span } => {
                 if let ast::Group::Keys(_) = a.group {
                     let hint = "rates are taken `per month`, `per quarter` or `per year`";
@@ -462,27 +567,24 @@ impl<'a> RuleChecker<'a, '_> {
                 self.group_keys(&a.group, &from.event);
                 Ty::Duration
             }
-            Measure::Events { func, event, field, .. } => {
+            Measure::Share { event, span } => {
+                if let ast::Group::Keys(_) = a.group {
+                    let hint = "shares are taken `per month`, `per quarter` or `per year`";
+                    self.shape(&r.name, *span, "takes a share per key", hint);
+                }
+                let bound: Vec<Bound> =
+                    self.bind(&event.alias, std::slice::from_ref(&event.event)).into_iter().collect();
+                self.condition(&event.condition, &bound, std::slice::from_ref(&event.event));
+                Ty::Percent
+            }
+            Measure::Events { func, percentile, event, field, .. } => {
                 let info = self.event(&event.event);
                 let bound: Vec<Bound> =
                     self.bind(&event.alias, std::slice::from_ref(&event.event)).into_iter().collect();
                 self.condition(&event.condition, &bound, std::slice::from_ref(&event.event));
                 self.group_keys(&a.group, &event.event);
-                self.events_fn(func, field, &event.event, info)
-            }
-        };
-        let env = self.env(&[], &[]);
-        let found = types::expr(&env, &a.bound, self.diags);
-        if let (Ty::Money(Some(x)), Ty::Money(Some(y))) = (&bound_ty, &found) {
-            if x != y {
-                self.push(Problem::CurrencyMismatch { left: x.clone(), right: y.clone() }, a.bound.span);
-            }
-        } else {
-            types::expect(self.file, &bound_ty, &found, a.bound.span, self.diags);
-        }
-        if let ExprKind::Lit(Literal::Percent(p)) = &a.bound.kind {
-            if *p < rust_decimal::Decimal::ZERO || *p > rust_decimal::Decimal::ONE_HUNDRED {
-                self.push(Problem::OutOfRange { text: format!("{p}%"), range: "0% to 100%" }, a.bound.span);
+                let per_period = matches!(a.group, ast::Group::Period(_));
+                self.events_fn(func, percentile, field, &event.event, info, per_period)
             }
         }
     }
@@ -529,22 +631,40 @@ impl<'a> RuleChecker<'a, '_> {
     fn events_fn(
         &mut self,
         func: &ast::Spanned<AggFn>,
+        percentile: &Option<ast::Spanned<rust_decimal::Decimal>>,
         field: &Option<Name>,
         event: &Name,
         info: Option<&EventInfo>,
+        per_period: bool,
     ) -> Ty {
         let name = func.node.as_str().to_string();
+        match (func.node, percentile) {
+            (AggFn::Percentile, Some(p)) => {
+                if p.node <= rust_decimal::Decimal::ZERO || p.node > rust_decimal::Decimal::ONE_HUNDRED {
+                    self.push(Problem::OutOfRange { text: p.node.to_string(), range: "above 0 up to 100" }, p.span);
+                }
+                if !per_period {
+                    let reason = "is taken per period: `per month: percentile(90, E.field) <= N`".into();
+                    self.push(Problem::BadMeasure { func: name.clone(), reason }, func.span);
+                }
+            }
+            (AggFn::Percentile, None) => {
+                let reason = format!("needs the percentile first: `percentile(90, {}.FIELD)`", event.text);
+                self.push(Problem::BadMeasure { func: name, reason }, func.span);
+                return Ty::Unknown;
+            }
+            (_, Some(p)) => {
+                let reason = "takes no number; only `percentile` does".into();
+                self.push(Problem::BadMeasure { func: name.clone(), reason }, p.span);
+            }
+            _ => {}
+        }
         match (func.node, field) {
             (AggFn::Count, None) => Ty::Int,
             (AggFn::Count, Some(f)) => {
                 let reason = format!("counts events: write `count({})`", event.text);
                 self.push(Problem::BadMeasure { func: name, reason }, f.span);
                 Ty::Int
-            }
-            (AggFn::Percentile, _) => {
-                let reason = "is taken of a delay: `percentile(90, delay from A as a to B ...)`".into();
-                self.push(Problem::BadMeasure { func: name, reason }, func.span);
-                Ty::Unknown
             }
             (_, None) => {
                 let reason = format!("needs a field: `{name}({}.FIELD)`", event.text);

@@ -397,6 +397,16 @@ pub enum Problem {
         /// The rule.
         rule: String,
     },
+    /// `measure m { per quarter: ... }` or a `remedy` in a measure.
+    #[error("measure `{rule}` {reason}")]
+    MeasureMisuse {
+        /// The measure.
+        rule: String,
+        /// What it cannot be or do.
+        reason: String,
+        /// How to fix it.
+        hint: String,
+    },
     /// `expect remedy r 10 GBP` where `r` has no remedy.
     #[error("rule `{rule}` has no remedy")]
     NoRemedy {
@@ -497,6 +507,12 @@ pub enum Problem {
         /// The event type.
         name: String,
     },
+    /// A `measure` that no `rate(...)` names: it counts nowhere.
+    #[error("measure `{rule}` is named by no `rate(...)`")]
+    UnusedMeasure {
+        /// The measure.
+        rule: String,
+    },
     /// An `unless` that can never fire.
     #[error("this `unless` can never apply: {reason}")]
     UnreachableUnless {
@@ -576,6 +592,7 @@ impl Problem {
             RuleShape { .. } => "tenet::rule_shape",
             BadMeasure { .. } => "tenet::bad_measure",
             RateOfWrongRule { .. } => "tenet::rate_of_wrong_rule",
+            MeasureMisuse { .. } => "tenet::measure_misuse",
             NoRemedy { .. } => "tenet::no_remedy",
             Violated { .. } => "tenet::violated",
             BadLogLine { .. } => "tenet::bad_log_line",
@@ -587,6 +604,7 @@ impl Problem {
             MissingCitation { .. } => "tenet::missing_citation",
             UnusedEvent { .. } => "tenet::unused_event",
             UnreachableUnless { .. } => "tenet::unreachable_unless",
+            UnusedMeasure { .. } => "tenet::unused_measure",
         }
     }
 
@@ -598,7 +616,8 @@ impl Problem {
             | Problem::RemedyNotComputed { .. }
             | Problem::MissingCitation { .. }
             | Problem::UnusedEvent { .. }
-            | Problem::UnreachableUnless { .. } => Severity::Warning,
+            | Problem::UnreachableUnless { .. }
+            | Problem::UnusedMeasure { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -725,7 +744,7 @@ impl Problem {
             ),
             RuleShape { hint, .. } => Some(hint.clone()),
             BadMeasure { .. } => Some(
-                "count(E), distinct(E.field), sum/min/max(E.field), average/percentile(delay from A as a to B ...)"
+                "count(E), distinct(E.field), sum/min/max/average(E.field), percentile(90, E.field), share(E where ...), average/percentile(delay from A as a to B ...)"
                     .into(),
             ),
             RateOfWrongRule { .. } => {
@@ -750,6 +769,10 @@ impl Problem {
             MissingCitation { .. } => Some("add `cites \"article\"` so verdicts can name the law they apply".into()),
             UnusedEvent { .. } => Some("remove it, or use it in a rule".into()),
             UnreachableUnless { .. } => Some("remove it, or fix its condition".into()),
+            MeasureMisuse { hint, .. } => Some(hint.clone()),
+            UnusedMeasure { rule } => Some(format!(
+                "its instances count only in the period standards that name it: add `per quarter: rate({rule}) >= N%`, or declare it as a `rule`"
+            )),
         }
     }
 }

@@ -133,6 +133,7 @@ impl Compiler<'_> {
             in_force,
             kind,
             remedy,
+            measure: r.measure,
         };
         Some((rule, rate_target))
     }
@@ -228,6 +229,42 @@ impl Compiler<'_> {
                     bound,
                 };
                 Some((Kind::Delay(d), None))
+            }
+            (ast::Group::Period(p), Measure::Share { event, .. }) => {
+                let ty = self.proj.add_type(&event.event.text);
+                let mut terms = vec![];
+                for (sign, m) in
+                    std::iter::once((ast::Sign::Plus, &a.measure)).chain(a.more.iter().map(|(s, m)| (s.node, m)))
+                {
+                    let Measure::Share { event, .. } = m else { return None };
+                    let alias = event.alias.as_ref().map(|a| a.text.as_str());
+                    terms.push((sign, event.condition.as_ref().map(|e| self.expr(e, alias, None))));
+                }
+                let bound = match bound {
+                    Val::Percent(d) | Val::Dec(d) => d,
+                    Val::Int(i) => Decimal::from(i),
+                    _ => Decimal::ZERO,
+                };
+                Some((Kind::Share(ShareStandard { period: p.node, event: ty, terms, op, bound }), None))
+            }
+            (ast::Group::Period(p), Measure::Events { func, percentile, event, field: Some(field), .. })
+                if func.node != ast::AggFn::Count =>
+            {
+                let alias = event.alias.as_ref().map(|a| a.text.as_str());
+                let ty = self.proj.add_type(&event.event.text);
+                let condition = event.condition.as_ref().map(|e| self.expr(e, alias, None));
+                let f = PeriodField {
+                    period: p.node,
+                    func: func.node,
+                    percentile: percentile.as_ref().map(|p| p.node),
+                    event: ty,
+                    condition,
+                    field: self.proj.add_key(&field.text),
+                    field_name: field.text.clone(),
+                    op,
+                    bound,
+                };
+                Some((Kind::PeriodField(f), None))
             }
             (ast::Group::Period(p), Measure::Events { event, .. }) => {
                 let alias = event.alias.as_ref().map(|a| a.text.as_str());

@@ -8,6 +8,7 @@
 //! known; what is still open at the end is decided against the horizon.
 
 use super::aggregate::AggregateState;
+use super::fields::{PeriodFieldState, ShareState};
 use super::ir::{Jurisdiction, Kind, Program, Rule};
 use super::obligation::ObligationState;
 use super::period::{DelayState, PeriodCountState, RateState};
@@ -62,6 +63,8 @@ enum State {
     Rate(RateState),
     Delay(DelayState),
     PeriodCount(PeriodCountState),
+    PeriodField(PeriodFieldState),
+    Share(ShareState),
 }
 
 /// Runs a program over events pushed in log order.
@@ -119,6 +122,8 @@ impl<'p, S: Sink> Engine<'p, S> {
                     (State::Delay(DelayState::default()), types)
                 }
                 Kind::PeriodCount(c) => (State::PeriodCount(PeriodCountState::default()), vec![c.event]),
+                Kind::PeriodField(f) => (State::PeriodField(PeriodFieldState::default()), vec![f.event]),
+                Kind::Share(s) => (State::Share(ShareState::default()), vec![s.event]),
             };
             states.push(state);
             for t in types {
@@ -175,6 +180,8 @@ impl<'p, S: Sink> Engine<'p, S> {
                 (State::Aggregate(s), Kind::Aggregate(a)) => s.on_event(&env, a, event),
                 (State::Delay(s), Kind::Delay(d)) => s.on_event(&env, d, event),
                 (State::PeriodCount(s), Kind::PeriodCount(c)) => s.on_event(&env, c, event),
+                (State::PeriodField(s), Kind::PeriodField(f)) => s.on_event(&env, f, event),
+                (State::Share(s), Kind::Share(k)) => s.on_event(&env, k, event),
                 _ => {}
             }
         }
@@ -232,6 +239,14 @@ impl<'p, S: Sink> Engine<'p, S> {
                     }
                     (State::PeriodCount(s), Kind::PeriodCount(c)) => {
                         s.finish(&env, c, horizon, out);
+                        false
+                    }
+                    (State::PeriodField(s), Kind::PeriodField(f)) => {
+                        s.finish(&env, f, horizon, out);
+                        false
+                    }
+                    (State::Share(s), Kind::Share(k)) => {
+                        s.finish(&env, k, horizon, out);
                         false
                     }
                     _ => false,

@@ -4,7 +4,7 @@
 use super::expr::CExpr;
 use crate::log::{Projection, Sym};
 use crate::span::{FileId, Span};
-use crate::syntax::ast::{AggFn, CmpOp, DurationUnit, Period, RemedyUnit};
+use crate::syntax::ast::{AggFn, CmpOp, DurationUnit, Period, RemedyUnit, Sign};
 use crate::time::Calendar;
 use crate::value::Val;
 use chrono::NaiveDate;
@@ -74,6 +74,9 @@ pub struct Rule {
     pub kind: Kind,
     /// What a violation owes.
     pub remedy: Option<Remedy>,
+    /// Declared `measure`: its instances count only in the rates naming it,
+    /// never as violations.
+    pub measure: bool,
 }
 
 /// The attribute correlation of a clause: `where case == c.case and ...`.
@@ -120,6 +123,10 @@ pub enum Kind {
     Delay(DelayStandard),
     /// `per period: count(A) op bound`.
     PeriodCount(PeriodCount),
+    /// `per period: average(A.field) op bound`, `distinct(A.field)`, ...
+    PeriodField(PeriodField),
+    /// `per period: share(A where ...) [- share(A where ...)] op bound`.
+    Share(ShareStandard),
 }
 
 /// The exceptions of a rule.
@@ -281,6 +288,46 @@ pub struct PeriodCount {
     pub op: CmpOp,
     /// The bound.
     pub bound: Val,
+}
+
+/// A statistic of a numeric field, or a count of its distinct values, per
+/// period.
+#[derive(Debug, Clone)]
+pub struct PeriodField {
+    /// The period.
+    pub period: Period,
+    /// sum, min, max, average, percentile or distinct.
+    pub func: AggFn,
+    /// The percentile, for `percentile`.
+    pub percentile: Option<Decimal>,
+    /// The measured type.
+    pub event: Sym,
+    /// The filter.
+    pub condition: Option<CExpr>,
+    /// The measured field.
+    pub field: Sym,
+    /// Its name, for the notes.
+    pub field_name: String,
+    /// The comparison.
+    pub op: CmpOp,
+    /// The bound; its kind (number, money of a currency, duration) is the
+    /// kind of value counted.
+    pub bound: Val,
+}
+
+/// The share of events of one type meeting conditions, per period.
+#[derive(Debug, Clone)]
+pub struct ShareStandard {
+    /// The period.
+    pub period: Period,
+    /// The event type counted.
+    pub event: Sym,
+    /// Each share, added or subtracted, with its condition.
+    pub terms: Vec<(Sign, Option<CExpr>)>,
+    /// The comparison.
+    pub op: CmpOp,
+    /// The bound, in percent.
+    pub bound: Decimal,
 }
 
 /// The compensation a violation owes: a sum of terms, each a fixed amount

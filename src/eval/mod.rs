@@ -11,6 +11,7 @@ mod coverage;
 mod emit;
 pub mod engine;
 pub mod expr;
+mod fields;
 pub mod ir;
 mod keys;
 pub mod numeric;

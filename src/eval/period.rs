@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 /// An instance named by its period.
-fn period_instance(env: &RuleEnv, verdict: Verdict, key: PeriodKey, note: String) -> Instance {
+pub(super) fn period_instance(env: &RuleEnv, verdict: Verdict, key: PeriodKey, note: String) -> Instance {
     let mut inst = instance(env, verdict, None, &[], note);
     inst.key = vec![("period".to_string(), Val::Str(key.to_string().into()))];
     if verdict == Verdict::Violated {
@@ -29,7 +29,7 @@ fn period_instance(env: &RuleEnv, verdict: Verdict, key: PeriodKey, note: String
 }
 
 /// True when the period is over at the horizon.
-fn complete(key: PeriodKey, tz: Tz, horizon: Micros) -> bool {
+pub(super) fn complete(key: PeriodKey, tz: Tz, horizon: Micros) -> bool {
     time::period_end(key, tz) <= horizon
 }
 

@@ -126,6 +126,9 @@ pub struct Summary {
     /// Violations whose remedy could not be computed: (rule, why) and how
     /// many, for a run warning (the amounts owed leave them out).
     pub remedy_errors: BTreeMap<(usize, &'static str), u64>,
+    /// Per rule: declared `measure`. A measure's instances are counted but
+    /// never listed as violations nor summed in [`Summary::violated`].
+    pub measures: Vec<bool>,
 }
 
 impl Summary {
@@ -134,6 +137,7 @@ impl Summary {
         Summary {
             counts: vec![[0; 3]; program.rules.len()],
             remedies: vec![BTreeMap::new(); program.rules.len()],
+            measures: program.rules.iter().map(|r| r.measure).collect(),
             ..Summary::default()
         }
     }
@@ -143,9 +147,14 @@ impl Summary {
         Summary { keep_per_rule: Some(n), ..Summary::new(program) }
     }
 
-    /// Total violations.
+    /// Total violations, measures left out.
     pub fn violated(&self) -> u64 {
-        self.counts.iter().map(|c| c[1]).sum()
+        self.counts.iter().enumerate().filter(|(i, _)| !self.is_measure(*i)).map(|(_, c)| c[1]).sum()
+    }
+
+    /// True when rule `rule` is a measure.
+    pub fn is_measure(&self, rule: usize) -> bool {
+        self.measures.get(rule).copied().unwrap_or(false)
     }
 }
 
@@ -174,7 +183,8 @@ impl Sink for Summary {
             *self.by_customer.entry(customer).or_default().entry(currency.clone()).or_default() += amount;
         }
         let kept = self.counts.get(inst.rule).map_or(0, |c| c[1]);
-        if inst.verdict == Verdict::Violated && self.keep_per_rule.is_none_or(|n| kept <= n as u64) {
+        let listed = !self.is_measure(inst.rule);
+        if listed && inst.verdict == Verdict::Violated && self.keep_per_rule.is_none_or(|n| kept <= n as u64) {
             self.violations.push(inst);
         }
     }
@@ -185,6 +195,9 @@ impl Sink for Summary {
 
     /// Details matter until the rule has as many violations as are kept.
     fn keeps_details(&self, rule: usize) -> bool {
+        if self.is_measure(rule) {
+            return false;
+        }
         let violated = self.counts.get(rule).map_or(0, |c| c[1]);
         self.keep_per_rule.is_none_or(|n| violated < n as u64)
     }

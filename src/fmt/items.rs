@@ -108,7 +108,8 @@ impl Printer<'_> {
     /// `rule name "title"`, its metadata lines, then the body; `{` ends the
     /// first line when there is no metadata.
     pub(super) fn rule(&mut self, r: &RuleDecl) {
-        let mut head = format!("{}rule {}", if r.is_override { "override " } else { "" }, ident(&r.name));
+        let keyword = if r.measure { "measure" } else { "rule" };
+        let mut head = format!("{}{keyword} {}", if r.is_override { "override " } else { "" }, ident(&r.name));
         let mut head_end = r.name.span.end;
         if let Some(t) = &r.title {
             head = format!("{head} {}", quote(&t.value));
@@ -356,7 +357,11 @@ fn clause(c: &Clause, source: &str) -> String {
                 Group::Period(p) => period(p.node).to_string(),
             };
             let bound = text::expr(&a.bound, source);
-            format!("per {group}: {} {} {bound}", measure(&a.measure, source), a.op.node.as_str())
+            let mut measured = measure(&a.measure, source);
+            for (sign, m) in &a.more {
+                measured = format!("{measured} {} {}", sign.node.as_str(), measure(m, source));
+            }
+            format!("per {group}: {measured} {} {bound}", a.op.node.as_str())
         }
     }
 }
@@ -411,10 +416,15 @@ fn measure(m: &Measure, source: &str) -> String {
             let cond = to_condition.as_ref().map(|c| format!(" where {}", text::expr(c, source))).unwrap_or_default();
             format!("{}({p}delay from {} to {to}{cond})", func.node.as_str(), event_match(from, source))
         }
-        Measure::Events { func, event, field, .. } => {
+        Measure::Share { event, .. } => {
+            let tail = alias_where(event.alias.as_ref(), event.condition.as_ref(), source);
+            format!("share({}{tail})", name(&event.event))
+        }
+        Measure::Events { func, percentile, event, field, .. } => {
+            let p = percentile.as_ref().map(|p| format!("{}, ", p.node)).unwrap_or_default();
             let field = field.as_ref().map(|f| format!(".{}", name(f))).unwrap_or_default();
             let tail = alias_where(event.alias.as_ref(), event.condition.as_ref(), source);
-            format!("{}({}{field}{tail})", func.node.as_str(), name(&event.event))
+            format!("{}({p}{}{field}{tail})", func.node.as_str(), name(&event.event))
         }
     }
 }

@@ -216,6 +216,8 @@ fn rule_types(rule: &Rule) -> Vec<Sym> {
         }
         Kind::Aggregate(a) => types.push(a.event),
         Kind::PeriodCount(c) => types.push(c.event),
+        Kind::PeriodField(f) => types.push(f.event),
+        Kind::Share(s) => types.push(s.event),
         Kind::Delay(d) => {
             types.push(d.from);
             types.extend(d.to.types.iter().copied());

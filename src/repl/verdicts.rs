@@ -205,7 +205,9 @@ impl Snapshot {
 pub fn violation_lines(run: &Run, only: Option<usize>) -> String {
     let mut out = String::new();
     for i in run.instances.iter().filter(|i| only.is_none_or(|r| r == i.rule)) {
-        if i.verdict != Verdict::Violated {
+        // A measure's instances are listed only when it is asked for by name.
+        let measure = run.program.rules.get(i.rule).is_some_and(|r| r.measure);
+        if i.verdict != Verdict::Violated || (measure && only.is_none()) {
             continue;
         }
         let _ = write!(out, "violated {}{}", run.rule_name(i.rule), key_text(i));

@@ -84,7 +84,9 @@ pub fn table(r: &Report) -> String {
         let jur = r.program.jurisdictions.get(rule.jurisdiction).map_or("", |j| j.name.as_str());
         let remedy: Vec<String> =
             r.summary.remedies.get(i).into_iter().flatten().map(|(c, a)| format!("{a} {c}")).collect();
-        rows.push([rule.name.clone(), jur.into(), s.to_string(), v.to_string(), p.to_string(), remedy.join(", ")]);
+        // A measure's violated instances are no violations: they feed a rate.
+        let name = if rule.measure { format!("{} (measure)", rule.name) } else { rule.name.clone() };
+        rows.push([name, jur.into(), s.to_string(), v.to_string(), p.to_string(), remedy.join(", ")]);
     }
     let widths: Vec<usize> = (0..6).map(|c| rows.iter().map(|row| row[c].chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();

@@ -24,6 +24,7 @@ pub fn render(r: &Report) -> Value {
                 .collect();
             json!({
                 "rule": rule.name,
+                "measure": rule.measure,
                 "jurisdiction": jurisdiction(r, i),
                 "title": rule.title,
                 "cites": rule.cites,

@@ -310,6 +310,9 @@ pub struct RuleDecl {
     pub doc: Option<String>,
     /// True when written `override rule`.
     pub is_override: bool,
+    /// True when declared with `measure` instead of `rule`: its instances
+    /// count only in the period standards that name it.
+    pub measure: bool,
     /// The rule's name.
     pub name: Name,
     /// Its title (the sentence it encodes).
@@ -339,8 +342,8 @@ pub enum Clause {
     Forbid(Forbid),
     /// `remedy ...`
     Remedy(Remedy),
-    /// `per key: measure op bound`
-    Aggregate(Aggregate),
+    /// `per key: measure op bound` (boxed: the largest clause)
+    Aggregate(Box<Aggregate>),
 }
 
 impl Clause {
@@ -386,7 +389,7 @@ pub struct Require {
     /// `before E where cond`
     pub before: Option<Before>,
     /// `every D until E where cond`: a recurring duty.
-    pub every: Option<Every>,
+    pub every: Option<Box<Every>>,
     /// Where it was written.
     pub span: Span,
 }
@@ -531,12 +534,41 @@ pub struct Aggregate {
     pub group: Group,
     /// What is measured per group.
     pub measure: Measure,
+    /// Further measures added or subtracted (`share(..) - share(..)`); the
+    /// checker accepts them only for shares of one event type.
+    pub more: Vec<(Spanned<Sign>, Measure)>,
     /// The comparison.
     pub op: Spanned<CmpOp>,
     /// The bound.
     pub bound: Expr,
     /// Where it was written.
     pub span: Span,
+}
+
+impl Aggregate {
+    /// The first measure, then the ones added or subtracted.
+    pub fn measures(&self) -> impl Iterator<Item = &Measure> {
+        std::iter::once(&self.measure).chain(self.more.iter().map(|(_, m)| m))
+    }
+}
+
+/// `+` or `-` between measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Sign {
+    /// `+`
+    Plus,
+    /// `-`
+    Minus,
+}
+
+impl Sign {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sign::Plus => "+",
+            Sign::Minus => "-",
+        }
+    }
 }
 
 /// The grouping of an aggregate.
@@ -584,10 +616,20 @@ pub enum Measure {
         /// Where it was written.
         span: Span,
     },
-    /// `count(A where ...)`, `sum(A.amount)`, `distinct(A.agent)`.
+    /// `share(A as a where cond)`: the percentage of A events meeting cond.
+    Share {
+        /// The events, and the condition of those counted in the share.
+        event: EventMatch,
+        /// Where it was written.
+        span: Span,
+    },
+    /// `count(A where ...)`, `sum(A.amount)`, `distinct(A.agent)`,
+    /// `percentile(90, A.score)`.
     Events {
         /// The function.
         func: Spanned<AggFn>,
+        /// The percentile, for `percentile`.
+        percentile: Option<Spanned<Decimal>>,
         /// The events measured.
         event: EventMatch,
         /// The field measured (`A.field`).
@@ -601,7 +643,10 @@ impl Measure {
     /// The span of the measure.
     pub fn span(&self) -> Span {
         match self {
-            Measure::Rate { span, .. } | Measure::Delay { span, .. } | Measure::Events { span, .. } => *span,
+            Measure::Rate { span, .. }
+            | Measure::Delay { span, .. }
+            | Measure::Share { span, .. }
+            | Measure::Events { span, .. } => *span,
         }
     }
 }

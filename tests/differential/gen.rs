@@ -324,6 +324,42 @@ fn period_count(n: usize) -> impl Strategy<Value = Kind> {
         .prop_map(|(period, event, filter, op, bound)| Kind::PeriodCount { period, event, filter, op, bound })
 }
 
+fn period_field(n: usize) -> impl Strategy<Value = Kind> {
+    let stat = select(vec![
+        FieldStat::Sum,
+        FieldStat::Min,
+        FieldStat::Max,
+        FieldStat::Average,
+        FieldStat::Percentile(50),
+        FieldStat::Percentile(90),
+        FieldStat::Percentile(100),
+        FieldStat::Distinct,
+    ]);
+    (period(), stat, 0..n, prop::option::weighted(0.3, filter()), op(), 0..=8i64).prop_map(
+        |(period, stat, event, filter, op, bound)| {
+            // Sums grow with the events: bounds of their size.
+            let bound = if stat == FieldStat::Sum { bound * 3 } else { bound / 2 };
+            Kind::PeriodField { period, stat, event, filter, op, bound }
+        },
+    )
+}
+
+fn share(n: usize) -> impl Strategy<Value = Kind> {
+    let term = (any::<bool>(), prop::option::weighted(0.5, Just("s")), filter())
+        .prop_map(|(minus, alias, cond)| ShareTerm { minus, alias, cond });
+    let bound = select(vec![0i64, 25, 50, 60, 75, 100, -25]);
+    (period(), 0..n, prop::collection::vec(term, 1..=3), op(), bound).prop_map(
+        |(period, event, mut terms, op, bound)| {
+            if let Some(first) = terms.first_mut() {
+                first.minus = false;
+            }
+            // A single share is a percentage from 0% to 100%.
+            let bound = if terms.len() == 1 { bound.abs() } else { bound };
+            Kind::Share { period, event, terms, op, bound }
+        },
+    )
+}
+
 fn rate() -> impl Strategy<Value = Kind> {
     (period(), 0..3usize, op(), select(vec![50i64, 0, 75, 100])).prop_map(|(period, target, op, bound)| Kind::Rate {
         period,
@@ -355,7 +391,9 @@ fn kind(n: usize) -> impl Strategy<Value = Kind> {
         2 => prohibition(n),
         3 => aggregate(n),
         1 => period_count(n),
-        1 => rate(),
+        2 => period_field(n),
+        1 => share(n),
+        2 => rate(),
         1 => delay(n),
     ]
 }
@@ -363,12 +401,13 @@ fn kind(n: usize) -> impl Strategy<Value = Kind> {
 fn rule(n: usize, c: &'static Cluster) -> impl Strategy<Value = Rule> {
     let in_force = prop::option::weighted(0.15, (0..=c.days, prop::option::of(1..=4u32)))
         .prop_map(move |f| f.map(|(from, len)| (c.date(from), len.map(|l| c.date(from + l)))));
-    (kind(n), in_force).prop_map(|(kind, in_force)| Rule { kind, in_force })
+    (kind(n), in_force).prop_map(|(kind, in_force)| Rule { kind, in_force, measure: false })
 }
 
 /// Rates measure a rule with instances (obligation, precedence or
-/// prohibition); with none to measure, a rate becomes a period count.
-fn fix_rates(mut rules: Vec<Rule>) -> Vec<Rule> {
+/// prohibition); with none to measure, a rate becomes a period count. A
+/// rule a rate measures is declared `measure` when `measures` says so.
+fn fix_rates(mut rules: Vec<Rule>, measures: bool) -> Vec<Rule> {
     let measurable: Vec<usize> = (0..rules.len())
         .filter(|&i| matches!(rules[i].kind, Kind::Obligation(_) | Kind::Precedence(_) | Kind::Prohibition(_)))
         .collect();
@@ -381,6 +420,11 @@ fn fix_rates(mut rules: Vec<Rule>) -> Vec<Rule> {
             };
         }
     }
+    let targets: Vec<usize> =
+        rules.iter().filter_map(|r| if let Kind::Rate { target, .. } = r.kind { Some(target) } else { None }).collect();
+    for t in targets {
+        rules[t].measure = measures;
+    }
     rules
 }
 
@@ -391,13 +435,15 @@ fn policy(n: usize, zone: Zone, c: &'static Cluster) -> impl Strategy<Value = Po
         1 => (0..=c.days, any::<bool>()).prop_map(move |(d, fri_sat)| Cal::Mine { holiday: c.date(d), fri_sat }),
     ];
     let jur_from = prop::option::weighted(0.05, (0..=c.days).prop_map(move |d| c.date(d)));
-    (cal, jur_from, prop::collection::vec(rule(n, c), 1..=3)).prop_map(move |(cal, jur_from, rules)| Policy {
-        zone,
-        cal,
-        jur_from,
-        types: n,
-        rules: fix_rates(rules),
-    })
+    (cal, jur_from, prop::collection::vec(rule(n, c), 1..=3), any::<bool>()).prop_map(
+        move |(cal, jur_from, rules, measures)| Policy {
+            zone,
+            cal,
+            jur_from,
+            types: n,
+            rules: fix_rates(rules, measures),
+        },
+    )
 }
 
 // ---------------------------------------------------------------- logs

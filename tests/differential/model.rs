@@ -453,6 +453,34 @@ pub enum Stat {
     Percentile(u32),
 }
 
+/// Statistics of a field per period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldStat {
+    /// `sum(E.amount)`
+    Sum,
+    /// `min(E.amount)`
+    Min,
+    /// `max(E.amount)`
+    Max,
+    /// `average(E.amount)`
+    Average,
+    /// `percentile(P, E.amount)`
+    Percentile(u32),
+    /// `distinct(E.j)`
+    Distinct,
+}
+
+/// One share of a share standard: `[-] share(E [as s] where cond)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareTerm {
+    /// Subtracted rather than added.
+    pub minus: bool,
+    /// The alias of the counted event, if written.
+    pub alias: Option<&'static str>,
+    /// The condition of the events counted in the share.
+    pub cond: Ex,
+}
+
 /// The kinds of generated rules.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
@@ -468,6 +496,10 @@ pub enum Kind {
     PeriodCount { period: Period, event: usize, filter: Option<Ex>, op: Op, bound: i64 },
     /// `per P: rate(rN) op B%`.
     Rate { period: Period, target: usize, op: Op, bound: i64 },
+    /// `per P: stat(E.amount [where ...]) op N` (`E.j` for distinct).
+    PeriodField { period: Period, stat: FieldStat, event: usize, filter: Option<Ex>, op: Op, bound: i64 },
+    /// `per P: share(E where ...) [± share(E where ...)] op B%`.
+    Share { period: Period, event: usize, terms: Vec<ShareTerm>, op: Op, bound: i64 },
     /// `per P: stat(delay from E as a [where ...] to B where ...) op H hours`.
     Delay { period: Period, stat: Stat, from: usize, from_cond: Option<Ex>, to: Matcher, op: Op, hours: i64 },
 }
@@ -477,6 +509,8 @@ pub enum Kind {
 pub struct Rule {
     /// What it checks.
     pub kind: Kind,
+    /// Declared `measure` (only rules a rate measures are).
+    pub measure: bool,
     /// `in force from D [until D]`.
     pub in_force: Option<(NaiveDate, Option<NaiveDate>)>,
 }
@@ -533,7 +567,8 @@ impl Policy {
         }
         for (i, r) in self.rules.iter().enumerate() {
             s.push('\n');
-            let _ = write!(s, "rule {} cites \"test\"", rule_name(i));
+            let keyword = if r.measure { "measure" } else { "rule" };
+            let _ = write!(s, "{keyword} {} cites \"test\"", rule_name(i));
             if let Some((from, until)) = r.in_force {
                 let _ = write!(s, " in force from {from}");
                 if let Some(u) = until {
@@ -646,6 +681,33 @@ impl Kind {
             }
             Kind::Rate { period, target, op, bound } => {
                 let _ = writeln!(s, "  per {}: rate({}) {} {bound}%", period.text(), rule_name(*target), op.text());
+            }
+            Kind::PeriodField { period, stat, event, filter: f, op, bound } => {
+                let (func, field) = match stat {
+                    FieldStat::Sum => ("sum(".to_string(), "amount"),
+                    FieldStat::Min => ("min(".to_string(), "amount"),
+                    FieldStat::Max => ("max(".to_string(), "amount"),
+                    FieldStat::Average => ("average(".to_string(), "amount"),
+                    FieldStat::Percentile(p) => (format!("percentile({p}, "), "amount"),
+                    FieldStat::Distinct => ("distinct(".to_string(), "j"),
+                };
+                let _ = write!(s, "  per {}: {func}{}.{field}", period.text(), TYPES[*event]);
+                filter(s, f);
+                let _ = writeln!(s, ") {} {bound}", op.text());
+            }
+            Kind::Share { period, event, terms, op, bound } => {
+                let _ = write!(s, "  per {}: ", period.text());
+                for (i, t) in terms.iter().enumerate() {
+                    if i > 0 {
+                        s.push_str(if t.minus { " - " } else { " + " });
+                    }
+                    let _ = write!(s, "share({}", TYPES[*event]);
+                    if let Some(a) = t.alias {
+                        let _ = write!(s, " as {a}");
+                    }
+                    let _ = write!(s, " where {})", t.cond.text(t.alias));
+                }
+                let _ = writeln!(s, " {} {bound}%", op.text());
             }
             Kind::Delay { period, stat, from, from_cond, to, op, hours } => {
                 let _ = write!(s, "  per {}: ", period.text());

@@ -97,6 +97,10 @@ pub fn evaluate(policy: &Policy, events: &[Ev], as_of: Option<i64>) -> Vec<Out> 
             }
             // Rates are computed below, from the instances of their target.
             Kind::Rate { .. } => vec![],
+            Kind::PeriodField { period, stat, event, filter, op, bound } => {
+                n.period_field(rule, *period, *stat, *event, filter.as_ref(), *op, *bound)
+            }
+            Kind::Share { period, event, terms, op, bound } => n.share(rule, *period, *event, terms, *op, *bound),
             Kind::Delay { period, stat, from, from_cond, to, op, hours } => {
                 n.delay(rule, *period, *stat, *from, from_cond.as_ref(), to, *op, *hours)
             }
@@ -463,6 +467,101 @@ impl Naive<'_> {
                 _ => None,
             };
             out.push(Inst { verdict, trigger: None, evidence, period: Some(name) });
+        }
+        out
+    }
+
+    /// Per period with at least one event carrying the field: the statistic
+    /// of the values (events lacking the field are not counted) against the
+    /// bound, exactly; pending while the period is not over.
+    #[expect(clippy::too_many_arguments, reason = "the parts of one rule kind")]
+    fn period_field(
+        &self,
+        rule: &Rule,
+        p: Period,
+        stat: FieldStat,
+        ty: usize,
+        filter: Option<&Ex>,
+        op: Op,
+        bound: i64,
+    ) -> Vec<Inst> {
+        let field = if stat == FieldStat::Distinct { "j" } else { "amount" };
+        let mut periods: Vec<(String, i64)> = vec![];
+        let mut values: Vec<(String, V)> = vec![];
+        for i in self.triggers(rule, ty, filter) {
+            let v = Self::field(&self.events[i], field);
+            if v == V::Null {
+                continue;
+            }
+            let per = self.period_of(self.events[i].time, p);
+            if !periods.contains(&per) {
+                periods.push(per.clone());
+            }
+            values.push((per.0, v));
+        }
+        let mut out = vec![];
+        for (name, end) in periods {
+            let vs: Vec<&V> = values.iter().filter(|(n, _)| *n == name).map(|(_, v)| v).collect();
+            let mut ints: Vec<i128> =
+                vs.iter().filter_map(|v| if let V::I(x) = v { Some(i128::from(*x)) } else { None }).collect();
+            ints.sort();
+            let n = vs.len() as i128;
+            let b = i128::from(bound);
+            let ord = match stat {
+                FieldStat::Sum => ints.iter().sum::<i128>().cmp(&b),
+                FieldStat::Min => ints[0].cmp(&b),
+                FieldStat::Max => ints[ints.len() - 1].cmp(&b),
+                FieldStat::Average => ints.iter().sum::<i128>().cmp(&(b * n)),
+                FieldStat::Percentile(pc) => {
+                    let rank = (1..=ints.len()).find(|&r| (r as i128) * 100 >= i128::from(pc) * n);
+                    ints[rank.unwrap_or(ints.len()) - 1].cmp(&b)
+                }
+                FieldStat::Distinct => {
+                    let distinct = (0..vs.len()).filter(|&x| !vs[..x].contains(&vs[x])).count() as i128;
+                    distinct.cmp(&b)
+                }
+            };
+            let verdict = if end > self.horizon {
+                Verdict::Pending
+            } else if op.test(ord) {
+                Verdict::Satisfied
+            } else {
+                Verdict::Violated
+            };
+            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name) });
+        }
+        out
+    }
+
+    /// Per period with events of the type: Σ ±(events meeting the term's
+    /// condition) · 100 / (events of the type) against the bound, exactly.
+    fn share(&self, rule: &Rule, p: Period, ty: usize, terms: &[ShareTerm], op: Op, bound: i64) -> Vec<Inst> {
+        let all = self.triggers(rule, ty, None);
+        let mut periods: Vec<(String, i64)> = vec![];
+        for &i in &all {
+            let per = self.period_of(self.events[i].time, p);
+            if !periods.contains(&per) {
+                periods.push(per);
+            }
+        }
+        let mut out = vec![];
+        for (name, end) in periods {
+            let members: Vec<usize> =
+                all.iter().copied().filter(|&i| self.period_of(self.events[i].time, p).0 == name).collect();
+            let total = members.len() as i64;
+            let mut sum = 0i64;
+            for t in terms {
+                let met = members.iter().filter(|&&i| self.holds(&t.cond, &self.events[i], None)).count() as i64;
+                sum += if t.minus { -met * 100 } else { met * 100 };
+            }
+            let verdict = if end > self.horizon {
+                Verdict::Pending
+            } else if op.test(sum.cmp(&(bound * total))) {
+                Verdict::Satisfied
+            } else {
+                Verdict::Violated
+            };
+            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name) });
         }
         out
     }

@@ -38,7 +38,9 @@ pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
     match prev {
         "when" | "require" | "forbid" | "prior" | "unless" | "before" | "from" | "to" => return events(doc),
         "or" if is_in_require(trimmed_line) => return events(doc),
-        "(" if matches!(prev2, "count" | "distinct" | "sum" | "min" | "max") => return events(doc),
+        "(" if matches!(prev2, "count" | "distinct" | "sum" | "min" | "max" | "average" | "share") => {
+            return events(doc)
+        }
         "(" if prev2 == "rate" => return rules(doc),
         "violated" | "satisfied" | "pending" | "remedy" if trimmed_line.starts_with("expect") => return rules(doc),
         "expect" => {
@@ -159,8 +161,10 @@ fn enclosing_item(head: &str) -> &str {
     for line in head.lines().rev() {
         let first = line.split_whitespace().next().unwrap_or("");
         if !line.starts_with([' ', '\t']) {
-            if let "rule" | "override" | "test" | "event" | "calendar" | "jurisdiction" | "parameter" = first {
-                return if first == "override" { "rule" } else { first };
+            if let "rule" | "measure" | "override" | "test" | "event" | "calendar" | "jurisdiction" | "parameter" =
+                first
+            {
+                return if matches!(first, "override" | "measure") { "rule" } else { first };
             }
         }
     }
@@ -213,7 +217,12 @@ fn fields_of(doc: &Document, owner: &str, head: &str) -> Vec<CompletionItem> {
 /// The event bound to `alias` by `EVENT as alias` in the item around the
 /// end of `head`.
 fn alias_binding<'a>(head: &'a str, alias: &str) -> Option<&'a str> {
-    let start = head.rfind("\nrule ").max(head.rfind("\noverride rule ")).max(head.rfind("\ntest ")).unwrap_or(0);
+    let start = head
+        .rfind("\nrule ")
+        .max(head.rfind("\nmeasure "))
+        .max(head.rfind("\noverride rule "))
+        .max(head.rfind("\ntest "))
+        .unwrap_or(0);
     let words: Vec<&str> = head[start..].split(|c: char| !is_word(c)).filter(|w| !w.is_empty()).collect();
     words.windows(3).rev().find(|w| w[1] == "as" && w[2] == alias).map(|w| w[0])
 }
@@ -273,13 +282,42 @@ fn timezones(prefix: &str) -> Vec<CompletionItem> {
 /// Keywords and snippets that fit where the cursor is.
 fn keywords_for(depth: usize, item_kind: &str) -> Vec<CompletionItem> {
     let (list, snippets): (&[&str], &[(&str, &str, &str)]) = match (depth, item_kind) {
-        (0, _) => {
-            (&["jurisdiction", "import", "event", "calendar", "parameter", "rule", "override", "test"], ITEM_SNIPPETS)
-        }
+        (0, _) => (
+            &["jurisdiction", "import", "event", "calendar", "parameter", "rule", "measure", "override", "test"],
+            ITEM_SNIPPETS,
+        ),
         (_, "rule") => (
             &[
-                "when", "require", "prior", "unless", "forbid", "while", "open", "remedy", "per", "where", "as",
-                "within", "before", "and", "or", "not", "in", "during", "ceil", "floor", "round", "min", "max",
+                "when",
+                "require",
+                "prior",
+                "unless",
+                "forbid",
+                "while",
+                "open",
+                "remedy",
+                "per",
+                "where",
+                "as",
+                "within",
+                "before",
+                "and",
+                "or",
+                "not",
+                "in",
+                "during",
+                "rate",
+                "share",
+                "count",
+                "distinct",
+                "sum",
+                "min",
+                "max",
+                "average",
+                "percentile",
+                "ceil",
+                "floor",
+                "round",
             ],
             CLAUSE_SNIPPETS,
         ),
@@ -307,6 +345,8 @@ const ITEM_SNIPPETS: &[(&str, &str, &str)] = &[
     ("rule (aggregate)", "per key: count(A) <= N", "rule ${1:name}\n  \"${2:What the rule says.}\"\n  cites \"${3:article}\"\n{\n  per ${4:case}: count(${5:event}) <= ${6:2}\n}"),
     ("rule (period standard)", "per month: rate(rule) >= N%", "rule ${1:name}\n  \"${2:What the rule says.}\"\n  cites \"${3:article}\"\n{\n  per ${4:month}: rate(${5:rule}) >= ${6:95}%\n}"),
     ("parameter", "value by date", "parameter ${1:name} \"${2:what it is}\"\n  cites \"${3:article}\"\n{\n  ${4:10 GBP} from ${5:2026-04-01}\n}"),
+    ("measure", "what a period standard's rate counts", "measure ${1:name}\n  \"${2:What the rule says.}\"\n  cites \"${3:article}\"\n{\n  when ${4:trigger} as ${5:t}\n  require ${6:response} where ${7:case} == ${5:t}.${7:case} within ${8:30} ${9:seconds}\n}"),
+    ("rule (share per period)", "per quarter: share(A where cond) >= N%", "rule ${1:name}\n  \"${2:What the rule says.}\"\n  cites \"${3:article}\"\n{\n  per ${4:quarter}: share(${5:event} as ${6:e} where ${7:condition}) >= ${8:80}%\n}"),
     ("event", "event type with fields", "event ${1:name} \"${2:description}\" { ${3:case}: ${4:id} }"),
     ("test", "inline test", "test \"${1:name}\" {\n  given {\n    ${2:2026-03-02T09:00:00Z} ${3:event} { ${4:case}: \"${5:A}\" }\n  }\n  expect ${6:violated} ${7:rule} for ${4:case} \"${5:A}\"\n}"),
     ("jurisdiction", "file header", "jurisdiction ${1:CODE} \"${2:title}\"\n  timezone \"${3:Europe/London}\"\n  calendar ${4:GB}"),

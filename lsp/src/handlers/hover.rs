@@ -111,7 +111,12 @@ fn type_name(t: &tenet::syntax::ast::TypeName) -> String {
 }
 
 fn rule(r: &tenet::syntax::ast::RuleDecl) -> String {
-    let kind = if r.is_override { "override rule" } else { "rule" };
+    let kind = match (r.is_override, r.measure) {
+        (true, true) => "override measure",
+        (true, false) => "override rule",
+        (false, true) => "measure",
+        (false, false) => "rule",
+    };
     let mut out = format!("**{kind}** `{}`", r.name.text);
     if let Some(t) = &r.title {
         out.push_str(&format!("\n\n{}", t.value));
@@ -128,6 +133,9 @@ fn rule(r: &tenet::syntax::ast::RuleDecl) -> String {
         if let Some(u) = &f.until {
             out.push_str(&format!(" until {}", u.date));
         }
+    }
+    if r.measure {
+        out.push_str("\n\nA measure: its instances count only in the `rate(...)` of the period standards naming it.");
     }
     if let Some(d) = &r.doc {
         out.push_str(&format!("\n\n{d}"));

@@ -188,6 +188,8 @@ const EXTRA_KEYWORDS: &[&str] = &[
     "ceil",
     "floor",
     "round",
+    "measure",
+    "share",
     "rate",
     "count",
     "distinct",

@@ -117,7 +117,7 @@ pub fn cuts(text: &str) -> Option<Vec<(usize, usize)>> {
 /// at its very start. `calendar` also starts a header clause
 /// (`calendar BR`), so it counts only with the `{` of a declaration.
 fn starts_item(line: &str) -> bool {
-    const KEYWORDS: &[&str] = &["jurisdiction", "import", "event", "calendar", "rule", "override", "test"];
+    const KEYWORDS: &[&str] = &["jurisdiction", "import", "event", "calendar", "rule", "measure", "override", "test"];
     KEYWORDS.iter().any(|kw| {
         line.strip_prefix(kw).is_some_and(|rest| {
             let boundary = rest.chars().next().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));

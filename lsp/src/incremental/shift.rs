@@ -34,6 +34,13 @@ impl<T: Shift> Shift for Vec<T> {
     }
 }
 
+impl<A: Shift, B: Shift> Shift for (A, B) {
+    fn move_by(&mut self, by: usize) {
+        self.0.move_by(by);
+        self.1.move_by(by);
+    }
+}
+
 impl<T: Shift> Shift for Box<T> {
     fn move_by(&mut self, by: usize) {
         (**self).move_by(by);
@@ -96,7 +103,7 @@ shift_fields! {
     ParameterDecl => name, title, cites, legal_text, entries, span;
     ParamEntry => value_span, from, until, span;
     Money => span;
-    Aggregate => group, measure, op, bound, span;
+    Aggregate => group, measure, more, op, bound, span;
     DurationLit => span;
     TestDecl => name, given, as_of, expects, span;
     DateTimeLit => span;
@@ -172,8 +179,13 @@ impl Shift for Measure {
                 to_condition.move_by(by);
                 span.move_by(by);
             }
-            Measure::Events { func, event, field, span } => {
+            Measure::Share { event, span } => {
+                event.move_by(by);
+                span.move_by(by);
+            }
+            Measure::Events { func, percentile, event, field, span } => {
                 func.move_by(by);
+                percentile.move_by(by);
                 event.move_by(by);
                 field.move_by(by);
                 span.move_by(by);

@@ -134,6 +134,19 @@ fn completion_of_time_zones_and_calendars() {
 }
 
 #[test]
+fn measures_and_shares_have_hover_and_completion() {
+    let measure = tenet_lsp::keywords::explain("measure").unwrap_or_default();
+    assert!(measure.contains("rate(name)") && measure.contains("never listed as violations"), "{measure}");
+    let share = tenet_lsp::keywords::explain("share").unwrap_or_default();
+    assert!(share.contains("percentage"), "{share}");
+    let top = completion_at("jurisdiction X \"x\"\n\n", 20);
+    assert!(top.contains("measure (Keyword)"), "{top}");
+    let text = "jurisdiction X \"x\"\n\nmeasure m cites \"c\" {\n  per quarter: ";
+    let inside = completion_at(text, text.len());
+    assert!(inside.contains("share (Keyword)") && inside.contains("require (Keyword)"), "{inside}");
+}
+
+#[test]
 fn completion_of_keywords_and_snippets_by_place() {
     let (text, at) = typing("rule cancel", 0, "");
     insta::assert_snapshot!(completion_at(&text, at));

@@ -15,7 +15,7 @@ impl Lowerer<'_> {
             Rule::unless_clause => Clause::Unless(self.unless_clause(pair)),
             Rule::forbid_clause => Clause::Forbid(self.forbid_clause(pair)),
             Rule::remedy_clause => Clause::Remedy(self.remedy_clause(pair)),
-            Rule::aggregate_clause => Clause::Aggregate(self.aggregate_clause(pair)),
+            Rule::aggregate_clause => Clause::Aggregate(Box::new(self.aggregate_clause(pair))),
             _ => return None,
         })
     }
@@ -73,7 +73,7 @@ impl Lowerer<'_> {
                         match d.as_rule() {
                             Rule::within => r.within = self.within(d),
                             Rule::before => r.before = Some(self.before(d)),
-                            Rule::every => r.every = self.every(d),
+                            Rule::every => r.every = self.every(d).map(Box::new),
                             _ => {}
                         }
                     }
@@ -199,12 +199,22 @@ impl Lowerer<'_> {
         let mut measure = Measure::Rate { rule: Name { text: String::new(), quoted: false, span }, span };
         let mut op = Spanned::new(CmpOp::Le, span);
         let mut bound = Expr { kind: ExprKind::Lit(Literal::Int(0)), span };
+        let mut more = vec![];
+        let mut sign = None;
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::group => group = self.group(p),
+                Rule::measure_op => {
+                    let s = if p.as_str() == "-" { Sign::Minus } else { Sign::Plus };
+                    sign = Some(Spanned::new(s, self.span(&p)));
+                }
                 Rule::measure => {
                     if let Some(m) = kids(p).into_iter().next() {
-                        measure = self.measure(m);
+                        let m = self.measure(m);
+                        match sign.take() {
+                            Some(s) => more.push((s, m)),
+                            None => measure = m,
+                        }
                     }
                 }
                 Rule::cmp_op => op = Spanned::new(cmp_op(p.as_str()), self.span(&p)),
@@ -212,7 +222,7 @@ impl Lowerer<'_> {
                 _ => {}
             }
         }
-        Aggregate { group, measure, op, bound, span }
+        Aggregate { group, measure, more, op, bound, span }
     }
 
     pub(super) fn group(&mut self, pair: P) -> Group {
@@ -236,6 +246,22 @@ impl Lowerer<'_> {
                 Measure::Rate { rule: rule.unwrap_or(Name { text: String::new(), quoted: false, span }), span }
             }
             Rule::delay_measure => self.delay_measure(pair, span),
+            Rule::share_measure => {
+                let mut event = EventMatch {
+                    event: Name { text: String::new(), quoted: false, span },
+                    alias: None,
+                    condition: None,
+                };
+                for p in kids(pair) {
+                    match p.as_rule() {
+                        Rule::name => event.event = self.name(p),
+                        Rule::alias => event.alias = self.alias(p),
+                        Rule::where_clause => event.condition = self.where_clause(p),
+                        _ => {}
+                    }
+                }
+                Measure::Share { event, span }
+            }
             _ => self.event_measure(pair, span),
         }
     }
@@ -272,10 +298,13 @@ impl Lowerer<'_> {
         let mut event =
             EventMatch { event: Name { text: String::new(), quoted: false, span }, alias: None, condition: None };
         let mut field = None;
+        let mut percentile = None;
         let mut seen_event = false;
         for p in kids(pair) {
+            let pspan = self.span(&p);
             match p.as_rule() {
-                Rule::aggregate_fn => func = Spanned::new(agg_fn(p.as_str()), self.span(&p)),
+                Rule::aggregate_fn => func = Spanned::new(agg_fn(p.as_str()), pspan),
+                Rule::number => percentile = Some(Spanned::new(self.decimal(p.as_str(), pspan), pspan)),
                 Rule::name if !seen_event => {
                     event.event = self.name(p);
                     seen_event = true;
@@ -286,6 +315,6 @@ impl Lowerer<'_> {
                 _ => {}
             }
         }
-        Measure::Events { func, event, field, span }
+        Measure::Events { func, percentile, event, field, span }
     }
 }

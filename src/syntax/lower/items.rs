@@ -225,6 +225,7 @@ impl Lowerer<'_> {
         let mut r = RuleDecl {
             doc: self.doc_before(span.start),
             is_override: false,
+            measure: false,
             name: Name { text: String::new(), quoted: false, span },
             title: None,
             cites: None,
@@ -237,6 +238,7 @@ impl Lowerer<'_> {
             let pspan = self.span(&p);
             match p.as_rule() {
                 Rule::override_mark => r.is_override = true,
+                Rule::kw_measure => r.measure = true,
                 Rule::ident => r.name = self.ident(&p),
                 Rule::string => r.title = Some(self.string(p)),
                 Rule::cites => {

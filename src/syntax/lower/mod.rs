@@ -65,6 +65,7 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_late
             | kw_max
             | kw_rate
+            | kw_share
             | kw_delay
             | kw_to
             | kw_during
