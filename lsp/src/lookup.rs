@@ -128,7 +128,17 @@ pub fn durations(items: &[Item]) -> Vec<(Span, i64, ast::DurationUnit)> {
         let Item::Rule(r) = item else { continue };
         for c in &r.clauses {
             match c {
-                Clause::When(w) => exprs(w.condition.as_ref(), &mut out),
+                Clause::When(w) => {
+                    exprs(w.condition.as_ref(), &mut out);
+                    for p in &w.priors {
+                        exprs(p.event.condition.as_ref(), &mut out);
+                        out.extend(p.within.iter().map(|d| (d.span, d.amount, d.unit)));
+                    }
+                }
+                Clause::Extend(x) => {
+                    out.push((x.amount.span, x.amount.amount, x.amount.unit));
+                    exprs(x.event.condition.as_ref(), &mut out);
+                }
                 Clause::Require(q) => {
                     out.extend(q.within.iter().map(|d| (d.span, d.amount, d.unit)));
                     exprs(q.condition.as_ref(), &mut out);
@@ -146,6 +156,10 @@ pub fn durations(items: &[Item]) -> Vec<(Span, i64, ast::DurationUnit)> {
                 },
                 Clause::Forbid(f) => {
                     exprs(f.event.condition.as_ref(), &mut out);
+                    for p in &f.priors {
+                        exprs(p.event.condition.as_ref(), &mut out);
+                        out.extend(p.within.iter().map(|d| (d.span, d.amount, d.unit)));
+                    }
                     out.extend(f.within.iter().map(|d| (d.span, d.amount, d.unit)));
                 }
                 Clause::Aggregate(a) => exprs(Some(&a.bound), &mut out),

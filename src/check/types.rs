@@ -58,7 +58,7 @@ impl fmt::Display for Ty {
 }
 
 /// The field types a schema may use.
-pub const FIELD_TYPES: &[&str] = &["id", "text", "int", "decimal", "money", "bool", "duration", "time"];
+pub const FIELD_TYPES: &[&str] = &["id", "text", "int", "decimal", "money", "bool", "duration", "time", "date"];
 
 /// The type of a declared field (None for an unknown type name).
 pub fn field_type(t: &ast::TypeName) -> Option<Ty> {
@@ -71,6 +71,7 @@ pub fn field_type(t: &ast::TypeName) -> Option<Ty> {
         "bool" => Ty::Bool,
         "duration" => Ty::Duration,
         "time" => Ty::Time,
+        "date" => Ty::Date,
         _ => return None,
     })
 }
@@ -384,6 +385,7 @@ pub fn literal_fits(l: &Literal, t: &Ty) -> bool {
         (Literal::Bool(_), Ty::Bool) => true,
         (Literal::Duration(..), Ty::Duration) => true,
         (Literal::DateTime(_), Ty::Time) => true,
+        (Literal::Date(_), Ty::Date) => true,
         _ => false,
     }
 }

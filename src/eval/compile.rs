@@ -146,15 +146,37 @@ impl Compiler<'_> {
             let trigger = self.proj.add_type(&w.event.text);
             let t_alias = w.alias.as_ref().map(|a| a.text.as_str());
             let condition = w.condition.as_ref().map(|e| self.expr(e, t_alias, None));
+            let priors = self.priors(&w.priors, t_alias);
             let unless = self.exceptions(&unlesses, t_alias);
             let awaited = self.matcher(&q.events, q.alias.as_ref(), q.condition.as_ref(), t_alias);
             let within = q.within.as_ref().map(|d| Window { amount: d.amount, unit: d.unit });
             if q.prior {
-                return Some((
-                    Kind::Precedence(Precedence { trigger, condition, required: awaited, within, unless }),
-                    None,
-                ));
+                let p = Precedence { trigger, condition, priors, required: awaited, within, unless };
+                return Some((Kind::Precedence(p), None));
             }
+            let by = q.by.as_ref().map(|b| ByDate {
+                value: self.expr(&b.expr, t_alias, None),
+                whichever: b.whichever.as_ref().map(|w| w.node),
+                field: match &b.expr.kind {
+                    ExprKind::Member(_, f) => f.text.clone(),
+                    _ => "date".to_string(),
+                },
+            });
+            let extensions = r
+                .clauses
+                .iter()
+                .filter_map(|c| if let Clause::Extend(x) = c { Some(x) } else { None })
+                .take(32)
+                .map(|x| Extension {
+                    window: Window { amount: x.amount.amount, unit: x.amount.unit },
+                    matcher: self.matcher(
+                        std::slice::from_ref(&x.event.event),
+                        x.event.alias.as_ref(),
+                        x.event.condition.as_ref(),
+                        t_alias,
+                    ),
+                })
+                .collect();
             let before = q
                 .before
                 .as_ref()
@@ -170,15 +192,29 @@ impl Compiler<'_> {
                     )
                 })
                 .collect();
-            let o = Obligation { trigger, condition, awaited, within, before, unless, window_forbids };
+            let roll = q.roll.is_some();
+            let o = Obligation {
+                trigger,
+                condition,
+                priors,
+                awaited,
+                within,
+                by,
+                roll,
+                extensions,
+                before,
+                unless,
+                window_forbids,
+            };
             return Some((Kind::Obligation(o), None));
         }
         if let Some(f) = forbids.first() {
             let event = self.proj.add_type(&f.event.event.text);
             let alias = f.event.alias.as_ref().map(|a| a.text.as_str());
             let condition = f.event.condition.as_ref().map(|e| self.expr(e, alias, None));
+            let priors = self.priors(&f.priors, alias);
             let unless = self.exceptions(&unlesses, alias);
-            return Some((Kind::Prohibition(Prohibition { event, condition, unless }), None));
+            return Some((Kind::Prohibition(Prohibition { event, condition, priors, unless }), None));
         }
         let a = aggregate?;
         self.aggregate(a)
@@ -260,6 +296,23 @@ impl Compiler<'_> {
         }
         out.spans = conditions.into_iter().chain(events).chain(prior).collect();
         out
+    }
+
+    /// `where [not] prior B ...` conditions, anchored on `anchor`.
+    fn priors(&mut self, priors: &[ast::PriorCondition], anchor: Option<&str>) -> Vec<PriorCond> {
+        priors
+            .iter()
+            .map(|p| PriorCond {
+                matcher: self.matcher(
+                    std::slice::from_ref(&p.event.event),
+                    p.event.alias.as_ref(),
+                    p.event.condition.as_ref(),
+                    anchor,
+                ),
+                within: p.within.as_ref().map(|d| Window { amount: d.amount, unit: d.unit }),
+                negated: p.negated,
+            })
+            .collect()
     }
 
     /// Event types with a condition correlating them to the anchor.
@@ -351,6 +404,7 @@ impl Compiler<'_> {
                         "bool" => FieldKind::Bool,
                         "duration" => FieldKind::Duration,
                         "time" => FieldKind::Time,
+                        "date" => FieldKind::Date,
                         _ => continue,
                     };
                     self.proj.schema.entry((name.as_str().into(), f.name.text.as_str().into())).or_insert(kind);

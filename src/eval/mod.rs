@@ -7,11 +7,13 @@
 
 mod aggregate;
 pub mod compile;
+mod deadline;
 mod emit;
 pub mod engine;
 pub mod expr;
 pub mod ir;
 mod keys;
+mod lookback;
 mod obligation;
 mod period;
 mod prior;

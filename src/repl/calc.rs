@@ -407,7 +407,7 @@ fn literal(l: &Literal) -> Value {
                 DurationUnit::Hour => HOUR,
                 DurationUnit::Day => DAY,
                 DurationUnit::Week => WEEK,
-                DurationUnit::CalendarDay | DurationUnit::BusinessDay | DurationUnit::Month => {
+                DurationUnit::CalendarDay | DurationUnit::BusinessDay | DurationUnit::Month | DurationUnit::Year => {
                     return Value::Days(*n, *unit)
                 }
             };
