@@ -170,6 +170,23 @@ pub fn durations(items: &[Item]) -> Vec<(Span, i64, ast::DurationUnit)> {
     out
 }
 
+/// The spans of the `within D` durations whose deadline rolls to a business
+/// day (`, ending on a business day`).
+pub fn rolled(items: &[Item]) -> Vec<Span> {
+    let mut out = vec![];
+    for item in items {
+        let Item::Rule(r) = item else { continue };
+        for c in &r.clauses {
+            if let Clause::Require(q) = c {
+                if q.roll.is_some() {
+                    out.extend(q.within.iter().map(|d| d.span));
+                }
+            }
+        }
+    }
+    out
+}
+
 fn exprs(e: Option<&Expr>, out: &mut Vec<(Span, i64, ast::DurationUnit)>) {
     let Some(e) = e else { return };
     match &e.kind {

@@ -16,6 +16,7 @@ pub mod suggest;
 mod test_blocks;
 mod types;
 
+pub use types::FUNCTIONS;
 pub use calendars::builtin_calendar_names;
 pub use scope::Scope;
 

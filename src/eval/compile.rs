@@ -362,13 +362,24 @@ impl Compiler<'_> {
                 }
             }
             ExprKind::Call(f, args) => {
-                let func = match f.text.as_str() {
-                    "weekday" => Func::Weekday,
-                    "hour" => Func::Hour,
-                    _ => Func::Date,
-                };
-                let arg = args.first().map_or(CExpr::Lit(Val::Null), |a| self.expr(a, current, anchor));
-                CExpr::Func(func, b(arg))
+                let mut args = args.iter().map(|a| self.expr(a, current, anchor));
+                let arg = args.next().unwrap_or(CExpr::Lit(Val::Null));
+                match Func::named(&f.text) {
+                    Some(func) => CExpr::Func(func, b(arg)),
+                    None => CExpr::BusinessDaysBetween(b(arg), b(args.next().unwrap_or(CExpr::Lit(Val::Null)))),
+                }
+            }
+            ExprKind::Binary(op @ (ast::BinOp::Add | ast::BinOp::Sub), l, r) if calendar_literal(r).is_some() => {
+                let (n, unit) = calendar_literal(r).unwrap_or((0, ast::DurationUnit::CalendarDay));
+                let n = if *op == ast::BinOp::Sub { n.checked_neg() } else { Some(n) };
+                match n {
+                    Some(n) => CExpr::Shift(b(self.expr(l, current, anchor)), n, unit),
+                    None => CExpr::Lit(Val::Null),
+                }
+            }
+            ExprKind::Binary(ast::BinOp::Add, l, r) if calendar_literal(l).is_some() => {
+                let (n, unit) = calendar_literal(l).unwrap_or((0, ast::DurationUnit::CalendarDay));
+                CExpr::Shift(b(self.expr(r, current, anchor)), n, unit)
             }
             ExprKind::Unary(UnOp::Not, x) => CExpr::Not(b(self.expr(x, current, anchor))),
             ExprKind::Unary(UnOp::Neg, x) => CExpr::Neg(b(self.expr(x, current, anchor))),
@@ -460,12 +471,25 @@ fn and(acc: Option<CExpr>, next: CExpr) -> CExpr {
 
 /// The value of a constant expression (a bound).
 fn constant(e: &CExpr) -> Val {
-    let ctx = super::expr::Ctx { current: None, anchor: None, tz: chrono_tz::UTC, names: &[] };
+    let calendar = Calendar::weekends_only();
+    let ctx = super::expr::Ctx { current: None, anchor: None, tz: chrono_tz::UTC, calendar: &calendar, names: &[] };
     e.eval(&ctx)
 }
 
-/// A literal as a runtime value. Day-based durations inside expressions
-/// count as whole days of elapsed time.
+/// `N unit` for a calendar unit (possibly bracketed or negated), which only
+/// moves a time: `t + 1 month`.
+pub fn calendar_literal(e: &Expr) -> Option<(i64, ast::DurationUnit)> {
+    match &e.kind {
+        ExprKind::Lit(Literal::Duration(n, unit)) if unit.is_calendar() => Some((*n, *unit)),
+        ExprKind::Paren(inner) => calendar_literal(inner),
+        ExprKind::Unary(UnOp::Neg, inner) => calendar_literal(inner).and_then(|(n, u)| Some((n.checked_neg()?, u))),
+        _ => None,
+    }
+}
+
+/// A literal as a runtime value. A calendar duration (days counted on the
+/// calendar, months, years) has no fixed length: alone it is Null (the
+/// checker rejects it), and `t ± N unit` compiles to [`CExpr::Shift`].
 pub fn literal(l: &Literal) -> Val {
     match l {
         Literal::Str(s) => Val::Str(s.as_str().into()),
@@ -479,8 +503,8 @@ pub fn literal(l: &Literal) -> Val {
                 ast::DurationUnit::Minute => MINUTE,
                 ast::DurationUnit::Hour => HOUR,
                 ast::DurationUnit::Week => WEEK,
-                ast::DurationUnit::Month => 30 * DAY,
-                _ => DAY,
+                ast::DurationUnit::Day => DAY,
+                _ => return Val::Null,
             };
             n.checked_mul(size).map_or(Val::Null, Val::Dur)
         }

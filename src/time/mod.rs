@@ -33,7 +33,7 @@ pub use shift::{
     business_days_between, end_of_day, instant_of_local, next_business_day, previous_business_day, shift, shift_date,
 };
 pub use late::units_late;
-pub use local::{during, hour, local, local_date, weekday};
+pub use local::{during, hour, local, local_date, weekday, weekday_of};
 pub use period::{period_end, period_of, period_start, PeriodKey};
 
 use chrono::{DateTime, TimeZone, Utc};

@@ -59,7 +59,7 @@ pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
         };
     }
     if prev.chars().all(|c| c.is_ascii_digit()) && !prev.is_empty() && prev2 == "within" {
-        let units = ["hours", "days", "weeks", "calendar days", "business days", "minutes", "months"];
+        let units = ["hours", "days", "weeks", "calendar days", "business days", "minutes", "months", "years"];
         return words(&units, CompletionItemKind::UNIT);
     }
     keywords_for(depth(head), enclosing_item(head))
@@ -277,7 +277,7 @@ fn keywords_for(depth: usize, item_kind: &str) -> Vec<CompletionItem> {
         (_, "rule") => (
             &[
                 "when", "require", "prior", "unless", "forbid", "while", "open", "remedy", "per", "where", "as",
-                "within", "before", "and", "or", "not", "in", "during",
+                "within", "before", "and", "or", "not", "in", "during", "by", "whichever", "extended", "ending",
             ],
             CLAUSE_SNIPPETS,
         ),
@@ -286,6 +286,10 @@ fn keywords_for(depth: usize, item_kind: &str) -> Vec<CompletionItem> {
         _ => (tenet::syntax::KEYWORDS, &[]),
     };
     let mut out = words(list, CompletionItemKind::KEYWORD);
+    if item_kind == "rule" && depth > 0 {
+        let functions: Vec<&str> = tenet::check::FUNCTIONS.iter().map(|(n, ..)| *n).collect();
+        out.extend(words(&functions, CompletionItemKind::FUNCTION));
+    }
     out.extend(snippets.iter().map(|(label, detail, body)| CompletionItem {
         label: (*label).to_string(),
         kind: Some(CompletionItemKind::SNIPPET),
