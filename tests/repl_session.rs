@@ -210,7 +210,8 @@ fn expressions_compute_deadlines_with_the_calendar() {
     insta::assert_snapshot!("business_days_over_a_weekend", ok(&mut s, "2026-03-06T17:00:00-03:00 + 2 business days"));
     // Tiradentes (Tue 21 April 2026) is a national holiday.
     let tiradentes = ok(&mut s, "2026-04-20T12:00:00-03:00 + 1 business day");
-    assert!(tiradentes.starts_with("end of 2026-04-22 (Wed, America/Sao_Paulo) : deadline"), "{tiradentes}");
+    assert!(tiradentes.starts_with("2026-04-22T12:00:00-03:00 : time"), "{tiradentes}");
+    assert!(tiradentes.contains("ends at the end of 2026-04-22 (Wed, America/Sao_Paulo)"), "{tiradentes}");
     assert!(tiradentes.contains("counted: Wed 2026-04-22\n  skipped: Tue 2026-04-21 (holiday)\n"), "{tiradentes}");
     assert_eq!(ok(&mut s, "7 days - 24 hours"), "6 days (144 hours) : duration\n");
     assert_eq!(ok(&mut s, "10.50 BRL + 2 BRL"), "12.50 BRL : money (BRL)\n");
@@ -218,6 +219,14 @@ fn expressions_compute_deadlines_with_the_calendar() {
     assert_eq!(ok(&mut s, "2026-03-06T17:00:00-03:00 + 24 hours"), "2026-03-07T17:00:00-03:00 : time\n");
     assert_eq!(ok(&mut s, "weekday(2026-03-07T12:00:00Z)"), "\"sat\" : text\n");
     assert_eq!(ok(&mut s, ":type 3 * 2.5 BRL"), "money (BRL)\n");
+    // Months land on the same local day and time, clamped to the month's end.
+    assert!(ok(&mut s, "2026-01-31T10:00:00-03:00 + 1 month").starts_with("2026-02-28T10:00:00-03:00 : time"));
+    assert!(ok(&mut s, "2028-02-29T10:00:00-03:00 + 1 year").starts_with("2029-02-28T10:00:00-03:00 : time"));
+    assert_eq!(ok(&mut s, "2026-03-31T10:00:00-03:00 - 1 month"), "2026-02-28T10:00:00-03:00 : time\n");
+    assert_eq!(ok(&mut s, "2026-03-09 - 1 business day"), "2026-03-06 (Fri) : date\n");
+    assert_eq!(ok(&mut s, "next_business_day(2026-04-20T12:00:00-03:00)"), "2026-04-22T00:00:00-03:00 : time\n");
+    assert_eq!(ok(&mut s, "business_days_between(2026-04-17, 2026-04-22)"), "2 : integer\n");
+    assert_eq!(ok(&mut s, "end_of_day(2026-04-17)"), "2026-04-17T23:59:59.999999-03:00 : time\n");
 }
 
 #[test]
@@ -228,7 +237,8 @@ fn business_days_in_china_count_make_up_working_days() {
     // Fri 13 Feb 2026 + 2 business days: Sat 14 is worked (调休), the
     // Spring Festival runs Sun 15 to Mon 23, so the second one is Tue 24.
     let out = ok(&mut s, "2026-02-13T10:00:00+08:00 + 2 business days");
-    assert!(out.starts_with("end of 2026-02-24 (Tue, Asia/Shanghai) : deadline"), "{out}");
+    assert!(out.starts_with("2026-02-24T10:00:00+08:00 : time"), "{out}");
+    assert!(out.contains("ends at the end of 2026-02-24 (Tue, Asia/Shanghai)"), "{out}");
     assert!(out.contains("counting make-up working days"), "{out}");
     assert!(out.contains("counted: Sat 2026-02-14 (make-up working day), Tue 2026-02-24\n"), "{out}");
     assert!(out.contains("skipped: Sun 2026-02-15 (holiday)"), "{out}");

@@ -72,7 +72,8 @@ fn a_script_on_standard_input() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("violated cancel_regardless_of_debt for customer \"K-31\""), "{text}");
-    assert!(text.contains("end of 2026-03-10 (Tue, America/Sao_Paulo) : deadline"), "{text}");
+    assert!(text.contains("2026-03-10T17:00:00-03:00 : time"), "{text}");
+    assert!(text.contains("end of 2026-03-10 (Tue, America/Sao_Paulo)"), "{text}");
     let mut bad = assert_cmd::Command::from_std(tenet(data.path()));
     bad.args(["repl"]);
     let out = bad.write_stdin(":nonsense\n1 + 1\n").output().unwrap();

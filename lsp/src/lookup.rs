@@ -134,7 +134,17 @@ pub fn durations(items: &[Item]) -> Vec<(Span, i64, ast::DurationUnit)> {
         let Item::Rule(r) = item else { continue };
         for c in &r.clauses {
             match c {
-                Clause::When(w) => exprs(w.condition.as_ref(), &mut out),
+                Clause::When(w) => {
+                    exprs(w.condition.as_ref(), &mut out);
+                    for p in &w.priors {
+                        exprs(p.event.condition.as_ref(), &mut out);
+                        out.extend(p.within.iter().map(|d| (d.span, d.amount, d.unit)));
+                    }
+                }
+                Clause::Extend(x) => {
+                    out.push((x.amount.span, x.amount.amount, x.amount.unit));
+                    exprs(x.event.condition.as_ref(), &mut out);
+                }
                 Clause::Require(q) => {
                     out.extend(q.within.iter().map(|d| (d.span, d.amount, d.unit)));
                     out.extend(q.every.iter().map(|e| (e.every.span, e.every.amount, e.every.unit)));
@@ -156,10 +166,31 @@ pub fn durations(items: &[Item]) -> Vec<(Span, i64, ast::DurationUnit)> {
                 },
                 Clause::Forbid(f) => {
                     exprs(f.event.condition.as_ref(), &mut out);
+                    for p in &f.priors {
+                        exprs(p.event.condition.as_ref(), &mut out);
+                        out.extend(p.within.iter().map(|d| (d.span, d.amount, d.unit)));
+                    }
                     out.extend(f.within.iter().map(|d| (d.span, d.amount, d.unit)));
                 }
                 Clause::Aggregate(a) => exprs(Some(&a.bound), &mut out),
                 Clause::Remedy(_) => {}
+            }
+        }
+    }
+    out
+}
+
+/// The spans of the `within D` durations whose deadline rolls to a business
+/// day (`, ending on a business day`).
+pub fn rolled(items: &[Item]) -> Vec<Span> {
+    let mut out = vec![];
+    for item in items {
+        let Item::Rule(r) = item else { continue };
+        for c in &r.clauses {
+            if let Clause::Require(q) = c {
+                if q.roll.is_some() {
+                    out.extend(q.within.iter().map(|d| d.span));
+                }
             }
         }
     }

@@ -278,6 +278,14 @@ impl Builder<'_> {
             Clause::When(w) => {
                 let cur = events(self, &[&w.event]);
                 self.expr_opt(file, &w.condition, env, &cur);
+                for p in &w.priors {
+                    let cur = events(self, &[&p.event.event]);
+                    self.expr_opt(file, &p.event.condition, env, &cur);
+                }
+            }
+            Clause::Extend(x) => {
+                let cur = events(self, &[&x.event.event]);
+                self.expr_opt(file, &x.event.condition, env, &cur);
             }
             Clause::Require(q) => {
                 let names: Vec<&Name> = q.events.iter().collect();
@@ -290,6 +298,10 @@ impl Builder<'_> {
                 if let Some(b) = q.every.as_ref().map(|e| &e.until) {
                     let cur = events(self, &[&b.event]);
                     self.expr_opt(file, &b.condition, env, &cur);
+                }
+                if let Some(b) = &q.by {
+                    let trigger: Vec<SymbolKey> = env.aliases.iter().filter_map(|a| a.2.clone()).take(1).collect();
+                    self.expr(file, &b.expr, env, &trigger);
                 }
             }
             Clause::Unless(u) => match &u.kind {
@@ -305,8 +317,20 @@ impl Builder<'_> {
             Clause::Forbid(f) => {
                 let cur = events(self, &[&f.event.event]);
                 self.expr_opt(file, &f.event.condition, env, &cur);
+                for p in &f.priors {
+                    let cur = events(self, &[&p.event.event]);
+                    self.expr_opt(file, &p.event.condition, env, &cur);
+                }
             }
-            Clause::Remedy(_) => {}
+            Clause::Remedy(m) => {
+                // Amounts read the instance's event: the trigger, or the forbidden event.
+                let subject: Vec<SymbolKey> = env.aliases.iter().filter_map(|a| a.2.clone()).take(1).collect();
+                let amounts =
+                    m.terms.iter().flat_map(|t| std::iter::once(&t.amount).chain(t.tiers.iter().map(|x| &x.amount)));
+                for e in amounts.chain(m.cap.as_ref()) {
+                    self.expr(file, e, env, &subject);
+                }
+            }
             Clause::Aggregate(a) => {
                 for m in a.measures() {
                     self.measure(file, jur, env, m);
@@ -405,7 +429,12 @@ impl Builder<'_> {
 /// The event matches of a clause that may bind an alias: (event, alias).
 fn matches_of(c: &Clause) -> Vec<(&Name, Option<&Name>)> {
     match c {
-        Clause::When(w) => vec![(&w.event, w.alias.as_ref())],
+        Clause::When(w) => {
+            let mut v = vec![(&w.event, w.alias.as_ref())];
+            v.extend(w.priors.iter().map(|p| (&p.event.event, p.event.alias.as_ref())));
+            v
+        }
+        Clause::Extend(x) => vec![(&x.event.event, x.event.alias.as_ref())],
         Clause::Require(q) => {
             let mut v: Vec<(&Name, Option<&Name>)> = q.events.iter().map(|e| (e, None)).collect();
             if let Some(first) = v.first_mut() {
@@ -419,7 +448,11 @@ fn matches_of(c: &Clause) -> Vec<(&Name, Option<&Name>)> {
             UnlessKind::Event(m) | UnlessKind::Prior(m, _) => vec![(&m.event, m.alias.as_ref())],
             UnlessKind::Condition(_) => vec![],
         },
-        Clause::Forbid(f) => vec![(&f.event.event, f.event.alias.as_ref())],
+        Clause::Forbid(f) => {
+            let mut v = vec![(&f.event.event, f.event.alias.as_ref())];
+            v.extend(f.priors.iter().map(|p| (&p.event.event, p.event.alias.as_ref())));
+            v
+        }
         Clause::Remedy(_) => vec![],
         Clause::Aggregate(a) => a
             .measures()

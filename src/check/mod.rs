@@ -20,6 +20,7 @@ mod types;
 
 pub use calendars::builtin_calendar_names;
 pub use scope::Scope;
+pub use types::FUNCTIONS;
 
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::workspace::{FsLoader, Loader, Workspace};

@@ -134,10 +134,17 @@ pub fn coverage(
 fn aliases(r: &ast::RuleDecl) -> Vec<&str> {
     let mut out = vec![];
     for c in &r.clauses {
+        let priors = match c {
+            Clause::When(w) => &w.priors[..],
+            Clause::Forbid(f) => &f.priors[..],
+            _ => &[],
+        };
+        out.extend(priors.iter().filter_map(|p| p.event.alias.as_ref()).map(|a| a.text.as_str()));
         let alias = match c {
             Clause::When(w) => w.alias.as_ref(),
             Clause::Require(q) => q.alias.as_ref(),
             Clause::Forbid(f) => f.event.alias.as_ref(),
+            Clause::Extend(x) => x.event.alias.as_ref(),
             Clause::Unless(u) => match &u.kind {
                 UnlessKind::Event(m) | UnlessKind::Prior(m, _) => m.alias.as_ref(),
                 UnlessKind::Condition(_) => None,
@@ -165,16 +172,25 @@ fn names_read(r: &ast::RuleDecl) -> Vec<&Name> {
     let mut exprs: Vec<&Expr> = vec![];
     for c in &r.clauses {
         match c {
-            Clause::When(w) => exprs.extend(&w.condition),
+            Clause::When(w) => {
+                exprs.extend(&w.condition);
+                exprs.extend(w.priors.iter().filter_map(|p| p.event.condition.as_ref()));
+            }
             Clause::Require(q) => {
                 exprs.extend(&q.condition);
                 exprs.extend(q.before.as_ref().and_then(|b| b.condition.as_ref()));
+                exprs.extend(q.every.as_ref().and_then(|e| e.until.condition.as_ref()));
+                exprs.extend(q.by.as_ref().map(|b| &b.expr));
             }
+            Clause::Extend(x) => exprs.extend(&x.event.condition),
             Clause::Unless(u) => match &u.kind {
                 UnlessKind::Condition(e) => exprs.push(e),
                 UnlessKind::Event(m) | UnlessKind::Prior(m, _) => exprs.extend(&m.condition),
             },
-            Clause::Forbid(f) => exprs.extend(&f.event.condition),
+            Clause::Forbid(f) => {
+                exprs.extend(&f.event.condition);
+                exprs.extend(f.priors.iter().filter_map(|p| p.event.condition.as_ref()));
+            }
             Clause::Remedy(m) => {
                 for t in &m.terms {
                     exprs.push(&t.amount);

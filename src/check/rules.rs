@@ -127,7 +127,11 @@ impl<'a> RuleChecker<'a, '_> {
         let mut names: Vec<&Name> = vec![];
         for c in &r.clauses {
             match c {
-                Clause::When(w) => names.push(&w.event),
+                Clause::When(w) => {
+                    names.push(&w.event);
+                    names.extend(w.priors.iter().map(|p| &p.event.event));
+                }
+                Clause::Extend(x) => names.push(&x.event.event),
                 Clause::Require(q) => {
                     names.extend(&q.events);
                     names.extend(q.before.as_ref().map(|b| &b.event));
@@ -137,7 +141,10 @@ impl<'a> RuleChecker<'a, '_> {
                     ast::UnlessKind::Event(m) | ast::UnlessKind::Prior(m, _) => names.push(&m.event),
                     ast::UnlessKind::Condition(_) => {}
                 },
-                Clause::Forbid(f) => names.push(&f.event.event),
+                Clause::Forbid(f) => {
+                    names.push(&f.event.event);
+                    names.extend(f.priors.iter().map(|p| &p.event.event));
+                }
                 Clause::Aggregate(a) => {
                     for m in a.measures() {
                         match m {
@@ -166,6 +173,7 @@ impl<'a> RuleChecker<'a, '_> {
         let mut forbids = vec![];
         let mut remedies = vec![];
         let mut aggregates = vec![];
+        let mut extends = vec![];
         for c in &r.clauses {
             match c {
                 Clause::When(w) => whens.push(w),
@@ -174,6 +182,14 @@ impl<'a> RuleChecker<'a, '_> {
                 Clause::Forbid(f) => forbids.push(f),
                 Clause::Remedy(m) => remedies.push(m),
                 Clause::Aggregate(a) => aggregates.push(a),
+                Clause::Extend(x) => extends.push(x),
+            }
+        }
+        let obligation = !whens.is_empty() && requires.first().is_some_and(|q| !q.prior);
+        for x in &extends {
+            if !obligation {
+                let hint = "an extension moves the deadline of a `when ... require ... within D`; remove it here";
+                self.shape(&r.name, x.span, "has `extended by` outside an obligation", hint);
             }
         }
         for f in &forbids {
@@ -216,7 +232,8 @@ impl<'a> RuleChecker<'a, '_> {
                 let hint = "list alternatives in one clause: `require A or B where ...`";
                 self.shape(&r.name, extra.span, "has more than one `require`", hint);
             }
-            return self.obligation(r, w, req, &unlesses, &forbids, remedies.first().copied());
+            self.obligation(r, w, req, &unlesses, &forbids, remedies.first().copied());
+            return self.extensions(w, req, &extends);
         }
         if let Some(q) = requires.first() {
             let hint = "start the rule with `when TRIGGER as t`";
@@ -309,6 +326,7 @@ impl<'a> RuleChecker<'a, '_> {
     ) {
         let trigger: Vec<Bound> = self.bind(&w.alias, std::slice::from_ref(&w.event)).into_iter().collect();
         self.condition(&w.condition, &trigger, std::slice::from_ref(&w.event));
+        self.priors(&w.priors, &trigger);
 
         let mut with_req = trigger.clone();
         with_req.extend(self.bind(&req.alias, &req.events));
@@ -316,6 +334,17 @@ impl<'a> RuleChecker<'a, '_> {
         self.condition(&req.condition, &with_req, &req.events);
         if let Some(d) = &req.within {
             self.duration(d);
+        }
+        if let Some(by) = &req.by {
+            self.by_date(by, &trigger);
+            if req.prior {
+                let hint = "a precedence looks back: use `within D` for its window";
+                self.shape(&r.name, by.span, "has `by` on a `require prior`", hint);
+            }
+        }
+        if let (Some(roll), true) = (req.roll, req.prior) {
+            let hint = "a precedence has no deadline to roll; remove `ending on a business day`";
+            self.shape(&r.name, roll, "rolls the window of a `require prior`", hint);
         }
         if let Some(b) = &req.before {
             self.condition(&b.condition, &trigger, std::slice::from_ref(&b.event));
@@ -327,7 +356,7 @@ impl<'a> RuleChecker<'a, '_> {
         if let Some(e) = &req.every {
             self.duration(&e.every);
             self.condition(&e.until.condition, &trigger, std::slice::from_ref(&e.until.event));
-            if req.prior || req.within.is_some() || req.before.is_some() {
+            if req.prior || req.within.is_some() || req.by.is_some() || req.before.is_some() {
                 let hint = "a recurring duty's deadline is its window: drop `within`/`before`, or write two rules";
                 self.shape(&r.name, e.span, "has `every` with another deadline", hint);
             }
@@ -340,7 +369,7 @@ impl<'a> RuleChecker<'a, '_> {
                 self.shape(&r.name, f.span, "has a `forbid` in a recurring duty", hint);
             }
         }
-        if !req.prior && req.within.is_none() && req.before.is_none() && req.every.is_none() {
+        if !req.prior && req.within.is_none() && req.by.is_none() && req.before.is_none() && req.every.is_none() {
             let hint = "add `within 7 days`, `before EVENT where ...`, or both joined by `or`";
             self.shape(&r.name, req.span, "has a `require` without a deadline", hint);
         }
@@ -361,13 +390,17 @@ impl<'a> RuleChecker<'a, '_> {
                 let hint = "write `forbid ... while open` to forbid it until the obligation is met";
                 self.shape(&r.name, f.span, "has a `forbid` in an obligation without `while open`", hint);
             }
+            if let Some(p) = f.priors.first() {
+                let hint = "put the earlier-event condition on the trigger: `when A as a where prior B ...`";
+                self.shape(&r.name, p.span, "has `prior` on a `forbid ... while open`", hint);
+            }
             let mut scope = trigger.clone();
             scope.extend(self.bind(&f.event.alias, std::slice::from_ref(&f.event.event)));
             self.no_alias_clash(&scope);
             self.condition(&f.event.condition, &scope, std::slice::from_ref(&f.event.event));
         }
         if let Some(m) = remedy {
-            let has_deadline = req.within.is_some() && !req.prior && req.every.is_none();
+            let has_deadline = (req.within.is_some() || req.by.is_some()) && !req.prior && req.every.is_none();
             self.remedy(r, m, &trigger, std::slice::from_ref(&w.event), has_deadline);
         }
     }
@@ -385,6 +418,7 @@ impl<'a> RuleChecker<'a, '_> {
         }
         let bound: Vec<Bound> = self.bind(&f.event.alias, std::slice::from_ref(&f.event.event)).into_iter().collect();
         self.condition(&f.event.condition, &bound, std::slice::from_ref(&f.event.event));
+        self.priors(&f.priors, &bound);
         self.unlesses(r, unlesses, &bound, f.event.condition.as_ref(), false);
         if let Some(m) = remedy {
             self.remedy(r, m, &bound, std::slice::from_ref(&f.event.event), false);
@@ -426,6 +460,47 @@ impl<'a> RuleChecker<'a, '_> {
             if unlesses[..i].iter().any(|prev| ast::same_modulo_spans(&prev.kind, &u.kind)) {
                 self.push(Problem::UnreachableUnless { reason: "it repeats an earlier `unless`".into() }, u.span);
             }
+        }
+    }
+
+    /// `where [not] prior B where ... within D` on the event bound in `outer`.
+    fn priors(&mut self, priors: &[ast::PriorCondition], outer: &[Bound<'a>]) {
+        for p in priors {
+            let mut scope = outer.to_vec();
+            scope.extend(self.bind(&p.event.alias, std::slice::from_ref(&p.event.event)));
+            self.no_alias_clash(&scope);
+            self.condition(&p.event.condition, &scope, std::slice::from_ref(&p.event.event));
+            if let Some(d) = &p.within {
+                self.duration(d);
+            }
+        }
+    }
+
+    /// `by x.field`: a date or time field of the trigger.
+    fn by_date(&mut self, by: &ast::ByDate, trigger: &[Bound<'a>]) {
+        let env = self.env(trigger, &[]);
+        let t = types::expr(&env, &by.expr, self.diags);
+        let member =
+            matches!(&by.expr.kind, ExprKind::Member(base, _) if trigger.iter().any(|(a, ..)| a.text == base.text));
+        if !member || !matches!(t, Ty::Date | Ty::Time | Ty::Unknown) {
+            let expected = "a date or time field of the trigger, like `r.requested_date`".to_string();
+            let found = if member { t.to_string() } else { "an expression that is not a trigger field".to_string() };
+            self.push(Problem::TypeMismatch { expected, found }, by.expr.span);
+        }
+    }
+
+    /// `extended by D when E where ...` clauses of an obligation.
+    fn extensions(&mut self, w: &ast::When, req: &ast::Require, extends: &[&ast::Extend]) {
+        if req.prior {
+            return;
+        }
+        let trigger: Vec<Bound> = self.bind(&w.alias, std::slice::from_ref(&w.event)).into_iter().collect();
+        for x in extends {
+            self.duration(&x.amount);
+            let mut scope = trigger.clone();
+            scope.extend(self.bind(&x.event.alias, std::slice::from_ref(&x.event.event)));
+            self.no_alias_clash(&scope);
+            self.condition(&x.event.condition, &scope, std::slice::from_ref(&x.event.event));
         }
     }
 
@@ -718,6 +793,7 @@ fn max_amount(unit: ast::DurationUnit) -> i64 {
         Day | CalendarDay | BusinessDay => 100 * 366,
         Week => 100 * 53,
         Month => 100 * 12,
+        Year => 100,
     }
 }
 

@@ -61,7 +61,7 @@ impl fmt::Display for Ty {
 }
 
 /// The field types a schema may use.
-pub const FIELD_TYPES: &[&str] = &["id", "text", "int", "decimal", "money", "bool", "duration", "time"];
+pub const FIELD_TYPES: &[&str] = &["id", "text", "int", "decimal", "money", "bool", "duration", "time", "date"];
 
 /// The type of a declared field (None for an unknown type name).
 pub fn field_type(t: &ast::TypeName) -> Option<Ty> {
@@ -74,6 +74,7 @@ pub fn field_type(t: &ast::TypeName) -> Option<Ty> {
         "bool" => Ty::Bool,
         "duration" => Ty::Duration,
         "time" => Ty::Time,
+        "date" => Ty::Date,
         _ => return None,
     })
 }
@@ -175,6 +176,17 @@ fn mismatch(file: FileId, expected: &str, found: &Ty, span: Span, diags: &mut Ve
 /// The type of an expression, reporting what is wrong inside it.
 pub fn expr(env: &Env, e: &Expr, diags: &mut Vec<Diagnostic>) -> Ty {
     match &e.kind {
+        ExprKind::Lit(Literal::Duration(n, unit)) if unit.is_calendar() => {
+            let written = format!("{n} {}", unit.as_str(*n != 1));
+            let expected =
+                format!("an exact duration (`{written}` has no fixed length: add it to a time, `a.time + {written}`)");
+            diags.push(Diagnostic::new(
+                Problem::TypeMismatch { expected, found: "a calendar duration".into() },
+                env.file,
+                e.span,
+            ));
+            Ty::Unknown
+        }
         ExprKind::Lit(l) => literal_type(l),
         ExprKind::Paren(inner) => expr(env, inner, diags),
         ExprKind::Name(n) => {
@@ -258,16 +270,27 @@ fn bare_field(env: &Env, n: &Name, diags: &mut Vec<Diagnostic>) -> Ty {
     Ty::Unknown
 }
 
-/// The time functions: name, result.
-const FUNCTIONS: &[(&str, Ty)] = &[("weekday", Ty::Text), ("hour", Ty::Int), ("date", Ty::Date)];
+/// The time functions: name, number of arguments, result. Each argument is
+/// an event alias, a time or (except for `hour`) a date; local days and
+/// business days are the jurisdiction's.
+pub const FUNCTIONS: &[(&str, usize, Ty)] = &[
+    ("weekday", 1, Ty::Text),
+    ("hour", 1, Ty::Int),
+    ("date", 1, Ty::Date),
+    ("next_business_day", 1, Ty::Time),
+    ("previous_business_day", 1, Ty::Time),
+    ("start_of_day", 1, Ty::Time),
+    ("end_of_day", 1, Ty::Time),
+    ("business_days_between", 2, Ty::Int),
+];
 
 fn call(env: &Env, func: &Name, args: &[Expr], span: Span, diags: &mut Vec<Diagnostic>) -> Ty {
     let arg_types: Vec<Ty> = args.iter().map(|a| expr(env, a, diags)).collect();
     if let Some(t) = super::numeric::call(env.file, func, args, &arg_types, span, diags) {
         return t;
     }
-    let Some((_, result)) = FUNCTIONS.iter().find(|(n, _)| *n == func.text) else {
-        let names = FUNCTIONS.iter().map(|(n, _)| *n).chain(super::numeric::NAMES.iter().copied());
+    let Some((_, arity, result)) = FUNCTIONS.iter().find(|(n, ..)| *n == func.text) else {
+        let names = FUNCTIONS.iter().map(|(n, ..)| *n).chain(super::numeric::NAMES.iter().copied());
         let suggestion = closest(&func.text, names);
         diags.push(Diagnostic::new(
             Problem::UnknownFunction { name: func.text.clone(), suggestion },
@@ -276,14 +299,20 @@ fn call(env: &Env, func: &Name, args: &[Expr], span: Span, diags: &mut Vec<Diagn
         ));
         return Ty::Unknown;
     };
-    if args.len() != 1 {
+    if args.len() != *arity {
         diags.push(Diagnostic::new(
-            Problem::ArgumentCount { name: func.text.clone(), expected: 1, found: args.len() },
+            Problem::ArgumentCount { name: func.text.clone(), expected: *arity, found: args.len() },
             env.file,
             span,
         ));
-    } else if !matches!(arg_types[0], Ty::Event(_) | Ty::Time | Ty::Unknown) {
-        mismatch(env.file, "an event alias or a time", &arg_types[0], args[0].span, diags);
+        return result.clone();
+    }
+    let date_ok = func.text != "hour";
+    for (t, a) in arg_types.iter().zip(args) {
+        if !(matches!(t, Ty::Event(_) | Ty::Time | Ty::Unknown) || (date_ok && *t == Ty::Date)) {
+            let expected = if date_ok { "an event alias, a time or a date" } else { "an event alias or a time" };
+            mismatch(env.file, expected, t, a.span, diags);
+        }
     }
     result.clone()
 }
@@ -302,6 +331,22 @@ fn compare(file: FileId, l: &Ty, r: &Ty, span: Span, diags: &mut Vec<Diagnostic>
 }
 
 fn binary(env: &Env, op: BinOp, l: &Expr, r: &Expr, diags: &mut Vec<Diagnostic>) -> Ty {
+    // `t ± N months`: a calendar duration moves a time or a date.
+    let shift = match (op, crate::eval::compile::calendar_literal(l), crate::eval::compile::calendar_literal(r)) {
+        (BinOp::Add | BinOp::Sub, _, Some(_)) => Some(l),
+        (BinOp::Add, Some(_), _) => Some(r),
+        _ => None,
+    };
+    if let Some(base) = shift {
+        let t = expr(env, base, diags);
+        return match t {
+            Ty::Time | Ty::Date | Ty::Unknown => t,
+            Ty::Event(_) => Ty::Time,
+            other => {
+                mismatch(env.file, "a time or a date (a calendar duration only moves one)", &other, base.span, diags)
+            }
+        };
+    }
     let lt = expr(env, l, diags);
     let rt = expr(env, r, diags);
     let span = l.span.to(r.span);
@@ -397,6 +442,7 @@ pub fn literal_fits(l: &Literal, t: &Ty) -> bool {
         (Literal::Bool(_), Ty::Bool) => true,
         (Literal::Duration(..), Ty::Duration) => true,
         (Literal::DateTime(_), Ty::Time) => true,
+        (Literal::Date(_), Ty::Date) => true,
         _ => false,
     }
 }

@@ -150,15 +150,37 @@ impl Compiler<'_> {
             let trigger = self.proj.add_type(&w.event.text);
             let t_alias = w.alias.as_ref().map(|a| a.text.as_str());
             let condition = w.condition.as_ref().map(|e| self.expr(e, t_alias, None));
+            let priors = self.priors(&w.priors, t_alias);
             let unless = self.exceptions(&unlesses, t_alias);
             let awaited = self.matcher(&q.events, q.alias.as_ref(), q.condition.as_ref(), t_alias);
             let within = q.within.as_ref().map(|d| Window { amount: d.amount, unit: d.unit });
             if q.prior {
-                return Some((
-                    Kind::Precedence(Precedence { trigger, condition, required: awaited, within, unless }),
-                    None,
-                ));
+                let p = Precedence { trigger, condition, priors, required: awaited, within, unless };
+                return Some((Kind::Precedence(p), None));
             }
+            let by = q.by.as_ref().map(|b| ByDate {
+                value: self.expr(&b.expr, t_alias, None),
+                whichever: b.whichever.as_ref().map(|w| w.node),
+                field: match &b.expr.kind {
+                    ExprKind::Member(_, f) => f.text.clone(),
+                    _ => "date".to_string(),
+                },
+            });
+            let extensions = r
+                .clauses
+                .iter()
+                .filter_map(|c| if let Clause::Extend(x) = c { Some(x) } else { None })
+                .take(32)
+                .map(|x| Extension {
+                    window: Window { amount: x.amount.amount, unit: x.amount.unit },
+                    matcher: self.matcher(
+                        std::slice::from_ref(&x.event.event),
+                        x.event.alias.as_ref(),
+                        x.event.condition.as_ref(),
+                        t_alias,
+                    ),
+                })
+                .collect();
             let before = q
                 .before
                 .as_ref()
@@ -185,15 +207,30 @@ impl Compiler<'_> {
                     ),
                 })
             });
-            let o = Obligation { trigger, condition, awaited, within, before, unless, window_forbids, every };
-            return Some((Kind::Obligation(o), None));
+            let roll = q.roll.is_some();
+            let o = Obligation {
+                trigger,
+                condition,
+                priors,
+                awaited,
+                within,
+                by,
+                roll,
+                extensions,
+                before,
+                unless,
+                window_forbids,
+                every,
+            };
+            return Some((Kind::Obligation(Box::new(o)), None));
         }
         if let Some(f) = forbids.first() {
             let event = self.proj.add_type(&f.event.event.text);
             let alias = f.event.alias.as_ref().map(|a| a.text.as_str());
             let condition = f.event.condition.as_ref().map(|e| self.expr(e, alias, None));
+            let priors = self.priors(&f.priors, alias);
             let unless = self.exceptions(&unlesses, alias);
-            return Some((Kind::Prohibition(Prohibition { event, condition, unless }), None));
+            return Some((Kind::Prohibition(Prohibition { event, condition, priors, unless }), None));
         }
         let a = aggregate?;
         self.aggregate(a)
@@ -313,6 +350,23 @@ impl Compiler<'_> {
         out
     }
 
+    /// `where [not] prior B ...` conditions, anchored on `anchor`.
+    fn priors(&mut self, priors: &[ast::PriorCondition], anchor: Option<&str>) -> Vec<PriorCond> {
+        priors
+            .iter()
+            .map(|p| PriorCond {
+                matcher: self.matcher(
+                    std::slice::from_ref(&p.event.event),
+                    p.event.alias.as_ref(),
+                    p.event.condition.as_ref(),
+                    anchor,
+                ),
+                within: p.within.as_ref().map(|d| Window { amount: d.amount, unit: d.unit }),
+                negated: p.negated,
+            })
+            .collect()
+    }
+
     /// Event types with a condition correlating them to the anchor.
     fn matcher(
         &mut self,
@@ -376,13 +430,24 @@ impl Compiler<'_> {
                 CExpr::Num(func, mode, args)
             }
             ExprKind::Call(f, args) => {
-                let func = match f.text.as_str() {
-                    "weekday" => Func::Weekday,
-                    "hour" => Func::Hour,
-                    _ => Func::Date,
-                };
-                let arg = args.first().map_or(CExpr::Lit(Val::Null), |a| self.expr(a, current, anchor));
-                CExpr::Func(func, b(arg))
+                let mut args = args.iter().map(|a| self.expr(a, current, anchor));
+                let arg = args.next().unwrap_or(CExpr::Lit(Val::Null));
+                match Func::named(&f.text) {
+                    Some(func) => CExpr::Func(func, b(arg)),
+                    None => CExpr::BusinessDaysBetween(b(arg), b(args.next().unwrap_or(CExpr::Lit(Val::Null)))),
+                }
+            }
+            ExprKind::Binary(op @ (ast::BinOp::Add | ast::BinOp::Sub), l, r) if calendar_literal(r).is_some() => {
+                let (n, unit) = calendar_literal(r).unwrap_or((0, ast::DurationUnit::CalendarDay));
+                let n = if *op == ast::BinOp::Sub { n.checked_neg() } else { Some(n) };
+                match n {
+                    Some(n) => CExpr::Shift(b(self.expr(l, current, anchor)), n, unit),
+                    None => CExpr::Lit(Val::Null),
+                }
+            }
+            ExprKind::Binary(ast::BinOp::Add, l, r) if calendar_literal(l).is_some() => {
+                let (n, unit) = calendar_literal(l).unwrap_or((0, ast::DurationUnit::CalendarDay));
+                CExpr::Shift(b(self.expr(r, current, anchor)), n, unit)
             }
             ExprKind::Unary(UnOp::Not, x) => CExpr::Not(b(self.expr(x, current, anchor))),
             ExprKind::Unary(UnOp::Neg, x) => CExpr::Neg(b(self.expr(x, current, anchor))),
@@ -440,6 +505,7 @@ impl Compiler<'_> {
                         "bool" => FieldKind::Bool,
                         "duration" => FieldKind::Duration,
                         "time" => FieldKind::Time,
+                        "date" => FieldKind::Date,
                         _ => continue,
                     };
                     self.proj.schema.entry((name.as_str().into(), f.name.text.as_str().into())).or_insert(kind);
@@ -515,12 +581,25 @@ fn and(acc: Option<CExpr>, next: CExpr) -> CExpr {
 
 /// The value of a constant expression (a bound).
 fn constant(e: &CExpr) -> Val {
-    let ctx = super::expr::Ctx { current: None, anchor: None, tz: chrono_tz::UTC, names: &[] };
+    let calendar = Calendar::weekends_only();
+    let ctx = super::expr::Ctx { current: None, anchor: None, tz: chrono_tz::UTC, calendar: &calendar, names: &[] };
     e.eval(&ctx)
 }
 
-/// A literal as a runtime value. Day-based durations inside expressions
-/// count as whole days of elapsed time.
+/// `N unit` for a calendar unit (possibly bracketed or negated), which only
+/// moves a time: `t + 1 month`.
+pub fn calendar_literal(e: &Expr) -> Option<(i64, ast::DurationUnit)> {
+    match &e.kind {
+        ExprKind::Lit(Literal::Duration(n, unit)) if unit.is_calendar() => Some((*n, *unit)),
+        ExprKind::Paren(inner) => calendar_literal(inner),
+        ExprKind::Unary(UnOp::Neg, inner) => calendar_literal(inner).and_then(|(n, u)| Some((n.checked_neg()?, u))),
+        _ => None,
+    }
+}
+
+/// A literal as a runtime value. A calendar duration (days counted on the
+/// calendar, months, years) has no fixed length: alone it is Null (the
+/// checker rejects it), and `t ± N unit` compiles to [`CExpr::Shift`].
 pub fn literal(l: &Literal) -> Val {
     match l {
         Literal::Str(s) => Val::Str(s.as_str().into()),
@@ -534,8 +613,8 @@ pub fn literal(l: &Literal) -> Val {
                 ast::DurationUnit::Minute => MINUTE,
                 ast::DurationUnit::Hour => HOUR,
                 ast::DurationUnit::Week => WEEK,
-                ast::DurationUnit::Month => 30 * DAY,
-                _ => DAY,
+                ast::DurationUnit::Day => DAY,
+                _ => return Val::Null,
             };
             n.checked_mul(size).map_or(Val::Null, Val::Dur)
         }

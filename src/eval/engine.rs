@@ -49,7 +49,7 @@ impl RuleEnv<'_> {
 
     /// An expression context.
     pub fn ctx<'a>(&'a self, current: Option<&'a Event>, anchor: Option<&'a Event>) -> super::expr::Ctx<'a> {
-        super::expr::Ctx { current, anchor, tz: self.jur.tz, names: self.names }
+        super::expr::Ctx { current, anchor, tz: self.jur.tz, calendar: &self.jur.calendar, names: self.names }
     }
 }
 

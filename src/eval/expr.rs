@@ -6,8 +6,8 @@
 
 use super::numeric::NumFunc;
 use crate::log::{Event, Sym};
-use crate::syntax::ast::{BinOp, CmpOp, HoursSpan, RoundMode};
-use crate::time::{self, Micros};
+use crate::syntax::ast::{BinOp, CmpOp, DurationUnit, HoursSpan, RoundMode};
+use crate::time::{self, Calendar, Micros};
 use crate::value::Val;
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
@@ -34,6 +34,12 @@ pub enum CExpr {
     Type(Slot),
     /// A time function applied to a time.
     Func(Func, Box<CExpr>),
+    /// `business_days_between(a, b)`.
+    BusinessDaysBetween(Box<CExpr>, Box<CExpr>),
+    /// `t ± N unit` for a calendar unit (calendar or business days, months,
+    /// years): the local date moves, the local time of day stays; the
+    /// amount is negative for `-`.
+    Shift(Box<CExpr>, i64, DurationUnit),
     /// `not e`
     Not(Box<CExpr>),
     /// `-e`
@@ -85,8 +91,14 @@ impl CExpr {
             match e {
                 CExpr::Param(s) => out.push(s.as_ref()),
                 CExpr::Lit(_) | CExpr::Attr(..) | CExpr::Time(_) | CExpr::Type(_) => {}
-                CExpr::Func(_, x) | CExpr::Not(x) | CExpr::Neg(x) | CExpr::During(x, _) => todo.push(x),
-                CExpr::And(a, b) | CExpr::Or(a, b) | CExpr::Cmp(_, a, b) | CExpr::Arith(_, a, b) => {
+                CExpr::Func(_, x) | CExpr::Not(x) | CExpr::Neg(x) | CExpr::During(x, _) | CExpr::Shift(x, ..) => {
+                    todo.push(x)
+                }
+                CExpr::And(a, b)
+                | CExpr::Or(a, b)
+                | CExpr::Cmp(_, a, b)
+                | CExpr::Arith(_, a, b)
+                | CExpr::BusinessDaysBetween(a, b) => {
                     todo.push(b);
                     todo.push(a);
                 }
@@ -117,6 +129,30 @@ pub enum Func {
     Hour,
     /// `date(t)`: the local date.
     Date,
+    /// `next_business_day(t)`: 00:00 local of the first business day after t's day.
+    NextBusinessDay,
+    /// `previous_business_day(t)`: 00:00 local of the last business day before t's day.
+    PreviousBusinessDay,
+    /// `start_of_day(t)`: 00:00 local of t's day.
+    StartOfDay,
+    /// `end_of_day(t)`: the last instant of t's local day.
+    EndOfDay,
+}
+
+impl Func {
+    /// The function of a name written in a policy.
+    pub fn named(name: &str) -> Option<Func> {
+        Some(match name {
+            "weekday" => Func::Weekday,
+            "hour" => Func::Hour,
+            "date" => Func::Date,
+            "next_business_day" => Func::NextBusinessDay,
+            "previous_business_day" => Func::PreviousBusinessDay,
+            "start_of_day" => Func::StartOfDay,
+            "end_of_day" => Func::EndOfDay,
+            _ => return None,
+        })
+    }
 }
 
 /// What an expression is evaluated against.
@@ -128,6 +164,8 @@ pub struct Ctx<'a> {
     pub anchor: Option<&'a Event>,
     /// The jurisdiction's time zone, for local-time functions.
     pub tz: Tz,
+    /// The jurisdiction's business calendar.
+    pub calendar: &'a Calendar,
     /// Event type names by symbol.
     pub names: &'a [Box<str>],
 }
@@ -153,7 +191,17 @@ impl CExpr {
                 .and_then(|e| ctx.names.get(e.kind as usize))
                 .map_or(Val::Null, |n| Val::Str(n.as_ref().into())),
             CExpr::Func(f, arg) => match arg.eval(ctx) {
-                Val::Time(t) => func(*f, t, ctx.tz),
+                Val::Time(t) => func(*f, t, ctx),
+                Val::Date(d) => day_func(*f, d, ctx),
+                _ => Val::Null,
+            },
+            CExpr::BusinessDaysBetween(a, b) => match (day_of(a.eval(ctx), ctx.tz), day_of(b.eval(ctx), ctx.tz)) {
+                (Some(a), Some(b)) => time::business_days_between(a, b, ctx.calendar).map_or(Val::Null, Val::Int),
+                _ => Val::Null,
+            },
+            CExpr::Shift(base, amount, unit) => match base.eval(ctx) {
+                Val::Time(t) => time::shift(t, *amount, *unit, ctx.tz, ctx.calendar).map_or(Val::Null, Val::Time),
+                Val::Date(d) => time::shift_date(d, *amount, *unit, ctx.calendar).map_or(Val::Null, Val::Date),
                 _ => Val::Null,
             },
             CExpr::Not(e) => match e.eval(ctx) {
@@ -201,11 +249,34 @@ pub fn compare(op: CmpOp, a: &Val, b: &Val) -> bool {
     op.holds(ord)
 }
 
-fn func(f: Func, t: Micros, tz: Tz) -> Val {
+fn func(f: Func, t: Micros, ctx: &Ctx) -> Val {
     match f {
-        Func::Weekday => Val::Str(time::weekday(t, tz).as_str().into()),
-        Func::Hour => Val::Int(i64::from(time::hour(t, tz))),
-        Func::Date => Val::Date(time::local_date(t, tz)),
+        Func::Weekday => Val::Str(time::weekday(t, ctx.tz).as_str().into()),
+        Func::Hour => Val::Int(i64::from(time::hour(t, ctx.tz))),
+        _ => day_func(f, time::local_date(t, ctx.tz), ctx),
+    }
+}
+
+/// A function of a local day (a date, or the day of a time).
+fn day_func(f: Func, d: chrono::NaiveDate, ctx: &Ctx) -> Val {
+    let t = match f {
+        Func::Date => return Val::Date(d),
+        Func::Weekday => return Val::Str(crate::time::weekday_of(d).as_str().into()),
+        Func::Hour => return Val::Int(0),
+        Func::NextBusinessDay => time::next_business_day(d, ctx.tz, ctx.calendar),
+        Func::PreviousBusinessDay => time::previous_business_day(d, ctx.tz, ctx.calendar),
+        Func::StartOfDay => time::start_of_local_day(d, ctx.tz),
+        Func::EndOfDay => time::end_of_day(d, ctx.tz),
+    };
+    t.map_or(Val::Null, Val::Time)
+}
+
+/// The local day of a time or a date.
+fn day_of(v: Val, tz: Tz) -> Option<chrono::NaiveDate> {
+    match v {
+        Val::Time(t) => Some(time::local_date(t, tz)),
+        Val::Date(d) => Some(d),
+        _ => None,
     }
 }
 

@@ -4,7 +4,7 @@
 use super::expr::CExpr;
 use crate::log::{Projection, Sym};
 use crate::span::{FileId, Span};
-use crate::syntax::ast::{AggFn, CmpOp, DurationUnit, Period, RemedyUnit, Sign};
+use crate::syntax::ast::{AggFn, CmpOp, DurationUnit, Period, RemedyUnit, Sign, Whichever};
 use crate::time::Calendar;
 use crate::value::Val;
 use chrono::NaiveDate;
@@ -106,11 +106,43 @@ pub struct Window {
     pub unit: DurationUnit,
 }
 
+/// `where [not] prior B where ... [within D]` on a trigger or a forbidden
+/// event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriorCond {
+    /// The earlier event and its correlation to the anchor.
+    pub matcher: Match,
+    /// How far back.
+    pub within: Option<Window>,
+    /// True for `not prior`.
+    pub negated: bool,
+}
+
+/// `by x.field [, whichever is later|earlier]`.
+#[derive(Debug, Clone)]
+pub struct ByDate {
+    /// The date or time, read from the trigger.
+    pub value: CExpr,
+    /// Which of `within` and `by` applies, when both are written.
+    pub whichever: Option<Whichever>,
+    /// The field's name, for notes.
+    pub field: String,
+}
+
+/// `extended by D when E where ...`.
+#[derive(Debug, Clone)]
+pub struct Extension {
+    /// How far the deadline moves.
+    pub window: Window,
+    /// The extending event.
+    pub matcher: Match,
+}
+
 /// The kinds of rules.
 #[derive(Debug, Clone)]
 pub enum Kind {
     /// `when A require B within D | before E`.
-    Obligation(Obligation),
+    Obligation(Box<Obligation>),
     /// `when A require prior B [within D]`.
     Precedence(Precedence),
     /// `forbid A where ...`.
@@ -174,8 +206,16 @@ pub struct Obligation {
     pub condition: Option<CExpr>,
     /// What fulfils it.
     pub awaited: Match,
+    /// Conditions on earlier events, all required for an instance.
+    pub priors: Vec<PriorCond>,
     /// `within D`.
     pub within: Option<Window>,
+    /// `by x.date [, whichever ...]`.
+    pub by: Option<ByDate>,
+    /// `, ending on a business day`.
+    pub roll: bool,
+    /// `extended by D when E ...`, at most 32 (each applies once).
+    pub extensions: Vec<Extension>,
     /// `before E where ...`.
     pub before: Option<Match>,
     /// Exceptions.
@@ -203,6 +243,8 @@ pub struct Precedence {
     pub trigger: Sym,
     /// The trigger's condition.
     pub condition: Option<CExpr>,
+    /// Conditions on earlier events, all required for an instance.
+    pub priors: Vec<PriorCond>,
     /// What must have happened before.
     pub required: Match,
     /// The look-back window.
@@ -218,6 +260,8 @@ pub struct Prohibition {
     pub event: Sym,
     /// The condition making it forbidden.
     pub condition: Option<CExpr>,
+    /// Conditions on earlier events, all required for it to be forbidden.
+    pub priors: Vec<PriorCond>,
     /// Exceptions.
     pub unless: Exceptions,
 }

@@ -8,12 +8,14 @@
 mod aggregate;
 pub mod compile;
 mod coverage;
+mod deadline;
 mod emit;
 pub mod engine;
 pub mod expr;
 mod fields;
 pub mod ir;
 mod keys;
+mod lookback;
 pub mod numeric;
 mod obligation;
 mod period;

@@ -15,18 +15,21 @@
 //! deadline order), so memory follows the obligations still open in time,
 //! not the ones that will never be met.
 
+use super::deadline::{extend, opening, Opening};
 use super::emit::{get, instance_at, lateness, owe};
 use super::engine::RuleEnv;
 use super::ir::{ExceptionKind, Match, Obligation};
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
+use super::lookback::PriorConds;
 use super::prior::PriorStore;
 use super::verdict::{EventRef, Instance};
 use crate::log::{Event, Sym};
 use crate::syntax::ast::Verdict;
-use crate::time::{self, Due, Micros};
+use crate::time::{Due, Micros};
 use crate::value::Val;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 
 /// An open obligation, kept small: thousands are open at a time.
@@ -36,6 +39,10 @@ struct Open {
     due: Option<Due>,
     /// Numbers obligations in the order they open.
     serial: u64,
+    /// The extension clauses applied, one bit each.
+    extended: u32,
+    /// True when the rule has `by` and the trigger lacked the date.
+    no_date: bool,
     /// What most rules never need, out of line.
     extra: Option<Box<Extra>>,
 }
@@ -76,12 +83,14 @@ type Opens = SmallVec<[Open; 1]>;
 /// order they opened.
 type Refs = SmallVec<[(Primary, u64); 1]>;
 
-/// How an obligation closed.
+/// How an obligation closed (or, for `Extend`, changed).
 enum Close {
     Fulfilled,
     EndedBy,
     Exempted,
     Forbidden,
+    /// `extended by D when E`: the deadline moves, the obligation stays open.
+    Extend(usize),
 }
 
 /// The state of one obligation rule.
@@ -97,6 +106,8 @@ pub struct ObligationState {
     /// close, as (primary key, serial), in the order they opened.
     others: Vec<FxHashMap<Key, Refs>>,
     prior: Vec<PriorStore>,
+    /// `where [not] prior ...` on the trigger.
+    priors: PriorConds,
     /// Obligations to decide once their deadline passes, by deadline: (last
     /// instant on time, serial, primary key); entries of obligations closed
     /// since are skipped. Deadlines nearly always come in order (triggers
@@ -125,13 +136,15 @@ impl ObligationState {
     /// Empty state for `o`, a rule whose remedy is `remedy`.
     pub fn new(o: &Obligation, remedy: Option<&super::ir::Remedy>) -> Self {
         let residual = matchers(o).any(|(m, _)| m.corr.residual.is_some());
-        let others = usize::from(o.before.is_some()) + o.unless.events.len() + o.window_forbids.len();
+        let others =
+            usize::from(o.before.is_some()) + o.unless.events.len() + o.window_forbids.len() + o.extensions.len();
         let prior = o.unless.prior.iter().map(|(m, w)| PriorStore::new(m, *w)).collect();
         ObligationState {
             open: FxHashMap::default(),
             unkeyed: BTreeMap::new(),
             others: vec![FxHashMap::default(); others],
             prior,
+            priors: PriorConds::new(&o.priors),
             deadlines: VecDeque::new(),
             waiting: VecDeque::new(),
             waiting_base: 0,
@@ -157,6 +170,7 @@ impl ObligationState {
         for (m, _) in &o.unless.prior {
             t.extend(&m.types);
         }
+        t.extend(PriorConds::types(&o.priors));
         t
     }
 
@@ -174,6 +188,12 @@ impl ObligationState {
             self.expire(env, e.time, out);
         }
         for (i, (m, how)) in matchers(o).enumerate() {
+            if let Close::Extend(x) = how {
+                if m.types.contains(&e.kind) {
+                    self.extend_matching(env, o, i, x, e);
+                }
+                continue;
+            }
             if m.types.contains(&e.kind) {
                 let closed = self.close_matching(env, i, (m, &how, o.trigger), e, out);
                 if matches!(how, Close::Exempted) && closed > 0 {
@@ -191,12 +211,13 @@ impl ObligationState {
         for store in &mut self.prior {
             store.record(env, e);
         }
+        self.priors.record(env, e);
     }
 
     /// Opens an obligation; Some(exception number) when one exempts it.
     fn trigger(&mut self, env: &RuleEnv, o: &Obligation, e: &Event) -> Option<usize> {
         let ctx = env.ctx(Some(e), None);
-        if o.condition.as_ref().is_some_and(|c| !c.holds(&ctx)) {
+        if o.condition.as_ref().is_some_and(|c| !c.holds(&ctx)) || !self.priors.hold(env, e) {
             return None;
         }
         if let Some(i) = o.unless.conditions.iter().position(|c| c.holds(&ctx)) {
@@ -205,7 +226,7 @@ impl ObligationState {
         if let Some(i) = self.prior.iter().position(|s| s.find(env, e).is_some()) {
             return Some(o.unless.ordinal(ExceptionKind::Prior, i));
         }
-        let due = o.within.and_then(|w| time::due(e.time, w.amount, w.unit, env.jur.tz, &env.jur.calendar));
+        let Opening { due, no_date } = opening(env, o, e);
         if let (Some(w), Some(d)) = (o.within, &due) {
             if let Some(year) = super::coverage::uncovered_year(env.jur, e.time, w.unit, d) {
                 super::coverage::note(&mut self.gaps, year);
@@ -222,20 +243,16 @@ impl ObligationState {
             }
         }
         let details = env.detailed || env.sink_details;
+        // An extensible deadline may move: such obligations are decided by
+        // the queue too, which checks the deadline again when it comes.
         let queued = due.filter(|_| !details && self.fixed_remedy);
         self.waiting.push_back(queued.is_some());
         if let Some(d) = queued {
-            let entry = (d.last_on_time, serial, primary.clone());
-            if self.deadlines.back().is_none_or(|last| last.0 <= d.last_on_time) {
-                self.deadlines.push_back(entry);
-            } else {
-                let at = self.deadlines.partition_point(|x| x.0 <= d.last_on_time);
-                self.deadlines.insert(at, entry);
-            }
+            self.queue((d.last_on_time, serial, primary.clone()));
         }
         let attrs = if details || self.reads_trigger { e.attrs.iter().cloned().collect() } else { Box::default() };
         let extra = (!other_keys.is_empty() || !attrs.is_empty()).then(|| Box::new(Extra { other_keys, attrs }));
-        let open = Open { at: EventRef::from(e), due, serial, extra };
+        let open = Open { at: EventRef::from(e), due, serial, extended: 0, no_date, extra };
         match primary {
             Some(key) => self.open.entry(key).or_default().push(open),
             None => {
@@ -249,14 +266,19 @@ impl ObligationState {
     /// `now` and that waits in the deadline queue.
     fn expire(&mut self, env: &RuleEnv, now: Micros, out: &mut Vec<Instance>) {
         while self.deadlines.front().is_some_and(|d| d.0 < now) {
-            let Some((_, serial, primary)) = self.deadlines.pop_front() else { break };
+            let Some((at, serial, primary)) = self.deadlines.pop_front() else { break };
             // Usually the obligation closed in time.
             if !self.still_waiting(serial) {
                 continue;
             }
+            // An extension moved the deadline: it waits again for the new one.
+            if let Some(moved) = self.peek(&primary, serial).and_then(|o| o.due).filter(|d| d.last_on_time != at) {
+                self.queue((moved.last_on_time, serial, primary));
+                continue;
+            }
             let Some(open) = take(&mut self.open, &mut self.unkeyed, &primary, serial) else { continue };
             self.unindex(&open, None);
-            let note = "no matching event by the deadline";
+            let note = with_extensions(env, &open, "no matching event by the deadline");
             let mut inst = instance_at(env, Verdict::Violated, Some(open.at), open.attrs(), &[], note);
             inst.deadline = open.due;
             inst.lateness = open.due.map(|d| lateness(&d, now));
@@ -334,6 +356,55 @@ impl ObligationState {
         closed
     }
 
+    /// Moves the deadline of every open obligation that extension `x`
+    /// (other matcher `index`) matches on `e`, when still on time and not
+    /// yet extended by it.
+    fn extend_matching(&mut self, env: &RuleEnv, o: &Obligation, index: usize, x: usize, e: &Event) {
+        let Some(ext) = o.extensions.get(x) else { return };
+        let Some(key) = key_of(e, candidate_keys(&ext.matcher.corr.pairs)) else { return };
+        let Some(refs) = self.others.get(index - 1).and_then(|m| m.get(&key)).cloned() else { return };
+        let bit = 1u32 << x;
+        for (primary, serial) in refs {
+            let open = match &primary {
+                Some(k) => self.open.get_mut(k).and_then(|list| {
+                    list.binary_search_by_key(&serial, |o| o.serial).ok().and_then(|p| list.get_mut(p))
+                }),
+                None => self.unkeyed.get_mut(&serial),
+            };
+            let Some(open) = open else { continue };
+            let Some(due) = open.due.filter(|d| d.is_on_time(e.time) && open.extended & bit == 0) else { continue };
+            let trigger = open.trigger(o.trigger);
+            if !ext.matcher.corr.residual.as_ref().is_none_or(|r| r.holds(&env.ctx(Some(e), Some(&trigger)))) {
+                continue;
+            }
+            if let Some(moved) = extend(env, o, due, ext.window) {
+                open.due = Some(moved);
+                open.extended |= bit;
+            }
+        }
+    }
+
+    /// Open obligation `serial`, without taking it out.
+    fn peek(&self, primary: &Primary, serial: u64) -> Option<&Open> {
+        match primary {
+            Some(k) => self
+                .open
+                .get(k)
+                .and_then(|list| list.binary_search_by_key(&serial, |o| o.serial).ok().and_then(|p| list.get(p))),
+            None => self.unkeyed.get(&serial),
+        }
+    }
+
+    /// Puts a deadline in its place in the queue.
+    fn queue(&mut self, entry: (Micros, u64, Primary)) {
+        if self.deadlines.back().is_none_or(|last| last.0 <= entry.0) {
+            self.deadlines.push_back(entry);
+        } else {
+            let at = self.deadlines.partition_point(|x| x.0 <= entry.0);
+            self.deadlines.insert(at, entry);
+        }
+    }
+
     /// How many obligations are open.
     #[cfg(test)]
     pub fn open_count(&self) -> usize {
@@ -384,6 +455,7 @@ impl ObligationState {
             match open.due {
                 Some(due) if due.last_on_time <= horizon => {
                     let note = "no matching event by the deadline; still missing at the horizon";
+                    let note = with_extensions(env, &open, note);
                     let mut inst = instance_at(env, Verdict::Violated, Some(open.at), open.attrs(), &keys, note);
                     inst.deadline = Some(due);
                     inst.lateness = Some(lateness(&due, horizon));
@@ -391,7 +463,11 @@ impl ObligationState {
                     out.push(inst);
                 }
                 due => {
-                    let note = "the deadline lies after the horizon";
+                    let note = if open.no_date && due.is_none() {
+                        no_date_note(env, "the trigger has no date for the deadline: it stays pending")
+                    } else {
+                        with_extensions(env, &open, "the deadline lies after the horizon")
+                    };
                     let mut inst = instance_at(env, Verdict::Pending, Some(open.at), open.attrs(), &keys, note);
                     inst.deadline = due;
                     out.push(inst);
@@ -425,6 +501,48 @@ fn matchers(o: &Obligation) -> impl Iterator<Item = (&Match, Close)> {
         .chain(o.before.iter().map(|m| (m, Close::EndedBy)))
         .chain(o.unless.events.iter().map(|m| (m, Close::Exempted)))
         .chain(o.window_forbids.iter().map(|m| (m, Close::Forbidden)))
+        .chain(o.extensions.iter().enumerate().map(|(i, x)| (&x.matcher, Close::Extend(i))))
+}
+
+/// `note`, followed by the extensions that moved the deadline and, when the
+/// trigger lacked the `by` date, that it did.
+fn with_extensions(env: &RuleEnv, open: &Open, note: &'static str) -> Cow<'static, str> {
+    let super::ir::Kind::Obligation(o) = &env.rule.kind else { return note.into() };
+    let mut out = String::from(note);
+    if open.extended != 0 {
+        let applied: Vec<String> = o
+            .extensions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| open.extended & (1 << i) != 0)
+            .map(|(_, x)| {
+                let w = x.window;
+                let name = x.matcher.types.first().and_then(|t| env.names.get(*t as usize)).map_or("?", |n| n);
+                format!("{} {} ({name})", w.amount, w.unit.as_str(w.amount != 1))
+            })
+            .collect();
+        out = format!("{out}; deadline extended by {}", applied.join(" and "));
+    }
+    if let (true, Some(d)) = (open.no_date, o.by.as_ref()) {
+        let then = if o.within.is_some() { "only the other deadline applies" } else { "it had no deadline" };
+        out = format!("{out}; the trigger has no `{}`, so {then}", d.field);
+    }
+    if out.len() == note.len() {
+        note.into()
+    } else {
+        out.into()
+    }
+}
+
+/// A note about a trigger lacking its `by` date, naming the field.
+fn no_date_note(env: &RuleEnv, note: &'static str) -> Cow<'static, str> {
+    match &env.rule.kind {
+        super::ir::Kind::Obligation(o) => match &o.by {
+            Some(b) => format!("the trigger has no `{}` for its deadline (`by`): it stays pending", b.field).into(),
+            None => note.into(),
+        },
+        _ => note.into(),
+    }
 }
 
 /// The keys that name an instance: the trigger's side of the awaited
@@ -449,14 +567,14 @@ pub(super) fn display_keys(env: &RuleEnv, trigger: &[(Sym, Val)]) -> Vec<Sym> {
 fn decide(env: &RuleEnv, open: &Open, how: &Close, e: &Event) -> Option<Instance> {
     let on_time = open.due.is_none_or(|d| d.is_on_time(e.time));
     let (verdict, note) = match how {
-        Close::Exempted => return None,
+        Close::Exempted | Close::Extend(_) => return None,
         Close::Fulfilled if on_time => (Verdict::Satisfied, "met in time"),
         Close::Fulfilled => (Verdict::Violated, "met late"),
         Close::EndedBy => (Verdict::Violated, "the window ended before the obligation was met"),
         Close::Forbidden => (Verdict::Violated, "a forbidden event happened while the obligation was open"),
     };
     let keys = if verdict == Verdict::Violated || env.detailed { display_keys(env, open.attrs()) } else { vec![] };
-    let mut inst = instance_at(env, verdict, Some(open.at), open.attrs(), &keys, note);
+    let mut inst = instance_at(env, verdict, Some(open.at), open.attrs(), &keys, with_extensions(env, open, note));
     inst.evidence = Some(EventRef::from(e));
     // The deadline that applied: the duration's, unless the window ended
     // first (`before E`) or the obligation was broken while still on time.
@@ -465,7 +583,7 @@ fn decide(env: &RuleEnv, open: &Open, how: &Close, e: &Event) -> Option<Instance
         _ => open.due,
     };
     inst.deadline = match how {
-        Close::EndedBy if on_time => Some(Due { last_on_time: e.time, kind: time::DueKind::Exact }),
+        Close::EndedBy if on_time => Some(Due::exact(e.time)),
         _ => open.due,
     };
     if verdict == Verdict::Violated {

@@ -12,6 +12,7 @@ use super::emit::{instance, owe};
 use super::engine::RuleEnv;
 use super::ir::{ExceptionKind, Exceptions, Match, Precedence, Prohibition, Window};
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
+use super::lookback::PriorConds;
 use super::verdict::{EventRef, Instance};
 use crate::log::{Event, Sym};
 use crate::syntax::ast::Verdict;
@@ -86,6 +87,7 @@ fn window_text(w: &Option<Window>) -> String {
 pub struct PrecedenceState {
     required: PriorStore,
     unless: Vec<PriorStore>,
+    priors: PriorConds,
 }
 
 impl PrecedenceState {
@@ -94,6 +96,7 @@ impl PrecedenceState {
         PrecedenceState {
             required: PriorStore::new(&p.required, p.within),
             unless: p.unless.prior.iter().map(|(m, w)| PriorStore::new(m, *w)).collect(),
+            priors: PriorConds::new(&p.priors),
         }
     }
 
@@ -102,6 +105,7 @@ impl PrecedenceState {
         let mut t = vec![p.trigger];
         t.extend(&p.required.types);
         t.extend(p.unless.prior.iter().flat_map(|(m, _)| m.types.iter().copied()));
+        t.extend(PriorConds::types(&p.priors));
         t
     }
 
@@ -116,7 +120,7 @@ impl PrecedenceState {
     ) {
         if e.kind == p.trigger && env.in_force(e.time) {
             let ctx = env.ctx(Some(e), None);
-            let applies = p.condition.as_ref().is_none_or(|c| c.holds(&ctx));
+            let applies = p.condition.as_ref().is_none_or(|c| c.holds(&ctx)) && self.priors.hold(env, e);
             let exemption = if applies { exempt(env, &p.unless, &self.unless, e) } else { None };
             if let Some(ordinal) = exemption {
                 exempted.push((env.index, ordinal));
@@ -145,25 +149,29 @@ impl PrecedenceState {
         for s in &mut self.unless {
             s.record(env, e);
         }
+        self.priors.record(env, e);
     }
 }
 
 /// State of a prohibition.
 pub struct ProhibitionState {
     unless: Vec<PriorStore>,
+    priors: PriorConds,
     keys: Option<Vec<Sym>>,
 }
 
 impl ProhibitionState {
     /// Empty state for `p`.
     pub fn new(p: &Prohibition) -> Self {
-        ProhibitionState { unless: p.unless.prior.iter().map(|(m, w)| PriorStore::new(m, *w)).collect(), keys: None }
+        let unless = p.unless.prior.iter().map(|(m, w)| PriorStore::new(m, *w)).collect();
+        ProhibitionState { unless, priors: PriorConds::new(&p.priors), keys: None }
     }
 
     /// The event types the rule reacts to.
     pub fn types(p: &Prohibition) -> Vec<Sym> {
         let mut t = vec![p.event];
         t.extend(p.unless.prior.iter().flat_map(|(m, _)| m.types.iter().copied()));
+        t.extend(PriorConds::types(&p.priors));
         t
     }
 
@@ -179,7 +187,7 @@ impl ProhibitionState {
     ) {
         if e.kind == p.event && env.in_force(e.time) {
             let ctx = env.ctx(Some(e), None);
-            let forbidden = p.condition.as_ref().is_none_or(|c| c.holds(&ctx));
+            let forbidden = p.condition.as_ref().is_none_or(|c| c.holds(&ctx)) && self.priors.hold(env, e);
             let keys = self.keys.get_or_insert_with(|| identity_keys(env)).clone();
             // An exempt event is no instance at all, like an exempt obligation,
             // so that rates over the rule leave it out.
@@ -197,6 +205,7 @@ impl ProhibitionState {
         for s in &mut self.unless {
             s.record(env, e);
         }
+        self.priors.record(env, e);
     }
 }
 

@@ -302,12 +302,50 @@ fn alias_where(alias: Option<&Name>, condition: Option<&Expr>, source: &str) -> 
     s
 }
 
+/// ` as a where cond` for a clause that conditions on earlier events
+/// after its own condition: a condition joined by `or` is bracketed so
+/// that `and prior ...` reads as it binds.
+fn guarded(alias: Option<&Name>, condition: Option<&Expr>, bracket: bool, source: &str) -> String {
+    let mut s = alias.map(|a| format!(" as {}", ident(a))).unwrap_or_default();
+    if let Some(c) = condition {
+        let text = text::expr(c, source);
+        if bracket && matches!(c.kind, ExprKind::Binary(BinOp::Or, ..)) {
+            s = format!("{s} where ({text})");
+        } else {
+            s = format!("{s} where {text}");
+        }
+    }
+    s
+}
+
+/// ` where [not] prior B ... and [not] prior C ...`.
+fn priors(priors: &[PriorCondition], after_condition: bool, source: &str) -> String {
+    let mut s = String::new();
+    for (i, p) in priors.iter().enumerate() {
+        let joint = if i == 0 && !after_condition { "where" } else { "and" };
+        let not = if p.negated { "not " } else { "" };
+        s = format!("{s} {joint} {not}prior {}", event_match(&p.event, source));
+        if let Some(d) = &p.within {
+            s = format!("{s} within {}", duration(d.amount, d.unit));
+        }
+    }
+    s
+}
+
 /// The one-line text of a clause.
 fn clause(c: &Clause, source: &str) -> String {
     let within = |d: &DurationLit| format!(" within {}", duration(d.amount, d.unit));
     match c {
         Clause::When(w) => {
-            format!("when {}{}", name(&w.event), alias_where(w.alias.as_ref(), w.condition.as_ref(), source))
+            let head = format!(
+                "when {}{}",
+                name(&w.event),
+                guarded(w.alias.as_ref(), w.condition.as_ref(), !w.priors.is_empty(), source)
+            );
+            format!("{head}{}", priors(&w.priors, w.condition.is_some(), source))
+        }
+        Clause::Extend(x) => {
+            format!("extended by {} when {}", duration(x.amount.amount, x.amount.unit), event_match(&x.event, source))
         }
         Clause::Require(r) => {
             let mut s = String::from(if r.prior { "require prior " } else { "require " });
@@ -316,8 +354,18 @@ fn clause(c: &Clause, source: &str) -> String {
             if let Some(d) = &r.within {
                 s.push_str(&within(d));
             }
-            if let Some(b) = &r.before {
+            if let Some(by) = &r.by {
                 let or = if r.within.is_some() { " or" } else { "" };
+                s = format!("{s}{or} by {}", text::expr(&by.expr, source));
+                if let Some(w) = &by.whichever {
+                    s = format!("{s}, whichever is {}", w.node.as_str());
+                }
+            }
+            if r.roll.is_some() {
+                s.push_str(", ending on a business day");
+            }
+            if let Some(b) = &r.before {
+                let or = if r.within.is_some() || r.by.is_some() { " or" } else { "" };
                 let cond = alias_where(None, b.condition.as_ref(), source);
                 s = format!("{s}{or} before {}{cond}", name(&b.event));
             }
@@ -337,7 +385,13 @@ fn clause(c: &Clause, source: &str) -> String {
             }
         },
         Clause::Forbid(f) => {
-            let mut s = format!("forbid {}", event_match(&f.event, source));
+            let m = &f.event;
+            let mut s = format!(
+                "forbid {}{}",
+                name(&m.event),
+                guarded(m.alias.as_ref(), m.condition.as_ref(), !f.priors.is_empty(), source)
+            );
+            s.push_str(&priors(&f.priors, m.condition.is_some(), source));
             if let Some(d) = &f.within {
                 s.push_str(&within(d));
             }

@@ -88,9 +88,15 @@ pub(crate) fn typed(raw: Raw<'_>, kind: &FieldKind) -> Result<Val, String> {
         (FieldKind::Duration, Raw::Num(s, _) | Raw::Cell(s)) => parse_dec(s).and_then(seconds_to_micros).map(Val::Dur),
         (FieldKind::Time, Raw::Time(t)) => Some(Val::Time(*t)),
         (FieldKind::Time, Raw::Str(s) | Raw::Cell(s)) => parse_rfc3339(s.as_bytes()).map(Val::Time),
+        (FieldKind::Date, Raw::Str(s) | Raw::Cell(s)) => parse_date(s).map(Val::Date),
         _ => None,
     };
     converted.ok_or_else(|| format!("expected {}, found {}", expected(kind), found(&raw)))
+}
+
+/// A date written `YYYY-MM-DD`, nothing more.
+fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
+    (s.len() == 10).then(|| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()).flatten()
 }
 
 /// What a declared kind accepts, for messages.
@@ -105,6 +111,7 @@ fn expected(kind: &FieldKind) -> String {
         FieldKind::Bool => "`true` or `false`".into(),
         FieldKind::Duration => "a duration (a number of seconds)".into(),
         FieldKind::Time => "an RFC 3339 time with an offset".into(),
+        FieldKind::Date => "a date like `2026-03-02`".into(),
     }
 }
 

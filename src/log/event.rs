@@ -67,6 +67,8 @@ pub enum FieldKind {
     Duration,
     /// An RFC 3339 time with offset.
     Time,
+    /// A calendar date, `"2026-03-02"`.
+    Date,
 }
 
 /// What a reader keeps: the event types and attributes the policy uses, and

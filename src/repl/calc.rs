@@ -1,11 +1,13 @@
 //! The REPL's calculator: constant expressions, with their types.
 //!
-//! `2026-03-06T17:00:00-03:00 + 2 business days` is the deadline an
-//! obligation opened then would get, computed by the engine's own
-//! [`time::due`] in the session's jurisdiction (its zone and calendar), and
-//! explained: which days counted and which were skipped. Exact durations add
-//! up (`7 days - 24 hours`); day-based ones (`business days`, `calendar
-//! days`, `months`) have no fixed length, so they only move a time.
+//! `2026-03-06T17:00:00-03:00 + 2 business days` is what the engine computes
+//! for that expression in the session's jurisdiction (its zone and
+//! calendar): the same local time on the 2nd business day after, by
+//! [`time::shift`]; the explanation adds the deadline `within 2 business
+//! days` would give from that time ([`time::due`]), which days counted and
+//! which were skipped. Exact durations add up (`7 days - 24 hours`);
+//! calendar ones (`business days`, `calendar days`, `months`, `years`) have
+//! no fixed length, so they only move a time or a date.
 
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::span::{FileId, Span};
@@ -58,8 +60,11 @@ pub enum Value {
     Exact(i64),
     /// A day-based duration: `2 business days`.
     Days(i64, DurationUnit),
-    /// A time plus a duration: the deadline an obligation would get.
+    /// A time moved by a calendar duration, with the deadline an obligation
+    /// opened at `from` would get.
     Deadline {
+        /// The value: `from` moved, keeping its local time of day.
+        at: Micros,
         /// The start.
         from: Micros,
         /// How long.
@@ -82,9 +87,8 @@ impl Value {
             Value::Money(_, c) => format!("money ({c})"),
             Value::Text(_) => "text".into(),
             Value::Date(_) => "date".into(),
-            Value::Time(..) => "time".into(),
+            Value::Time(..) | Value::Deadline { .. } => "time".into(),
             Value::Exact(_) | Value::Days(..) => "duration".into(),
-            Value::Deadline { .. } => "deadline".into(),
         }
     }
 
@@ -102,10 +106,10 @@ impl Value {
             Value::Time(t, offset) => show_time(*t, *offset, place),
             Value::Exact(d) => show_exact(*d),
             Value::Days(n, unit) => format!("{n} {}", unit.as_str(*n != 1)),
-            Value::Deadline { due, .. } => show_due(due, place),
+            Value::Deadline { at, .. } => show_time(*at, None, place),
         };
         let mut out = format!("{value} : {}", self.type_name());
-        if let Value::Deadline { from, amount, unit, due } = self {
+        if let Value::Deadline { from, amount, unit, due, .. } = self {
             let _ = write!(out, "\n{}", explain_deadline(*from, *amount, *unit, due, place));
         }
         out
@@ -139,10 +143,42 @@ fn show_due(due: &Due, place: &Place) -> String {
     }
 }
 
+/// What `from + amount unit` is as a value.
+fn value_sentence(from: Micros, amount: i64, unit: DurationUnit, place: &Place) -> String {
+    let day = time::local_date(from, place.tz);
+    let (what, after) = match unit {
+        DurationUnit::BusinessDay => {
+            (format!("business day ({} calendar)", place.calendar.name().unwrap_or("weekends-only")), "after")
+        }
+        DurationUnit::CalendarDay => ("local day".to_string(), "after"),
+        DurationUnit::Month => ("month, same day of the month (clamped to the month's end)".to_string(), "from"),
+        _ => ("year, same day and month (Feb 29 gives Feb 28)".to_string(), "from"),
+    };
+    format!("  value: the same local time on the {} {what} {after} {day} ({})", ordinal(amount), day.weekday())
+}
+
+fn ordinal(n: i64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 /// The lines under a deadline: what the duration means, the days counted
 /// and skipped, the last instant on time.
 fn explain_deadline(from: Micros, amount: i64, unit: DurationUnit, due: &Due, place: &Place) -> String {
-    let mut out = format!("  {}", time::describe_in(amount, unit, place.jurisdiction.as_deref(), &place.calendar));
+    let mut out = value_sentence(from, amount, unit, place);
+    let _ = write!(
+        out,
+        "\n  as a deadline, `within {amount} {}` from this time ends at the {}",
+        unit.as_str(amount != 1),
+        show_due(due, place)
+    );
+    let _ = write!(out, "\n  {}", time::describe_in(amount, unit, place.jurisdiction.as_deref(), &place.calendar));
     if let (DurationUnit::BusinessDay, DueKind::EndOfLocalDay { date }) = (unit, due.kind) {
         let start = time::local_date(from, place.tz);
         let mut counted = vec![];
@@ -231,11 +267,32 @@ impl Calc<'_> {
         }
     }
 
+    /// The local day of a time or date argument.
+    fn day(&self, arg: &Expr) -> Result<NaiveDate, Box<Diagnostic>> {
+        match self.eval(arg)? {
+            Value::Time(t, _) | Value::Deadline { at: t, .. } => Ok(time::local_date(t, self.place.tz)),
+            Value::Date(d) => Ok(d),
+            other => Err(self.type_error(arg.span, "this function needs a time or a date", &other)),
+        }
+    }
+
     fn type_error(&self, span: Span, what: &str, found: &Value) -> Box<Diagnostic> {
         self.fail(span, format!("{what}, found {}", found.type_name()), "check the operand's type")
     }
 
     fn call(&self, span: Span, name: &str, args: &[Expr]) -> Result<Value, Box<Diagnostic>> {
+        let (tz, cal) = (self.place.tz, &self.place.calendar);
+        if name == "business_days_between" {
+            let [a, b] = args else {
+                return Err(self.fail(
+                    span,
+                    "`business_days_between` takes two times",
+                    "write `business_days_between(a, b)`",
+                ));
+            };
+            let (x, y) = (self.day(a)?, self.day(b)?);
+            return time::business_days_between(x, y, cal).map(Value::Int).ok_or_else(|| self.overflow(span));
+        }
         let [arg] = args else {
             return Err(self.fail(
                 span,
@@ -243,17 +300,27 @@ impl Calc<'_> {
                 "write `weekday(t)`, `hour(t)` or `date(t)`",
             ));
         };
+        let day_fn = matches!(name, "next_business_day" | "previous_business_day" | "start_of_day" | "end_of_day");
+        if day_fn {
+            let d = self.day(arg)?;
+            let t = match name {
+                "next_business_day" => time::next_business_day(d, tz, cal),
+                "previous_business_day" => time::previous_business_day(d, tz, cal),
+                "start_of_day" => time::start_of_local_day(d, tz),
+                _ => time::end_of_day(d, tz),
+            };
+            return t.map(|t| Value::Time(t, None)).ok_or_else(|| self.overflow(span));
+        }
         let t = match self.eval(arg)? {
             Value::Time(t, _) => t,
-            Value::Deadline { due, .. } => due.last_on_time,
+            Value::Deadline { at, .. } => at,
             other => return Err(self.type_error(arg.span, &format!("`{name}` needs a time"), &other)),
         };
-        let tz = self.place.tz;
         match name {
             "weekday" => Ok(Value::Text(time::weekday(t, tz).as_str().to_string())),
             "hour" => Ok(Value::Int(i64::from(time::hour(t, tz)))),
             "date" => Ok(Value::Date(time::local_date(t, tz))),
-            _ => Err(self.fail(span, format!("unknown function `{name}`"), "the functions are weekday, hour and date")),
+            _ => Err(self.fail(span, format!("unknown function `{name}`"), "the functions are weekday, hour, date, next_business_day, previous_business_day, business_days_between, start_of_day and end_of_day")),
         }
     }
 
@@ -315,20 +382,13 @@ impl Calc<'_> {
             (Days(x, u), Days(y, v)) if u == v => sum(x, y).map(|n| Days(n, u)).ok_or_else(|| self.overflow(span)),
             (Time(t, o), Exact(d)) => t.checked_add(sign * d).map(|t| Time(t, o)).ok_or_else(|| self.overflow(span)),
             (Time(t, _), Days(n, unit)) if !minus => self.deadline(span, t, n, unit),
+            (Time(t, o), Days(n, unit)) => time::shift(t, -n, unit, self.place.tz, &self.place.calendar)
+                .map(|t| Time(t, o))
+                .ok_or_else(|| self.overflow(span)),
+            (Date(d), Days(n, unit)) => time::shift_date(d, if minus { -n } else { n }, unit, &self.place.calendar)
+                .map(Date)
+                .ok_or_else(|| self.overflow(span)),
             (Time(x, _), Time(y, _)) if minus => Ok(Exact(x.saturating_sub(y))),
-            (Date(d), Days(n, DurationUnit::CalendarDay)) => {
-                let moved = if minus {
-                    d.checked_sub_days(chrono::Days::new(n.unsigned_abs()))
-                } else {
-                    d.checked_add_days(chrono::Days::new(n.unsigned_abs()))
-                };
-                moved.map(Date).ok_or_else(|| self.overflow(span))
-            }
-            (Time(..), Days(_, unit)) => Err(self.fail(
-                span,
-                format!("cannot subtract {} from a time", unit.as_str(true)),
-                "deadlines only count forward; subtract an exact duration (hours, days) instead",
-            )),
             (x @ (Exact(_) | Days(..)), y @ (Exact(_) | Days(..))) => Err(self.fail(
                 span,
                 format!(
@@ -348,9 +408,10 @@ impl Calc<'_> {
     }
 
     fn deadline(&self, span: Span, from: Micros, amount: i64, unit: DurationUnit) -> Result<Value, Box<Diagnostic>> {
-        match time::due(from, amount, unit, self.place.tz, &self.place.calendar) {
-            Some(due) => Ok(Value::Deadline { from, amount, unit, due }),
-            None => Err(self.fail(
+        let (tz, cal) = (self.place.tz, &self.place.calendar);
+        match (time::due(from, amount, unit, tz, cal), time::shift(from, amount, unit, tz, cal)) {
+            (Some(due), Some(at)) => Ok(Value::Deadline { at, from, amount, unit, due }),
+            _ => Err(self.fail(
                 span,
                 format!("no deadline {amount} {} after this time", unit.as_str(amount != 1)),
                 "a duration must be positive, and the calendar must have business days",
@@ -420,7 +481,7 @@ fn literal(l: &Literal) -> Value {
                 DurationUnit::Hour => HOUR,
                 DurationUnit::Day => DAY,
                 DurationUnit::Week => WEEK,
-                DurationUnit::CalendarDay | DurationUnit::BusinessDay | DurationUnit::Month => {
+                DurationUnit::CalendarDay | DurationUnit::BusinessDay | DurationUnit::Month | DurationUnit::Year => {
                     return Value::Days(*n, *unit)
                 }
             };

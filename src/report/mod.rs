@@ -66,7 +66,10 @@ pub fn local_time(t: Micros, tz: Tz) -> String {
 pub fn describe_due(due: &Due, tz: Tz) -> String {
     match due.kind {
         DueKind::Exact => local_time(due.last_on_time, tz),
-        DueKind::EndOfLocalDay { date } => format!("end of {date} ({})", tz.name()),
+        DueKind::EndOfLocalDay { date } => match due.rolled_from {
+            Some(from) => format!("end of {date} ({}), {}", tz.name(), crate::time::rolled(from, date)),
+            None => format!("end of {date} ({})", tz.name()),
+        },
     }
 }
 

@@ -335,7 +335,7 @@ pub enum Clause {
     /// `when A as a where ...`
     When(When),
     /// `require [prior] B or C as b where ... within D | before E`
-    Require(Require),
+    Require(Box<Require>),
     /// `unless ...`
     Unless(Unless),
     /// `forbid A where ... [while open]`
@@ -344,6 +344,8 @@ pub enum Clause {
     Remedy(Remedy),
     /// `per key: measure op bound` (boxed: the largest clause)
     Aggregate(Box<Aggregate>),
+    /// `extended by D when E where ...`
+    Extend(Extend),
 }
 
 impl Clause {
@@ -356,6 +358,7 @@ impl Clause {
             Clause::Forbid(x) => x.span,
             Clause::Remedy(x) => x.span,
             Clause::Aggregate(x) => x.span,
+            Clause::Extend(x) => x.span,
         }
     }
 }
@@ -369,6 +372,66 @@ pub struct When {
     pub alias: Option<Name>,
     /// `where cond`
     pub condition: Option<Expr>,
+    /// `where [not] prior B where ... [within D]`: conditions on earlier events.
+    pub priors: Vec<PriorCondition>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `where [not] prior B [as b] [where cond] [within D]` on a trigger or a
+/// forbidden event: it counts only when such an earlier event exists (or,
+/// with `not`, when none does).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriorCondition {
+    /// True for `not prior`.
+    pub negated: bool,
+    /// The earlier event looked for.
+    pub event: EventMatch,
+    /// `within D`: how far back.
+    pub within: Option<DurationLit>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `by r.requested_date [, whichever is later|earlier]`: a deadline carried
+/// by the trigger.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ByDate {
+    /// The date or time, `alias.field`.
+    pub expr: Expr,
+    /// With `within D or by ...`: which of the two applies.
+    pub whichever: Option<Spanned<Whichever>>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `whichever is later` or `whichever is earlier`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Whichever {
+    /// The later of the two deadlines.
+    Later,
+    /// The earlier of the two deadlines.
+    Earlier,
+}
+
+impl Whichever {
+    /// The word as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Whichever::Later => "later",
+            Whichever::Earlier => "earlier",
+        }
+    }
+}
+
+/// `extended by D when E [as e] [where cond]`: the deadline of an open
+/// obligation moves by D when a matching event comes in time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extend {
+    /// How far the deadline moves.
+    pub amount: DurationLit,
+    /// The event that extends it.
+    pub event: EventMatch,
     /// Where it was written.
     pub span: Span,
 }
@@ -386,6 +449,10 @@ pub struct Require {
     pub condition: Option<Expr>,
     /// `within D`
     pub within: Option<DurationLit>,
+    /// `by r.date [, whichever is later|earlier]`
+    pub by: Option<ByDate>,
+    /// `, ending on a business day`: where it was written, when asked.
+    pub roll: Option<Span>,
     /// `before E where cond`
     pub before: Option<Before>,
     /// `every D until E where cond`: a recurring duty.
@@ -454,6 +521,8 @@ pub struct EventMatch {
 pub struct Forbid {
     /// The forbidden event.
     pub event: EventMatch,
+    /// `where [not] prior B ...`: conditions on earlier events.
+    pub priors: Vec<PriorCondition>,
     /// `within D` (an error on a forbid; kept to report it).
     pub within: Option<DurationLit>,
     /// `while open`: scoped to the open window of the rule's obligation.
@@ -755,6 +824,8 @@ pub enum DurationUnit {
     Week,
     /// Calendar months (same day of month, end of local day).
     Month,
+    /// Calendar years (same day and month, end of local day; Feb 29 gives Feb 28).
+    Year,
     /// Ends at the end of the N-th local day after the trigger's day.
     CalendarDay,
     /// Ends at the end of the N-th business day after the trigger's day.
@@ -762,6 +833,12 @@ pub enum DurationUnit {
 }
 
 impl DurationUnit {
+    /// True for units counted on the calendar (local days, business days,
+    /// months, years) rather than in elapsed time.
+    pub fn is_calendar(self) -> bool {
+        matches!(self, DurationUnit::CalendarDay | DurationUnit::BusinessDay | DurationUnit::Month | DurationUnit::Year)
+    }
+
     /// The unit as written, singular or plural.
     pub fn as_str(self, plural: bool) -> &'static str {
         let (one, many) = match self {
@@ -771,6 +848,7 @@ impl DurationUnit {
             DurationUnit::Day => ("day", "days"),
             DurationUnit::Week => ("week", "weeks"),
             DurationUnit::Month => ("month", "months"),
+            DurationUnit::Year => ("year", "years"),
             DurationUnit::CalendarDay => ("calendar day", "calendar days"),
             DurationUnit::BusinessDay => ("business day", "business days"),
         };

@@ -67,6 +67,10 @@ fn describe_with(
             "{written}{place}: ends at the end of the local day with the trigger's day of the month, {written} \
              later (the month's last day when it is shorter), {local_time}"
         ),
+        DurationUnit::Year => format!(
+            "{written}{place}: ends at the end of the local day with the trigger's day and month, {written} \
+             later (Feb 28 for a trigger on Feb 29 when that year has none), {local_time}"
+        ),
     }
 }
 
@@ -86,3 +90,13 @@ fn ordinal(n: i64) -> String {
     };
     format!("{n}{suffix}")
 }
+
+/// The clause a rolled deadline adds to its explanation:
+/// "rolled from Sat 2026-05-30 to Mon 2026-06-01".
+pub fn rolled(from: chrono::NaiveDate, to: chrono::NaiveDate) -> String {
+    format!("rolled from {} to {}", from.format("%a %Y-%m-%d"), to.format("%a %Y-%m-%d"))
+}
+
+/// What `, ending on a business day` adds to a duration's explanation.
+pub const ROLL_TEXT: &str = "; when that day is not a business day, the deadline moves to the end of the next \
+                             business day";

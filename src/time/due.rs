@@ -32,9 +32,25 @@ pub struct Due {
     pub last_on_time: Micros,
     /// How it was set.
     pub kind: DueKind,
+    /// The local day the deadline first fell on, when it was rolled off a
+    /// day that is not a business day (`ending on a business day`).
+    pub rolled_from: Option<NaiveDate>,
 }
 
 impl Due {
+    /// A deadline at exactly `last_on_time`, not rolled.
+    pub fn exact(last_on_time: Micros) -> Due {
+        Due { last_on_time, kind: DueKind::Exact, rolled_from: None }
+    }
+
+    /// The local day the deadline falls on in `tz`.
+    pub fn local_day(&self, tz: Tz) -> Option<NaiveDate> {
+        match self.kind {
+            DueKind::EndOfLocalDay { date } => Some(date),
+            DueKind::Exact => local(self.last_on_time, tz).map(|t| t.date()),
+        }
+    }
+
     /// The first instant at which a matching event is late.
     pub fn first_late(&self) -> Micros {
         self.last_on_time.saturating_add(1)
@@ -69,7 +85,7 @@ pub fn due(trigger: Micros, amount: i64, unit: DurationUnit, tz: Tz, cal: &Calen
         from_micros(trigger)?;
         let last_on_time = trigger.checked_add(amount.checked_mul(size)?)?;
         from_micros(last_on_time)?;
-        Some(Due { last_on_time, kind: DueKind::Exact })
+        Some(Due::exact(last_on_time))
     };
     match unit {
         DurationUnit::Second => exact(SECOND),
@@ -85,17 +101,32 @@ pub fn due(trigger: Micros, amount: i64, unit: DurationUnit, tz: Tz, cal: &Calen
             let start = local(trigger, tz)?.date();
             end_of_local_day(nth_business_day(start, amount, cal)?, tz)
         }
-        DurationUnit::Month => {
+        DurationUnit::Month | DurationUnit::Year => {
             let start = local(trigger, tz)?.date();
-            end_of_local_day(start.checked_add_months(Months::new(u32::try_from(amount).ok()?))?, tz)
+            let months = if unit == DurationUnit::Year { amount.checked_mul(12)? } else { amount };
+            end_of_local_day(start.checked_add_months(Months::new(u32::try_from(months).ok()?))?, tz)
         }
     }
 }
 
 /// The deadline at the end of local day `date`.
-fn end_of_local_day(date: NaiveDate, tz: Tz) -> Option<Due> {
+pub fn end_of_local_day(date: NaiveDate, tz: Tz) -> Option<Due> {
     let first_late = start_of_local_day(date.succ_opt()?, tz)?;
-    Some(Due { last_on_time: first_late.checked_sub(1)?, kind: DueKind::EndOfLocalDay { date } })
+    Some(Due { last_on_time: first_late.checked_sub(1)?, kind: DueKind::EndOfLocalDay { date }, rolled_from: None })
+}
+
+/// `due` moved, when its local day is not a business day, to the end of
+/// the next business day (`ending on a business day`). A deadline already on
+/// a business day is kept as it is, exact or not. None when the calendar has
+/// no business day at all.
+pub fn roll(due: Due, tz: Tz, cal: &Calendar) -> Option<Due> {
+    let day = due.local_day(tz)?;
+    if cal.is_business_day(day) {
+        return Some(due);
+    }
+    let mut rolled = end_of_local_day(nth_business_day(day, 1, cal)?, tz)?;
+    rolled.rolled_from = Some(due.rolled_from.unwrap_or(day));
+    Some(rolled)
 }
 
 /// The first instant of local day `date` in `tz`: local midnight; the
@@ -115,7 +146,7 @@ pub fn start_of_local_day(date: NaiveDate, tz: Tz) -> Option<Micros> {
 /// Runs of whole weeks without a holiday or make-up working day are skipped
 /// at once (each holds the same number of business days), so a huge `n`
 /// costs no more than the listed days it crosses.
-fn nth_business_day(start: NaiveDate, n: i64, cal: &Calendar) -> Option<NaiveDate> {
+pub(crate) fn nth_business_day(start: NaiveDate, n: i64, cal: &Calendar) -> Option<NaiveDate> {
     let per_week = cal.business_days_per_week();
     if per_week == 0 {
         // Every day is a weekend day: only make-up working days count.

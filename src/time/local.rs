@@ -31,6 +31,11 @@ pub fn weekday(t: Micros, tz: Tz) -> ast::Weekday {
     from_chrono(local_clamped(t, tz).weekday())
 }
 
+/// The day of the week of a date.
+pub fn weekday_of(d: NaiveDate) -> ast::Weekday {
+    from_chrono(d.weekday())
+}
+
 /// The local hour (0–23) of `t` in `tz`.
 pub fn hour(t: Micros, tz: Tz) -> u32 {
     local_clamped(t, tz).hour()

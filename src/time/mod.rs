@@ -21,16 +21,20 @@ mod due;
 mod late;
 mod local;
 mod period;
+mod shift;
 
 #[cfg(test)]
 mod tests;
 
 pub use calendar::Calendar;
-pub use describe::{describe, describe_in};
-pub use due::{due, start_of_local_day, Due, DueKind};
+pub use describe::{describe, describe_in, rolled, ROLL_TEXT};
+pub use due::{due, end_of_local_day, roll, start_of_local_day, Due, DueKind};
 pub use late::units_late;
-pub use local::{during, hour, local, local_date, weekday};
+pub use local::{during, hour, local, local_date, weekday, weekday_of};
 pub use period::{period_end, period_of, period_start, PeriodKey};
+pub use shift::{
+    business_days_between, end_of_day, instant_of_local, next_business_day, previous_business_day, shift, shift_date,
+};
 
 use chrono::{DateTime, TimeZone, Utc};
 

@@ -102,7 +102,7 @@ fn london_dst_changes() {
     assert_eq!(ends("2026-10-24T12:00:00+01:00", 1, U::CalendarDay, LONDON, &cal).1, at("2026-10-26T00:00:00Z"));
     // Exact durations ignore the clock: 24 hours is 24 hours, 7 days 168 hours.
     let d = due(at("2026-03-28T12:00:00Z"), 24, U::Hour, LONDON, &cal).unwrap();
-    assert_eq!(d, Due { last_on_time: at("2026-03-29T13:00:00+01:00"), kind: DueKind::Exact });
+    assert_eq!(d, Due::exact(at("2026-03-29T13:00:00+01:00")));
     let d = due(at("2026-10-20T12:00:00+01:00"), 7, U::Day, LONDON, &cal).unwrap();
     assert_eq!(d.last_on_time, at("2026-10-27T11:00:00Z"));
     assert_eq!(due(at("2026-10-20T12:00:00+01:00"), 1, U::Week, LONDON, &cal), Some(d));
@@ -252,7 +252,7 @@ fn extreme_inputs_give_none_not_panics() {
         let key = period_of(t, SP, Period::Month);
         let _ = (period_start(key, SP), period_end(key, SP));
     }
-    let d = Due { last_on_time: i64::MIN, kind: DueKind::Exact };
+    let d = Due::exact(i64::MIN);
     for unit in [R::Hour, R::Day, R::Week, R::CalendarDay, R::BusinessDay] {
         assert!(units_late(&d, i64::MAX, unit, SP, &cal) > 0);
     }

@@ -61,7 +61,7 @@ pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
         };
     }
     if prev.chars().all(|c| c.is_ascii_digit()) && !prev.is_empty() && prev2 == "within" {
-        let units = ["hours", "days", "weeks", "calendar days", "business days", "minutes", "months"];
+        let units = ["hours", "days", "weeks", "calendar days", "business days", "minutes", "months", "years"];
         return words(&units, CompletionItemKind::UNIT);
     }
     keywords_for(depth(head), enclosing_item(head))
@@ -318,6 +318,10 @@ fn keywords_for(depth: usize, item_kind: &str) -> Vec<CompletionItem> {
                 "ceil",
                 "floor",
                 "round",
+                "by",
+                "whichever",
+                "extended",
+                "ending",
             ],
             CLAUSE_SNIPPETS,
         ),
@@ -326,6 +330,10 @@ fn keywords_for(depth: usize, item_kind: &str) -> Vec<CompletionItem> {
         _ => (tenet::syntax::KEYWORDS, &[]),
     };
     let mut out = words(list, CompletionItemKind::KEYWORD);
+    if item_kind == "rule" && depth > 0 {
+        let functions: Vec<&str> = tenet::check::FUNCTIONS.iter().map(|(n, ..)| *n).collect();
+        out.extend(words(&functions, CompletionItemKind::FUNCTION));
+    }
     out.extend(snippets.iter().map(|(label, detail, body)| CompletionItem {
         label: (*label).to_string(),
         kind: Some(CompletionItemKind::SNIPPET),

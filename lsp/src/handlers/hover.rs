@@ -42,6 +42,9 @@ pub fn hover_at(doc: &Document, offset: usize) -> Option<(tenet::Span, String)> 
                 Some(cal) => tenet::time::describe_in(amount, unit, jur_name, cal),
                 None => tenet::time::describe(amount, unit, jur_name, calendar.as_deref()),
             };
+            if lookup::rolled(lookup::items(snap, file)).contains(&span) {
+                text.push_str(tenet::time::ROLL_TEXT);
+            }
             if let Some(tz) = jur.and_then(|j| lookup::timezone(snap, j)) {
                 text.push_str(&format!("\n\nTime zone: `{tz}`"));
             }

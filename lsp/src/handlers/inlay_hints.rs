@@ -39,8 +39,13 @@ pub fn hints(doc: &Document) -> Vec<(usize, InlayHint)> {
     }
     let (y, m, d, h) = EXAMPLE;
     let Some(trigger) = tz.with_ymd_and_hms(y, m, d, h, 0, 0).earliest() else { return out };
+    let rolled = super::lookup::rolled(super::lookup::items(snap, file));
     for (span, amount, unit) in super::lookup::durations(super::lookup::items(snap, file)) {
-        let Some(due) = time::due(time::to_micros(trigger), amount, unit, tz, &calendar) else { continue };
+        let Some(mut due) = time::due(time::to_micros(trigger), amount, unit, tz, &calendar) else { continue };
+        if rolled.contains(&span) {
+            let Some(r) = time::roll(due, tz, &calendar) else { continue };
+            due = r;
+        }
         let due_text = match due.kind {
             DueKind::EndOfLocalDay { date } => format!("end of {}", date.format("%a %Y-%m-%d")),
             DueKind::Exact => match time::from_micros(due.last_on_time) {
@@ -49,6 +54,9 @@ pub fn hints(doc: &Document) -> Vec<(usize, InlayHint)> {
             },
         };
         let mut label = format!("⇒ from {}: due {due_text}", trigger.format("%a %Y-%m-%d %H:%M"));
+        if let (Some(from), DueKind::EndOfLocalDay { date }) = (due.rolled_from, due.kind) {
+            label.push_str(&format!(" ({})", time::rolled(from, date)));
+        }
         if unit == DurationUnit::BusinessDay {
             let name = calendar_name.as_deref().unwrap_or("weekends-only");
             if calendar.workdays().is_empty() {
@@ -57,7 +65,10 @@ pub fn hints(doc: &Document) -> Vec<(usize, InlayHint)> {
                 label.push_str(&format!(" ({name} calendar, counting make-up working days)"));
             }
         }
-        if matches!(unit, DurationUnit::BusinessDay | DurationUnit::CalendarDay | DurationUnit::Month) {
+        if matches!(
+            unit,
+            DurationUnit::BusinessDay | DurationUnit::CalendarDay | DurationUnit::Month | DurationUnit::Year
+        ) {
             label.push_str(&format!(", {}", tz.name()));
         }
         out.push((span.end, hint(doc, span.end, label)));

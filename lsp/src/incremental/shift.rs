@@ -91,12 +91,15 @@ shift_fields! {
     CalendarDecl => name, title, extends, weekends, holidays, span;
     Holiday => date, name, span;
     RuleDecl => name, title, cites, legal_text, in_force, clauses, span;
-    When => event, alias, condition, span;
-    Require => events, alias, condition, within, before, span;
+    When => event, alias, condition, priors, span;
+    PriorCondition => event, within, span;
+    Extend => amount, event, span;
+    ByDate => expr, whichever, span;
+    Require => events, alias, condition, within, by, roll, before, span;
     Before => event, condition, span;
     Unless => kind, span;
     EventMatch => event, alias, condition;
-    Forbid => event, within, span;
+    Forbid => event, priors, within, span;
     Remedy => terms, cap, span;
     RemedyTerm => amount, per, tiers, span;
     RemedyTier => after, amount, per, span;
@@ -138,6 +141,7 @@ impl Shift for Clause {
             Clause::Forbid(x) => x.move_by(by),
             Clause::Remedy(x) => x.move_by(by),
             Clause::Aggregate(x) => x.move_by(by),
+            Clause::Extend(x) => x.move_by(by),
         }
     }
 }

@@ -11,11 +11,12 @@ impl Lowerer<'_> {
     pub(super) fn clause(&mut self, pair: P) -> Option<Clause> {
         Some(match pair.as_rule() {
             Rule::when_clause => Clause::When(self.when_clause(pair)),
-            Rule::require_clause => Clause::Require(self.require_clause(pair)),
+            Rule::require_clause => Clause::Require(Box::new(self.require_clause(pair))),
             Rule::unless_clause => Clause::Unless(self.unless_clause(pair)),
             Rule::forbid_clause => Clause::Forbid(self.forbid_clause(pair)),
             Rule::remedy_clause => Clause::Remedy(self.remedy_clause(pair)),
             Rule::aggregate_clause => Clause::Aggregate(Box::new(self.aggregate_clause(pair))),
+            Rule::extend_clause => Clause::Extend(self.extend_clause(pair)),
             _ => return None,
         })
     }
@@ -30,8 +31,30 @@ impl Lowerer<'_> {
 
     pub(super) fn when_clause(&mut self, pair: P) -> When {
         let span = self.span(&pair);
+        let priors = self.prior_conditions(&pair);
         let m = self.event_match(pair);
-        When { event: m.event, alias: m.alias, condition: m.condition, span }
+        When { event: m.event, alias: m.alias, condition: m.condition, priors, span }
+    }
+
+    /// The `where [not] prior ...` conditions among the children of `pair`.
+    pub(super) fn prior_conditions(&mut self, pair: &P) -> Vec<PriorCondition> {
+        let mut out = vec![];
+        for p in kids(pair.clone()).into_iter().filter(|p| p.as_rule() == Rule::prior_condition) {
+            let span = self.span(&p);
+            let negated = kids(p.clone()).iter().any(|k| k.as_rule() == Rule::negated);
+            let within = kids(p.clone()).into_iter().find(|k| k.as_rule() == Rule::within);
+            let within = within.and_then(|w| self.within(w));
+            out.push(PriorCondition { negated, event: self.event_match(p), within, span });
+        }
+        out
+    }
+
+    /// `extended by D when E [as e] [where cond]`.
+    pub(super) fn extend_clause(&mut self, pair: P) -> Extend {
+        let span = self.span(&pair);
+        let amount = self.expr_duration(kids(pair.clone()).into_iter().find(|k| k.as_rule() == Rule::expr_duration));
+        let amount = amount.unwrap_or(DurationLit { amount: 0, unit: DurationUnit::Day, span });
+        Extend { amount, event: self.event_match(pair), span }
     }
 
     /// `name [as a] [where e]` inside any pair: the common event pattern.
@@ -58,6 +81,8 @@ impl Lowerer<'_> {
             alias: None,
             condition: None,
             within: None,
+            by: None,
+            roll: None,
             before: None,
             every: None,
             span,
@@ -74,6 +99,24 @@ impl Lowerer<'_> {
                             Rule::within => r.within = self.within(d),
                             Rule::before => r.before = Some(self.before(d)),
                             Rule::every => r.every = self.every(d).map(Box::new),
+                            Rule::by_date => {
+                                let bspan = self.span(&d);
+                                let expr =
+                                    kids(d).into_iter().find(|k| k.as_rule() == Rule::expr).map(|e| self.expr(e));
+                                let expr =
+                                    expr.unwrap_or(Expr { kind: ExprKind::Lit(Literal::Bool(false)), span: bspan });
+                                r.by = Some(ByDate { expr, whichever: None, span: bspan });
+                            }
+                            Rule::whichever => {
+                                let wspan = self.span(&d);
+                                let later = d.as_str().trim_end().ends_with("later");
+                                let w = if later { Whichever::Later } else { Whichever::Earlier };
+                                if let Some(b) = r.by.as_mut() {
+                                    b.whichever = Some(Spanned::new(w, wspan));
+                                    b.span = b.span.to(wspan);
+                                }
+                            }
+                            Rule::roll => r.roll = Some(self.span(&d)),
                             _ => {}
                         }
                     }
@@ -85,7 +128,12 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn within(&mut self, pair: P) -> Option<DurationLit> {
-        let ed = kids(pair).into_iter().next()?;
+        self.expr_duration(kids(pair).into_iter().next())
+    }
+
+    /// A signed duration literal, `-3 days` kept to be reported.
+    pub(super) fn expr_duration(&mut self, pair: Option<P>) -> Option<DurationLit> {
+        let ed = pair?;
         let span = self.span(&ed);
         let mut negative = false;
         let mut out = None;
@@ -139,7 +187,8 @@ impl Lowerer<'_> {
                 _ => {}
             }
         }
-        Forbid { event: self.event_match(pair), within, while_open, span }
+        let priors = self.prior_conditions(&pair);
+        Forbid { event: self.event_match(pair), priors, within, while_open, span }
     }
 
     pub(super) fn remedy_clause(&mut self, pair: P) -> Remedy {

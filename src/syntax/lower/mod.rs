@@ -354,6 +354,7 @@ fn duration_unit(s: &str) -> DurationUnit {
         [w] if w.starts_with("hour") => DurationUnit::Hour,
         [w] if w.starts_with("week") => DurationUnit::Week,
         [w] if w.starts_with("month") => DurationUnit::Month,
+        [w] if w.starts_with("year") => DurationUnit::Year,
         _ => DurationUnit::Day,
     }
 }
