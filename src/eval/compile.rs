@@ -525,7 +525,7 @@ impl Compiler<'_> {
 }
 
 /// A parameter's schedule as evaluated: its values by local date.
-fn schedule(d: &ast::ParameterDecl) -> super::expr::Schedule {
+pub fn schedule(d: &ast::ParameterDecl) -> super::expr::Schedule {
     let mut entries: Vec<super::expr::Dated> = vec![];
     for (i, e) in d.entries.iter().enumerate() {
         let until = e.until.as_ref().map(|u| u.date).or_else(|| d.entries.get(i + 1).map(|n| n.from.date));

@@ -29,11 +29,21 @@ pub struct Place {
     pub tz: Tz,
     /// Its business calendar.
     pub calendar: Calendar,
+    /// The dated parameters the jurisdiction's files see.
+    pub params: Vec<crate::eval::expr::Schedule>,
+    /// The day parameters are read on (today, in the zone).
+    pub today: NaiveDate,
 }
 
 impl Default for Place {
     fn default() -> Self {
-        Place { jurisdiction: None, tz: chrono_tz::UTC, calendar: Calendar::weekends_only() }
+        Place {
+            jurisdiction: None,
+            tz: chrono_tz::UTC,
+            calendar: Calendar::weekends_only(),
+            params: vec![],
+            today: chrono::Utc::now().date_naive(),
+        }
     }
 }
 
@@ -236,11 +246,21 @@ impl Calc<'_> {
         match &e.kind {
             ExprKind::Lit(l) => Ok(literal(l)),
             ExprKind::Paren(inner) => self.eval(inner),
-            ExprKind::Name(n) => Err(self.fail(
-                n.span,
-                format!("`{}` is not a value here", n.text),
-                "names of fields and aliases need an event: add one with `:event` and run `:check`",
-            )),
+            ExprKind::Name(n) => match self.place.params.iter().find(|p| p.name == n.text) {
+                Some(p) => match p.at(self.place.today).and_then(|d| super::calc_num::from_val(&d.value)) {
+                    Some(v) => Ok(v),
+                    None => Err(self.fail(
+                        n.span,
+                        format!("parameter `{}` has no value on {}", n.text, self.place.today),
+                        "its schedule lists the days it has a value for: `:show` it",
+                    )),
+                },
+                None => Err(self.fail(
+                    n.span,
+                    format!("`{}` is not a value here", n.text),
+                    "names of fields and aliases need an event: add one with `:event` and run `:check`",
+                )),
+            },
             ExprKind::Member(a, f) => Err(self.fail(
                 e.span,
                 format!("`{}.{}` is not a value here", a.text, f.text),
@@ -281,6 +301,18 @@ impl Calc<'_> {
     }
 
     fn call(&self, span: Span, name: &str, args: &[Expr]) -> Result<Value, Box<Diagnostic>> {
+        if let Some(func) = crate::eval::numeric::NumFunc::parse(name) {
+            let mut mode = crate::syntax::ast::RoundMode::HalfUp;
+            let mut values = vec![];
+            for a in args {
+                match &a.kind {
+                    ExprKind::Lit(Literal::Rounding(m)) => mode = *m,
+                    _ => values.push(self.eval(a)?),
+                }
+            }
+            let hint = "write `ceil(x)`, `floor(x)`, `round(x, 0.01)`, `round(x, 0.01, half even)`, `min(a, b)` or `max(a, b)`";
+            return super::calc_num::apply(func, mode, &values).map_err(|why| self.fail(span, format!("`{name}`: {why}"), hint));
+        }
         let (tz, cal) = (self.place.tz, &self.place.calendar);
         if name == "business_days_between" {
             let [a, b] = args else {
@@ -419,37 +451,40 @@ impl Calc<'_> {
         }
     }
 
+    /// `*` and `/`: numbers, money, percentages and exact durations as the
+    /// engine computes them (a percentage scales as its fraction); a day
+    /// count times a whole number.
     fn multiply(&self, span: Span, divide: bool, a: Value, b: Value) -> Result<Value, Box<Diagnostic>> {
-        use Value::*;
-        let op = |x: rust_decimal::Decimal, y: rust_decimal::Decimal| {
-            if divide {
-                x.checked_div(y)
-            } else {
-                x.checked_mul(y)
+        use super::calc_num::{from_val, to_val};
+        let op = if divide { BinOp::Div } else { BinOp::Mul };
+        if let (Value::Days(d, u), Value::Int(n)) = (&a, &b) {
+            if !divide {
+                return d.checked_mul(*n).map(|v| Value::Days(v, *u)).ok_or_else(|| self.overflow(span));
             }
-        };
-        let bad = || self.fail(span, "division by zero or a result too large", "check the operands");
-        match (a, b) {
-            (Int(x), Int(y)) if !divide => x.checked_mul(y).map(Int).ok_or_else(|| self.overflow(span)),
-            (x @ (Int(_) | Decimal(_)), y @ (Int(_) | Decimal(_))) => {
-                op(number(&x), number(&y)).map(Decimal).ok_or_else(bad)
-            }
-            (Money(x, c), y @ (Int(_) | Decimal(_))) => op(x, number(&y)).map(|v| Money(v, c)).ok_or_else(bad),
-            (x @ (Int(_) | Decimal(_)), Money(y, c)) if !divide => {
-                op(number(&x), y).map(|v| Money(v, c)).ok_or_else(bad)
-            }
-            (Exact(d), Int(n)) => {
-                let r = if divide { d.checked_div(n) } else { d.checked_mul(n) };
-                r.map(Exact).ok_or_else(bad)
-            }
-            (Int(n), Exact(d)) if !divide => d.checked_mul(n).map(Exact).ok_or_else(bad),
-            (Days(d, u), Int(n)) if !divide => d.checked_mul(n).map(|v| Days(v, u)).ok_or_else(bad),
-            (x, y) => Err(self.fail(
-                span,
-                format!("cannot {} {} by {}", if divide { "divide" } else { "multiply" }, x.type_name(), y.type_name()),
-                "`*` and `/` work on numbers, money by a number, and durations by a whole number",
-            )),
         }
+        let cannot = || {
+            self.fail(
+                span,
+                format!("cannot {} {} by {}", if divide { "divide" } else { "multiply" }, a.type_name(), b.type_name()),
+                "`*` and `/` work on numbers, money by a number or by money, percentages, and durations by a number",
+            )
+        };
+        let (Some(x), Some(y)) = (to_val(&a), to_val(&b)) else { return Err(cannot()) };
+        if let Some(v) = from_val(&crate::eval::expr::arith(op, x.clone(), y.clone())) {
+            return Ok(v);
+        }
+        // The same kinds with unit values combine: the values overflowed or
+        // divided by zero.
+        let one = |v: &crate::value::Val| match v {
+            crate::value::Val::Money(_, c) => crate::value::Val::Money(rust_decimal::Decimal::ONE, c.clone()),
+            crate::value::Val::Dur(_) => crate::value::Val::Dur(1),
+            crate::value::Val::Percent(_) => crate::value::Val::Percent(rust_decimal::Decimal::ONE),
+            _ => crate::value::Val::Int(1),
+        };
+        if crate::eval::expr::arith(op, one(&x), one(&y)) != crate::value::Val::Null {
+            return Err(self.fail(span, "division by zero or a result too large", "check the operands"));
+        }
+        Err(cannot())
     }
 }
 

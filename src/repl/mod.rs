@@ -6,6 +6,7 @@
 //! lines otherwise) and prints the session's replies.
 
 mod calc;
+mod calc_num;
 mod commands;
 mod complete;
 mod defs;

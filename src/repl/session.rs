@@ -158,10 +158,17 @@ impl Session {
             return Place { jurisdiction: Some(name), ..Place::default() };
         }
         let program = crate::eval::compile(&self.built.analysis);
-        match program.jurisdictions.iter().find(|j| j.name == name) {
-            Some(j) => Place { jurisdiction: Some(name), tz: j.tz, calendar: j.calendar.clone() },
-            None => Place { jurisdiction: Some(name), ..Place::default() },
-        }
+        let Some(j) = program.jurisdictions.iter().find(|j| j.name == name) else {
+            return Place { jurisdiction: Some(name), ..Place::default() };
+        };
+        let scope = &self.built.analysis.scope;
+        let file = scope.jurisdictions.get(&name).map(|i| i.file);
+        let params = file
+            .and_then(|f| scope.params.get(&f))
+            .map(|ps| ps.values().map(|p| crate::eval::compile::schedule(&p.decl)).collect())
+            .unwrap_or_default();
+        let today = chrono::Utc::now().with_timezone(&j.tz).date_naive();
+        Place { jurisdiction: Some(name), tz: j.tz, calendar: j.calendar.clone(), params, today }
     }
 
     /// The sources diagnostics point into.
@@ -196,7 +203,16 @@ impl Session {
         let place = self.place();
         match calc::compute(&expr, &place, FileId(0)) {
             Ok(v) if only_type => Reply::ok(v.type_name()),
-            Ok(v) => Reply::ok(v.show(&place)),
+            Ok(v) => {
+                let mut out = v.show(&place);
+                // A parameter alone: what it is worth on other days too.
+                if let syntax::ast::ExprKind::Name(n) = &expr.kind {
+                    if let Some(p) = place.params.iter().find(|p| p.name == n.text) {
+                        out = format!("{out}\n{}", super::calc_num::schedule_lines(p, place.today));
+                    }
+                }
+                Reply::ok(out)
+            }
             Err(d) => Reply::error(self.draw_input(text, &[*d])),
         }
     }
