@@ -709,7 +709,8 @@ fn an_awaited_event_of_the_trigger_type_closes_earlier_instances_only() {
 fn in_force_dates_are_local_dates() {
     // In force on Sunday 29 March only, London time: from 00:00 GMT to
     // midnight BST (23:00 UTC).
-    let forbid = Prohibition { event: type_index("ask"), cond: None, priors: vec![], unless_cond: vec![], unless_prior: vec![] };
+    let forbid =
+        Prohibition { event: type_index("ask"), cond: None, priors: vec![], unless_cond: vec![], unless_prior: vec![] };
     let mut p = policy(Zone::London, Cal::None, vec![Kind::Prohibition(forbid)]);
     let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
     p.rules[0].in_force = Some((day(29), Some(day(30))));

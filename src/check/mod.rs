@@ -16,9 +16,9 @@ pub mod suggest;
 mod test_blocks;
 mod types;
 
-pub use types::FUNCTIONS;
 pub use calendars::builtin_calendar_names;
 pub use scope::Scope;
+pub use types::FUNCTIONS;
 
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::workspace::{FsLoader, Loader, Workspace};

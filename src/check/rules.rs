@@ -405,7 +405,8 @@ impl<'a> RuleChecker<'a, '_> {
     fn by_date(&mut self, by: &ast::ByDate, trigger: &[Bound<'a>]) {
         let env = self.env(trigger, &[]);
         let t = types::expr(&env, &by.expr, self.diags);
-        let member = matches!(&by.expr.kind, ExprKind::Member(base, _) if trigger.iter().any(|(a, ..)| a.text == base.text));
+        let member =
+            matches!(&by.expr.kind, ExprKind::Member(base, _) if trigger.iter().any(|(a, ..)| a.text == base.text));
         if !member || !matches!(t, Ty::Date | Ty::Time | Ty::Unknown) {
             let expected = "a date or time field of the trigger, like `r.requested_date`".to_string();
             let found = if member { t.to_string() } else { "an expression that is not a trigger field".to_string() };

@@ -172,7 +172,8 @@ pub fn expr(env: &Env, e: &Expr, diags: &mut Vec<Diagnostic>) -> Ty {
     match &e.kind {
         ExprKind::Lit(Literal::Duration(n, unit)) if unit.is_calendar() => {
             let written = format!("{n} {}", unit.as_str(*n != 1));
-            let expected = format!("an exact duration (`{written}` has no fixed length: add it to a time, `a.time + {written}`)");
+            let expected =
+                format!("an exact duration (`{written}` has no fixed length: add it to a time, `a.time + {written}`)");
             diags.push(Diagnostic::new(
                 Problem::TypeMismatch { expected, found: "a calendar duration".into() },
                 env.file,
@@ -328,7 +329,9 @@ fn binary(env: &Env, op: BinOp, l: &Expr, r: &Expr, diags: &mut Vec<Diagnostic>)
         return match t {
             Ty::Time | Ty::Date | Ty::Unknown => t,
             Ty::Event(_) => Ty::Time,
-            other => mismatch(env.file, "a time or a date (a calendar duration only moves one)", &other, base.span, diags),
+            other => {
+                mismatch(env.file, "a time or a date (a calendar duration only moves one)", &other, base.span, diags)
+            }
         };
     }
     let lt = expr(env, l, diags);

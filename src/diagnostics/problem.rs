@@ -583,15 +583,13 @@ impl Problem {
                     )
                 })
             }),
-            UnknownFunction { suggestion, .. } => {
-                did_you_mean(suggestion).or_else(|| {
-                    Some(
-                        "functions are weekday, hour, date, next_business_day, previous_business_day, \
+            UnknownFunction { suggestion, .. } => did_you_mean(suggestion).or_else(|| {
+                Some(
+                    "functions are weekday, hour, date, next_business_day, previous_business_day, \
                          business_days_between, start_of_day, end_of_day"
-                            .into(),
-                    )
-                })
-            }
+                        .into(),
+                )
+            }),
             ArgumentCount { name, expected: 2, .. } => Some(format!("pass two times or aliases, e.g. `{name}(a, b)`")),
             ArgumentCount { name, .. } => Some(format!("pass one event alias, e.g. `{name}(c)`")),
             ImportNotFound { .. } => Some("import paths are relative to the importing file".into()),

@@ -15,11 +15,11 @@
 //! deadline order), so memory follows the obligations still open in time,
 //! not the ones that will never be met.
 
+use super::deadline::{extend, opening, Opening};
 use super::emit::{get, instance_at, lateness, remedy};
 use super::engine::RuleEnv;
 use super::ir::{ExceptionKind, Match, Obligation};
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
-use super::deadline::{extend, opening, Opening};
 use super::lookback::PriorConds;
 use super::prior::PriorStore;
 use super::verdict::{EventRef, Instance};

@@ -11,8 +11,8 @@
 use super::emit::{instance, remedy};
 use super::engine::RuleEnv;
 use super::ir::{ExceptionKind, Exceptions, Match, Precedence, Prohibition, Window};
-use super::lookback::PriorConds;
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
+use super::lookback::PriorConds;
 use super::verdict::{EventRef, Instance};
 use crate::log::{Event, Sym};
 use crate::syntax::ast::Verdict;

@@ -303,7 +303,11 @@ fn clause(c: &Clause, source: &str) -> String {
     let within = |d: &DurationLit| format!(" within {}", duration(d.amount, d.unit));
     match c {
         Clause::When(w) => {
-            let head = format!("when {}{}", name(&w.event), guarded(w.alias.as_ref(), w.condition.as_ref(), !w.priors.is_empty(), source));
+            let head = format!(
+                "when {}{}",
+                name(&w.event),
+                guarded(w.alias.as_ref(), w.condition.as_ref(), !w.priors.is_empty(), source)
+            );
             format!("{head}{}", priors(&w.priors, w.condition.is_some(), source))
         }
         Clause::Extend(x) => {
@@ -343,7 +347,11 @@ fn clause(c: &Clause, source: &str) -> String {
         },
         Clause::Forbid(f) => {
             let m = &f.event;
-            let mut s = format!("forbid {}{}", name(&m.event), guarded(m.alias.as_ref(), m.condition.as_ref(), !f.priors.is_empty(), source));
+            let mut s = format!(
+                "forbid {}{}",
+                name(&m.event),
+                guarded(m.alias.as_ref(), m.condition.as_ref(), !f.priors.is_empty(), source)
+            );
             s.push_str(&priors(&f.priors, m.condition.is_some(), source));
             if let Some(d) = &f.within {
                 s.push_str(&within(d));

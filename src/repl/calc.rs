@@ -147,7 +147,9 @@ fn show_due(due: &Due, place: &Place) -> String {
 fn value_sentence(from: Micros, amount: i64, unit: DurationUnit, place: &Place) -> String {
     let day = time::local_date(from, place.tz);
     let (what, after) = match unit {
-        DurationUnit::BusinessDay => (format!("business day ({} calendar)", place.calendar.name().unwrap_or("weekends-only")), "after"),
+        DurationUnit::BusinessDay => {
+            (format!("business day ({} calendar)", place.calendar.name().unwrap_or("weekends-only")), "after")
+        }
         DurationUnit::CalendarDay => ("local day".to_string(), "after"),
         DurationUnit::Month => ("month, same day of the month (clamped to the month's end)".to_string(), "from"),
         _ => ("year, same day and month (Feb 29 gives Feb 28)".to_string(), "from"),
@@ -270,7 +272,11 @@ impl Calc<'_> {
         let (tz, cal) = (self.place.tz, &self.place.calendar);
         if name == "business_days_between" {
             let [a, b] = args else {
-                return Err(self.fail(span, "`business_days_between` takes two times", "write `business_days_between(a, b)`"));
+                return Err(self.fail(
+                    span,
+                    "`business_days_between` takes two times",
+                    "write `business_days_between(a, b)`",
+                ));
             };
             let (x, y) = (self.day(a)?, self.day(b)?);
             return time::business_days_between(x, y, cal).map(Value::Int).ok_or_else(|| self.overflow(span));
@@ -367,11 +373,9 @@ impl Calc<'_> {
             (Time(t, o), Days(n, unit)) => time::shift(t, -n, unit, self.place.tz, &self.place.calendar)
                 .map(|t| Time(t, o))
                 .ok_or_else(|| self.overflow(span)),
-            (Date(d), Days(n, unit)) => {
-                time::shift_date(d, if minus { -n } else { n }, unit, &self.place.calendar)
-                    .map(Date)
-                    .ok_or_else(|| self.overflow(span))
-            }
+            (Date(d), Days(n, unit)) => time::shift_date(d, if minus { -n } else { n }, unit, &self.place.calendar)
+                .map(Date)
+                .ok_or_else(|| self.overflow(span)),
             (Time(x, _), Time(y, _)) if minus => Ok(Exact(x.saturating_sub(y))),
             (x @ (Exact(_) | Days(..)), y @ (Exact(_) | Days(..))) => Err(self.fail(
                 span,

@@ -31,12 +31,12 @@ mod tests;
 pub use calendar::Calendar;
 pub use describe::{describe, rolled, ROLL_TEXT};
 pub use due::{due, end_of_local_day, roll, start_of_local_day, Due, DueKind};
-pub use shift::{
-    business_days_between, end_of_day, instant_of_local, next_business_day, previous_business_day, shift, shift_date,
-};
 pub use late::units_late;
 pub use local::{during, hour, local, local_date, weekday, weekday_of};
 pub use period::{period_end, period_of, period_start, PeriodKey};
+pub use shift::{
+    business_days_between, end_of_day, instant_of_local, next_business_day, previous_business_day, shift, shift_date,
+};
 
 use chrono::{DateTime, TimeZone, Utc};
 

@@ -280,31 +280,38 @@ fn obligation(n: usize) -> impl Strategy<Value = Kind> {
     let deadline = prop_oneof![4 => Just(0u8), 1 => Just(1u8), 2 => Just(2u8)];
     // None, `by a.d` (replacing `within`), or with `whichever`.
     let by = prop_oneof![6 => Just(None), 1 => Just(Some(By::Alone)), 1 => Just(Some(By::Later)), 1 => Just(Some(By::Earlier))];
-    let extension = (select(vec![Dur::Hours(24), Dur::CalDays(1), Dur::BizDays(2), Dur::Months(1)]), single(n, Some("x")));
+    let extension =
+        (select(vec![Dur::Hours(24), Dur::CalDays(1), Dur::BizDays(2), Dur::Months(1)]), single(n, Some("x")));
     (
         (0..n, prop::option::weighted(0.3, trigger_cond()), matcher(n, "b"), deadline, dur(), single(n, None)),
         (few(0.15, unless_cond()), few(0.2, single(n, Some("u"))), unless_prior(n), few(0.2, single(n, Some("f")))),
         (priors(n), by, prop::bool::weighted(0.2), few(0.25, extension)),
     )
-        .prop_map(|((trigger, cond, awaited, deadline, within, before), (uc, ue, up, forbid), (priors, by, roll, extensions))| {
-            let within = (deadline != 1 && by != Some(By::Alone)).then_some(within);
-            let by = if within.is_none() && deadline == 1 { None } else { by };
-            Kind::Obligation(Obligation {
-                trigger,
-                cond,
-                priors,
-                awaited,
-                within,
-                by,
-                roll: roll && (within.is_some() || by.is_some()),
-                extensions,
-                before: (deadline != 0).then_some(before),
-                unless_cond: uc,
-                unless_event: ue,
-                unless_prior: up,
-                forbid,
-            })
-        })
+        .prop_map(
+            |(
+                (trigger, cond, awaited, deadline, within, before),
+                (uc, ue, up, forbid),
+                (priors, by, roll, extensions),
+            )| {
+                let within = (deadline != 1 && by != Some(By::Alone)).then_some(within);
+                let by = if within.is_none() && deadline == 1 { None } else { by };
+                Kind::Obligation(Obligation {
+                    trigger,
+                    cond,
+                    priors,
+                    awaited,
+                    within,
+                    by,
+                    roll: roll && (within.is_some() || by.is_some()),
+                    extensions,
+                    before: (deadline != 0).then_some(before),
+                    unless_cond: uc,
+                    unless_event: ue,
+                    unless_prior: up,
+                    forbid,
+                })
+            },
+        )
 }
 
 fn precedence(n: usize) -> impl Strategy<Value = Kind> {

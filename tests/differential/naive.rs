@@ -40,10 +40,7 @@ use chrono::{Datelike, NaiveDate, TimeZone, Timelike};
 fn add_months(d: NaiveDate, n: i64) -> NaiveDate {
     let total = i64::from(d.year()) * 12 + i64::from(d.month0()) + n;
     let (year, month) = (total.div_euclid(12) as i32, total.rem_euclid(12) as u32 + 1);
-    (28..=d.day().max(28))
-        .rev()
-        .find_map(|day| NaiveDate::from_ymd_opt(year, month, day.min(d.day())))
-        .unwrap_or(d)
+    (28..=d.day().max(28)).rev().find_map(|day| NaiveDate::from_ymd_opt(year, month, day.min(d.day()))).unwrap_or(d)
 }
 use chrono_tz::Tz;
 

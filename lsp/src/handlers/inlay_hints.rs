@@ -60,7 +60,10 @@ pub fn hints(doc: &Document) -> Vec<(usize, InlayHint)> {
         if unit == DurationUnit::BusinessDay {
             label.push_str(&format!(" ({} calendar)", calendar_name.as_deref().unwrap_or("weekends-only")));
         }
-        if matches!(unit, DurationUnit::BusinessDay | DurationUnit::CalendarDay | DurationUnit::Month | DurationUnit::Year) {
+        if matches!(
+            unit,
+            DurationUnit::BusinessDay | DurationUnit::CalendarDay | DurationUnit::Month | DurationUnit::Year
+        ) {
             label.push_str(&format!(", {}", tz.name()));
         }
         out.push((span.end, hint(doc, span.end, label)));

@@ -100,8 +100,10 @@ impl Lowerer<'_> {
                             Rule::before => r.before = Some(self.before(d)),
                             Rule::by_date => {
                                 let bspan = self.span(&d);
-                                let expr = kids(d).into_iter().find(|k| k.as_rule() == Rule::expr).map(|e| self.expr(e));
-                                let expr = expr.unwrap_or(Expr { kind: ExprKind::Lit(Literal::Bool(false)), span: bspan });
+                                let expr =
+                                    kids(d).into_iter().find(|k| k.as_rule() == Rule::expr).map(|e| self.expr(e));
+                                let expr =
+                                    expr.unwrap_or(Expr { kind: ExprKind::Lit(Literal::Bool(false)), span: bspan });
                                 r.by = Some(ByDate { expr, whichever: None, span: bspan });
                             }
                             Rule::whichever => {
