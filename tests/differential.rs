@@ -84,6 +84,7 @@ fn engine_events(program: &tenet::eval::Program, events: &[Ev]) -> Vec<Event> {
             ("k", e.k.map(|s| Val::Str(s.into()))),
             ("j", e.j.map(|s| Val::Str(s.into()))),
             ("amount", e.amount.map(Val::Int)),
+            ("d", e.d.map(Val::Date)),
         ];
         for (name, value) in fields {
             if let (Some(sym), Some(v)) = (proj.keys.get(name), value) {
@@ -306,12 +307,13 @@ fn log(text: &str) -> Vec<Ev> {
             let mut parts = line.split_whitespace();
             let time = instant(parts.next().unwrap());
             let ty = Some(type_index(parts.next().unwrap()));
-            let mut e = Ev { time, ty, k: None, j: None, amount: None };
+            let mut e = Ev { time, ty, k: None, j: None, amount: None, d: None };
             for p in parts {
                 let (name, value) = p.split_once('=').unwrap();
                 match name {
                     "k" => e.k = Some(id(value)),
                     "j" => e.j = Some(id(value)),
+                    "d" => e.d = Some(value.parse().unwrap()),
                     _ => e.amount = Some(value.parse().unwrap()),
                 }
             }
@@ -375,8 +377,12 @@ fn obligation(trigger: &str, awaited: &str, within: Option<Dur>) -> Obligation {
     Obligation {
         trigger: type_index(trigger),
         cond: None,
+        priors: vec![],
         awaited: matcher(&[awaited], Some(same("k"))),
         within,
+        by: None,
+        roll: false,
+        extensions: vec![],
         before: None,
         unless_cond: vec![],
         unless_event: vec![],
@@ -597,6 +603,7 @@ fn precedence_window_boundary_and_ties() {
     let p = Precedence {
         trigger: type_index("req"),
         cond: None,
+        priors: vec![],
         required: matcher(&["done"], Some(same("k"))),
         within: Some(Dur::Hours(24)),
         unless_cond: vec![],
@@ -638,6 +645,7 @@ fn prohibition_with_a_prior_exception() {
     let p = Prohibition {
         event: type_index("ask"),
         cond: Some(cmp(Op::Gt, Ex::Cur("amount"), Ex::Int(2))),
+        priors: vec![],
         unless_cond: vec![],
         unless_prior: vec![(matcher(&["ack"], Some(same("k"))), None)],
     };
@@ -714,7 +722,8 @@ fn an_awaited_event_of_the_trigger_type_closes_earlier_instances_only() {
 fn in_force_dates_are_local_dates() {
     // In force on Sunday 29 March only, London time: from 00:00 GMT to
     // midnight BST (23:00 UTC).
-    let forbid = Prohibition { event: type_index("ask"), cond: None, unless_cond: vec![], unless_prior: vec![] };
+    let forbid =
+        Prohibition { event: type_index("ask"), cond: None, priors: vec![], unless_cond: vec![], unless_prior: vec![] };
     let mut p = policy(Zone::London, Cal::None, vec![Kind::Prohibition(forbid)]);
     let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
     p.rules[0].in_force = Some((day(29), Some(day(30))));

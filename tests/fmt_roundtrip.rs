@@ -753,3 +753,30 @@ fn measures_field_aggregates_and_shares_print_back() {
         "{out}"
     );
 }
+
+#[test]
+fn deadlines_from_dates_rolls_extensions_and_prior_conditions_print_back() {
+    let src = "rule r { when a as r where r.x > 0 and prior b where customer == r.customer within 30 days and not prior c
+      require d where k == r.k within 10 calendar days or by r.due, whichever is later, ending on a business day or before e where k == r.k
+      extended by 30 days when f as x where k == r.k
+      extended by 2 business days when g }
+    rule s { when a as r where prior b require d by r.at }
+    rule t { when a as r where (r.x or r.y) and prior b require d within 1 year, ending on a business day }
+    rule u { forbid a as x where not prior b where k == x.k within 2 months }
+    rule v { forbid a where time < since + 1 month and business_days_between(since, time) > next_business_day(time) - 3 business days }";
+    let out = roundtrip(src);
+    for line in [
+        "when a as r where r.x > 0 and prior b where customer == r.customer within 30 days and not prior c\n",
+        "require d where k == r.k within 10 calendar days or by r.due, whichever is later, ending on a business day or before e where k == r.k\n",
+        "extended by 30 days when f as x where k == r.k\n",
+        "extended by 2 business days when g\n",
+        "when a as r where prior b\n",
+        "require d by r.at\n",
+        "when a as r where (r.x or r.y) and prior b\n",
+        "require d within 1 year, ending on a business day\n",
+        "forbid a as x where not prior b where k == x.k within 2 months\n",
+        "where time < since + 1 month and business_days_between(since, time) > next_business_day(time) - 3 business days\n",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+}

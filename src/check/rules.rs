@@ -342,7 +342,7 @@ impl<'a> RuleChecker<'a, '_> {
                 self.shape(&r.name, by.span, "has `by` on a `require prior`", hint);
             }
         }
-        if let (Some(roll), true) = (req.roll, req.prior) {
+        if let (Some(roll), true) = (req.roll.map(|r| r.span), req.prior) {
             let hint = "a precedence has no deadline to roll; remove `ending on a business day`";
             self.shape(&r.name, roll, "rolls the window of a `require prior`", hint);
         }

@@ -690,13 +690,18 @@ impl Problem {
                     )
                 })
             }),
-            UnknownFunction { suggestion, .. } => {
-                did_you_mean(suggestion).or_else(|| Some("functions are weekday, hour, date".into()))
-            }
+            UnknownFunction { suggestion, .. } => did_you_mean(suggestion).or_else(|| {
+                Some(
+                    "functions are weekday, hour, date, next_business_day, previous_business_day, \
+                         business_days_between, start_of_day, end_of_day, ceil, floor, round, min, max"
+                        .into(),
+                )
+            }),
             ArgumentCount { name, .. } => Some(match name.as_str() {
                 "round" => "write `round(x, 0.01)`, or `round(x, 0.01, half even)` to round half to even".into(),
                 "min" | "max" => format!("pass two or more values of one type, e.g. `{name}(a, b)`"),
                 "ceil" | "floor" => format!("pass one number or amount, e.g. `{name}(o.minutes / 1440)`"),
+                "business_days_between" => format!("pass two times or aliases, e.g. `{name}(a, b)`"),
                 _ => format!("pass one event alias, e.g. `{name}(c)`"),
             }),
             ParamEmpty { .. } => Some("write one value per line: `10.34 GBP from 2026-04-01`".into()),

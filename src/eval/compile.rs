@@ -158,13 +158,15 @@ impl Compiler<'_> {
                 let p = Precedence { trigger, condition, priors, required: awaited, within, unless };
                 return Some((Kind::Precedence(p), None));
             }
-            let by = q.by.as_ref().map(|b| ByDate {
-                value: self.expr(&b.expr, t_alias, None),
-                whichever: b.whichever.as_ref().map(|w| w.node),
-                field: match &b.expr.kind {
-                    ExprKind::Member(_, f) => f.text.clone(),
-                    _ => "date".to_string(),
-                },
+            let by = q.by.as_ref().map(|b| {
+                Box::new(ByDate {
+                    value: self.expr(&b.expr, t_alias, None),
+                    whichever: b.whichever.as_ref().map(|w| w.node),
+                    field: match &b.expr.kind {
+                        ExprKind::Member(_, f) => f.text.clone(),
+                        _ => "date".to_string(),
+                    },
+                })
             });
             let extensions = r
                 .clauses

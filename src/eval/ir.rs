@@ -211,7 +211,7 @@ pub struct Obligation {
     /// `within D`.
     pub within: Option<Window>,
     /// `by x.date [, whichever ...]`.
-    pub by: Option<ByDate>,
+    pub by: Option<Box<ByDate>>,
     /// `, ending on a business day`.
     pub roll: bool,
     /// `extended by D when E ...`, at most 32 (each applies once).

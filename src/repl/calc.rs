@@ -311,7 +311,8 @@ impl Calc<'_> {
                 }
             }
             let hint = "write `ceil(x)`, `floor(x)`, `round(x, 0.01)`, `round(x, 0.01, half even)`, `min(a, b)` or `max(a, b)`";
-            return super::calc_num::apply(func, mode, &values).map_err(|why| self.fail(span, format!("`{name}`: {why}"), hint));
+            return super::calc_num::apply(func, mode, &values)
+                .map_err(|why| self.fail(span, format!("`{name}`: {why}"), hint));
         }
         let (tz, cal) = (self.place.tz, &self.place.calendar);
         if name == "business_days_between" {

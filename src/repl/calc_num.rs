@@ -42,7 +42,8 @@ pub fn from_val(v: &Val) -> Option<Value> {
 /// `func` applied to `args`; Err names what went wrong.
 pub fn apply(func: NumFunc, mode: RoundMode, args: &[Value]) -> Result<Value, String> {
     let vals: Vec<Val> = args.iter().map(|a| to_val(a).ok_or_else(|| a.type_name())).collect::<Result<_, _>>()?;
-    from_val(&func.apply(mode, &vals)).ok_or_else(|| "arguments of different kinds or currencies, or an overflow".into())
+    from_val(&func.apply(mode, &vals))
+        .ok_or_else(|| "arguments of different kinds or currencies, or an overflow".into())
 }
 
 /// The lines after a parameter's value: its schedule, the value in force

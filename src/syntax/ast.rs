@@ -405,6 +405,13 @@ pub struct ByDate {
     pub span: Span,
 }
 
+/// `, ending on a business day`: roll a deadline off a non-business day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Roll {
+    /// Where it was written.
+    pub span: Span,
+}
+
 /// `whichever is later` or `whichever is earlier`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Whichever {
@@ -451,8 +458,8 @@ pub struct Require {
     pub within: Option<DurationLit>,
     /// `by r.date [, whichever is later|earlier]`
     pub by: Option<ByDate>,
-    /// `, ending on a business day`: where it was written, when asked.
-    pub roll: Option<Span>,
+    /// `, ending on a business day`, when asked.
+    pub roll: Option<Roll>,
     /// `before E where cond`
     pub before: Option<Before>,
     /// `every D until E where cond`: a recurring duty.

@@ -24,6 +24,8 @@ mod period;
 mod shift;
 
 #[cfg(test)]
+mod shift_tests;
+#[cfg(test)]
 mod tests;
 
 pub use calendar::Calendar;

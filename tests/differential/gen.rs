@@ -181,6 +181,10 @@ fn corr() -> impl Strategy<Value = Option<Ex>> {
         1 => Just(Some(and(same("k"), Ex::Not(Box::new(cmp(Op::Eq, Cur("j"), Anc("j"))))))),
         1 => Just(Some(and(same("k"), cmp(Op::Le, elapsed(), Ex::Hours(1))))),
         1 => Just(Some(cmp(Op::Gt, elapsed(), Ex::Hours(2)))),
+        1 => Just(Some(and(same("k"), cmp(Op::Le, Ex::Time, Ex::AncShift(Dur::CalDays(1)))))),
+        1 => Just(Some(and(same("k"), cmp(Op::Lt, Ex::Time, Ex::AncShift(Dur::BizDays(1)))))),
+        1 => Just(Some(cmp(Op::Ge, Ex::Time, Ex::AncShift(Dur::BizDays(2))))),
+        1 => Just(Some(and(same("k"), cmp(Op::Lt, Ex::Time, Ex::AncShift(Dur::Months(1)))))),
     ]
 }
 
@@ -230,7 +234,15 @@ fn dur() -> impl Strategy<Value = Dur> {
         select(vec![Dur::Days(1), Dur::Days(2), Dur::Weeks(1)]),
         select(vec![Dur::CalDays(1), Dur::CalDays(2), Dur::CalDays(3)]),
         select(vec![Dur::BizDays(1), Dur::BizDays(2), Dur::BizDays(3)]),
+        select(vec![Dur::Months(1), Dur::Months(2), Dur::Years(1)]),
     ]
+}
+
+/// `where [not] prior B as q where ... [within D]`, usually none.
+fn priors(n: usize) -> impl Strategy<Value = Vec<PriorC>> {
+    few(0.25, (any::<bool>(), single(n, Some("q")), prop::option::of(dur()))).prop_map(|list| {
+        list.into_iter().map(|(negated, matcher, within)| PriorC { negated, matcher, within }).collect()
+    })
 }
 
 // ---------------------------------------------------------------- rules
@@ -266,23 +278,40 @@ fn unless_prior(n: usize) -> impl Strategy<Value = Vec<(Matcher, Option<Dur>)>> 
 fn obligation(n: usize) -> impl Strategy<Value = Kind> {
     // 0: within only, 1: before only, 2: both.
     let deadline = prop_oneof![4 => Just(0u8), 1 => Just(1u8), 2 => Just(2u8)];
+    // None, `by a.d` (replacing `within`), or with `whichever`.
+    let by = prop_oneof![6 => Just(None), 1 => Just(Some(By::Alone)), 1 => Just(Some(By::Later)), 1 => Just(Some(By::Earlier))];
+    let extension =
+        (select(vec![Dur::Hours(24), Dur::CalDays(1), Dur::BizDays(2), Dur::Months(1)]), single(n, Some("x")));
     (
         (0..n, prop::option::weighted(0.3, trigger_cond()), matcher(n, "b"), deadline, dur(), single(n, None)),
         (few(0.15, unless_cond()), few(0.2, single(n, Some("u"))), unless_prior(n), few(0.2, single(n, Some("f")))),
+        (priors(n), by, prop::bool::weighted(0.2), few(0.25, extension)),
     )
-        .prop_map(|((trigger, cond, awaited, deadline, within, before), (uc, ue, up, forbid))| {
-            Kind::Obligation(Obligation {
-                trigger,
-                cond,
-                awaited,
-                within: (deadline != 1).then_some(within),
-                before: (deadline != 0).then_some(before),
-                unless_cond: uc,
-                unless_event: ue,
-                unless_prior: up,
-                forbid,
-            })
-        })
+        .prop_map(
+            |(
+                (trigger, cond, awaited, deadline, within, before),
+                (uc, ue, up, forbid),
+                (priors, by, roll, extensions),
+            )| {
+                let within = (deadline != 1 && by != Some(By::Alone)).then_some(within);
+                let by = if within.is_none() && deadline == 1 { None } else { by };
+                Kind::Obligation(Obligation {
+                    trigger,
+                    cond,
+                    priors,
+                    awaited,
+                    within,
+                    by,
+                    roll: roll && (within.is_some() || by.is_some()),
+                    extensions,
+                    before: (deadline != 0).then_some(before),
+                    unless_cond: uc,
+                    unless_event: ue,
+                    unless_prior: up,
+                    forbid,
+                })
+            },
+        )
 }
 
 fn precedence(n: usize) -> impl Strategy<Value = Kind> {
@@ -293,16 +322,17 @@ fn precedence(n: usize) -> impl Strategy<Value = Kind> {
         prop::option::of(dur()),
         few(0.15, unless_cond()),
         unless_prior(n),
+        priors(n),
     )
-        .prop_map(|(trigger, cond, required, within, unless_cond, unless_prior)| {
-            Kind::Precedence(Precedence { trigger, cond, required, within, unless_cond, unless_prior })
+        .prop_map(|(trigger, cond, required, within, unless_cond, unless_prior, priors)| {
+            Kind::Precedence(Precedence { trigger, cond, priors, required, within, unless_cond, unless_prior })
         })
 }
 
 fn prohibition(n: usize) -> impl Strategy<Value = Kind> {
-    (0..n, prop::option::weighted(0.6, trigger_cond()), few(0.2, unless_cond()), unless_prior(n)).prop_map(
-        |(event, cond, unless_cond, unless_prior)| {
-            Kind::Prohibition(Prohibition { event, cond, unless_cond, unless_prior })
+    (0..n, prop::option::weighted(0.6, trigger_cond()), few(0.2, unless_cond()), unless_prior(n), priors(n)).prop_map(
+        |(event, cond, unless_cond, unless_prior, priors)| {
+            Kind::Prohibition(Prohibition { event, cond, priors, unless_cond, unless_prior })
         },
     )
 }
@@ -448,11 +478,13 @@ fn policy(n: usize, zone: Zone, c: &'static Cluster) -> impl Strategy<Value = Po
 
 // ---------------------------------------------------------------- logs
 
-fn event(
-    n: usize,
-) -> impl Strategy<Value = (When, Option<usize>, Option<&'static str>, Option<&'static str>, Option<i64>)> {
+/// An event: when, type, k, j, amount, and `d` as a day of the cluster.
+type RawEvent = (When, Option<usize>, Option<&'static str>, Option<&'static str>, Option<i64>, Option<u32>);
+
+fn event(n: usize) -> impl Strategy<Value = RawEvent> {
     let id = || prop::option::weighted(0.9, select(vec!["a", "b", "c"]));
-    (when(), prop::option::weighted(0.93, 0..n), id(), id(), prop::option::weighted(0.9, 1..=4i64))
+    let day = prop::option::weighted(0.6, 0..12u32);
+    (when(), prop::option::weighted(0.93, 0..n), id(), id(), prop::option::weighted(0.9, 1..=4i64), day)
 }
 
 /// A whole case.
@@ -470,7 +502,14 @@ pub fn case() -> impl Strategy<Value = Case> {
             move |(policy, bases, raw, as_of)| {
                 let mut events: Vec<Ev> = raw
                     .into_iter()
-                    .map(|(w, ty, k, j, amount)| Ev { time: w.instant(zone, c, bases), ty, k, j, amount })
+                    .map(|(w, ty, k, j, amount, d)| Ev {
+                        time: w.instant(zone, c, bases),
+                        ty,
+                        k,
+                        j,
+                        amount,
+                        d: d.map(|d| c.date(d % (c.days + 1))),
+                    })
                     .collect();
                 // Log order: by time, ties in generation order.
                 events.sort_by_key(|e| e.time);

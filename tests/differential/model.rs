@@ -1,9 +1,10 @@
 //! The generated policies and logs as plain data: what the naive evaluator
 //! reads directly and what is rendered to policy text for the engine.
 //!
-//! Every event type declares the same three optional fields, `k: id?`,
-//! `j: id?` and `amount: int?`, so that any correlation between any two
-//! types type-checks. The trigger of a rule is always aliased `a`.
+//! Every event type declares the same four optional fields, `k: id?`,
+//! `j: id?`, `amount: int?` and `d: date?` (a date deadlines may be read
+//! from), so that any correlation between any two types type-checks. The
+//! trigger of a rule is always aliased `a`.
 
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
@@ -158,6 +159,9 @@ pub enum Ex {
     Sub(Box<Ex>, Box<Ex>),
     /// A duration literal, `N hours`.
     Hours(i64),
+    /// `a.time + N unit` for a calendar unit (calendar or business days,
+    /// months): the trigger's local time of day, on the moved local date.
+    AncShift(Dur),
 }
 
 /// Shorthands for building expressions.
@@ -259,6 +263,9 @@ impl Ex {
             Ex::Hours(n) => {
                 let _ = write!(out, "{}", Dur::Hours(*n));
             }
+            Ex::AncShift(d) => {
+                let _ = write!(out, "a.time + {d}");
+            }
         }
     }
 
@@ -283,6 +290,11 @@ pub enum Dur {
     CalDays(i64),
     /// The end of the N-th business day after the trigger's day.
     BizDays(i64),
+    /// The end of the local day with the same day of the month N months
+    /// later (clamped to the month's end).
+    Months(i64),
+    /// The same, N years later.
+    Years(i64),
 }
 
 impl fmt::Display for Dur {
@@ -293,6 +305,8 @@ impl fmt::Display for Dur {
             Dur::Weeks(n) => (n, "week", "weeks"),
             Dur::CalDays(n) => (n, "calendar day", "calendar days"),
             Dur::BizDays(n) => (n, "business day", "business days"),
+            Dur::Months(n) => (n, "month", "months"),
+            Dur::Years(n) => (n, "year", "years"),
         };
         write!(f, "{n} {}", if n == 1 { one } else { many })
     }
@@ -323,6 +337,29 @@ impl Matcher {
     }
 }
 
+/// `where [not] prior B [as q] where ... [within D]` after a trigger or a
+/// forbidden event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriorC {
+    /// True for `not prior`.
+    pub negated: bool,
+    /// The earlier event looked for.
+    pub matcher: Matcher,
+    /// How far back.
+    pub within: Option<Dur>,
+}
+
+/// `by a.d`, alone or with `whichever is later|earlier`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    /// `by a.d` (with `within`: not generated).
+    Alone,
+    /// `within D or by a.d, whichever is later`.
+    Later,
+    /// `within D or by a.d, whichever is earlier`.
+    Earlier,
+}
+
 /// `when A as a ... require B ... within D | before E`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Obligation {
@@ -330,10 +367,18 @@ pub struct Obligation {
     pub trigger: usize,
     /// The trigger's condition.
     pub cond: Option<Ex>,
+    /// Conditions on earlier events.
+    pub priors: Vec<PriorC>,
     /// What fulfils it.
     pub awaited: Matcher,
     /// `within D`.
     pub within: Option<Dur>,
+    /// `by a.d [, whichever ...]`.
+    pub by: Option<By>,
+    /// `, ending on a business day`.
+    pub roll: bool,
+    /// `extended by D when E where ...`.
+    pub extensions: Vec<(Dur, Matcher)>,
     /// `before E where ...` (never aliased: the grammar has no alias there).
     pub before: Option<Matcher>,
     /// `unless cond` on the trigger.
@@ -353,6 +398,8 @@ pub struct Precedence {
     pub trigger: usize,
     /// The trigger's condition.
     pub cond: Option<Ex>,
+    /// Conditions on earlier events.
+    pub priors: Vec<PriorC>,
     /// What must have happened before.
     pub required: Matcher,
     /// The look-back window.
@@ -370,6 +417,8 @@ pub struct Prohibition {
     pub event: usize,
     /// The condition making it forbidden.
     pub cond: Option<Ex>,
+    /// Conditions on earlier events.
+    pub priors: Vec<PriorC>,
     /// `unless cond`.
     pub unless_cond: Vec<Ex>,
     /// `unless prior E where ... [within D]`.
@@ -563,7 +612,7 @@ impl Policy {
             let _ = writeln!(s, "}}\n");
         }
         for t in TYPES.iter().take(self.types) {
-            let _ = writeln!(s, "event {t} {{ k: id?, j: id?, amount: int? }}");
+            let _ = writeln!(s, "event {t} {{ k: id?, j: id?, amount: int?, d: date? }}");
         }
         for (i, r) in self.rules.iter().enumerate() {
             s.push('\n');
@@ -600,26 +649,48 @@ fn unless_cond(s: &mut String, c: &[Ex]) {
     }
 }
 
-fn when(s: &mut String, trigger: usize, cond: &Option<Ex>) {
+fn when(s: &mut String, trigger: usize, cond: &Option<Ex>, priors: &[PriorC]) {
     let _ = write!(s, "  when {} as a", TYPES[trigger]);
     if let Some(c) = cond {
-        let _ = write!(s, " where {}", c.text(Some("a")));
+        let _ = write!(s, " where ({})", c.text(Some("a")));
     }
+    prior_conds(s, cond.is_some(), priors);
     s.push('\n');
+}
+
+fn prior_conds(s: &mut String, after_condition: bool, priors: &[PriorC]) {
+    for (i, p) in priors.iter().enumerate() {
+        let joint = if i == 0 && !after_condition { "where" } else { "and" };
+        let not = if p.negated { "not " } else { "" };
+        let _ = write!(s, " {joint} {not}prior ");
+        p.matcher.render(s);
+        if let Some(w) = p.within {
+            let _ = write!(s, " within {w}");
+        }
+    }
 }
 
 impl Kind {
     fn render(&self, s: &mut String) {
         match self {
             Kind::Obligation(o) => {
-                when(s, o.trigger, &o.cond);
+                when(s, o.trigger, &o.cond, &o.priors);
                 s.push_str("  require ");
                 o.awaited.render(s);
                 if let Some(w) = o.within {
                     let _ = write!(s, " within {w}");
-                    if o.before.is_some() {
-                        s.push_str(" or");
-                    }
+                }
+                match (o.by, o.within.is_some()) {
+                    (Some(By::Later), true) => s.push_str(" or by a.d, whichever is later"),
+                    (Some(By::Earlier), true) => s.push_str(" or by a.d, whichever is earlier"),
+                    (Some(_), _) => s.push_str(" by a.d"),
+                    (None, _) => {}
+                }
+                if o.roll {
+                    s.push_str(", ending on a business day");
+                }
+                if (o.within.is_some() || o.by.is_some()) && o.before.is_some() {
+                    s.push_str(" or");
                 }
                 if let Some(b) = &o.before {
                     s.push_str(" before ");
@@ -638,9 +709,14 @@ impl Kind {
                     m.render(s);
                     s.push_str(" while open\n");
                 }
+                for (d, m) in &o.extensions {
+                    let _ = write!(s, "  extended by {d} when ");
+                    m.render(s);
+                    s.push('\n');
+                }
             }
             Kind::Precedence(p) => {
-                when(s, p.trigger, &p.cond);
+                when(s, p.trigger, &p.cond, &p.priors);
                 s.push_str("  require prior ");
                 p.required.render(s);
                 if let Some(w) = p.within {
@@ -653,8 +729,9 @@ impl Kind {
             Kind::Prohibition(p) => {
                 let _ = write!(s, "  forbid {} as a", TYPES[p.event]);
                 if let Some(c) = &p.cond {
-                    let _ = write!(s, " where {}", c.text(Some("a")));
+                    let _ = write!(s, " where ({})", c.text(Some("a")));
                 }
+                prior_conds(s, p.cond.is_some(), &p.priors);
                 s.push('\n');
                 unless_cond(s, &p.unless_cond);
                 unless_prior(s, &p.unless_prior);
@@ -750,6 +827,8 @@ pub struct Ev {
     pub j: Option<&'static str>,
     /// `amount`, if present.
     pub amount: Option<i64>,
+    /// `d`, a date, if present.
+    pub d: Option<NaiveDate>,
 }
 
 impl Ev {
@@ -785,6 +864,9 @@ pub fn render_log(events: &[Ev], tz: Tz) -> String {
         }
         if let Some(a) = e.amount {
             fields.push(format!("amount: {a}"));
+        }
+        if let Some(d) = e.d {
+            fields.push(format!("d: {d}"));
         }
         let body = if fields.is_empty() { String::new() } else { format!(" {{ {} }}", fields.join(", ")) };
         let line = format!("  {} {}{body}", utc(e.time), e.type_name());

@@ -16,14 +16,32 @@
 //!   earlier in log order, and with a window `within D` only one whose
 //!   deadline `D` after it is at or after the trigger;
 //! - deadlines, local dates and periods are computed here, with chrono-tz
-//!   and the GB holidays listed in `model.rs`, not with `tenet::time`.
+//!   and the GB holidays listed in `model.rs`, not with `tenet::time`;
+//!   month arithmetic (clamped to the month's end) is written out here;
+//! - `by a.d` ends at the end of that local day; with `whichever`, the later
+//!   or earlier of the two, or `within` alone when the trigger lacks `d`;
+//!   the roll moves a deadline whose local day is not a business day to the
+//!   end of the next one, after `whichever` and after each extension;
+//! - an extension applies, once per clause, when its event comes while the
+//!   obligation is open and on time: the new deadline is the clause's
+//!   duration after the old one;
+//! - `where [not] prior B` keeps a trigger (a forbidden event) only when a
+//!   matching earlier event exists (none does).
 //!
 //! Where the brief leaves a detail open (evidence of aggregates, period
 //! standards), this follows the engine's documented choice, so that a
 //! disagreement always means one of the two is wrong.
 
 use super::model::*;
-use chrono::{Datelike, NaiveDate, Timelike};
+use chrono::{Datelike, NaiveDate, TimeZone, Timelike};
+
+/// `d` moved by `n` months, on the same day of the month or the month's
+/// last day when it is shorter.
+fn add_months(d: NaiveDate, n: i64) -> NaiveDate {
+    let total = i64::from(d.year()) * 12 + i64::from(d.month0()) + n;
+    let (year, month) = (total.div_euclid(12) as i32, total.rem_euclid(12) as u32 + 1);
+    (28..=d.day().max(28)).rev().find_map(|day| NaiveDate::from_ymd_opt(year, month, day.min(d.day()))).unwrap_or(d)
+}
 use chrono_tz::Tz;
 
 /// A verdict.
@@ -165,9 +183,61 @@ impl Naive<'_> {
         }
     }
 
+    /// The last instant of local day `d`.
+    fn end_of(&self, d: NaiveDate) -> i64 {
+        start_of_day(d + chrono::Days::new(1), self.tz) - 1
+    }
+
+    /// The first business day after `d`.
+    fn next_business_day(&self, d: NaiveDate) -> NaiveDate {
+        let mut day = d + chrono::Days::new(1);
+        while !self.is_business_day(day) {
+            day = day + chrono::Days::new(1);
+        }
+        day
+    }
+
+    /// `due` rolled off a day that is not a business day.
+    fn roll(&self, due: i64) -> i64 {
+        let day = local_date(due, self.tz);
+        if self.is_business_day(day) {
+            due
+        } else {
+            self.end_of(self.next_business_day(day))
+        }
+    }
+
+    /// The local date `d` moved by a calendar unit.
+    fn move_date(&self, d: NaiveDate, by: Dur) -> NaiveDate {
+        match by {
+            Dur::CalDays(n) => d + chrono::Days::new(n as u64),
+            Dur::BizDays(n) => (0..n).fold(d, |day, _| self.next_business_day(day)),
+            Dur::Months(n) => add_months(d, n),
+            Dur::Years(n) => add_months(d, 12 * n),
+            _ => d,
+        }
+    }
+
+    /// `t` moved by a calendar unit, keeping its local time of day.
+    fn shift(&self, t: i64, by: Dur) -> i64 {
+        let Some(local) = chrono::DateTime::from_timestamp_micros(t).map(|d| d.with_timezone(&self.tz)) else {
+            return t;
+        };
+        let date = self.move_date(local.date_naive(), by);
+        let at = date.and_time(local.time());
+        // A local time skipped by a clock change: the first minute after the gap
+        // (gaps begin and end on whole minutes).
+        if matches!(self.tz.from_local_datetime(&at), chrono::LocalResult::None) {
+            let minute = at.with_second(0).and_then(|m| m.with_nanosecond(0)).unwrap_or(at);
+            return local_instant(minute, self.tz);
+        }
+        local_instant(at, self.tz)
+    }
+
     /// The last on-time instant of `d` after `t`.
     fn deadline(&self, t: i64, d: Dur) -> i64 {
         match d {
+            Dur::Months(_) | Dur::Years(_) => self.end_of(self.move_date(local_date(t, self.tz), d)),
             Dur::Hours(n) => t + n * HOUR,
             Dur::Days(n) => t + n * DAY,
             Dur::Weeks(n) => t + n * 7 * DAY,
@@ -262,6 +332,7 @@ impl Naive<'_> {
                 _ => V::Null,
             },
             Ex::Hours(n) => V::D(n * HOUR),
+            Ex::AncShift(d) => anc.map_or(V::Null, |a| V::T(self.shift(a.time, *d))),
         }
     }
 
@@ -302,6 +373,23 @@ impl Naive<'_> {
             .collect()
     }
 
+    /// True when every `where [not] prior ...` holds for event `i`.
+    fn priors_hold(&self, i: usize, priors: &[PriorC]) -> bool {
+        priors.iter().all(|p| self.prior(i, &p.matcher, p.within).is_some() != p.negated)
+    }
+
+    /// The deadline obligation `o` gets at trigger `t`.
+    fn opening_due(&self, o: &Obligation, t: &Ev) -> Option<i64> {
+        let within = o.within.map(|d| self.deadline(t.time, d));
+        let by = o.by.and_then(|_| t.d.map(|d| self.end_of(d)));
+        let due = match (within, by, o.by) {
+            (Some(w), Some(b), Some(By::Later)) => Some(w.max(b)),
+            (Some(w), Some(b), _) => Some(w.min(b)),
+            (w, b, _) => w.or(b),
+        };
+        due.map(|d| if o.roll { self.roll(d) } else { d })
+    }
+
     // ------------------------------------------------------------ rules
 
     fn obligation(&self, rule: &Rule, o: &Obligation) -> Vec<Inst> {
@@ -314,13 +402,14 @@ impl Naive<'_> {
         }
         let mut out = vec![];
         for i in self.triggers(rule, o.trigger, o.cond.as_ref()) {
-            if self.exempt(i, &o.unless_cond, &o.unless_prior) {
+            if !self.priors_hold(i, &o.priors) || self.exempt(i, &o.unless_cond, &o.unless_prior) {
                 continue;
             }
             let t = &self.events[i];
-            let due = o.within.map(|d| self.deadline(t.time, d));
-            let in_window = |e: &Ev| due.is_none_or(|d| e.time <= d);
-            let role = |e: &Ev| {
+            let mut due = self.opening_due(o, t);
+            let mut applied = vec![false; o.extensions.len()];
+            let role = |e: &Ev, due: Option<i64>| {
+                let in_window = |e: &Ev| due.is_none_or(|d| e.time <= d);
                 if self.matches(&o.awaited, e, t) {
                     Some(Role::Fulfils)
                 } else if o.before.as_ref().is_some_and(|m| self.matches(m, e, t)) {
@@ -337,7 +426,22 @@ impl Naive<'_> {
                     None
                 }
             };
-            let closing = (i + 1..self.events.len()).find_map(|j| role(&self.events[j]).map(|r| (j, r)));
+            let mut closing = None;
+            for j in i + 1..self.events.len() {
+                let e = &self.events[j];
+                if let Some(r) = role(e, due) {
+                    closing = Some((j, r));
+                    break;
+                }
+                // Extensions, in clause order, each once, while on time.
+                for (x, (d, m)) in o.extensions.iter().enumerate() {
+                    if let Some(old) = due.filter(|old| !applied[x] && e.time <= *old && self.matches(m, e, t)) {
+                        let moved = self.deadline(old, *d);
+                        due = Some(if o.roll { self.roll(moved) } else { moved });
+                        applied[x] = true;
+                    }
+                }
+            }
             match closing {
                 Some((_, Role::Exempts)) => {}
                 Some((j, Role::Fulfils)) => {
@@ -358,7 +462,7 @@ impl Naive<'_> {
     fn precedence(&self, rule: &Rule, p: &Precedence) -> Vec<Inst> {
         let mut out = vec![];
         for i in self.triggers(rule, p.trigger, p.cond.as_ref()) {
-            if self.exempt(i, &p.unless_cond, &p.unless_prior) {
+            if !self.priors_hold(i, &p.priors) || self.exempt(i, &p.unless_cond, &p.unless_prior) {
                 continue;
             }
             out.push(match self.prior(i, &p.required, p.within) {
@@ -374,7 +478,7 @@ impl Naive<'_> {
         let mut out = vec![];
         for i in self.triggers(rule, p.event, None) {
             let e = &self.events[i];
-            let forbidden = p.cond.as_ref().is_none_or(|c| self.holds(c, e, None));
+            let forbidden = p.cond.as_ref().is_none_or(|c| self.holds(c, e, None)) && self.priors_hold(i, &p.priors);
             if !forbidden {
                 out.push(Inst::new(Verdict::Satisfied, i, None));
             } else if !self.exempt(i, &p.unless_cond, &p.unless_prior) {

@@ -95,6 +95,7 @@ shift_fields! {
     PriorCondition => event, within, span;
     Extend => amount, event, span;
     ByDate => expr, whichever, span;
+    Roll => span;
     Require => events, alias, condition, within, by, roll, before, span;
     Before => event, condition, span;
     Unless => kind, span;

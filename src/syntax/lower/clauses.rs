@@ -116,7 +116,7 @@ impl Lowerer<'_> {
                                     b.span = b.span.to(wspan);
                                 }
                             }
-                            Rule::roll => r.roll = Some(self.span(&d)),
+                            Rule::roll => r.roll = Some(Roll { span: self.span(&d) }),
                             _ => {}
                         }
                     }
