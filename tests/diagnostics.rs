@@ -77,6 +77,7 @@ const POLICY_CODES: &[&str] = &[
     "tenet::measure_misuse",
     "tenet::no_remedy",
     // dated parameters
+    "tenet::unknown_parameter",
     "tenet::param_empty",
     "tenet::param_order",
     "tenet::param_gap",

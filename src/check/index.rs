@@ -299,6 +299,11 @@ impl Builder<'_> {
                     let cur = events(self, &[&b.event]);
                     self.expr_opt(file, &b.condition, env, &cur);
                 }
+                if let Some(p) = q.within_param.as_ref().and_then(|n| self.scope.params.get(&file)?.get(&n.text)) {
+                    if let Some(n) = &q.within_param {
+                        self.push(file, n, SymbolKey::Parameter { file: p.file, name: n.text.clone() }, false);
+                    }
+                }
                 if let Some(b) = &q.by {
                     let trigger: Vec<SymbolKey> = env.aliases.iter().filter_map(|a| a.2.clone()).take(1).collect();
                     self.expr(file, &b.expr, env, &trigger);

@@ -213,7 +213,11 @@ fn names_read(r: &ast::RuleDecl) -> Vec<&Name> {
             }
         }
     }
-    let mut out = vec![];
+    let mut out: Vec<&Name> = r
+        .clauses
+        .iter()
+        .filter_map(|c| if let Clause::Require(q) = c { q.within_param.as_ref() } else { None })
+        .collect();
     // Iterative, so that a deep expression cannot exhaust the stack here.
     while let Some(e) = exprs.pop() {
         match &e.kind {

@@ -335,6 +335,9 @@ impl<'a> RuleChecker<'a, '_> {
         if let Some(d) = &req.within {
             self.duration(d);
         }
+        if let Some(n) = &req.within_param {
+            self.duration_param(n);
+        }
         if let Some(by) = &req.by {
             self.by_date(by, &trigger);
             if req.prior {
@@ -356,7 +359,12 @@ impl<'a> RuleChecker<'a, '_> {
         if let Some(e) = &req.every {
             self.duration(&e.every);
             self.condition(&e.until.condition, &trigger, std::slice::from_ref(&e.until.event));
-            if req.prior || req.within.is_some() || req.by.is_some() || req.before.is_some() {
+            if req.prior
+                || req.within.is_some()
+                || req.within_param.is_some()
+                || req.by.is_some()
+                || req.before.is_some()
+            {
                 let hint = "a recurring duty's deadline is its window: drop `within`/`before`, or write two rules";
                 self.shape(&r.name, e.span, "has `every` with another deadline", hint);
             }
@@ -369,7 +377,8 @@ impl<'a> RuleChecker<'a, '_> {
                 self.shape(&r.name, f.span, "has a `forbid` in a recurring duty", hint);
             }
         }
-        if !req.prior && req.within.is_none() && req.by.is_none() && req.before.is_none() && req.every.is_none() {
+        let within = req.within.is_some() || req.within_param.is_some();
+        if !req.prior && !within && req.by.is_none() && req.before.is_none() && req.every.is_none() {
             let hint = "add `within 7 days`, `before EVENT where ...`, or both joined by `or`";
             self.shape(&r.name, req.span, "has a `require` without a deadline", hint);
         }
@@ -400,7 +409,7 @@ impl<'a> RuleChecker<'a, '_> {
             self.condition(&f.event.condition, &scope, std::slice::from_ref(&f.event.event));
         }
         if let Some(m) = remedy {
-            let has_deadline = (req.within.is_some() || req.by.is_some()) && !req.prior && req.every.is_none();
+            let has_deadline = (within || req.by.is_some()) && !req.prior && req.every.is_none();
             self.remedy(r, m, &trigger, std::slice::from_ref(&w.event), has_deadline);
         }
     }
@@ -459,6 +468,31 @@ impl<'a> RuleChecker<'a, '_> {
             }
             if unlesses[..i].iter().any(|prev| ast::same_modulo_spans(&prev.kind, &u.kind)) {
                 self.push(Problem::UnreachableUnless { reason: "it repeats an earlier `unless`".into() }, u.span);
+            }
+        }
+    }
+
+    /// `within NAME`: a duration parameter visible here.
+    fn duration_param(&mut self, n: &Name) {
+        let params = self.scope.params.get(&self.file);
+        match params.and_then(|p| p.get(&n.text)) {
+            Some(p) => {
+                let t = super::params::param_type(p);
+                if t != Ty::Duration {
+                    let problem = Problem::TypeMismatch { expected: "a duration".into(), found: t.to_string() };
+                    self.push(problem, n.span);
+                }
+            }
+            None => {
+                let names = params.map(|p| p.keys().map(String::as_str).collect::<Vec<_>>()).unwrap_or_default();
+                let suggestion = closest(&n.text, names);
+                let d = Diagnostic::new(
+                    Problem::UnknownParameter { name: n.text.clone(), suggestion: suggestion.clone() },
+                    self.file,
+                    n.span,
+                )
+                .with_suggested(n.span, suggestion);
+                self.diags.push(d);
             }
         }
     }

@@ -200,6 +200,14 @@ pub enum Problem {
         /// Given count.
         found: usize,
     },
+    /// `within answer_deadlne`: no such parameter.
+    #[error("unknown parameter `{name}`")]
+    UnknownParameter {
+        /// The name.
+        name: String,
+        /// A close parameter name.
+        suggestion: Option<String>,
+    },
     /// `parameter rate "..." {}`: no value at all.
     #[error("parameter `{name}` has no value")]
     ParamEmpty {
@@ -564,6 +572,7 @@ impl Problem {
             UnknownAlias { .. } => "tenet::unknown_alias",
             UnknownFunction { .. } => "tenet::unknown_function",
             ArgumentCount { .. } => "tenet::argument_count",
+            UnknownParameter { .. } => "tenet::unknown_parameter",
             ParamEmpty { .. } => "tenet::param_empty",
             ParamOrder { .. } => "tenet::param_order",
             ParamGap { .. } => "tenet::param_gap",
@@ -703,6 +712,9 @@ impl Problem {
                 "ceil" | "floor" => format!("pass one number or amount, e.g. `{name}(o.minutes / 1440)`"),
                 "business_days_between" => format!("pass two times or aliases, e.g. `{name}(a, b)`"),
                 _ => format!("pass one event alias, e.g. `{name}(c)`"),
+            }),
+            UnknownParameter { suggestion, .. } => did_you_mean(suggestion).or_else(|| {
+                Some("declare it: `parameter NAME \"title\" { 7 calendar days from 2026-01-01 }`".into())
             }),
             ParamEmpty { .. } => Some("write one value per line: `10.34 GBP from 2026-04-01`".into()),
             ParamOrder { .. } => Some("list the values by date, each `from` after the one before".into()),

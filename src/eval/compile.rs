@@ -154,6 +154,11 @@ impl Compiler<'_> {
             let unless = self.exceptions(&unlesses, t_alias);
             let awaited = self.matcher(&q.events, q.alias.as_ref(), q.condition.as_ref(), t_alias);
             let within = q.within.as_ref().map(|d| Window { amount: d.amount, unit: d.unit });
+            let within_param = q
+                .within_param
+                .as_ref()
+                .and_then(|n| self.params.and_then(|p| p.get(&n.text)))
+                .map(|p| Box::new(window_schedule(&p.decl)));
             if q.prior {
                 let p = Precedence { trigger, condition, priors, required: awaited, within, unless };
                 return Some((Kind::Precedence(p), None));
@@ -216,6 +221,7 @@ impl Compiler<'_> {
                 priors,
                 awaited,
                 within,
+                within_param,
                 by,
                 roll,
                 extensions,
@@ -524,6 +530,20 @@ impl Compiler<'_> {
             }
         }
     }
+}
+
+/// A duration parameter's windows by local date.
+fn window_schedule(d: &ast::ParameterDecl) -> WindowSchedule {
+    let entries = schedule(d)
+        .entries
+        .into_iter()
+        .zip(&d.entries)
+        .filter_map(|(dated, e)| match e.value {
+            Literal::Duration(amount, unit) => Some((dated.from, dated.until, Window { amount, unit })),
+            _ => None,
+        })
+        .collect();
+    WindowSchedule { name: d.name.text.clone(), entries }
 }
 
 /// A parameter's schedule as evaluated: its values by local date.

@@ -210,6 +210,8 @@ pub struct Obligation {
     pub priors: Vec<PriorCond>,
     /// `within D`.
     pub within: Option<Window>,
+    /// `within NAME`: a duration parameter's windows by local date.
+    pub within_param: Option<Box<WindowSchedule>>,
     /// `by x.date [, whichever ...]`.
     pub by: Option<Box<ByDate>>,
     /// `, ending on a business day`.
@@ -234,6 +236,31 @@ pub struct Every {
     pub window: Window,
     /// The event ending the duty.
     pub until: Match,
+}
+
+/// The windows of a duration parameter (`within answer_deadline`), by the
+/// local date of the trigger.
+#[derive(Debug, Clone)]
+pub struct WindowSchedule {
+    /// The parameter's name.
+    pub name: String,
+    /// `[from, until)` and the window in force then.
+    pub entries: Vec<(NaiveDate, Option<NaiveDate>, Window)>,
+}
+
+impl WindowSchedule {
+    /// The window in force on `date`.
+    pub fn at(&self, date: NaiveDate) -> Option<Window> {
+        self.entries.iter().find(|(f, u, _)| *f <= date && u.is_none_or(|u| date < u)).map(|e| e.2)
+    }
+}
+
+impl Obligation {
+    /// The `within` window of an obligation whose trigger is on local day
+    /// `date`: the fixed one, or the parameter's value that day.
+    pub fn window_on(&self, date: NaiveDate) -> Option<Window> {
+        self.within.or_else(|| self.within_param.as_ref().and_then(|s| s.at(date)))
+    }
 }
 
 /// A precedence: something must have happened before.

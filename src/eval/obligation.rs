@@ -227,7 +227,7 @@ impl ObligationState {
             return Some(o.unless.ordinal(ExceptionKind::Prior, i));
         }
         let Opening { due, no_date } = opening(env, o, e);
-        if let (Some(w), Some(d)) = (o.within, &due) {
+        if let (Some(w), Some(d)) = (o.window_on(crate::time::local_date(e.time, env.jur.tz)), &due) {
             if let Some(year) = super::coverage::uncovered_year(env.jur, e.time, w.unit, d) {
                 super::coverage::note(&mut self.gaps, year);
             }
@@ -524,7 +524,11 @@ fn with_extensions(env: &RuleEnv, open: &Open, note: &'static str) -> Cow<'stati
         out = format!("{out}; deadline extended by {}", applied.join(" and "));
     }
     if let (true, Some(d)) = (open.no_date, o.by.as_ref()) {
-        let then = if o.within.is_some() { "only the other deadline applies" } else { "it had no deadline" };
+        let then = if o.within.is_some() || o.within_param.is_some() {
+            "only the other deadline applies"
+        } else {
+            "it had no deadline"
+        };
         out = format!("{out}; the trigger has no `{}`, so {then}", d.field);
     }
     if out.len() == note.len() {

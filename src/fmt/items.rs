@@ -354,6 +354,9 @@ fn clause(c: &Clause, source: &str) -> String {
             if let Some(d) = &r.within {
                 s.push_str(&within(d));
             }
+            if let Some(n) = &r.within_param {
+                s.push_str(&format!(" within {}", ident(n)));
+            }
             if let Some(by) = &r.by {
                 let or = if r.within.is_some() { " or" } else { "" };
                 s = format!("{s}{or} by {}", text::expr(&by.expr, source));

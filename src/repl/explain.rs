@@ -129,9 +129,14 @@ fn explain_instance(run: &Run, i: &Instance) -> String {
     if let Some(due) = &i.deadline {
         let _ = writeln!(out, "  deadline: {}", describe_due(due, tz));
         if let (Kind::Obligation(o), Some(j)) = (&rule.kind, jur) {
-            if let Some(w) = o.within {
+            let day = i.trigger.map(|t| time::local_date(t.time, tz));
+            if let Some(w) = day.and_then(|d| o.window_on(d)) {
                 let how = time::describe_in(w.amount, w.unit, Some(&j.name), &j.calendar);
                 let _ = writeln!(out, "    {how}");
+                if let (Some(p), Some(d)) = (&o.within_param, day) {
+                    let amount = crate::fmt::literal_text(&crate::syntax::ast::Literal::Duration(w.amount, w.unit));
+                    let _ = writeln!(out, "    parameter `{}`: {amount} (the value on {d}, the trigger's day)", p.name);
+                }
             }
             if let Some(every) = &o.every {
                 let w = every.window;

@@ -456,6 +456,8 @@ pub struct Require {
     pub condition: Option<Expr>,
     /// `within D`
     pub within: Option<DurationLit>,
+    /// `within NAME`: a duration parameter, read on the trigger's day.
+    pub within_param: Option<Name>,
     /// `by r.date [, whichever is later|earlier]`
     pub by: Option<ByDate>,
     /// `, ending on a business day`, when asked.

@@ -96,7 +96,8 @@ shift_fields! {
     Extend => amount, event, span;
     ByDate => expr, whichever, span;
     Roll => span;
-    Require => events, alias, condition, within, by, roll, before, span;
+    Require => events, alias, condition, within, within_param, by, roll, before, every, span;
+    Every => every, until, span;
     Before => event, condition, span;
     Unless => kind, span;
     EventMatch => event, alias, condition;

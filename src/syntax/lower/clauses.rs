@@ -81,6 +81,7 @@ impl Lowerer<'_> {
             alias: None,
             condition: None,
             within: None,
+            within_param: None,
             by: None,
             roll: None,
             before: None,
@@ -97,6 +98,7 @@ impl Lowerer<'_> {
                     for d in kids(p) {
                         match d.as_rule() {
                             Rule::within => r.within = self.within(d),
+                            Rule::within_param => r.within_param = kids(d).first().map(|i| self.ident(i)),
                             Rule::before => r.before = Some(self.before(d)),
                             Rule::every => r.every = self.every(d).map(Box::new),
                             Rule::by_date => {
