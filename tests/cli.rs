@@ -179,7 +179,7 @@ fn policy_library_tests_pass_through_the_binary() {
 }
 
 /// A Brazilian policy with a business-day deadline; BR lists holidays for
-/// 2024–2027 only.
+/// 2008–2027 only.
 const COVERAGE_POLICY: &str = r#"jurisdiction T "Test"
   timezone "America/Sao_Paulo"
   calendar BR
@@ -212,7 +212,7 @@ fn deadlines_and_horizons_beyond_the_calendar_warn() {
     let stderr = String::from_utf8_lossy(&out.stderr).replace('│', " ");
     let stderr = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        stderr.contains("lists holidays for 2024–2027 only, but a business-day deadline of rule `answer` reaches 2028"),
+        stderr.contains("lists holidays for 2008–2027 only, but a business-day deadline of rule `answer` reaches 2028"),
         "{stderr}"
     );
     let out = tenet()
@@ -231,7 +231,7 @@ fn deadlines_and_horizons_beyond_the_calendar_warn() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
-        stdout.contains("warning: calendar `BR` lists holidays for 2024–2027 only, but a business-day deadline of rule `answer` reaches 2028"),
+        stdout.contains("warning: calendar `BR` lists holidays for 2008–2027 only, but a business-day deadline of rule `answer` reaches 2028"),
         "{stdout}"
     );
 }

@@ -247,10 +247,10 @@ fn business_days_in_china_count_make_up_working_days() {
 #[test]
 fn deadlines_beyond_the_calendar_warn_next_to_the_answer() {
     let mut s = br();
-    // BR lists holidays for 2024–2027: a deadline in 2028 skips weekends only.
+    // BR lists holidays for 2008–2027: a deadline in 2028 skips weekends only.
     let out = ok(&mut s, "2027-12-28T10:00:00-03:00 + 5 business days");
     assert!(
-        out.contains("warning: calendar `BR` lists holidays for 2024–2027 only, but this deadline reaches 2028"),
+        out.contains("warning: calendar `BR` lists holidays for 2008–2027 only, but this deadline reaches 2028"),
         "{out}"
     );
     assert!(!ok(&mut s, "2026-03-06T17:00:00-03:00 + 2 business days").contains("warning"));

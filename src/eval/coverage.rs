@@ -149,7 +149,7 @@ rule quick "Questions are answered within a day" cites "test" {
 
     #[test]
     fn a_deadline_in_an_uncovered_year_is_noted_once_per_rule_and_year() {
-        // BR lists holidays for 2024–2027: a trigger on 28 Dec 2027 is due in 2028.
+        // BR lists holidays for 2008–2027: a trigger on 28 Dec 2027 is due in 2028.
         let (program, summary) =
             run(&["2027-12-28T10:00:00-03:00", "2027-12-29T10:00:00-03:00", "2027-12-30T10:00:00-03:00"]);
         assert_eq!(summary.calendar_gaps, vec![CalendarGap { rule: 0, year: 2028 }], "only the business-day rule");
@@ -157,7 +157,7 @@ rule quick "Questions are answered within a day" cites "test" {
         let text: Vec<String> = warnings.iter().map(|d| d.problem.to_string()).collect();
         assert_eq!(
             text,
-            ["calendar `BR` lists holidays for 2024–2027 only, but a business-day deadline of rule `answer` reaches 2028"]
+            ["calendar `BR` lists holidays for 2008–2027 only, but a business-day deadline of rule `answer` reaches 2028"]
         );
     }
 
@@ -183,8 +183,8 @@ rule quick "Questions are answered within a day" cites "test" {
         assert_eq!(
             text,
             [
-                "calendar `BR` lists holidays for 2024–2027 only, but the log reaches 2028",
-                "calendar `BR` lists holidays for 2024–2027 only, but the horizon reaches 2029",
+                "calendar `BR` lists holidays for 2008–2027 only, but the log reaches 2028",
+                "calendar `BR` lists holidays for 2008–2027 only, but the horizon reaches 2029",
             ]
         );
     }

@@ -171,7 +171,7 @@ impl Calendar {
     /// The first and last years with a listed holiday, None without holidays.
     ///
     /// Outside these years only the weekend is skipped, so a caller should
-    /// warn when a deadline falls there (shipped calendars cover 2024–2027).
+    /// warn when a deadline falls there (shipped calendars cover 2024–2027, BR from 2008).
     pub fn years_covered(&self) -> Option<RangeInclusive<i32>> {
         let first = self.holidays.first()?.year();
         let last = self.holidays.last()?.year();
