@@ -55,11 +55,16 @@ fn date_due(v: &Val, env: &RuleEnv) -> Option<Due> {
     }
 }
 
-/// `due` extended by `w`, counted from the old deadline (for day units,
-/// from its local day), then rolled when the rule asks.
+/// `due` extended by `w`, counted from the old deadline as it was before
+/// any roll (for day units, from its local day), then rolled when the rule
+/// asks: only the final deadline rolls (Regulation 1182/71, art. 3(4)).
 pub fn extend(env: &RuleEnv, o: &Obligation, due: Due, w: Window) -> Option<Due> {
     let (tz, cal) = (env.jur.tz, &env.jur.calendar);
-    let moved = time::due(due.last_on_time, w.amount, w.unit, tz, cal)?;
+    let base = match due.rolled_from {
+        Some(day) => time::end_of_local_day(day, tz)?,
+        None => due,
+    };
+    let moved = time::due(base.last_on_time, w.amount, w.unit, tz, cal)?;
     if o.roll {
         time::roll(moved, tz, cal)
     } else {

@@ -197,6 +197,17 @@ impl Naive<'_> {
         day
     }
 
+    /// Where an extension counts from: a rolled deadline counts from the
+    /// end of the local day it was rolled off, an unrolled one from itself.
+    fn unrolled(&self, before_roll: i64) -> i64 {
+        let day = local_date(before_roll, self.tz);
+        if self.is_business_day(day) {
+            before_roll
+        } else {
+            self.end_of(day)
+        }
+    }
+
     /// `due` rolled off a day that is not a business day.
     fn roll(&self, due: i64) -> i64 {
         let day = local_date(due, self.tz);
@@ -378,7 +389,7 @@ impl Naive<'_> {
         priors.iter().all(|p| self.prior(i, &p.matcher, p.within).is_some() != p.negated)
     }
 
-    /// The deadline obligation `o` gets at trigger `t`.
+    /// The deadline obligation `o` gets at trigger `t`, before any roll.
     fn opening_due(&self, o: &Obligation, t: &Ev) -> Option<i64> {
         let within = o.within.map(|d| self.deadline(t.time, d));
         let by = o.by.and_then(|_| t.d.map(|d| self.end_of(d)));
@@ -387,7 +398,7 @@ impl Naive<'_> {
             (Some(w), Some(b), _) => Some(w.min(b)),
             (w, b, _) => w.or(b),
         };
-        due.map(|d| if o.roll { self.roll(d) } else { d })
+        due
     }
 
     // ------------------------------------------------------------ rules
@@ -406,7 +417,11 @@ impl Naive<'_> {
                 continue;
             }
             let t = &self.events[i];
-            let mut due = self.opening_due(o, t);
+            // Only the final deadline rolls: extensions count from the one
+            // before its roll.
+            let mut base = self.opening_due(o, t);
+            let roll = |d: i64| if o.roll { self.roll(d) } else { d };
+            let mut due = base.map(roll);
             let mut applied = vec![false; o.extensions.len()];
             let role = |e: &Ev, due: Option<i64>| {
                 let in_window = |e: &Ev| due.is_none_or(|d| e.time <= d);
@@ -435,9 +450,11 @@ impl Naive<'_> {
                 }
                 // Extensions, in clause order, each once, while on time.
                 for (x, (d, m)) in o.extensions.iter().enumerate() {
-                    if let Some(old) = due.filter(|old| !applied[x] && e.time <= *old && self.matches(m, e, t)) {
-                        let moved = self.deadline(old, *d);
-                        due = Some(if o.roll { self.roll(moved) } else { moved });
+                    if due.is_some_and(|old| !applied[x] && e.time <= old && self.matches(m, e, t)) {
+                        let from = base.map(|b| if o.roll { self.unrolled(b) } else { b });
+                        let moved = from.map(|f| self.deadline(f, *d));
+                        base = moved;
+                        due = moved.map(roll);
                         applied[x] = true;
                     }
                 }

@@ -6,7 +6,6 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-
 /// An expression.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Expr {

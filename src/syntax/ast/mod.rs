@@ -313,4 +313,3 @@ pub struct ParamEntry {
     /// Where it was written.
     pub span: Span,
 }
-

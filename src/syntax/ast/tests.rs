@@ -5,7 +5,6 @@ use crate::span::Span;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-
 /// A test: events given, verdicts expected.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestDecl {
