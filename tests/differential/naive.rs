@@ -393,12 +393,11 @@ impl Naive<'_> {
     fn opening_due(&self, o: &Obligation, t: &Ev) -> Option<i64> {
         let within = o.within.map(|d| self.deadline(t.time, d));
         let by = o.by.and_then(|_| t.d.map(|d| self.end_of(d)));
-        let due = match (within, by, o.by) {
+        match (within, by, o.by) {
             (Some(w), Some(b), Some(By::Later)) => Some(w.max(b)),
             (Some(w), Some(b), _) => Some(w.min(b)),
             (w, b, _) => w.or(b),
-        };
-        due
+        }
     }
 
     // ------------------------------------------------------------ rules
