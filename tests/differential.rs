@@ -954,3 +954,15 @@ fn nothing_late_owes_zero_and_an_absent_fee_owes_nothing_computed() {
         ],
     );
 }
+
+#[test]
+fn an_extension_of_a_recurring_duty_is_refused() {
+    // The windows of a recurring duty are fixed: an `extended by` clause
+    // there would be ignored, so the checker refuses it.
+    let text = "jurisdiction DIFF \"Differential\"\n  timezone \"Europe/London\"\n\n\
+        event req { k: id? }\nevent done { k: id? }\nevent stop { k: id? }\nevent ext { k: id? }\n\n\
+        rule r0 cites \"test\" {\n  when req as a\n  require done where k == a.k every 1 day until stop where k == a.k\n  \
+        extended by 2 days when ext where k == a.k\n}\n";
+    let errors = run_engine(text, &[], None).expect_err("the checker accepts an extension of a recurring duty");
+    assert!(errors.contains("extended by") && errors.contains("recurring duty"), "{errors}");
+}
