@@ -5,7 +5,7 @@
 //! plain data, run through the evaluator in `differential/naive.rs`, which
 //! recomputes every instance from scratch by scanning the log. Both must
 //! give the same multiset of (rule, verdict, trigger line, evidence line,
-//! period). The instants sit on and around deadlines, local midnights,
+//! period, remedy owed), and the summary the same remedy totals. The instants sit on and around deadlines, local midnights,
 //! clock changes and holidays, and the keys come from a three-letter
 //! alphabet, so ties, collisions and boundaries are the common case.
 //!
@@ -25,10 +25,13 @@ use gen::Case;
 use model::*;
 use naive::{Out, Verdict};
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
+use rust_decimal::Decimal;
 use smallvec::SmallVec;
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::str::FromStr as _;
 use tenet::eval::{compile, Collect, Engine, Summary};
 use tenet::log::{Event, Loc, OTHER};
 use tenet::syntax::ast;
@@ -68,6 +71,7 @@ fn run_engine(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<Vec<Out>,
                 Val::Str(s) => s.to_string(),
                 other => other.to_string(),
             }),
+            remedy: inst.remedy.map(|(amount, currency)| (amount.normalize().to_string(), currency)),
         })
         .collect();
     out.sort();
@@ -85,6 +89,7 @@ fn engine_events(program: &tenet::eval::Program, events: &[Ev]) -> Vec<Event> {
             ("j", e.j.map(|s| Val::Str(s.into()))),
             ("amount", e.amount.map(Val::Int)),
             ("d", e.d.map(Val::Date)),
+            ("fee", e.fee.map(|p| Val::Money(Decimal::new(p, 2), "GBP".into()))),
         ];
         for (name, value) in fields {
             if let (Some(sym), Some(v)) = (proj.keys.get(name), value) {
@@ -102,8 +107,15 @@ fn engine_events(program: &tenet::eval::Program, events: &[Ev]) -> Vec<Event> {
 /// verdicts and remedies as one that keeps every violation, and keep the
 /// same first violations.
 /// `violations`: how many violations the naive evaluator finds in rules
-/// that are not measures, which is all a summary may count.
-fn summaries_agree(text: &str, events: &[Ev], as_of: Option<i64>, violations: u64) -> Result<(), String> {
+/// that are not measures, which is all a summary may count; `owed`: the
+/// remedy totals per rule and currency it finds.
+fn summaries_agree(
+    text: &str,
+    events: &[Ev],
+    as_of: Option<i64>,
+    violations: u64,
+    owed: &[BTreeMap<String, Decimal>],
+) -> Result<(), String> {
     let mut loader = MemoryLoader::new();
     loader.insert("p.tenet", text.as_bytes().to_vec());
     let analysis = tenet::check::analyze_with(&[PathBuf::from("p.tenet")], &loader);
@@ -120,6 +132,9 @@ fn summaries_agree(text: &str, events: &[Ev], as_of: Option<i64>, violations: u6
             "the summary counts {} violations, the naive evaluator {violations} outside measures",
             full.violated()
         ));
+    }
+    if full.remedies != owed {
+        return Err(format!("the summary owes {:?}, the naive evaluator {owed:?}", full.remedies));
     }
     for keep in [0, 1] {
         let s = run(Summary::keeping(&program, keep));
@@ -150,6 +165,9 @@ fn show(list: &[Out]) -> String {
         let _ = write!(s, "  {} {:?} trigger {} evidence {}", o.rule, o.verdict, line(o.trigger), line(o.evidence));
         if let Some(p) = &o.period {
             let _ = write!(s, " period {p}");
+        }
+        if let Some((amount, currency)) = &o.remedy {
+            let _ = write!(s, " owes {amount} {currency}");
         }
         s.push('\n');
     }
@@ -199,6 +217,8 @@ struct Tally {
     rejected: Cell<u64>,
     excluded: Cell<u64>,
     verdicts: [Cell<u64>; 3],
+    /// Violations owing a remedy: more than zero, zero, not computed.
+    owed: [Cell<u64>; 3],
 }
 
 fn bump(c: &Cell<u64>) {
@@ -242,6 +262,20 @@ fn property() {
         for o in &naive {
             bump(&tally.verdicts[o.verdict as usize]);
         }
+        for (i, rule) in case.policy.rules.iter().enumerate() {
+            if rule.remedy.is_none() {
+                continue;
+            }
+            let name = rule_name(i);
+            for o in naive.iter().filter(|o| o.rule == name && o.verdict == Verdict::Violated) {
+                let slot = match &o.remedy {
+                    Some((amount, _)) if amount != "0" => 0,
+                    Some(_) => 1,
+                    None => 2,
+                };
+                bump(&tally.owed[slot]);
+            }
+        }
         if engine != naive {
             let title = "the engine and the naive evaluator disagree";
             return Err(TestCaseError::fail(report(title, &case, ("engine", &engine), ("naive evaluator", &naive))));
@@ -251,7 +285,13 @@ fn property() {
             .filter(|o| o.verdict == Verdict::Violated)
             .filter(|o| !case.policy.rules.iter().enumerate().any(|(i, r)| r.measure && rule_name(i) == o.rule))
             .count() as u64;
-        if let Err(why) = summaries_agree(&text, &case.events, case.as_of, outside_measures) {
+        let mut owed = vec![BTreeMap::<String, Decimal>::new(); case.policy.rules.len()];
+        for o in &naive {
+            if let (Some((amount, currency)), Some(rule)) = (&o.remedy, o.rule[1..].parse::<usize>().ok()) {
+                *owed[rule].entry(currency.clone()).or_default() += Decimal::from_str(amount).unwrap();
+            }
+        }
+        if let Err(why) = summaries_agree(&text, &case.events, case.as_of, outside_measures, &owed) {
             return Err(TestCaseError::fail(format!("the engine and the summaries disagree: {why}\n{case}")));
         }
         Ok(())
@@ -269,9 +309,11 @@ fn property() {
     }
     let (accepted, rejected) = (tally.accepted.get(), tally.rejected.get());
     let [sat, vio, pend] = [0, 1, 2].map(|i| tally.verdicts[i].get());
+    let [owed, zero, unknown] = [0, 1, 2].map(|i| tally.owed[i].get());
     eprintln!(
         "differential: {accepted} cases compared, {rejected} rejected by the checker, {} excluded as known \
-         engine bugs; naive instances: {sat} satisfied, {vio} violated, {pend} pending",
+         engine bugs; naive instances: {sat} satisfied, {vio} violated, {pend} pending; remedies: {owed} owed, \
+         {zero} zero, {unknown} not computed",
         tally.excluded.get()
     );
     assert!(
@@ -281,6 +323,7 @@ fn property() {
         rejections.borrow().join("\n\n")
     );
     assert!(sat > 0 && vio > 0 && pend > 0, "the generator no longer reaches every verdict");
+    assert!(owed > 0 && zero > 0 && unknown > 0, "the generator no longer reaches every kind of remedy");
 }
 
 // ---------------------------------------------------------------- hand-picked cases
@@ -297,7 +340,8 @@ fn id(v: &str) -> &'static str {
     ["a", "b", "c", "d"].into_iter().find(|x| *x == v).unwrap()
 }
 
-/// A log written one event per line: `TIME TYPE [k=V] [j=V] [amount=N]`.
+/// A log written one event per line: `TIME TYPE [k=V] [j=V] [amount=N]
+/// [d=DATE] [fee=PENCE]`.
 fn log(text: &str) -> Vec<Ev> {
     let events: Vec<Ev> = text
         .lines()
@@ -307,13 +351,14 @@ fn log(text: &str) -> Vec<Ev> {
             let mut parts = line.split_whitespace();
             let time = instant(parts.next().unwrap());
             let ty = Some(type_index(parts.next().unwrap()));
-            let mut e = Ev { time, ty, k: None, j: None, amount: None, d: None };
+            let mut e = Ev { time, ty, k: None, j: None, amount: None, d: None, fee: None };
             for p in parts {
                 let (name, value) = p.split_once('=').unwrap();
                 match name {
                     "k" => e.k = Some(id(value)),
                     "j" => e.j = Some(id(value)),
                     "d" => e.d = Some(value.parse().unwrap()),
+                    "fee" => e.fee = Some(value.parse().unwrap()),
                     _ => e.amount = Some(value.parse().unwrap()),
                 }
             }
@@ -324,14 +369,22 @@ fn log(text: &str) -> Vec<Ev> {
     events
 }
 
-/// Expected instances: `RULE VERDICT TRIGGER EVIDENCE [PERIOD]`, lines as
-/// `L3` or `-`.
+/// Expected instances: `RULE VERDICT TRIGGER EVIDENCE [PERIOD] [owes AMOUNT
+/// CURRENCY]`, lines as `L3` or `-`.
 fn expected(lines: &[&str]) -> Vec<Out> {
     let line = |s: &str| s.strip_prefix('L').map(|n| n.parse().unwrap());
     let mut out: Vec<Out> = lines
         .iter()
         .map(|l| {
-            let p: Vec<&str> = l.split_whitespace().collect();
+            let mut p: Vec<&str> = l.split_whitespace().collect();
+            let remedy = match p.iter().position(|w| *w == "owes") {
+                Some(i) => {
+                    let owed = (p[i + 1].to_string(), p.get(i + 2).unwrap_or(&"").to_string());
+                    p.truncate(i);
+                    Some(owed)
+                }
+                None => None,
+            };
             let verdict = match p[1] {
                 "satisfied" => Verdict::Satisfied,
                 "violated" => Verdict::Violated,
@@ -343,6 +396,7 @@ fn expected(lines: &[&str]) -> Vec<Out> {
                 trigger: line(p[2]),
                 evidence: line(p[3]),
                 period: p.get(4).map(|s| s.to_string()),
+                remedy,
             }
         })
         .collect();
@@ -364,8 +418,8 @@ fn regression(policy: Policy, events: &str, as_of: Option<&str>, want: &[&str]) 
 }
 
 fn policy(zone: Zone, cal: Cal, kinds: Vec<Kind>) -> Policy {
-    let rules = kinds.into_iter().map(|kind| Rule { kind, in_force: None, measure: false }).collect();
-    Policy { zone, cal, jur_from: None, types: TYPES.len(), rules }
+    let rules = kinds.into_iter().map(|kind| Rule { kind, remedy: None, in_force: None, measure: false }).collect();
+    Policy { zone, cal, jur_from: None, types: TYPES.len(), param: vec![], rules }
 }
 
 fn matcher(types: &[&str], cond: Option<Ex>) -> Matcher {
@@ -736,4 +790,179 @@ fn in_force_dates_are_local_dates() {
         None,
         &["r0 violated L2 L2", "r0 violated L3 L3"],
     );
+}
+
+/// `when A as a [where prior P] require B where k == a.k every D until stop
+/// where k == a.k`.
+fn recurring(trigger: &str, every: Dur, priors: Vec<PriorC>) -> Kind {
+    Kind::Recurring(Recurring {
+        trigger: type_index(trigger),
+        cond: None,
+        priors,
+        awaited: matcher(&["done"], Some(same("k"))),
+        every,
+        until: matcher(&["stop"], Some(same("k"))),
+        unless_cond: vec![],
+        unless_prior: vec![],
+    })
+}
+
+#[test]
+fn recurring_duty_windows_restart_at_each_update_and_at_each_missed_end() {
+    let mut p = policy(Zone::London, Cal::None, vec![recurring("req", Dur::Hours(24), vec![])]);
+    p.rules[0].remedy = Some(Remedy { terms: vec![fixed(Amt::Max(fee(), gbp(2_500)))], cap: None });
+    regression(
+        p,
+        "2026-03-02T09:00:00Z req k=a fee=1000
+         2026-03-02T09:00:00Z req k=b
+         2026-03-03T09:00:00Z done k=a
+         2026-03-05T09:00:00Z done k=a
+         2026-03-05T10:00:00Z stop k=a
+         2026-03-06T09:00:00Z done k=b
+         2026-03-06T12:00:00Z stop k=b",
+        Some("2026-03-08T09:00:00Z"),
+        &[
+            // a: met exactly at the end of the first window; the second
+            // window (to 4 March 09:00) is missed, the third (to 5 March
+            // 09:00) met exactly again; the stop ends the fourth unjudged.
+            "r0 satisfied L1 L3",
+            "r0 violated L1 - owes 10 GBP",
+            "r0 satisfied L1 L4",
+            // b: windows to 3, 4 and 5 March missed; 6 March met exactly;
+            // the stop ends the next one. No fee: nothing computed.
+            "r0 violated L2 -",
+            "r0 violated L2 -",
+            "r0 violated L2 -",
+            "r0 satisfied L2 L6",
+        ],
+    );
+}
+
+#[test]
+fn recurring_duty_with_a_prior_condition_opens_only_after_it() {
+    let ack = PriorC { negated: false, matcher: matcher(&["ack"], Some(same("k"))), within: None };
+    regression(
+        policy(Zone::London, Cal::None, vec![recurring("req", Dur::CalDays(1), vec![ack])]),
+        "2026-03-02T09:00:00Z ack k=a
+         2026-03-02T10:00:00Z req k=a
+         2026-03-02T10:00:00Z req k=b",
+        Some("2026-03-03T12:00:00Z"),
+        // k=b has no earlier ack: no duty at all.
+        &["r0 pending L2 -"],
+    );
+}
+
+fn fee() -> Box<Amt> {
+    Box::new(Amt::Fee)
+}
+
+fn gbp(thousandths: i64) -> Box<Amt> {
+    Box::new(Amt::Gbp(thousandths))
+}
+
+fn fixed(rate: Amt) -> Term {
+    Term { rate, per: None, tiers: vec![] }
+}
+
+#[test]
+fn remedy_tiers_then_cap_then_one_rounding_to_the_penny() {
+    // 0.125 GBP for each of the first 2 hours late, then a tenth of the fee
+    // per hour; at most 3 fees.
+    let tiered = Term { rate: Amt::Gbp(125), per: Some(Unit::Hour), tiers: vec![(2, Amt::Pct(fee(), 10))] };
+    let mut p = policy(Zone::London, Cal::None, vec![answer_in(Dur::Hours(2))]);
+    p.rules[0].remedy = Some(Remedy { terms: vec![tiered], cap: Some(Amt::Times(3, fee())) });
+    regression(
+        p,
+        "2026-03-02T09:00:00Z req k=a fee=1234
+         2026-03-02T09:00:00Z req k=b fee=1234
+         2026-03-02T09:00:00Z req k=c
+         2026-03-02T09:00:00Z req k=d fee=5
+         2026-03-02T11:00:00Z done k=a
+         2026-03-02T11:00:01Z done k=b
+         2026-03-02T14:30:00Z done k=c
+         2026-03-02T15:00:00Z done k=d",
+        None,
+        &[
+            "r0 satisfied L1 L5",
+            // One second late is one hour: 0.125 rounds half away to 0.13.
+            "r0 violated L2 L6 owes 0.13 GBP",
+            // Four hours late; the second tier reads the absent fee.
+            "r0 violated L3 L7",
+            // Exactly four hours late: 2 × 0.125 + 2 × 0.005 = 0.26, capped
+            // at 3 × 0.05.
+            "r0 violated L4 L8 owes 0.15 GBP",
+        ],
+    );
+}
+
+#[test]
+fn business_and_calendar_days_late_at_the_rate_of_the_trigger_s_local_day() {
+    // `p` is 5 GBP in March and 7.125 GBP from 1 April, London time: a
+    // trigger at 23:30 UTC on 31 March is already 1 April (BST).
+    let per = |unit| Term { rate: Amt::Param, per: Some(unit), tiers: vec![] };
+    let mut p = policy(Zone::London, Cal::Gb, vec![answer_in(Dur::CalDays(1))]);
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    p.param = vec![(day(3, 1), 5_000), (day(4, 1), 7_125)];
+    p.rules[0].in_force = Some((day(3, 1), None));
+    p.rules[0].remedy = Some(Remedy { terms: vec![per(Unit::BizDay), per(Unit::CalDay)], cap: None });
+    regression(
+        p,
+        "2026-03-31T22:30:00Z req k=b
+         2026-03-31T23:30:00Z req k=a
+         2026-04-02T23:00:00Z done k=b
+         2026-04-07T09:00:00Z done k=a",
+        None,
+        &[
+            // Due by the end of 1 April; met at midnight starting 3 April:
+            // 2 and 3 April late, of which only 2 April is a business day.
+            "r0 violated L1 L3 owes 15 GBP",
+            // Due by the end of 2 April; met on Tuesday 7 April: five days
+            // late, one of them a business day (Good Friday, the weekend
+            // and Easter Monday are not).
+            "r0 violated L2 L4 owes 42.75 GBP",
+        ],
+    );
+}
+
+#[test]
+fn nothing_late_owes_zero_and_an_absent_fee_owes_nothing_computed() {
+    let mut o = obligation("req", "done", Some(Dur::Hours(2)));
+    o.before = Some(matcher(&["stop"], Some(same("k"))));
+    let per_hour = Term { rate: Amt::Times(2, fee()), per: Some(Unit::Hour), tiers: vec![] };
+    let forbid =
+        Prohibition { event: type_index("ask"), cond: None, priors: vec![], unless_cond: vec![], unless_prior: vec![] };
+    let mut p = policy(Zone::London, Cal::None, vec![Kind::Obligation(o), Kind::Prohibition(forbid)]);
+    p.rules[0].remedy = Some(Remedy { terms: vec![per_hour], cap: None });
+    let third = fixed(Amt::Div(fee(), 3));
+    p.rules[1].remedy = Some(Remedy { terms: vec![third, fixed(Amt::Gbp(5))], cap: None });
+    regression(
+        p,
+        "2026-03-02T09:00:00Z req k=a fee=1000
+         2026-03-02T09:00:00Z req k=b fee=1000
+         2026-03-02T10:00:00Z stop k=a
+         2026-03-02T12:30:00Z stop k=b
+         2026-03-02T13:00:00Z ask fee=1000
+         2026-03-02T13:00:00Z ask",
+        None,
+        &[
+            // Ended while on time: no hour late.
+            "r0 violated L1 L3 owes 0 GBP",
+            "r0 violated L2 L4 owes 40 GBP",
+            // 3.333… + 0.005 = 3.338…: rounded once, at the end.
+            "r1 violated L5 L5 owes 3.34 GBP",
+            "r1 violated L6 L6",
+        ],
+    );
+}
+
+#[test]
+fn an_extension_of_a_recurring_duty_is_refused() {
+    // The windows of a recurring duty are fixed: an `extended by` clause
+    // there would be ignored, so the checker refuses it.
+    let text = "jurisdiction DIFF \"Differential\"\n  timezone \"Europe/London\"\n\n\
+        event req { k: id? }\nevent done { k: id? }\nevent stop { k: id? }\nevent ext { k: id? }\n\n\
+        rule r0 cites \"test\" {\n  when req as a\n  require done where k == a.k every 1 day until stop where k == a.k\n  \
+        extended by 2 days when ext where k == a.k\n}\n";
+    let errors = run_engine(text, &[], None).expect_err("the checker accepts an extension of a recurring duty");
+    assert!(errors.contains("extended by") && errors.contains("recurring duty"), "{errors}");
 }

@@ -186,10 +186,14 @@ impl<'a> RuleChecker<'a, '_> {
             }
         }
         let obligation = !whens.is_empty() && requires.first().is_some_and(|q| !q.prior);
+        let recurring = requires.first().is_some_and(|q| q.every.is_some());
         for x in &extends {
             if !obligation {
                 let hint = "an extension moves the deadline of a `when ... require ... within D`; remove it here";
                 self.shape(&r.name, x.span, "has `extended by` outside an obligation", hint);
+            } else if recurring {
+                let hint = "a recurring duty's windows are fixed: remove the extension, or write an obligation with `within D`";
+                self.shape(&r.name, x.span, "has `extended by` in a recurring duty", hint);
             }
         }
         for f in &forbids {

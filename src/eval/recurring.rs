@@ -27,6 +27,7 @@ use super::emit::{instance_at, owe};
 use super::engine::RuleEnv;
 use super::ir::{Every, ExceptionKind, Match, Obligation};
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
+use super::lookback::PriorConds;
 use super::obligation::display_keys;
 use super::prior::PriorStore;
 use super::verdict::{EventRef, Instance};
@@ -59,13 +60,14 @@ impl Duty {
 }
 
 /// The state of one recurring-duty rule.
-#[derive(Default)]
 pub struct RecurringState {
     /// Open duties by serial (the order they opened).
     duties: BTreeMap<u64, Duty>,
     /// Serials by key: [0] in the awaited correlation, [1] in `until`'s.
     index: [FxHashMap<Key, Vec<u64>>; 2],
     prior: Vec<PriorStore>,
+    /// `where [not] prior ...` on the trigger.
+    priors: PriorConds,
     next_serial: u64,
     /// Years a business-day window reached that the calendar does not cover.
     gaps: Vec<i32>,
@@ -75,7 +77,14 @@ impl RecurringState {
     /// Empty state for `o`.
     pub fn new(o: &Obligation) -> Self {
         let prior = o.unless.prior.iter().map(|(m, w)| PriorStore::new(m, *w)).collect();
-        RecurringState { prior, ..RecurringState::default() }
+        RecurringState {
+            duties: BTreeMap::new(),
+            index: Default::default(),
+            prior,
+            priors: PriorConds::new(&o.priors),
+            next_serial: 0,
+            gaps: Vec::new(),
+        }
     }
 
     /// The event types the rule reacts to.
@@ -86,6 +95,7 @@ impl RecurringState {
         for (m, _) in &o.unless.prior {
             t.extend(&m.types);
         }
+        t.extend(PriorConds::types(&o.priors));
         t
     }
 
@@ -142,12 +152,13 @@ impl RecurringState {
         for store in &mut self.prior {
             store.record(env, e);
         }
+        self.priors.record(env, e);
     }
 
     /// Opens a duty; Some(exception number) when one exempts it.
     fn trigger(&mut self, env: &RuleEnv, o: &Obligation, every: &Every, e: &Event) -> Option<usize> {
         let ctx = env.ctx(Some(e), None);
-        if o.condition.as_ref().is_some_and(|c| !c.holds(&ctx)) {
+        if o.condition.as_ref().is_some_and(|c| !c.holds(&ctx)) || !self.priors.hold(env, e) {
             return None;
         }
         if let Some(i) = o.unless.conditions.iter().position(|c| c.holds(&ctx)) {

@@ -414,6 +414,126 @@ fn delay(n: usize) -> impl Strategy<Value = Kind> {
         })
 }
 
+fn recurring(n: usize) -> impl Strategy<Value = Kind> {
+    let every = select(vec![
+        Dur::Hours(6),
+        Dur::Hours(24),
+        Dur::Days(1),
+        Dur::Days(2),
+        Dur::Weeks(1),
+        Dur::CalDays(1),
+        Dur::CalDays(2),
+        Dur::BizDays(1),
+    ]);
+    let until = (0..n, corr()).prop_map(|(t, cond)| Matcher { types: vec![t], alias: None, cond });
+    (
+        (0..n, prop::option::weighted(0.3, trigger_cond()), priors(n)),
+        (matcher(n, "b"), every, until),
+        (few(0.15, unless_cond()), unless_prior(n)),
+    )
+        .prop_map(|((trigger, cond, priors), (awaited, every, until), (unless_cond, unless_prior))| {
+            Kind::Recurring(Recurring { trigger, cond, priors, awaited, every, until, unless_cond, unless_prior })
+        })
+}
+
+// ---------------------------------------------------------------- remedies
+
+use Amt::{Fee, Param};
+
+/// Amounts written in the rule, in thousandths of a pound: whole pounds,
+/// pence, and halves of a penny that the final rounding decides.
+fn literal() -> impl Strategy<Value = Amt> {
+    select(vec![10_000i64, 2_500, 125, 2_345, 5, 1_005, 30_000]).prop_map(Amt::Gbp)
+}
+
+/// An amount whose value is a finite decimal, as the engine's decimals
+/// hold it exactly.
+fn plain() -> BoxedStrategy<Amt> {
+    prop_oneof![
+        3 => literal(),
+        3 => Just(Fee),
+        2 => Just(Param),
+        2 => select(vec![2i64, 3]).prop_map(|n| Amt::Times(n, Box::new(Fee))),
+        1 => Just(Amt::Times(2, Box::new(Param))),
+        2 => select(vec![10i64, 15, 50]).prop_map(|p| Amt::Pct(Box::new(Fee), p)),
+        1 => Just(Amt::Div(Box::new(Fee), 4)),
+    ]
+    .boxed()
+}
+
+/// A third, which decimals hold only to 28 digits: used alone or rounded,
+/// never multiplied, so that the digits lost cannot reach a penny.
+fn third() -> impl Strategy<Value = Amt> {
+    prop_oneof![
+        Just(Amt::Div(Box::new(Fee), 3)),
+        Just(Amt::Div(Box::new(Amt::Pct(Box::new(Fee), 10)), 3)),
+        Just(Amt::Div(Box::new(Param), 3)),
+    ]
+}
+
+/// A finite decimal amount, possibly through the numeric functions.
+fn exact() -> BoxedStrategy<Amt> {
+    let arg = || prop_oneof![2 => plain(), 1 => third()];
+    let step = select(vec![10i64, 1_000, 50]);
+    prop_oneof![
+        6 => plain(),
+        1 => arg().prop_map(|x| Amt::Ceil(Box::new(x))),
+        1 => arg().prop_map(|x| Amt::Floor(Box::new(x))),
+        3 => (arg(), step, any::<bool>()).prop_map(|(x, s, even)| Amt::Round(Box::new(x), s, even)),
+        1 => (plain(), literal()).prop_map(|(x, y)| Amt::Min(Box::new(x), Box::new(y))),
+        1 => (plain(), literal()).prop_map(|(x, y)| Amt::Max(Box::new(x), Box::new(y))),
+    ]
+    .boxed()
+}
+
+fn unit() -> impl Strategy<Value = Unit> {
+    select(vec![Unit::Hour, Unit::Day, Unit::Week, Unit::CalDay, Unit::BizDay])
+}
+
+/// A rate per unit late, tiered one time in two.
+fn per_unit() -> impl Strategy<Value = Term> {
+    let tiers = prop::collection::btree_set(select(vec![1u64, 2, 3, 5, 24]), 0..=2);
+    (exact(), unit(), prop::option::weighted(0.5, tiers), prop::collection::vec(exact(), 2)).prop_map(
+        |(rate, unit, limits, next)| Term {
+            rate,
+            per: Some(unit),
+            tiers: limits.unwrap_or_default().into_iter().zip(next).collect(),
+        },
+    )
+}
+
+/// A remedy: one or two terms (an amount or a rate per unit late; the
+/// first amount may be a third), maybe capped.
+fn remedy() -> impl Strategy<Value = Remedy> {
+    let first = prop_oneof![3 => exact().prop_map(fixed), 1 => third().prop_map(fixed), 4 => per_unit()];
+    let more = prop::option::weighted(0.4, prop_oneof![exact().prop_map(fixed), per_unit()]);
+    let cap = prop_oneof![literal(), Just(Amt::Times(3, Box::new(Fee))), Just(Param), Just(Fee)];
+    (first, more, prop::option::weighted(0.35, cap))
+        .prop_map(|(first, more, cap)| Remedy { terms: std::iter::once(first).chain(more).collect(), cap })
+}
+
+fn fixed(rate: Amt) -> Term {
+    Term { rate, per: None, tiers: vec![] }
+}
+
+/// `remedy` as the rule's shape allows: rates per unit late only with a
+/// `within` or `by` deadline (they become amounts elsewhere), none on
+/// aggregates and period standards.
+fn fit_remedy(kind: &Kind, remedy: Option<Remedy>) -> Option<Remedy> {
+    let mut remedy = remedy?;
+    match kind {
+        Kind::Obligation(o) if o.within.is_some() || o.by.is_some() => {}
+        Kind::Obligation(_) | Kind::Precedence(_) | Kind::Prohibition(_) | Kind::Recurring(_) => {
+            for t in &mut remedy.terms {
+                t.per = None;
+                t.tiers.clear();
+            }
+        }
+        _ => return None,
+    }
+    Some(remedy)
+}
+
 fn kind(n: usize) -> impl Strategy<Value = Kind> {
     prop_oneof![
         8 => obligation(n),
@@ -425,13 +545,19 @@ fn kind(n: usize) -> impl Strategy<Value = Kind> {
         1 => share(n),
         2 => rate(),
         1 => delay(n),
+        3 => recurring(n),
     ]
 }
 
 fn rule(n: usize, c: &'static Cluster) -> impl Strategy<Value = Rule> {
     let in_force = prop::option::weighted(0.15, (0..=c.days, prop::option::of(1..=4u32)))
         .prop_map(move |f| f.map(|(from, len)| (c.date(from), len.map(|l| c.date(from + l)))));
-    (kind(n), in_force).prop_map(|(kind, in_force)| Rule { kind, in_force, measure: false })
+    (kind(n), in_force, prop::option::weighted(0.6, remedy())).prop_map(|(kind, in_force, remedy)| Rule {
+        remedy: fit_remedy(&kind, remedy),
+        kind,
+        in_force,
+        measure: false,
+    })
 }
 
 /// Rates measure a rule with instances (obligation, precedence or
@@ -439,7 +565,12 @@ fn rule(n: usize, c: &'static Cluster) -> impl Strategy<Value = Rule> {
 /// rule a rate measures is declared `measure` when `measures` says so.
 fn fix_rates(mut rules: Vec<Rule>, measures: bool) -> Vec<Rule> {
     let measurable: Vec<usize> = (0..rules.len())
-        .filter(|&i| matches!(rules[i].kind, Kind::Obligation(_) | Kind::Precedence(_) | Kind::Prohibition(_)))
+        .filter(|&i| {
+            matches!(
+                rules[i].kind,
+                Kind::Obligation(_) | Kind::Precedence(_) | Kind::Prohibition(_) | Kind::Recurring(_)
+            )
+        })
         .collect();
     for r in rules.iter_mut() {
         if let Kind::Rate { period, target, op, bound } = r.kind {
@@ -454,6 +585,23 @@ fn fix_rates(mut rules: Vec<Rule>, measures: bool) -> Vec<Rule> {
         rules.iter().filter_map(|r| if let Kind::Rate { target, .. } = r.kind { Some(target) } else { None }).collect();
     for t in targets {
         rules[t].measure = measures;
+        // A measure owes nothing: it has no remedy.
+        if measures {
+            rules[t].remedy = None;
+        }
+    }
+    rules
+}
+
+/// A rule whose remedy reads `p` is in force from `p`'s first day, so that
+/// `p` has a value on every day it reads it.
+fn fit_param(mut rules: Vec<Rule>, first: NaiveDate) -> Vec<Rule> {
+    for r in rules.iter_mut().filter(|r| r.remedy.as_ref().is_some_and(Remedy::reads_param)) {
+        r.in_force = match r.in_force {
+            Some((from, until)) if from >= first => Some((from, until)),
+            Some((_, until)) => Some((first, until.filter(|u| *u > first))),
+            None => Some((first, None)),
+        };
     }
     rules
 }
@@ -465,26 +613,34 @@ fn policy(n: usize, zone: Zone, c: &'static Cluster) -> impl Strategy<Value = Po
         1 => (0..=c.days, any::<bool>()).prop_map(move |(d, fri_sat)| Cal::Mine { holiday: c.date(d), fri_sat }),
     ];
     let jur_from = prop::option::weighted(0.05, (0..=c.days).prop_map(move |d| c.date(d)));
-    (cal, jur_from, prop::collection::vec(rule(n, c), 1..=3), any::<bool>()).prop_map(
-        move |(cal, jur_from, rules, measures)| Policy {
+    // `p`: one value from a day early in the cluster, another from a later day.
+    let param = (0..=2u32, 1..=4u32, select(vec![5_000i64, 2_345]), select(vec![7_125i64, 10_340]))
+        .prop_map(move |(d1, gap, v1, v2)| vec![(c.date(d1), v1), (c.date(d1 + gap), v2)]);
+    (cal, jur_from, prop::collection::vec(rule(n, c), 1..=3), any::<bool>(), param).prop_map(
+        move |(cal, jur_from, rules, measures, param)| Policy {
             zone,
             cal,
             jur_from,
             types: n,
-            rules: fix_rates(rules, measures),
+            rules: fit_param(fix_rates(rules, measures), param[0].0),
+            param,
         },
     )
 }
 
 // ---------------------------------------------------------------- logs
 
-/// An event: when, type, k, j, amount, and `d` as a day of the cluster.
-type RawEvent = (When, Option<usize>, Option<&'static str>, Option<&'static str>, Option<i64>, Option<u32>);
+/// An event: when, type, k, j, amount, `d` as a day of the cluster, and
+/// the fee in pence.
+type RawEvent =
+    (When, Option<usize>, Option<&'static str>, Option<&'static str>, Option<i64>, Option<u32>, Option<i64>);
 
 fn event(n: usize) -> impl Strategy<Value = RawEvent> {
     let id = || prop::option::weighted(0.9, select(vec!["a", "b", "c"]));
     let day = prop::option::weighted(0.6, 0..12u32);
-    (when(), prop::option::weighted(0.93, 0..n), id(), id(), prop::option::weighted(0.9, 1..=4i64), day)
+    // Pence that thirds, tenths and halves turn into fractions of a penny.
+    let fee = prop::option::weighted(0.8, select(vec![1_000i64, 1_234, 5, 15, 333, 1, 999, 250, 45, 10_001]));
+    (when(), prop::option::weighted(0.93, 0..n), id(), id(), prop::option::weighted(0.9, 1..=4i64), day, fee)
 }
 
 /// A whole case.
@@ -502,13 +658,14 @@ pub fn case() -> impl Strategy<Value = Case> {
             move |(policy, bases, raw, as_of)| {
                 let mut events: Vec<Ev> = raw
                     .into_iter()
-                    .map(|(w, ty, k, j, amount, d)| Ev {
+                    .map(|(w, ty, k, j, amount, d, fee)| Ev {
                         time: w.instant(zone, c, bases),
                         ty,
                         k,
                         j,
                         amount,
                         d: d.map(|d| c.date(d % (c.days + 1))),
+                        fee,
                     })
                     .collect();
                 // Log order: by time, ties in generation order.

@@ -1,10 +1,11 @@
 //! The generated policies and logs as plain data: what the naive evaluator
 //! reads directly and what is rendered to policy text for the engine.
 //!
-//! Every event type declares the same four optional fields, `k: id?`,
-//! `j: id?`, `amount: int?` and `d: date?` (a date deadlines may be read
-//! from), so that any correlation between any two types type-checks. The
-//! trigger of a rule is always aliased `a`.
+//! Every event type declares the same five optional fields, `k: id?`,
+//! `j: id?`, `amount: int?`, `d: date?` (a date deadlines may be read
+//! from) and `fee: money(GBP)?` (what remedies compute with), so that any
+//! correlation between any two types type-checks. The trigger of a rule is
+//! always aliased `a`.
 
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
@@ -530,6 +531,197 @@ pub struct ShareTerm {
     pub cond: Ex,
 }
 
+/// `when A as a ... require B ... every D until E where ...`: a recurring
+/// duty (no other deadline, no exempting event, no window prohibition).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recurring {
+    /// The trigger type.
+    pub trigger: usize,
+    /// The trigger's condition.
+    pub cond: Option<Ex>,
+    /// Conditions on earlier events.
+    pub priors: Vec<PriorC>,
+    /// What meets a window.
+    pub awaited: Matcher,
+    /// The window.
+    pub every: Dur,
+    /// What ends the duty (never aliased: the grammar has no alias there).
+    pub until: Matcher,
+    /// `unless cond` on the trigger.
+    pub unless_cond: Vec<Ex>,
+    /// `unless prior E where ... [within D]`.
+    pub unless_prior: Vec<(Matcher, Option<Dur>)>,
+}
+
+/// An amount of money in a remedy (every amount is GBP).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Amt {
+    /// `X GBP`, X in thousandths of a pound.
+    Gbp(i64),
+    /// `a.fee`, the fee of the instance's event.
+    Fee,
+    /// `p`, the policy's dated parameter, on the event's local day.
+    Param,
+    /// `N * x`
+    Times(i64, Box<Amt>),
+    /// `x * P%`
+    Pct(Box<Amt>, i64),
+    /// `x / N`
+    Div(Box<Amt>, i64),
+    /// `ceil(x)`
+    Ceil(Box<Amt>),
+    /// `floor(x)`
+    Floor(Box<Amt>),
+    /// `round(x, step[, half even])`, the step in thousandths.
+    Round(Box<Amt>, i64, bool),
+    /// `min(x, y)`
+    Min(Box<Amt>, Box<Amt>),
+    /// `max(x, y)`
+    Max(Box<Amt>, Box<Amt>),
+}
+
+/// Writes a number given in thousandths as a decimal (`2500` is `2.5`).
+pub fn thousandths(v: i64) -> String {
+    let (whole, frac) = (v / 1000, v % 1000);
+    if frac == 0 {
+        return whole.to_string();
+    }
+    format!("{whole}.{frac:03}").trim_end_matches('0').to_string()
+}
+
+impl Amt {
+    /// True when `p` is read.
+    pub fn reads_param(&self) -> bool {
+        match self {
+            Amt::Param => true,
+            Amt::Gbp(_) | Amt::Fee => false,
+            Amt::Times(_, x) | Amt::Pct(x, _) | Amt::Div(x, _) | Amt::Ceil(x) | Amt::Floor(x) | Amt::Round(x, ..) => {
+                x.reads_param()
+            }
+            Amt::Min(x, y) | Amt::Max(x, y) => x.reads_param() || y.reads_param(),
+        }
+    }
+
+    fn render(&self, out: &mut String) {
+        let call = |out: &mut String, name: &str, args: &[&Amt], tail: &str| {
+            let _ = write!(out, "{name}(");
+            for (i, a) in args.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                a.render(out);
+            }
+            let _ = write!(out, "{tail})");
+        };
+        match self {
+            Amt::Gbp(v) => {
+                let _ = write!(out, "{} GBP", thousandths(*v));
+            }
+            Amt::Fee => out.push_str("a.fee"),
+            Amt::Param => out.push('p'),
+            Amt::Times(n, x) => {
+                let _ = write!(out, "{n} * ");
+                x.render(out);
+            }
+            Amt::Pct(x, p) => {
+                x.render(out);
+                let _ = write!(out, " * {p}%");
+            }
+            Amt::Div(x, n) => {
+                x.render(out);
+                let _ = write!(out, " / {n}");
+            }
+            Amt::Ceil(x) => call(out, "ceil", &[x], ""),
+            Amt::Floor(x) => call(out, "floor", &[x], ""),
+            Amt::Round(x, step, even) => {
+                let tail = format!(", {}{}", thousandths(*step), if *even { ", half even" } else { "" });
+                call(out, "round", &[x], &tail);
+            }
+            Amt::Min(x, y) => call(out, "min", &[x, y], ""),
+            Amt::Max(x, y) => call(out, "max", &[x, y], ""),
+        }
+    }
+}
+
+/// The unit of a rate per unit late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// `per hour late`: each started hour.
+    Hour,
+    /// `per day late`: each started 24 hours.
+    Day,
+    /// `per week late`: each started 168 hours.
+    Week,
+    /// `per calendar day late`: each local date touched.
+    CalDay,
+    /// `per business day late`: each business day among those dates.
+    BizDay,
+}
+
+impl Unit {
+    fn text(self) -> &'static str {
+        match self {
+            Unit::Hour => "hour",
+            Unit::Day => "day",
+            Unit::Week => "week",
+            Unit::CalDay => "calendar day",
+            Unit::BizDay => "business day",
+        }
+    }
+}
+
+/// One term of a remedy: an amount, or a rate per unit late with tiers
+/// `for the first N, then B per U late` (N growing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    /// The amount, or the first rate.
+    pub rate: Amt,
+    /// The unit, for a rate.
+    pub per: Option<Unit>,
+    /// Each `for the first N, then B`: the units the rate before covers
+    /// from the first unit late, and the next rate.
+    pub tiers: Vec<(u64, Amt)>,
+}
+
+/// `remedy T1 + T2 ... [, max C]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Remedy {
+    /// The terms summed.
+    pub terms: Vec<Term>,
+    /// The cap.
+    pub cap: Option<Amt>,
+}
+
+impl Remedy {
+    /// True when some amount reads `p`.
+    pub fn reads_param(&self) -> bool {
+        let amounts = self.terms.iter().flat_map(|t| std::iter::once(&t.rate).chain(t.tiers.iter().map(|(_, a)| a)));
+        amounts.chain(self.cap.as_ref()).any(Amt::reads_param)
+    }
+
+    fn render(&self, s: &mut String) {
+        s.push_str("  remedy ");
+        for (i, t) in self.terms.iter().enumerate() {
+            if i > 0 {
+                s.push_str(" + ");
+            }
+            t.rate.render(s);
+            let Some(unit) = t.per else { continue };
+            let _ = write!(s, " per {} late", unit.text());
+            for (n, next) in &t.tiers {
+                let _ = write!(s, " for the first {n}, then ");
+                next.render(s);
+                let _ = write!(s, " per {} late", unit.text());
+            }
+        }
+        if let Some(c) = &self.cap {
+            s.push_str(", max ");
+            c.render(s);
+        }
+        s.push('\n');
+    }
+}
+
 /// The kinds of generated rules.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
@@ -551,6 +743,8 @@ pub enum Kind {
     Share { period: Period, event: usize, terms: Vec<ShareTerm>, op: Op, bound: i64 },
     /// `per P: stat(delay from E as a [where ...] to B where ...) op H hours`.
     Delay { period: Period, stat: Stat, from: usize, from_cond: Option<Ex>, to: Matcher, op: Op, hours: i64 },
+    /// `when A as a ... require B ... every D until E where ...`.
+    Recurring(Recurring),
 }
 
 /// A rule: `r<index>` with its kind and its dates in force.
@@ -558,6 +752,8 @@ pub enum Kind {
 pub struct Rule {
     /// What it checks.
     pub kind: Kind,
+    /// What a violation owes.
+    pub remedy: Option<Remedy>,
     /// Declared `measure` (only rules a rate measures are).
     pub measure: bool,
     /// `in force from D [until D]`.
@@ -575,6 +771,9 @@ pub struct Policy {
     pub jur_from: Option<NaiveDate>,
     /// How many event types are declared (the first of [`TYPES`]).
     pub types: usize,
+    /// The schedule of parameter `p`: amounts in thousandths of a pound,
+    /// each from its date (declared only when a remedy reads it).
+    pub param: Vec<(NaiveDate, i64)>,
     /// The rules, named `r0`, `r1`, ...
     pub rules: Vec<Rule>,
 }
@@ -611,8 +810,15 @@ impl Policy {
             let _ = writeln!(s, "  holiday {holiday} \"extra\"");
             let _ = writeln!(s, "}}\n");
         }
+        if self.rules.iter().any(|r| r.remedy.as_ref().is_some_and(Remedy::reads_param)) {
+            let _ = writeln!(s, "parameter p \"rate\" cites \"test\" {{");
+            for (from, v) in &self.param {
+                let _ = writeln!(s, "  {} GBP from {from}", thousandths(*v));
+            }
+            let _ = writeln!(s, "}}\n");
+        }
         for t in TYPES.iter().take(self.types) {
-            let _ = writeln!(s, "event {t} {{ k: id?, j: id?, amount: int?, d: date? }}");
+            let _ = writeln!(s, "event {t} {{ k: id?, j: id?, amount: int?, d: date?, fee: money(GBP)? }}");
         }
         for (i, r) in self.rules.iter().enumerate() {
             s.push('\n');
@@ -626,6 +832,9 @@ impl Policy {
             }
             s.push_str(" {\n");
             r.kind.render(&mut s);
+            if let Some(m) = &r.remedy {
+                m.render(&mut s);
+            }
             s.push_str("}\n");
         }
         s
@@ -786,6 +995,16 @@ impl Kind {
                 }
                 let _ = writeln!(s, " {} {bound}%", op.text());
             }
+            Kind::Recurring(r) => {
+                when(s, r.trigger, &r.cond, &r.priors);
+                s.push_str("  require ");
+                r.awaited.render(s);
+                let _ = write!(s, " every {} until ", r.every);
+                r.until.render(s);
+                s.push('\n');
+                unless_cond(s, &r.unless_cond);
+                unless_prior(s, &r.unless_prior);
+            }
             Kind::Delay { period, stat, from, from_cond, to, op, hours } => {
                 let _ = write!(s, "  per {}: ", period.text());
                 match stat {
@@ -829,6 +1048,8 @@ pub struct Ev {
     pub amount: Option<i64>,
     /// `d`, a date, if present.
     pub d: Option<NaiveDate>,
+    /// `fee`, in pence, if present.
+    pub fee: Option<i64>,
 }
 
 impl Ev {
@@ -867,6 +1088,9 @@ pub fn render_log(events: &[Ev], tz: Tz) -> String {
         }
         if let Some(d) = e.d {
             fields.push(format!("d: {d}"));
+        }
+        if let Some(f) = e.fee {
+            fields.push(format!("fee: {} GBP", thousandths(f * 10)));
         }
         let body = if fields.is_empty() { String::new() } else { format!(" {{ {} }}", fields.join(", ")) };
         let line = format!("  {} {}{body}", utc(e.time), e.type_name());

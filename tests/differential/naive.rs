@@ -26,7 +26,15 @@
 //!   obligation is open and on time: the new deadline is the clause's
 //!   duration after the old one;
 //! - `where [not] prior B` keeps a trigger (a forbidden event) only when a
-//!   matching earlier event exists (none does).
+//!   matching earlier event exists (none does);
+//! - a recurring duty is replayed window by window: each window ends D
+//!   after its start (the trigger, the awaited event that met the window
+//!   before, or the end of a missed one); the `until` event drops the window
+//!   in progress;
+//! - a violation owes its remedy computed exactly (rationals, not decimals):
+//!   units late are counted here from the first late instant, tiers cover
+//!   ranges of those units, the cap applies to the sum, and the total alone
+//!   is rounded to the penny, half away from zero.
 //!
 //! Where the brief leaves a detail open (evidence of aggregates, period
 //! standards), this follows the engine's documented choice, so that a
@@ -68,6 +76,9 @@ pub struct Out {
     pub evidence: Option<u64>,
     /// The period, for period standards.
     pub period: Option<String>,
+    /// The remedy owed: the amount as a plain decimal (`12.5`) and its
+    /// currency; None when there is none or it cannot be computed.
+    pub remedy: Option<(String, String)>,
 }
 
 /// One instance, with event indexes rather than lines.
@@ -77,11 +88,20 @@ struct Inst {
     trigger: Option<usize>,
     evidence: Option<usize>,
     period: Option<String>,
+    /// For a violation that owes the rule's remedy: the deadline its rates
+    /// per unit late count from (None: no lateness) and when it was decided.
+    owes: Option<(Option<i64>, i64)>,
 }
 
 impl Inst {
     fn new(verdict: Verdict, trigger: usize, evidence: Option<usize>) -> Inst {
-        Inst { verdict, trigger: Some(trigger), evidence, period: None }
+        Inst { verdict, trigger: Some(trigger), evidence, period: None, owes: None }
+    }
+
+    /// A violation owing the remedy with lateness after `due` at `at`.
+    fn owing(mut self, due: Option<i64>, at: i64) -> Inst {
+        self.owes = Some((due, at));
+        self
     }
 }
 
@@ -122,6 +142,7 @@ pub fn evaluate(policy: &Policy, events: &[Ev], as_of: Option<i64>) -> Vec<Out> 
             Kind::Delay { period, stat, from, from_cond, to, op, hours } => {
                 n.delay(rule, *period, *stat, *from, from_cond.as_ref(), to, *op, *hours)
             }
+            Kind::Recurring(r) => n.recurring(rule, r),
         };
         debug_assert_eq!(per_rule.len(), i);
         per_rule.push(insts);
@@ -134,13 +155,21 @@ pub fn evaluate(policy: &Policy, events: &[Ev], as_of: Option<i64>) -> Vec<Out> 
     }
     let mut out = vec![];
     for (i, insts) in per_rule.into_iter().enumerate() {
+        let rule = &policy.rules[i];
         for inst in insts {
+            let remedy = match (&rule.remedy, inst.owes, inst.trigger) {
+                (Some(r), Some((due, at)), Some(t)) if inst.verdict == Verdict::Violated && !rule.measure => {
+                    n.owed(r, &events[t], due, at).map(|(q, c)| (q.text(), c.to_string()))
+                }
+                _ => None,
+            };
             out.push(Out {
                 rule: rule_name(i),
                 verdict: inst.verdict,
                 trigger: inst.trigger.map(|t| t as u64 + 1),
                 evidence: inst.evidence.map(|t| t as u64 + 1),
                 period: inst.period,
+                remedy,
             });
         }
     }
@@ -461,18 +490,163 @@ impl Naive<'_> {
             match closing {
                 Some((_, Role::Exempts)) => {}
                 Some((j, Role::Fulfils)) => {
-                    let on_time = due.is_none_or(|d| self.events[j].time <= d);
+                    let at = self.events[j].time;
+                    let on_time = due.is_none_or(|d| at <= d);
                     let v = if on_time { Verdict::Satisfied } else { Verdict::Violated };
-                    out.push(Inst::new(v, i, Some(j)));
+                    out.push(Inst::new(v, i, Some(j)).owing(due, at));
                 }
-                Some((j, _)) => out.push(Inst::new(Verdict::Violated, i, Some(j))),
+                Some((j, _)) => {
+                    // Ended or broken while on time: no lateness to pay for.
+                    let at = self.events[j].time;
+                    let late = due.filter(|d| at > *d);
+                    out.push(Inst::new(Verdict::Violated, i, Some(j)).owing(late, at));
+                }
                 None => {
                     let v = if due.is_some_and(|d| d <= self.horizon) { Verdict::Violated } else { Verdict::Pending };
-                    out.push(Inst::new(v, i, None));
+                    out.push(Inst::new(v, i, None).owing(due, self.horizon));
                 }
             }
         }
         out
+    }
+
+    /// Each duty replayed window by window from its trigger.
+    fn recurring(&self, rule: &Rule, r: &Recurring) -> Vec<Inst> {
+        let mut out = vec![];
+        for i in self.triggers(rule, r.trigger, r.cond.as_ref()) {
+            if !self.priors_hold(i, &r.priors) || self.exempt(i, &r.unless_cond, &r.unless_prior) {
+                continue;
+            }
+            let t = &self.events[i];
+            // The last on-time instant of the window in progress.
+            let mut end = self.deadline(t.time, r.every);
+            let mut ended = false;
+            for j in i + 1..self.events.len() {
+                let e = &self.events[j];
+                let (meets, stops) = (self.matches(&r.awaited, e, t), self.matches(&r.until, e, t));
+                if !meets && !stops {
+                    continue;
+                }
+                // Windows over before `e` passed without an awaited event.
+                while end < e.time {
+                    out.push(Inst::new(Verdict::Violated, i, None).owing(Some(end), end));
+                    end = self.deadline(end, r.every);
+                }
+                if meets {
+                    out.push(Inst::new(Verdict::Satisfied, i, Some(j)));
+                    end = self.deadline(e.time, r.every);
+                }
+                if stops {
+                    // The window in progress ends with the duty: no instance.
+                    ended = true;
+                    break;
+                }
+            }
+            if !ended {
+                while end <= self.horizon {
+                    out.push(Inst::new(Verdict::Violated, i, None).owing(Some(end), end));
+                    end = self.deadline(end, r.every);
+                }
+                out.push(Inst::new(Verdict::Pending, i, None));
+            }
+        }
+        out
+    }
+
+    // ------------------------------------------------------------ remedies
+
+    /// The value of `p` on the local day of `t`: the last value from a day
+    /// at or before it.
+    fn param(&self, t: i64) -> Option<Q> {
+        let day = local_date(t, self.tz);
+        self.policy
+            .param
+            .iter()
+            .filter(|(from, _)| *from <= day)
+            .max_by_key(|(from, _)| *from)
+            .map(|(_, v)| Q::milli(*v))
+    }
+
+    /// An amount read from event `e`; None when a value is absent.
+    fn amount(&self, a: &Amt, e: &Ev) -> Option<Q> {
+        Some(match a {
+            Amt::Gbp(v) => Q::milli(*v),
+            Amt::Fee => Q::new(i128::from(e.fee?), 100),
+            Amt::Param => self.param(e.time)?,
+            Amt::Times(n, x) => Q::int(*n).mul(self.amount(x, e)?),
+            Amt::Pct(x, p) => self.amount(x, e)?.mul(Q::new(i128::from(*p), 100)),
+            Amt::Div(x, n) => self.amount(x, e)?.mul(Q::new(1, i128::from(*n))),
+            Amt::Ceil(x) => self.amount(x, e)?.ceil(),
+            Amt::Floor(x) => self.amount(x, e)?.floor(),
+            Amt::Round(x, step, even) => self.amount(x, e)?.round(Q::milli(*step), *even),
+            Amt::Min(x, y) => self.amount(x, e)?.min(self.amount(y, e)?),
+            Amt::Max(x, y) => self.amount(x, e)?.max(self.amount(y, e)?),
+        })
+    }
+
+    /// How many `unit`s late an event at `at` is for a deadline whose last
+    /// on-time instant is `due`, counted from the first late instant.
+    fn units_late(&self, due: i64, at: i64, unit: Unit) -> i64 {
+        if at <= due {
+            return 0;
+        }
+        let first = due + 1;
+        // Units of elapsed time: those that started at or before `at`.
+        let started = |len: i64| (0..).take_while(|k| first + k * len <= at).count() as i64;
+        let days = |business: bool| {
+            let (mut day, last) = (local_date(first, self.tz), local_date(at, self.tz));
+            let mut n = 0;
+            while day <= last {
+                n += i64::from(!business || self.is_business_day(day));
+                day = day + chrono::Days::new(1);
+            }
+            n
+        };
+        match unit {
+            Unit::Hour => started(HOUR),
+            Unit::Day => started(DAY),
+            Unit::Week => started(7 * DAY),
+            Unit::CalDay => days(false),
+            Unit::BizDay => days(true),
+        }
+    }
+
+    /// What remedy `r` owes for the instance about event `e`, late after
+    /// `due` (if any) and decided at `at`: None when an amount it needs is
+    /// absent. With nothing owed (no unit late), zero in the currency of the
+    /// first amount, or none when that amount is absent too.
+    fn owed(&self, r: &Remedy, e: &Ev, due: Option<i64>, at: i64) -> Option<(Q, &'static str)> {
+        let mut total: Option<Q> = None;
+        let mut add = |q: Q| total = Some(total.map_or(q, |t| t.add(q)));
+        for term in &r.terms {
+            let Some(unit) = term.per else {
+                add(self.amount(&term.rate, e)?);
+                continue;
+            };
+            let late = due.map_or(0, |d| self.units_late(d, at, unit));
+            // Rate k covers units (from_k, to_k]: the first from 0, each
+            // next from the limit of the one before, the last without end.
+            let mut from = 0;
+            let rates = std::iter::once(&term.rate).chain(term.tiers.iter().map(|(_, a)| a));
+            let limits = term.tiers.iter().map(|(n, _)| Some(*n as i64)).chain(std::iter::once(None));
+            for (rate, to) in rates.zip(limits) {
+                let covered = to.map_or(late, |to| late.min(to)) - from;
+                if covered > 0 {
+                    add(self.amount(rate, e)?.mul(Q::int(covered)));
+                }
+                from = to.unwrap_or(from);
+            }
+        }
+        let currency = match (total, r.terms.first()) {
+            (Some(_), _) => "GBP",
+            (None, Some(first)) if self.amount(&first.rate, e).is_some() => "GBP",
+            _ => "",
+        };
+        let mut sum = total.unwrap_or(Q::int(0));
+        if let Some(cap) = &r.cap {
+            sum = sum.min(self.amount(cap, e)?);
+        }
+        Some((sum.round(Q::new(1, 100), false), currency))
     }
 
     fn precedence(&self, rule: &Rule, p: &Precedence) -> Vec<Inst> {
@@ -484,7 +658,7 @@ impl Naive<'_> {
             out.push(match self.prior(i, &p.required, p.within) {
                 Some(j) => Inst::new(Verdict::Satisfied, i, Some(j)),
                 // The evidence of a missing precedent is the trigger itself.
-                None => Inst::new(Verdict::Violated, i, Some(i)),
+                None => Inst::new(Verdict::Violated, i, Some(i)).owing(None, self.events[i].time),
             });
         }
         out
@@ -498,7 +672,7 @@ impl Naive<'_> {
             if !forbidden {
                 out.push(Inst::new(Verdict::Satisfied, i, None));
             } else if !self.exempt(i, &p.unless_cond, &p.unless_prior) {
-                out.push(Inst::new(Verdict::Violated, i, Some(i)));
+                out.push(Inst::new(Verdict::Violated, i, Some(i)).owing(None, e.time));
             }
             // An exempt event is no instance at all, like an exempt obligation.
         }
@@ -586,7 +760,7 @@ impl Naive<'_> {
                 Verdict::Violated => (1..=members.len()).find(|&n| !ok(n)).map(|n| members[n - 1]),
                 _ => None,
             };
-            out.push(Inst { verdict, trigger: None, evidence, period: Some(name) });
+            out.push(Inst { verdict, trigger: None, evidence, period: Some(name), owes: None });
         }
         out
     }
@@ -648,7 +822,7 @@ impl Naive<'_> {
             } else {
                 Verdict::Violated
             };
-            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name) });
+            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name), owes: None });
         }
         out
     }
@@ -681,7 +855,7 @@ impl Naive<'_> {
             } else {
                 Verdict::Violated
             };
-            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name) });
+            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name), owes: None });
         }
         out
     }
@@ -711,7 +885,7 @@ impl Naive<'_> {
             } else {
                 Verdict::Violated
             };
-            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name) });
+            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name), owes: None });
         }
         out
     }
@@ -771,8 +945,107 @@ impl Naive<'_> {
             } else {
                 Verdict::Violated
             };
-            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name) });
+            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name), owes: None });
         }
         out
+    }
+}
+
+/// An exact rational number: amounts are computed here without rounding
+/// except where a rule writes it and once at the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Q {
+    n: i128,
+    d: i128,
+}
+
+impl Q {
+    fn new(n: i128, d: i128) -> Q {
+        let (mut a, mut b) = (n.abs(), d.abs());
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        let g = a.max(1) * d.signum();
+        Q { n: n / g, d: d / g }
+    }
+
+    fn int(n: i64) -> Q {
+        Q::new(i128::from(n), 1)
+    }
+
+    /// A value given in thousandths.
+    fn milli(v: i64) -> Q {
+        Q::new(i128::from(v), 1000)
+    }
+
+    fn add(self, o: Q) -> Q {
+        Q::new(self.n * o.d + o.n * self.d, self.d * o.d)
+    }
+
+    fn mul(self, o: Q) -> Q {
+        Q::new(self.n * o.n, self.d * o.d)
+    }
+
+    fn floor(self) -> Q {
+        Q::new(self.n.div_euclid(self.d), 1)
+    }
+
+    fn ceil(self) -> Q {
+        Q::new(-(-self.n).div_euclid(self.d), 1)
+    }
+
+    fn min(self, o: Q) -> Q {
+        if o < self {
+            o
+        } else {
+            self
+        }
+    }
+
+    fn max(self, o: Q) -> Q {
+        if o > self {
+            o
+        } else {
+            self
+        }
+    }
+
+    /// To a multiple of `step`: the nearest, and at the midpoint the one
+    /// away from zero, or the even multiple when `even`.
+    fn round(self, step: Q, even: bool) -> Q {
+        let x = self.mul(Q::new(step.d, step.n));
+        let below = x.floor().n;
+        let rest = x.add(Q::new(-below, 1));
+        let k = match rest.cmp(&Q::new(1, 2)) {
+            std::cmp::Ordering::Less => below,
+            std::cmp::Ordering::Greater => below + 1,
+            std::cmp::Ordering::Equal if even => below + below.rem_euclid(2),
+            std::cmp::Ordering::Equal => below + i128::from(x.n > 0),
+        };
+        Q::new(k, 1).mul(step)
+    }
+
+    /// A whole number of pence as a plain decimal: `12.5`, `0.05`, `3`.
+    fn text(self) -> String {
+        let pence = self.n * 100 / self.d;
+        let sign = if pence < 0 { "-" } else { "" };
+        let (pounds, rest) = (pence.abs() / 100, pence.abs() % 100);
+        match rest {
+            0 => format!("{sign}{pounds}"),
+            r if r % 10 == 0 => format!("{sign}{pounds}.{}", r / 10),
+            r => format!("{sign}{pounds}.{r:02}"),
+        }
+    }
+}
+
+impl PartialOrd for Q {
+    fn partial_cmp(&self, o: &Q) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Ord for Q {
+    fn cmp(&self, o: &Q) -> std::cmp::Ordering {
+        (self.n * o.d).cmp(&(o.n * self.d))
     }
 }
