@@ -81,7 +81,7 @@ pub fn get(attrs: &[(Sym, Val)], key: Sym) -> &Val {
 pub fn owe(inst: &mut Instance, env: &RuleEnv, due: Option<&Due>, at: Micros, subject: Option<&Event>) {
     let Some(r) = env.rule.remedy.as_ref() else { return };
     match owed(env, r, due, at, subject) {
-        Ok(amount) => inst.remedy = Some(amount),
+        Ok(amount) => inst.remedy = amount,
         Err(why) => {
             inst.remedy_error = Some(why);
             inst.note = format!("{}; remedy not computed: {why}", inst.note).into();
@@ -89,14 +89,16 @@ pub fn owe(inst: &mut Instance, env: &RuleEnv, due: Option<&Due>, at: Micros, su
     }
 }
 
-/// The amount owed: the terms summed, capped, rounded to the minor unit.
+/// The amount owed: the terms summed, capped, rounded to the minor unit;
+/// None when nothing is owed and no amount tells the currency (no unit late
+/// yet and the rates read a field the event lacks).
 fn owed(
     env: &RuleEnv,
     r: &Remedy,
     due: Option<&Due>,
     at: Micros,
     subject: Option<&Event>,
-) -> Result<(Decimal, String), &'static str> {
+) -> Result<Option<(Decimal, String)>, &'static str> {
     let ctx = env.ctx(subject, None);
     let mut total: Option<(Decimal, CompactString)> = None;
     let mut add = |v: Val, units: i64| -> Result<(), &'static str> {
@@ -128,7 +130,7 @@ fn owed(
             left -= units;
         }
     }
-    let (mut amount, currency) = match total {
+    let (mut amount, mut currency) = match total {
         Some(t) => t,
         // Nothing owed yet (no unit late): zero, in the first rate's currency.
         None => match r.terms.first().and_then(|t| t.rates.first()).map(|(e, _)| e.eval(&ctx)) {
@@ -138,12 +140,20 @@ fn owed(
     };
     if let Some(cap) = &r.cap {
         match cap.eval(&ctx) {
-            Val::Money(c, cur) if cur == currency || cur.is_empty() || currency.is_empty() => amount = amount.min(c),
+            Val::Money(c, cur) if cur == currency || cur.is_empty() || currency.is_empty() => {
+                amount = amount.min(c);
+                if currency.is_empty() {
+                    currency = cur;
+                }
+            }
             Val::Money(..) => return Err("the cap is in another currency"),
             _ => return Err("the cap is absent or not money"),
         }
     }
-    Ok((round_owed(amount, &currency), currency.to_string()))
+    if currency.is_empty() && amount.is_zero() {
+        return Ok(None);
+    }
+    Ok(Some((round_owed(amount, &currency), currency.to_string())))
 }
 
 /// Microseconds late: how far `at` lies after the deadline — the exact

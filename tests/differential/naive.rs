@@ -614,7 +614,7 @@ impl Naive<'_> {
     /// What remedy `r` owes for the instance about event `e`, late after
     /// `due` (if any) and decided at `at`: None when an amount it needs is
     /// absent. With nothing owed (no unit late), zero in the currency of the
-    /// first amount, or none when that amount is absent too.
+    /// first amount or the cap, or none when those are absent too.
     fn owed(&self, r: &Remedy, e: &Ev, due: Option<i64>, at: i64) -> Option<(Q, &'static str)> {
         let mut total: Option<Q> = None;
         let mut add = |q: Q| total = Some(total.map_or(q, |t| t.add(q)));
@@ -645,6 +645,10 @@ impl Naive<'_> {
         let mut sum = total.unwrap_or(Q::int(0));
         if let Some(cap) = &r.cap {
             sum = sum.min(self.amount(cap, e)?);
+        }
+        let currency = if currency.is_empty() && r.cap.is_some() { "GBP" } else { currency };
+        if currency.is_empty() {
+            return None;
         }
         Some((sum.round(Q::new(1, 100), false), currency))
     }
