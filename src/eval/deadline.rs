@@ -26,7 +26,7 @@ pub struct Opening {
 /// the result.
 pub fn opening(env: &RuleEnv, o: &Obligation, e: &Event) -> Opening {
     let (tz, cal) = (env.jur.tz, &env.jur.calendar);
-    let window = o.window_on(time::local_date(e.time, tz));
+    let window = o.window_at(e.time, tz);
     let within = window.and_then(|w| time::due(e.time, w.amount, w.unit, tz, cal));
     let by = o.by.as_ref().map(|b| date_due(&b.value.eval(&env.ctx(Some(e), None)), env));
     let no_date = matches!(by, Some(None));

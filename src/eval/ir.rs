@@ -256,10 +256,11 @@ impl WindowSchedule {
 }
 
 impl Obligation {
-    /// The `within` window of an obligation whose trigger is on local day
-    /// `date`: the fixed one, or the parameter's value that day.
-    pub fn window_on(&self, date: NaiveDate) -> Option<Window> {
-        self.within.or_else(|| self.within_param.as_ref().and_then(|s| s.at(date)))
+    /// The `within` window of an obligation triggered at `t`: the fixed
+    /// one, or the parameter's value on the trigger's local day (the day is
+    /// only worked out for a parameter: this runs for every trigger).
+    pub fn window_at(&self, t: crate::time::Micros, tz: Tz) -> Option<Window> {
+        self.within.or_else(|| self.within_param.as_ref().and_then(|s| s.at(crate::time::local_date(t, tz))))
     }
 }
 

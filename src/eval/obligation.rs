@@ -123,6 +123,8 @@ pub struct ObligationState {
     next_serial: u64,
     /// Whether a violation's remedy is the same whenever it is decided.
     fixed_remedy: bool,
+    /// Whether an `extended by` clause may move deadlines after opening.
+    extensible: bool,
     /// Whether the trigger's attributes are read after opening even when the
     /// sink keeps no details: by a residual correlation, or for the customer
     /// owed a remedy.
@@ -150,6 +152,7 @@ impl ObligationState {
             waiting_base: 0,
             next_serial: 0,
             fixed_remedy: remedy.is_none_or(|r| !r.grows_with_lateness()),
+            extensible: !o.extensions.is_empty(),
             reads_trigger: residual || remedy.is_some(),
             gaps: Vec::new(),
         }
@@ -227,7 +230,7 @@ impl ObligationState {
             return Some(o.unless.ordinal(ExceptionKind::Prior, i));
         }
         let Opening { due, no_date } = opening(env, o, e);
-        if let (Some(w), Some(d)) = (o.window_on(crate::time::local_date(e.time, env.jur.tz)), &due) {
+        if let (Some(w), Some(d)) = (o.window_at(e.time, env.jur.tz), &due) {
             if let Some(year) = super::coverage::uncovered_year(env.jur, e.time, w.unit, d) {
                 super::coverage::note(&mut self.gaps, year);
             }
@@ -272,7 +275,8 @@ impl ObligationState {
                 continue;
             }
             // An extension moved the deadline: it waits again for the new one.
-            if let Some(moved) = self.peek(&primary, serial).and_then(|o| o.due).filter(|d| d.last_on_time != at) {
+            let moved = if self.extensible { self.peek(&primary, serial).and_then(|o| o.due) } else { None };
+            if let Some(moved) = moved.filter(|d| d.last_on_time != at) {
                 self.queue((moved.last_on_time, serial, primary));
                 continue;
             }
@@ -282,7 +286,7 @@ impl ObligationState {
             let mut inst = instance_at(env, Verdict::Violated, Some(open.at), open.attrs(), &[], note);
             inst.deadline = open.due;
             inst.lateness = open.due.map(|d| lateness(&d, now));
-            owe(&mut inst, env, open.due.as_ref(), now, Some(&open.trigger(trigger_type(env))));
+            owe_open(&mut inst, env, open.due.as_ref(), now, &open);
             out.push(inst);
         }
     }
@@ -459,7 +463,7 @@ impl ObligationState {
                     let mut inst = instance_at(env, Verdict::Violated, Some(open.at), open.attrs(), &keys, note);
                     inst.deadline = Some(due);
                     inst.lateness = Some(lateness(&due, horizon));
-                    owe(&mut inst, env, Some(&due), horizon, Some(&open.trigger(trigger_type(env))));
+                    owe_open(&mut inst, env, Some(&due), horizon, &open);
                     out.push(inst);
                 }
                 due => {
@@ -508,6 +512,9 @@ fn matchers(o: &Obligation) -> impl Iterator<Item = (&Match, Close)> {
 /// trigger lacked the `by` date, that it did.
 fn with_extensions(env: &RuleEnv, open: &Open, note: &'static str) -> Cow<'static, str> {
     let super::ir::Kind::Obligation(o) = &env.rule.kind else { return note.into() };
+    if open.extended == 0 && !open.no_date {
+        return note.into();
+    }
     let mut out = String::from(note);
     if open.extended != 0 {
         let applied: Vec<String> = o
@@ -592,9 +599,17 @@ fn decide(env: &RuleEnv, open: &Open, how: &Close, e: &Event) -> Option<Instance
     };
     if verdict == Verdict::Violated {
         inst.lateness = due.map(|d| lateness(&d, e.time));
-        owe(&mut inst, env, due.as_ref(), e.time, Some(&open.trigger(trigger_type(env))));
+        owe_open(&mut inst, env, due.as_ref(), e.time, open);
     }
     Some(inst)
+}
+
+/// [`owe`] for an obligation decided at `at`: the trigger, as far as it is
+/// kept, is rebuilt only when the rule has a remedy to read it.
+fn owe_open(inst: &mut Instance, env: &RuleEnv, due: Option<&Due>, at: Micros, open: &Open) {
+    if env.rule.remedy.is_some() {
+        owe(inst, env, due, at, Some(&open.trigger(trigger_type(env))));
+    }
 }
 
 /// The rule's trigger type (what `type` reads of a kept trigger).

@@ -214,13 +214,10 @@ impl RecurringState {
             let note = format!("window {}: no matching event by its end", duty.window);
             let mut inst = instance_at(env, Verdict::Violated, Some(duty.at), &duty.attrs, &keys, note);
             inst.deadline = Some(duty.due);
-            owe(
-                &mut inst,
-                env,
-                Some(&duty.due),
-                duty.due.last_on_time,
-                Some(&duty.trigger(super::obligation::trigger_type(env))),
-            );
+            if env.rule.remedy.is_some() {
+                let trigger = duty.trigger(super::obligation::trigger_type(env));
+                owe(&mut inst, env, Some(&duty.due), duty.due.last_on_time, Some(&trigger));
+            }
             out.push(inst);
             let Some(next) = self.window(env, every, duty.due.last_on_time) else {
                 // Beyond the representable range: nothing more can be due.

@@ -130,7 +130,7 @@ fn explain_instance(run: &Run, i: &Instance) -> String {
         let _ = writeln!(out, "  deadline: {}", describe_due(due, tz));
         if let (Kind::Obligation(o), Some(j)) = (&rule.kind, jur) {
             let day = i.trigger.map(|t| time::local_date(t.time, tz));
-            if let Some(w) = day.and_then(|d| o.window_on(d)) {
+            if let Some(w) = i.trigger.and_then(|t| o.window_at(t.time, tz)) {
                 let how = time::describe_in(w.amount, w.unit, Some(&j.name), &j.calendar);
                 let _ = writeln!(out, "    {how}");
                 if let (Some(p), Some(d)) = (&o.within_param, day) {
