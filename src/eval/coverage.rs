@@ -102,11 +102,9 @@ pub fn remedy_warnings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::{compile, Engine, Summary};
+    use crate::eval::{Engine, Summary};
     use crate::log::{Event, Loc};
     use crate::value::Val;
-    use crate::workspace::MemoryLoader;
-    use std::path::PathBuf;
 
     const POLICY: &str = r#"jurisdiction T "Test"
   timezone "America/Sao_Paulo"
@@ -127,11 +125,7 @@ rule quick "Questions are answered within a day" cites "test" {
 "#;
 
     fn program() -> Program {
-        let mut loader = MemoryLoader::new();
-        loader.insert("p.tenet", POLICY.as_bytes().to_vec());
-        let analysis = crate::check::analyze_with(&[PathBuf::from("p.tenet")], &loader);
-        assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
-        compile(&analysis)
+        crate::eval::program_of(POLICY)
     }
 
     fn run(times: &[&str]) -> (Program, Summary) {

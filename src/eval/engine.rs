@@ -281,11 +281,9 @@ impl<'p, S: Sink> Engine<'p, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::{compile, Summary};
+    use crate::eval::Summary;
     use crate::log::Loc;
     use crate::value::Val;
-    use crate::workspace::MemoryLoader;
-    use std::path::PathBuf;
 
     const POLICY: &str = r#"jurisdiction T "Test"
   timezone "UTC"
@@ -300,11 +298,7 @@ rule answer "Questions are answered within a day" cites "test" {
 "#;
 
     fn program() -> Program {
-        let mut loader = MemoryLoader::new();
-        loader.insert("p.tenet", POLICY.as_bytes().to_vec());
-        let analysis = crate::check::analyze_with(&[PathBuf::from("p.tenet")], &loader);
-        assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
-        compile(&analysis)
+        crate::eval::program_of(POLICY)
     }
 
     /// Asks a question every hour for `hours` hours (without its case when

@@ -64,3 +64,13 @@ pub fn run_log_into(
     summary.after_horizon = after;
     Ok((summary, stats))
 }
+
+/// The program of policy `text` (file `p.tenet`), which must check clean.
+#[cfg(test)]
+pub(crate) fn program_of(text: &str) -> Program {
+    let mut loader = crate::workspace::MemoryLoader::new();
+    loader.insert("p.tenet", text.as_bytes().to_vec());
+    let analysis = crate::check::analyze_with(&[PathBuf::from("p.tenet")], &loader);
+    assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
+    compile(&analysis)
+}

@@ -219,15 +219,10 @@ impl ObligationState {
 
     /// Opens an obligation; Some(exception number) when one exempts it.
     fn trigger(&mut self, env: &RuleEnv, o: &Obligation, e: &Event) -> Option<usize> {
-        let ctx = env.ctx(Some(e), None);
-        if o.condition.as_ref().is_some_and(|c| !c.holds(&ctx)) || !self.priors.hold(env, e) {
-            return None;
-        }
-        if let Some(i) = o.unless.conditions.iter().position(|c| c.holds(&ctx)) {
-            return Some(o.unless.ordinal(ExceptionKind::Condition, i));
-        }
-        if let Some(i) = self.prior.iter().position(|s| s.find(env, e).is_some()) {
-            return Some(o.unless.ordinal(ExceptionKind::Prior, i));
+        match admit(env, o, &self.priors, &self.prior, e) {
+            Admission::NoInstance => return None,
+            Admission::Exempt(ordinal) => return Some(ordinal),
+            Admission::Open => {}
         }
         let Opening { due, no_date } = opening(env, o, e);
         if let (Some(w), Some(d)) = (o.window_at(e.time, env.jur.tz), &due) {
@@ -602,6 +597,39 @@ fn decide(env: &RuleEnv, open: &Open, how: &Close, e: &Event) -> Option<Instance
         owe_open(&mut inst, env, due.as_ref(), e.time, open);
     }
     Some(inst)
+}
+
+/// What a trigger does to a rule with a deadline (an obligation or a
+/// recurring duty).
+pub(super) enum Admission {
+    /// Its condition, or a condition on earlier events, fails.
+    NoInstance,
+    /// Exception number `n` exempts it.
+    Exempt(usize),
+    /// It opens an instance.
+    Open,
+}
+
+/// Whether trigger `e` opens an instance of `o`, given the look-back stores
+/// of its `where prior` conditions and of its `unless prior` exceptions.
+pub(super) fn admit(
+    env: &RuleEnv,
+    o: &Obligation,
+    priors: &PriorConds,
+    unless_prior: &[PriorStore],
+    e: &Event,
+) -> Admission {
+    let ctx = env.ctx(Some(e), None);
+    if o.condition.as_ref().is_some_and(|c| !c.holds(&ctx)) || !priors.hold(env, e) {
+        return Admission::NoInstance;
+    }
+    if let Some(i) = o.unless.conditions.iter().position(|c| c.holds(&ctx)) {
+        return Admission::Exempt(o.unless.ordinal(ExceptionKind::Condition, i));
+    }
+    if let Some(i) = unless_prior.iter().position(|s| s.find(env, e).is_some()) {
+        return Admission::Exempt(o.unless.ordinal(ExceptionKind::Prior, i));
+    }
+    Admission::Open
 }
 
 /// [`owe`] for an obligation decided at `at`: the trigger, as far as it is

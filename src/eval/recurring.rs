@@ -25,10 +25,11 @@
 use super::coverage;
 use super::emit::{instance_at, owe};
 use super::engine::RuleEnv;
-use super::ir::{Every, ExceptionKind, Match, Obligation};
+use super::ir::{Every, Match, Obligation};
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
 use super::lookback::PriorConds;
 use super::obligation::display_keys;
+use super::obligation::Admission;
 use super::prior::PriorStore;
 use super::verdict::{EventRef, Instance};
 use crate::log::{Event, Sym};
@@ -157,15 +158,10 @@ impl RecurringState {
 
     /// Opens a duty; Some(exception number) when one exempts it.
     fn trigger(&mut self, env: &RuleEnv, o: &Obligation, every: &Every, e: &Event) -> Option<usize> {
-        let ctx = env.ctx(Some(e), None);
-        if o.condition.as_ref().is_some_and(|c| !c.holds(&ctx)) || !self.priors.hold(env, e) {
-            return None;
-        }
-        if let Some(i) = o.unless.conditions.iter().position(|c| c.holds(&ctx)) {
-            return Some(o.unless.ordinal(ExceptionKind::Condition, i));
-        }
-        if let Some(i) = self.prior.iter().position(|s| s.find(env, e).is_some()) {
-            return Some(o.unless.ordinal(ExceptionKind::Prior, i));
+        match super::obligation::admit(env, o, &self.priors, &self.prior, e) {
+            Admission::NoInstance => return None,
+            Admission::Exempt(ordinal) => return Some(ordinal),
+            Admission::Open => {}
         }
         let due = self.window(env, every, e.time)?;
         let keys = [key_of(e, anchor_keys(&o.awaited.corr.pairs)), key_of(e, anchor_keys(&every.until.corr.pairs))];

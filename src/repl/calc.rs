@@ -164,18 +164,7 @@ fn value_sentence(from: Micros, amount: i64, unit: DurationUnit, place: &Place) 
         DurationUnit::Month => ("month, same day of the month (clamped to the month's end)".to_string(), "from"),
         _ => ("year, same day and month (Feb 29 gives Feb 28)".to_string(), "from"),
     };
-    format!("  value: the same local time on the {} {what} {after} {day} ({})", ordinal(amount), day.weekday())
-}
-
-fn ordinal(n: i64) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
+    format!("  value: the same local time on the {} {what} {after} {day} ({})", time::ordinal(amount), day.weekday())
 }
 
 /// The lines under a deadline: what the duration means, the days counted

@@ -29,7 +29,7 @@ mod shift_tests;
 mod tests;
 
 pub use calendar::Calendar;
-pub use describe::{describe, describe_in, rolled, ROLL_TEXT};
+pub use describe::{describe, describe_in, ordinal, rolled, ROLL_TEXT};
 pub use due::{due, end_of_local_day, roll, start_of_local_day, Due, DueKind};
 pub use late::units_late;
 pub use local::{during, hour, local, local_date, weekday, weekday_of};
