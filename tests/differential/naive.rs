@@ -736,17 +736,24 @@ impl Naive<'_> {
         out
     }
 
-    /// Per period with events: an upper bound already exceeded is violated
-    /// at once; otherwise a period not over at the horizon is pending.
-    fn period_count(&self, rule: &Rule, p: Period, ty: usize, filter: Option<&Ex>, op: Op, bound: i64) -> Vec<Inst> {
-        let counted = self.triggers(rule, ty, filter);
+    /// The distinct periods of instants `times` (name, end), in first-seen
+    /// order.
+    fn periods_of(&self, times: impl Iterator<Item = i64>, p: Period) -> Vec<(String, i64)> {
         let mut periods: Vec<(String, i64)> = vec![];
-        for &i in &counted {
-            let per = self.period_of(self.events[i].time, p);
+        for t in times {
+            let per = self.period_of(t, p);
             if !periods.contains(&per) {
                 periods.push(per);
             }
         }
+        periods
+    }
+
+    /// Per period with events: an upper bound already exceeded is violated
+    /// at once; otherwise a period not over at the horizon is pending.
+    fn period_count(&self, rule: &Rule, p: Period, ty: usize, filter: Option<&Ex>, op: Op, bound: i64) -> Vec<Inst> {
+        let counted = self.triggers(rule, ty, filter);
+        let periods = self.periods_of(counted.iter().map(|&i| self.events[i].time), p);
         let mut out = vec![];
         for (name, end) in periods {
             let members: Vec<usize> =
@@ -835,13 +842,7 @@ impl Naive<'_> {
     /// condition) · 100 / (events of the type) against the bound, exactly.
     fn share(&self, rule: &Rule, p: Period, ty: usize, terms: &[ShareTerm], op: Op, bound: i64) -> Vec<Inst> {
         let all = self.triggers(rule, ty, None);
-        let mut periods: Vec<(String, i64)> = vec![];
-        for &i in &all {
-            let per = self.period_of(self.events[i].time, p);
-            if !periods.contains(&per) {
-                periods.push(per);
-            }
-        }
+        let periods = self.periods_of(all.iter().map(|&i| self.events[i].time), p);
         let mut out = vec![];
         for (name, end) in periods {
             let members: Vec<usize> =
@@ -867,15 +868,8 @@ impl Naive<'_> {
     /// Per period of the measured instances' triggers: pending while one is
     /// pending, none is decided, or the period is not over.
     fn rate(&self, p: Period, target: &[Inst], op: Op, bound: i64) -> Vec<Inst> {
-        let mut periods: Vec<(String, i64)> = vec![];
         let period = |inst: &Inst| inst.trigger.map(|t| self.period_of(self.events[t].time, p));
-        for inst in target {
-            if let Some(per) = period(inst) {
-                if !periods.contains(&per) {
-                    periods.push(per);
-                }
-            }
-        }
+        let periods = self.periods_of(target.iter().filter_map(|i| i.trigger).map(|t| self.events[t].time), p);
         let mut out = vec![];
         for (name, end) in periods {
             let of = |v: Verdict| {
