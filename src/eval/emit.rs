@@ -106,10 +106,13 @@ fn owed(
         let amount = amount.checked_mul(Decimal::from(units)).ok_or("the amount overflows")?;
         match &mut total {
             None => total = Some((amount, currency)),
-            Some((sum, c)) if *c == currency || currency.is_empty() => {
+            // Money whose currency the log does not say joins the other's.
+            Some((sum, c)) if *c == currency || currency.is_empty() || c.is_empty() => {
                 *sum = sum.checked_add(amount).ok_or("the amount overflows")?;
+                if c.is_empty() {
+                    *c = currency;
+                }
             }
-            Some((_, c)) if c.is_empty() => return Err("amounts in different currencies"),
             Some(_) => return Err("amounts in different currencies"),
         }
         Ok(())
