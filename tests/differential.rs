@@ -419,7 +419,7 @@ fn regression(policy: Policy, events: &str, as_of: Option<&str>, want: &[&str]) 
 
 fn policy(zone: Zone, cal: Cal, kinds: Vec<Kind>) -> Policy {
     let rules = kinds.into_iter().map(|kind| Rule { kind, remedy: None, in_force: None, measure: false }).collect();
-    Policy { zone, cal, jur_from: None, types: TYPES.len(), param: vec![], rules }
+    Policy { zone, cal, jur_from: None, types: TYPES.len(), param: vec![], windows: vec![], rules }
 }
 
 fn matcher(types: &[&str], cond: Option<Ex>) -> Matcher {
@@ -434,6 +434,7 @@ fn obligation(trigger: &str, awaited: &str, within: Option<Dur>) -> Obligation {
         priors: vec![],
         awaited: matcher(&[awaited], Some(same("k"))),
         within,
+        within_param: false,
         by: None,
         roll: false,
         extensions: vec![],

@@ -285,13 +285,13 @@ fn obligation(n: usize) -> impl Strategy<Value = Kind> {
     (
         (0..n, prop::option::weighted(0.3, trigger_cond()), matcher(n, "b"), deadline, dur(), single(n, None)),
         (few(0.15, unless_cond()), few(0.2, single(n, Some("u"))), unless_prior(n), few(0.2, single(n, Some("f")))),
-        (priors(n), by, prop::bool::weighted(0.2), few(0.25, extension)),
+        (priors(n), by, prop::bool::weighted(0.2), few(0.25, extension), prop::bool::weighted(0.15)),
     )
         .prop_map(
             |(
                 (trigger, cond, awaited, deadline, within, before),
                 (uc, ue, up, forbid),
-                (priors, by, roll, extensions),
+                (priors, by, roll, extensions, within_param),
             )| {
                 let within = (deadline != 1 && by != Some(By::Alone)).then_some(within);
                 let by = if within.is_none() && deadline == 1 { None } else { by };
@@ -301,6 +301,7 @@ fn obligation(n: usize) -> impl Strategy<Value = Kind> {
                     priors,
                     awaited,
                     within,
+                    within_param: within_param && within.is_some(),
                     by,
                     roll: roll && (within.is_some() || by.is_some()),
                     extensions,
@@ -593,10 +594,17 @@ fn fix_rates(mut rules: Vec<Rule>, measures: bool) -> Vec<Rule> {
     rules
 }
 
-/// A rule whose remedy reads `p` is in force from `p`'s first day, so that
-/// `p` has a value on every day it reads it.
-fn fit_param(mut rules: Vec<Rule>, first: NaiveDate) -> Vec<Rule> {
-    for r in rules.iter_mut().filter(|r| r.remedy.as_ref().is_some_and(Remedy::reads_param)) {
+/// A rule whose remedy reads `p`, or whose deadline reads `w`, is in force
+/// from that parameter's first day, so that it has a value on every day it
+/// is read.
+fn fit_param(mut rules: Vec<Rule>, first: NaiveDate, window_first: NaiveDate) -> Vec<Rule> {
+    for r in rules.iter_mut() {
+        let first = match (r.remedy.as_ref().is_some_and(Remedy::reads_param), r.reads_window()) {
+            (true, true) => first.max(window_first),
+            (true, false) => first,
+            (false, true) => window_first,
+            (false, false) => continue,
+        };
         r.in_force = match r.in_force {
             Some((from, until)) if from >= first => Some((from, until)),
             Some((_, until)) => Some((first, until.filter(|u| *u > first))),
@@ -616,14 +624,19 @@ fn policy(n: usize, zone: Zone, c: &'static Cluster) -> impl Strategy<Value = Po
     // `p`: one value from a day early in the cluster, another from a later day.
     let param = (0..=2u32, 1..=4u32, select(vec![5_000i64, 2_345]), select(vec![7_125i64, 10_340]))
         .prop_map(move |(d1, gap, v1, v2)| vec![(c.date(d1), v1), (c.date(d1 + gap), v2)]);
-    (cal, jur_from, prop::collection::vec(rule(n, c), 1..=3), any::<bool>(), param).prop_map(
-        move |(cal, jur_from, rules, measures, param)| Policy {
+    // `w`: a window shortened (or lengthened) on a day of the cluster.
+    let window = || select(vec![Dur::Hours(24), Dur::Days(2), Dur::CalDays(1), Dur::BizDays(2), Dur::Months(1)]);
+    let windows = (0..=2u32, 1..=4u32, window(), window())
+        .prop_map(move |(d1, gap, w1, w2)| vec![(c.date(d1), w1), (c.date(d1 + gap), w2)]);
+    (cal, jur_from, prop::collection::vec(rule(n, c), 1..=3), any::<bool>(), param, windows).prop_map(
+        move |(cal, jur_from, rules, measures, param, windows)| Policy {
             zone,
             cal,
             jur_from,
             types: n,
-            rules: fit_param(fix_rates(rules, measures), param[0].0),
+            rules: fit_param(fix_rates(rules, measures), param[0].0, windows[0].0),
             param,
+            windows,
         },
     )
 }

@@ -374,6 +374,8 @@ pub struct Obligation {
     pub awaited: Matcher,
     /// `within D`.
     pub within: Option<Dur>,
+    /// `within w` (the policy's duration parameter) in place of `within D`.
+    pub within_param: bool,
     /// `by a.d [, whichever ...]`.
     pub by: Option<By>,
     /// `, ending on a business day`.
@@ -774,8 +776,18 @@ pub struct Policy {
     /// The schedule of parameter `p`: amounts in thousandths of a pound,
     /// each from its date (declared only when a remedy reads it).
     pub param: Vec<(NaiveDate, i64)>,
+    /// The schedule of duration parameter `w`, each window from its date
+    /// (declared only when an obligation's deadline reads it).
+    pub windows: Vec<(NaiveDate, Dur)>,
     /// The rules, named `r0`, `r1`, ...
     pub rules: Vec<Rule>,
+}
+
+impl Rule {
+    /// True when the rule's deadline reads duration parameter `w`.
+    pub fn reads_window(&self) -> bool {
+        matches!(&self.kind, Kind::Obligation(o) if o.within_param && o.within.is_some())
+    }
 }
 
 /// The name of rule `i`.
@@ -814,6 +826,13 @@ impl Policy {
             let _ = writeln!(s, "parameter p \"rate\" cites \"test\" {{");
             for (from, v) in &self.param {
                 let _ = writeln!(s, "  {} GBP from {from}", thousandths(*v));
+            }
+            let _ = writeln!(s, "}}\n");
+        }
+        if self.rules.iter().any(Rule::reads_window) {
+            let _ = writeln!(s, "parameter w \"window\" cites \"test\" {{");
+            for (from, d) in &self.windows {
+                let _ = writeln!(s, "  {d} from {from}");
             }
             let _ = writeln!(s, "}}\n");
         }
@@ -886,8 +905,12 @@ impl Kind {
                 when(s, o.trigger, &o.cond, &o.priors);
                 s.push_str("  require ");
                 o.awaited.render(s);
-                if let Some(w) = o.within {
-                    let _ = write!(s, " within {w}");
+                match (o.within, o.within_param) {
+                    (Some(_), true) => s.push_str(" within w"),
+                    (Some(w), false) => {
+                        let _ = write!(s, " within {w}");
+                    }
+                    (None, _) => {}
                 }
                 match (o.by, o.within.is_some()) {
                     (Some(By::Later), true) => s.push_str(" or by a.d, whichever is later"),

@@ -420,7 +420,15 @@ impl Naive<'_> {
 
     /// The deadline obligation `o` gets at trigger `t`, before any roll.
     fn opening_due(&self, o: &Obligation, t: &Ev) -> Option<i64> {
-        let within = o.within.map(|d| self.deadline(t.time, d));
+        let window = if o.within_param {
+            // `w`'s value on the trigger's local day: the last entry from
+            // that day or earlier.
+            let day = local_date(t.time, self.tz);
+            self.policy.windows.iter().rev().find(|(from, _)| *from <= day).map(|(_, d)| *d)
+        } else {
+            o.within
+        };
+        let within = window.map(|d| self.deadline(t.time, d));
         let by = o.by.and_then(|_| t.d.map(|d| self.end_of(d)));
         match (within, by, o.by) {
             (Some(w), Some(b), Some(By::Later)) => Some(w.max(b)),
