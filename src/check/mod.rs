@@ -7,7 +7,9 @@
 //! jurisdiction inherits), then [`rules`] and [`test_blocks`] check each item
 //! against them, with [`types`] typing expressions.
 
+mod aggregates;
 mod calendars;
+mod clauses;
 pub mod index;
 mod jurisdictions;
 mod numeric;

@@ -4,10 +4,10 @@
 use super::jurisdictions::in_force;
 use super::scope::{EventInfo, Scope};
 use super::suggest::closest;
-use super::types::{self, Env, Ty};
+use super::types::{self, Env};
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::span::{FileId, Span};
-use crate::syntax::ast::{self, AggFn, Clause, DurationLit, Expr, ExprKind, Item, Literal, Measure, Name};
+use crate::syntax::ast::{self, Clause, DurationLit, Expr, ExprKind, Item, Literal, Measure, Name};
 use crate::workspace::Workspace;
 
 /// Checks every rule of the workspace.
@@ -44,21 +44,22 @@ pub fn check(ws: &Workspace, scope: &Scope, diags: &mut Vec<Diagnostic>) {
 }
 
 /// An alias with its event type: what `Env::aliases` holds.
-type Bound<'a> = (Name, String, Option<&'a EventInfo>);
+pub(super) type Bound<'a> = (Name, String, Option<&'a EventInfo>);
 
-struct RuleChecker<'a, 'd> {
-    file: FileId,
-    jur: Option<&'a str>,
-    scope: &'a Scope,
-    diags: &'d mut Vec<Diagnostic>,
+/// Checks one rule, with what names mean in its file.
+pub(super) struct RuleChecker<'a, 'd> {
+    pub(super) file: FileId,
+    pub(super) jur: Option<&'a str>,
+    pub(super) scope: &'a Scope,
+    pub(super) diags: &'d mut Vec<Diagnostic>,
 }
 
 impl<'a> RuleChecker<'a, '_> {
-    fn push(&mut self, problem: Problem, span: Span) {
+    pub(super) fn push(&mut self, problem: Problem, span: Span) {
         self.diags.push(Diagnostic::new(problem, self.file, span));
     }
 
-    fn shape(&mut self, rule: &Name, span: Span, reason: &str, hint: &str) {
+    pub(super) fn shape(&mut self, rule: &Name, span: Span, reason: &str, hint: &str) {
         let problem = Problem::RuleShape { rule: rule.text.clone(), reason: reason.into(), hint: hint.into() };
         self.push(problem, span);
     }
@@ -272,34 +273,34 @@ impl<'a> RuleChecker<'a, '_> {
     // ------------------------------------------------------------ helpers
 
     /// The declaration of an event type, without reporting or recording.
-    fn event(&self, name: &Name) -> Option<&'a EventInfo> {
+    pub(super) fn event(&self, name: &Name) -> Option<&'a EventInfo> {
         self.scope.events.get(&self.file)?.get(&name.text)
     }
 
     /// Resolves an event type, reporting an unknown one.
-    fn resolve(&mut self, name: &Name) -> Option<&'a EventInfo> {
+    pub(super) fn resolve(&mut self, name: &Name) -> Option<&'a EventInfo> {
         self.scope.event(self.file, name, self.diags)
     }
 
-    fn bind(&mut self, alias: &Option<Name>, events: &[Name]) -> Option<Bound<'a>> {
+    pub(super) fn bind(&mut self, alias: &Option<Name>, events: &[Name]) -> Option<Bound<'a>> {
         let first = events.first()?;
         let info = if events.len() == 1 { self.event(first) } else { None };
         alias.as_ref().map(|a| (a.clone(), first.text.clone(), info))
     }
 
-    fn env(&self, aliases: &[Bound<'a>], current: &[Name]) -> Env<'a> {
+    pub(super) fn env(&self, aliases: &[Bound<'a>], current: &[Name]) -> Env<'a> {
         let current = current.iter().map(|n| (n.text.clone(), self.event(n))).collect();
         Env { file: self.file, aliases: aliases.to_vec(), current, params: self.scope.params.get(&self.file) }
     }
 
-    fn condition(&mut self, cond: &Option<Expr>, aliases: &[Bound<'a>], current: &[Name]) {
+    pub(super) fn condition(&mut self, cond: &Option<Expr>, aliases: &[Bound<'a>], current: &[Name]) {
         if let Some(c) = cond {
             let env = self.env(aliases, current);
             types::condition(&env, c, self.diags);
         }
     }
 
-    fn duration(&mut self, d: &DurationLit) {
+    pub(super) fn duration(&mut self, d: &DurationLit) {
         let text = format!("{} {}", d.amount, d.unit.as_str(d.amount != 1));
         if d.amount <= 0 {
             self.push(Problem::NonPositiveDuration { text }, d.span);
@@ -308,7 +309,7 @@ impl<'a> RuleChecker<'a, '_> {
         }
     }
 
-    fn no_alias_clash(&mut self, aliases: &[Bound<'a>]) {
+    pub(super) fn no_alias_clash(&mut self, aliases: &[Bound<'a>]) {
         for (i, (a, _, _)) in aliases.iter().enumerate() {
             if let Some((prev, _, _)) = aliases[..i].iter().find(|(p, _, _)| p.text == a.text) {
                 let d = super::scope::duplicate("alias", a, self.file, self.file, prev.span);
@@ -472,350 +473,6 @@ impl<'a> RuleChecker<'a, '_> {
             }
             if unlesses[..i].iter().any(|prev| ast::same_modulo_spans(&prev.kind, &u.kind)) {
                 self.push(Problem::UnreachableUnless { reason: "it repeats an earlier `unless`".into() }, u.span);
-            }
-        }
-    }
-
-    /// `within NAME`: a duration parameter visible here.
-    fn duration_param(&mut self, n: &Name) {
-        let params = self.scope.params.get(&self.file);
-        match params.and_then(|p| p.get(&n.text)) {
-            Some(p) => {
-                let t = super::params::param_type(p);
-                if t != Ty::Duration {
-                    let problem = Problem::TypeMismatch { expected: "a duration".into(), found: t.to_string() };
-                    self.push(problem, n.span);
-                }
-            }
-            None => {
-                let names = params.map(|p| p.keys().map(String::as_str).collect::<Vec<_>>()).unwrap_or_default();
-                let suggestion = closest(&n.text, names);
-                let d = Diagnostic::new(
-                    Problem::UnknownParameter { name: n.text.clone(), suggestion: suggestion.clone() },
-                    self.file,
-                    n.span,
-                )
-                .with_suggested(n.span, suggestion);
-                self.diags.push(d);
-            }
-        }
-    }
-
-    /// `where [not] prior B where ... within D` on the event bound in `outer`.
-    fn priors(&mut self, priors: &[ast::PriorCondition], outer: &[Bound<'a>]) {
-        for p in priors {
-            let mut scope = outer.to_vec();
-            scope.extend(self.bind(&p.event.alias, std::slice::from_ref(&p.event.event)));
-            self.no_alias_clash(&scope);
-            self.condition(&p.event.condition, &scope, std::slice::from_ref(&p.event.event));
-            if let Some(d) = &p.within {
-                self.duration(d);
-            }
-        }
-    }
-
-    /// `by x.field`: a date or time field of the trigger.
-    fn by_date(&mut self, by: &ast::ByDate, trigger: &[Bound<'a>]) {
-        let env = self.env(trigger, &[]);
-        let t = types::expr(&env, &by.expr, self.diags);
-        let member =
-            matches!(&by.expr.kind, ExprKind::Member(base, _) if trigger.iter().any(|(a, ..)| a.text == base.text));
-        if !member || !matches!(t, Ty::Date | Ty::Time | Ty::Unknown) {
-            let expected = "a date or time field of the trigger, like `r.requested_date`".to_string();
-            let found = if member { t.to_string() } else { "an expression that is not a trigger field".to_string() };
-            self.push(Problem::TypeMismatch { expected, found }, by.expr.span);
-        }
-    }
-
-    /// `extended by D when E where ...` clauses of an obligation.
-    fn extensions(&mut self, w: &ast::When, req: &ast::Require, extends: &[&ast::Extend]) {
-        if req.prior {
-            return;
-        }
-        let trigger: Vec<Bound> = self.bind(&w.alias, std::slice::from_ref(&w.event)).into_iter().collect();
-        for x in extends {
-            self.duration(&x.amount);
-            let mut scope = trigger.clone();
-            scope.extend(self.bind(&x.event.alias, std::slice::from_ref(&x.event.event)));
-            self.no_alias_clash(&scope);
-            self.condition(&x.event.condition, &scope, std::slice::from_ref(&x.event.event));
-        }
-    }
-
-    /// Every amount of a remedy is money of one currency; rates per unit
-    /// late need a deadline; tiers keep the unit and count further.
-    fn remedy(
-        &mut self,
-        r: &ast::RuleDecl,
-        m: &ast::Remedy,
-        scope: &[Bound<'a>],
-        current: &[Name],
-        has_deadline: bool,
-    ) {
-        let env = self.env(scope, current);
-        let mut currency: Option<(String, Span)> = None;
-        let amounts = m.terms.iter().flat_map(|t| std::iter::once(&t.amount).chain(t.tiers.iter().map(|x| &x.amount)));
-        for amount in amounts.chain(m.cap.as_ref()) {
-            match types::expr(&env, amount, self.diags) {
-                Ty::Money(Some(c)) => match &currency {
-                    None => currency = Some((c, amount.span)),
-                    Some((first, _)) if *first != c => {
-                        let p = Problem::CurrencyMismatch { left: first.clone(), right: c };
-                        self.push(p, amount.span);
-                    }
-                    Some(_) => {}
-                },
-                Ty::Money(None) | Ty::Unknown => {}
-                other => {
-                    let p = Problem::TypeMismatch { expected: "an amount of money".into(), found: other.to_string() };
-                    self.push(p, amount.span);
-                }
-            }
-        }
-        for t in &m.terms {
-            if let Some(per) = &t.per {
-                if !has_deadline {
-                    let hint = "lateness exists only for `require ... within D`; use a fixed amount";
-                    self.shape(&r.name, per.span, "has a remedy per unit late but no deadline", hint);
-                }
-            }
-            let mut last = 0;
-            for tier in &t.tiers {
-                if t.per.as_ref().is_some_and(|p| p.node != tier.per.node) {
-                    let hint = "count every rate of one term in the same unit";
-                    self.shape(&r.name, tier.per.span, "changes the unit within a tiered remedy", hint);
-                }
-                if tier.after.node <= last {
-                    let reason = if last == 0 { "zero units" } else { "no more units than the tier before" };
-                    let hint = "each `for the first N` counts from the first unit late and grows";
-                    self.shape(&r.name, tier.after.span, &format!("has a tier after {reason}"), hint);
-                }
-                last = tier.after.node;
-            }
-        }
-    }
-
-    fn aggregate(&mut self, r: &ast::RuleDecl, a: &ast::Aggregate) {
-        let bound_ty = self.measure(r, a, &a.measure);
-        for (_, m) in &a.more {
-            self.measure(r, a, m);
-        }
-        self.combination(a);
-        let env = self.env(&[], &[]);
-        let found = types::expr(&env, &a.bound, self.diags);
-        let shares = matches!(a.measure, Measure::Share { .. });
-        let percent_bound = matches!(found, Ty::Percent);
-        if let (Ty::Money(Some(x)), Ty::Money(Some(y))) = (&bound_ty, &found) {
-            if x != y {
-                self.push(Problem::CurrencyMismatch { left: x.clone(), right: y.clone() }, a.bound.span);
-            }
-        } else if shares && matches!(found, Ty::Int | Ty::Decimal) {
-            // A share is a percentage: `>= 80%`, never a bare number.
-            let p = Problem::TypeMismatch { expected: Ty::Percent.to_string(), found: found.to_string() };
-            self.push(p, a.bound.span);
-        } else if percent_bound && !matches!(bound_ty, Ty::Percent | Ty::Unknown) {
-            // A percentage is the bound of a rate or a share only.
-            let p = Problem::TypeMismatch { expected: bound_ty.to_string(), found: found.to_string() };
-            self.push(p, a.bound.span);
-        } else {
-            types::expect(self.file, &bound_ty, &found, a.bound.span, self.diags);
-        }
-        if let ExprKind::Lit(Literal::Percent(p)) = &a.bound.kind {
-            let low = if a.more.is_empty() { rust_decimal::Decimal::ZERO } else { -rust_decimal::Decimal::ONE_HUNDRED };
-            if *p < low || *p > rust_decimal::Decimal::ONE_HUNDRED {
-                let range = if a.more.is_empty() { "0% to 100%" } else { "-100% to 100%" };
-                self.push(Problem::OutOfRange { text: format!("{p}%"), range }, a.bound.span);
-            }
-        }
-    }
-
-    /// Measures added or subtracted must be shares of one event type.
-    fn combination(&mut self, a: &ast::Aggregate) {
-        if a.more.is_empty() {
-            return;
-        }
-        let first = match &a.measure {
-            Measure::Share { event, .. } => Some(&event.event),
-            _ => None,
-        };
-        for m in a.measures() {
-            match (m, first) {
-                (Measure::Share { event, .. }, Some(f)) if event.event.text != f.text => {
-                    let reason = format!(
-                        "of `{}` cannot be combined with a share of `{}`: shares added or subtracted must count one event type",
-                        event.event.text, f.text
-                    );
-                    self.push(Problem::BadMeasure { func: "share".into(), reason }, event.event.span);
-                }
-                (Measure::Share { .. }, _) => {}
-                (other, _) => {
-                    let func = match other {
-                        Measure::Rate { .. } => "rate".to_string(),
-                        Measure::Delay { func, .. } | Measure::Events { func, .. } => func.node.as_str().to_string(),
-                        Measure::Share { .. } => "share".to_string(),
-                    };
-                    let reason = "cannot be added or subtracted: only shares of one event type can, e.g. `share(E where x >= 9) - share(E where x <= 6)`".into();
-                    self.push(Problem::BadMeasure { func, reason }, other.span());
-                }
-            }
-        }
-    }
-
-    /// Checks one measure; the type its bound must have.
-    fn measure(&mut self, r: &ast::RuleDecl, a: &ast::Aggregate, measure: &Measure) -> Ty {
-        match measure {
-            Measure::Rate { rule, span } => {
-                if let ast::Group::Keys(_) = a.group {
-                    let hint = "rates are taken `per month`, `per quarter` or `per year`";
-                    self.shape(&r.name, *span, "takes a rate per key", hint);
-                }
-                self.rate_target(rule);
-                Ty::Percent
-            }
-            Measure::Delay { func, percentile, from, to, to_condition, .. } => {
-                self.delay_fn(func, percentile);
-                let bound: Vec<Bound> = self.bind(&from.alias, std::slice::from_ref(&from.event)).into_iter().collect();
-                self.condition(&from.condition, &bound, std::slice::from_ref(&from.event));
-                self.condition(to_condition, &bound, to);
-                self.group_keys(&a.group, &from.event);
-                Ty::Duration
-            }
-            Measure::Share { event, span } => {
-                if let ast::Group::Keys(_) = a.group {
-                    let hint = "shares are taken `per month`, `per quarter` or `per year`";
-                    self.shape(&r.name, *span, "takes a share per key", hint);
-                }
-                let bound: Vec<Bound> =
-                    self.bind(&event.alias, std::slice::from_ref(&event.event)).into_iter().collect();
-                self.condition(&event.condition, &bound, std::slice::from_ref(&event.event));
-                Ty::Percent
-            }
-            Measure::Events { func, percentile, event, field, .. } => {
-                let info = self.event(&event.event);
-                let bound: Vec<Bound> =
-                    self.bind(&event.alias, std::slice::from_ref(&event.event)).into_iter().collect();
-                self.condition(&event.condition, &bound, std::slice::from_ref(&event.event));
-                self.group_keys(&a.group, &event.event);
-                let per_period = matches!(a.group, ast::Group::Period(_));
-                self.events_fn(func, percentile, field, &event.event, info, per_period)
-            }
-        }
-    }
-
-    fn rate_target(&mut self, rule: &Name) {
-        let Some(jur) = self.jur else { return };
-        match self.scope.find_rule(jur, &rule.text) {
-            None => {
-                let suggestion = closest(&rule.text, self.scope.rule_names(jur));
-                self.push(Problem::UnknownRule { name: rule.text.clone(), suggestion }, rule.span);
-            }
-            Some((_, target)) => {
-                let has_instances = target.clauses.iter().any(|c| matches!(c, Clause::When(_) | Clause::Forbid(_)));
-                if !has_instances {
-                    self.push(Problem::RateOfWrongRule { rule: rule.text.clone() }, rule.span);
-                }
-            }
-        }
-    }
-
-    fn delay_fn(&mut self, func: &ast::Spanned<AggFn>, percentile: &Option<ast::Spanned<rust_decimal::Decimal>>) {
-        match (func.node, percentile) {
-            (AggFn::Average | AggFn::Min | AggFn::Max, None) => {}
-            (AggFn::Percentile, Some(p)) => {
-                if p.node <= rust_decimal::Decimal::ZERO || p.node > rust_decimal::Decimal::ONE_HUNDRED {
-                    self.push(Problem::OutOfRange { text: p.node.to_string(), range: "above 0 up to 100" }, p.span);
-                }
-            }
-            (AggFn::Percentile, None) => {
-                let reason = "needs the percentile first: `percentile(90, delay from ...)`".into();
-                self.push(Problem::BadMeasure { func: "percentile".into(), reason }, func.span);
-            }
-            (f, Some(p)) if f != AggFn::Percentile => {
-                let reason = "takes no number; only `percentile` does".into();
-                self.push(Problem::BadMeasure { func: f.as_str().into(), reason }, p.span);
-            }
-            (f, _) => {
-                let reason = "does not apply to a delay; use average, percentile, min or max".into();
-                self.push(Problem::BadMeasure { func: f.as_str().into(), reason }, func.span);
-            }
-        }
-    }
-
-    fn events_fn(
-        &mut self,
-        func: &ast::Spanned<AggFn>,
-        percentile: &Option<ast::Spanned<rust_decimal::Decimal>>,
-        field: &Option<Name>,
-        event: &Name,
-        info: Option<&EventInfo>,
-        per_period: bool,
-    ) -> Ty {
-        let name = func.node.as_str().to_string();
-        match (func.node, percentile) {
-            (AggFn::Percentile, Some(p)) => {
-                if p.node <= rust_decimal::Decimal::ZERO || p.node > rust_decimal::Decimal::ONE_HUNDRED {
-                    self.push(Problem::OutOfRange { text: p.node.to_string(), range: "above 0 up to 100" }, p.span);
-                }
-                if !per_period {
-                    let reason = "is taken per period: `per month: percentile(90, E.field) <= N`".into();
-                    self.push(Problem::BadMeasure { func: name.clone(), reason }, func.span);
-                }
-            }
-            (AggFn::Percentile, None) => {
-                let reason = format!("needs the percentile first: `percentile(90, {}.FIELD)`", event.text);
-                self.push(Problem::BadMeasure { func: name, reason }, func.span);
-                return Ty::Unknown;
-            }
-            (_, Some(p)) => {
-                let reason = "takes no number; only `percentile` does".into();
-                self.push(Problem::BadMeasure { func: name.clone(), reason }, p.span);
-            }
-            _ => {}
-        }
-        match (func.node, field) {
-            (AggFn::Count, None) => Ty::Int,
-            (AggFn::Count, Some(f)) => {
-                let reason = format!("counts events: write `count({})`", event.text);
-                self.push(Problem::BadMeasure { func: name, reason }, f.span);
-                Ty::Int
-            }
-            (_, None) => {
-                let reason = format!("needs a field: `{name}({}.FIELD)`", event.text);
-                self.push(Problem::BadMeasure { func: name, reason }, func.span);
-                Ty::Unknown
-            }
-            (f, Some(field)) => {
-                let ty = match info {
-                    None => Ty::Unknown,
-                    Some(i) => match i.field(&field.text) {
-                        Some(decl) => types::field_type(&decl.ty).unwrap_or(Ty::Unknown),
-                        None => {
-                            let s = closest(&field.text, i.decl.fields.iter().map(|f| f.name.text.as_str()));
-                            self.diags.push(types::unknown_field(self.file, &event.text, field, s));
-                            Ty::Unknown
-                        }
-                    },
-                };
-                if f == AggFn::Distinct {
-                    return Ty::Int;
-                }
-                if !matches!(ty, Ty::Int | Ty::Decimal | Ty::Money(_) | Ty::Duration | Ty::Unknown) {
-                    let reason = format!("needs a numeric field, `{}` is {ty}", field.text);
-                    self.push(Problem::BadMeasure { func: name, reason }, field.span);
-                    return Ty::Unknown;
-                }
-                ty
-            }
-        }
-    }
-
-    fn group_keys(&mut self, group: &ast::Group, event: &Name) {
-        let ast::Group::Keys(keys) = group else { return };
-        let Some(info) = self.event(event) else { return };
-        for k in keys {
-            if info.field(&k.text).is_none() {
-                let s = closest(&k.text, info.decl.fields.iter().map(|f| f.name.text.as_str()));
-                self.diags.push(types::unknown_field(self.file, &event.text, k, s));
             }
         }
     }
