@@ -1,5 +1,6 @@
 //! Checking rules: their shape (obligation, precedence, prohibition,
-//! aggregate, period standard), overrides, and every clause.
+//! aggregate, period standard), overrides, and every clause; aggregates are
+//! checked in `aggregates`, deadline clauses and remedies in `clauses`.
 
 use super::jurisdictions::in_force;
 use super::scope::{EventInfo, Scope};
