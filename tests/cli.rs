@@ -288,3 +288,36 @@ fn a_violated_measure_is_no_violation_and_exits_zero() {
     let rule = v["rules"].as_array().unwrap().iter().find(|r| r["rule"] == "answered_in_a_day").unwrap();
     assert_eq!((rule["measure"].as_bool(), rule["violated"].as_u64()), (Some(true), Some(1)), "{rule}");
 }
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    // Much more output than a pipe buffer holds (thousands of violations),
+    // read by a reader that stops after one byte.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.jsonl");
+    let lines: Vec<String> = (0..5000)
+        .map(|i| {
+            format!(
+                "{{\"time\":\"2026-03-02T10:{:02}:{:02}-03:00\",\"type\":\"cancellation_refused\",\"customer\":\"K{i}\",\"reason\":\"outstanding_debt\"}}",
+                i / 60 % 60,
+                i % 60
+            )
+        })
+        .collect();
+    std::fs::write(&log, lines.join("\n")).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tenet"))
+        .args(["check", "policies/br", "--format", "json", "--sort", "--events"])
+        .arg(&log)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut one = [0u8; 1];
+    std::io::Read::read_exact(&mut stdout, &mut one).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}

@@ -98,16 +98,20 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
         warnings: &warnings,
     };
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&json::render(&r)).unwrap_or_default()),
-        Format::Sarif => println!("{}", serde_json::to_string_pretty(&sarif::render(&r)).unwrap_or_default()),
+        Format::Json => {
+            super::out(&format!("{}\n", serde_json::to_string_pretty(&json::render(&r)).unwrap_or_default()))
+        }
+        Format::Sarif => {
+            super::out(&format!("{}\n", serde_json::to_string_pretty(&sarif::render(&r)).unwrap_or_default()))
+        }
         Format::Human => {
             for bad in &stats.bad_lines {
-                eprint!("{}", render_human(&bad.to_diagnostic(), analysis.sources(), opts));
+                super::err(&render_human(&bad.to_diagnostic(), analysis.sources(), opts));
             }
             if !args.summary {
-                print!("{}", human::violations(&r, opts));
+                super::out(&human::violations(&r, opts));
             }
-            print!("{}", human::table(&r));
+            super::out(&human::table(&r));
         }
     }
     if !stats.bad_lines.is_empty() {
@@ -126,12 +130,12 @@ fn static_check(analysis: &Analysis, format: Format, opts: RenderOptions) -> u8 
     let files = analysis.sources().iter().count();
     if format == Format::Human {
         report(diags, analysis.sources(), opts);
-        eprintln!(
-            "checked {files} file{}: {errors} error{}, {warnings} warning{}",
+        super::err(&format!(
+            "checked {files} file{}: {errors} error{}, {warnings} warning{}\n",
             plural(files),
             plural(errors),
             plural(warnings)
-        );
+        ));
     } else {
         let out = serde_json::json!({
             "files": analysis.sources().iter().map(|(_, f)| f.name()).collect::<Vec<_>>(),
@@ -139,7 +143,7 @@ fn static_check(analysis: &Analysis, format: Format, opts: RenderOptions) -> u8 
             "warnings": warnings,
             "diagnostics": diags.iter().map(|d| JsonDiagnostic::from_diagnostic(d, analysis.sources())).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        super::out(&format!("{}\n", serde_json::to_string_pretty(&out).unwrap_or_default()));
     }
     if analysis.workspace.io_failed {
         2

@@ -39,7 +39,7 @@ pub fn run(paths: &[PathBuf], check_only: bool, opts: RenderOptions) -> u8 {
         }
     }
     if check_only && changed > 0 {
-        eprintln!("{changed} file{} not formatted", plural(changed));
+        super::err(&format!("{changed} file{} not formatted\n", plural(changed)));
         status = status.max(1);
     }
     status
@@ -72,10 +72,10 @@ fn fmt_file(path: &Path, check_only: bool, opts: RenderOptions) -> Result<bool, 
         return Ok(false);
     }
     if check_only {
-        println!("would reformat {}", tenet::span::display_path(path));
+        super::out(&format!("would reformat {}\n", tenet::span::display_path(path)));
     } else {
         std::fs::write(path, formatted).map_err(|e| io_error(io_reason(&e)))?;
-        println!("formatted {}", tenet::span::display_path(path));
+        super::out(&format!("formatted {}\n", tenet::span::display_path(path)));
     }
     Ok(true)
 }

@@ -11,9 +11,27 @@ use tenet::{Diagnostic, Sources};
 
 /// Writes diagnostics to standard error.
 pub fn report(diags: &[Diagnostic], sources: &Sources, opts: RenderOptions) {
-    let mut err = std::io::stderr().lock();
     for d in diags {
-        let _ = write!(err, "{}", render_human(d, sources, opts));
+        err(&render_human(d, sources, opts));
+    }
+}
+
+/// Writes `text` to standard output. When the reader has gone (`tenet check
+/// ... | head`), the program ends quietly, as Unix tools do, with the status
+/// of a process ended by SIGPIPE.
+pub fn out(text: &str) {
+    write_or_end(&mut std::io::stdout().lock(), text);
+}
+
+/// [`out`] for standard error.
+pub fn err(text: &str) {
+    write_or_end(&mut std::io::stderr().lock(), text);
+}
+
+fn write_or_end(w: &mut impl Write, text: &str) {
+    let written = w.write_all(text.as_bytes()).and_then(|()| w.flush());
+    if written.is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+        std::process::exit(141);
     }
 }
 

@@ -22,7 +22,7 @@ pub fn run(args: &ReplArgs, opts: RenderOptions) -> u8 {
     for (path, policy) in loads {
         let text = path.to_string_lossy();
         let reply = if policy { session.load_path(&text) } else { session.load_events(&text) };
-        print!("{}", reply.text);
+        super::out(&reply.text);
         if !reply.ok {
             return 2;
         }

@@ -44,12 +44,12 @@ pub fn run(args: &TestArgs, opts: RenderOptions) -> u8 {
         for o in &outcomes {
             let file = analysis.sources().get(o.file).map(|f| (f.name(), f.line_col(o.span.start).line));
             let place = file.map(|(n, l)| format!("{n}:{l}")).unwrap_or_default();
-            println!("{} {} ({place})", if o.passed() { "ok  " } else { "FAIL" }, o.name);
+            super::out(&format!("{} {} ({place})\n", if o.passed() { "ok  " } else { "FAIL" }, o.name));
             for f in &o.failures {
-                println!("       {f}");
+                super::out(&format!("       {f}\n"));
             }
             for w in &o.warnings {
-                println!("       warning: {w}");
+                super::out(&format!("       warning: {w}\n"));
             }
         }
         if args.coverage {
@@ -59,11 +59,11 @@ pub fn run(args: &TestArgs, opts: RenderOptions) -> u8 {
                     "unless" => format!("an `unless` of `{}` never exempted anything", u.rule),
                     _ => format!("the remedy of `{}` is never owed in a test", u.rule),
                 };
-                println!("not covered: {what} ({})", place(u.file, u.span));
+                super::out(&format!("not covered: {what} ({})\n", place(u.file, u.span)));
             }
-            println!("coverage: {} part(s) not exercised", uncovered.len());
+            super::out(&format!("coverage: {} part(s) not exercised\n", uncovered.len()));
         }
-        println!("{passed} passed, {failed} failed");
+        super::out(&format!("{passed} passed, {failed} failed\n"));
     } else {
         let tests: Vec<serde_json::Value> = outcomes
             .iter()
@@ -87,7 +87,7 @@ pub fn run(args: &TestArgs, opts: RenderOptions) -> u8 {
         if args.coverage {
             out["not_covered"] = serde_json::Value::Array(not_covered);
         }
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        super::out(&format!("{}\n", serde_json::to_string_pretty(&out).unwrap_or_default()));
     }
     u8::from(failed > 0)
 }
