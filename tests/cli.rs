@@ -321,3 +321,29 @@ fn a_closed_pipe_ends_the_output_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
 }
+
+#[test]
+fn totals_too_large_to_add_are_a_warning_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.tenet");
+    std::fs::write(
+        &policy,
+        "jurisdiction X \"x\"\n  timezone \"UTC\"\n\nevent fee_charged { customer: id }\n\nrule fee \"No fees\"\n  cites \"test\"\n{\n  forbid fee_charged\n  remedy 50000000000000000000000000000 GBP\n}\n",
+    )
+    .unwrap();
+    let log = dir.path().join("log.jsonl");
+    std::fs::write(
+        &log,
+        "{\"time\":\"2026-03-02T10:00:00Z\",\"type\":\"fee_charged\",\"customer\":\"K1\"}\n\
+         {\"time\":\"2026-03-02T11:00:00Z\",\"type\":\"fee_charged\",\"customer\":\"K1\"}\n",
+    )
+    .unwrap();
+    let out = tenet().arg("check").arg(&policy).arg("--events").arg(&log).args(["--format", "json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = json["warnings"].to_string();
+    assert!(warnings.contains("tenet::remedy_not_computed"), "{warnings}");
+    assert!(warnings.contains("for 1 violation(s): the total owed overflows"), "{warnings}");
+}

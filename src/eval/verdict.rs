@@ -147,6 +147,22 @@ impl Summary {
         Summary { keep_per_rule: Some(n), ..Summary::new(program) }
     }
 
+    /// Adds an amount owed to the totals of its rule and its customer; when
+    /// either total would overflow, neither takes it and the run says so.
+    fn add_owed(&mut self, rule: usize, customer: String, currency: &str, amount: Decimal) {
+        let by_rule = self.remedies.get(rule).and_then(|r| r.get(currency)).copied().unwrap_or_default();
+        let by_customer = self.by_customer.get(&customer).and_then(|c| c.get(currency)).copied().unwrap_or_default();
+        match (by_rule.checked_add(amount), by_customer.checked_add(amount)) {
+            (Some(r), Some(c)) => {
+                if let Some(totals) = self.remedies.get_mut(rule) {
+                    totals.insert(currency.to_string(), r);
+                }
+                self.by_customer.entry(customer).or_default().insert(currency.to_string(), c);
+            }
+            _ => *self.remedy_errors.entry((rule, "the total owed overflows")).or_default() += 1,
+        }
+    }
+
     /// Total violations, measures left out.
     pub fn violated(&self) -> u64 {
         self.counts.iter().enumerate().filter(|(i, _)| !self.is_measure(*i)).map(|(_, c)| c[1]).sum()
@@ -172,15 +188,12 @@ impl Sink for Summary {
             *self.remedy_errors.entry((inst.rule, why)).or_default() += 1;
         }
         if let Some((amount, currency)) = &inst.remedy {
-            if let Some(r) = self.remedies.get_mut(inst.rule) {
-                *r.entry(currency.clone()).or_default() += amount;
-            }
             let customer = match &inst.customer {
                 Some(Val::Str(s)) => s.to_string(),
                 Some(v) => v.to_string(),
                 None => "(unknown)".to_string(),
             };
-            *self.by_customer.entry(customer).or_default().entry(currency.clone()).or_default() += amount;
+            self.add_owed(inst.rule, customer, currency, *amount);
         }
         let kept = self.counts.get(inst.rule).map_or(0, |c| c[1]);
         let listed = !self.is_measure(inst.rule);
