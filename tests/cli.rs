@@ -347,3 +347,23 @@ fn totals_too_large_to_add_are_a_warning_not_a_crash() {
     assert!(warnings.contains("tenet::remedy_not_computed"), "{warnings}");
     assert!(warnings.contains("for 1 violation(s): the total owed overflows"), "{warnings}");
 }
+
+#[test]
+fn long_chains_of_operators_are_an_error_not_a_crash() {
+    let header = "jurisdiction X \"x\"\n  timezone \"UTC\"\n\nevent e { n: int }\n\n";
+    for chain in [
+        "not ".repeat(10_000) + "true",
+        "- ".repeat(10_000) + "1 > 0",
+        vec!["1"; 10_000].join(" + ") + " > 0",
+        vec!["1"; 10_000].join(" * ") + " > 0",
+        vec!["true"; 10_000].join(" and "),
+        vec!["true"; 10_000].join(" or "),
+        format!("{} > 0", "(1 + ".repeat(60) + &vec!["1"; 300].join(" + ") + &")".repeat(60)),
+    ] {
+        let text = format!("{header}rule r \"r\" cites \"c\" {{\n  forbid e where {chain}\n}}\n");
+        let (code, stderr, _path, _dir) = check_bytes(text.as_bytes());
+        assert_eq!(code, 1, "{}", &stderr[..stderr.len().min(2000)]);
+        assert!(stderr.contains("tenet::expression_too_deep"), "{}", &stderr[..stderr.len().min(2000)]);
+        assert!(stderr.contains("hostile.tenet:7:"), "{}", &stderr[..stderr.len().min(2000)]);
+    }
+}

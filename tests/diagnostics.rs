@@ -29,6 +29,7 @@ const POLICY_CODES: &[&str] = &[
     "tenet::unterminated_string",
     "tenet::unterminated_comment",
     "tenet::too_deep",
+    "tenet::expression_too_deep",
     "tenet::invisible_character",
     "tenet::invisible_character_in_text",
     "tenet::syntax",

@@ -46,6 +46,12 @@ pub enum Problem {
         /// The bound.
         limit: usize,
     },
+    /// `not not not ... true` or `1 + 1 + ...` thousands of times.
+    #[error("expression nested more than {limit} levels deep")]
+    ExpressionTooDeep {
+        /// The bound.
+        limit: usize,
+    },
     /// A bidirectional-override or zero-width character outside strings and
     /// comments (it can make code read differently from how it runs).
     #[error("invisible character {name} in code")]
@@ -554,6 +560,7 @@ impl Problem {
             UnterminatedString => "tenet::unterminated_string",
             UnterminatedComment => "tenet::unterminated_comment",
             TooDeep { .. } => "tenet::too_deep",
+            ExpressionTooDeep { .. } => "tenet::expression_too_deep",
             InvisibleInCode { .. } => "tenet::invisible_character",
             InvisibleInText { .. } => "tenet::invisible_character_in_text",
             Syntax { .. } => "tenet::syntax",
@@ -660,6 +667,11 @@ impl Problem {
             UnterminatedString => Some("close the string with `\"` on the same line".into()),
             UnterminatedComment => Some("close the comment with `*/`".into()),
             TooDeep { .. } => Some("split the expression into simpler conditions".into()),
+            ExpressionTooDeep { .. } => Some(
+                "split it: an operator may join at most 256 operands, and brackets and operators together \
+                 nest at most 256 levels"
+                    .into(),
+            ),
             InvisibleInCode { .. } => {
                 Some("delete the character: it can make the code read differently from how it runs".into())
             }
