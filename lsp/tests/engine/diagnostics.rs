@@ -81,3 +81,22 @@ fn editing_an_imported_file_refreshes_the_importer() {
         "{policy_diags:#?}"
     );
 }
+
+#[test]
+fn a_long_chain_of_operators_is_a_diagnostic_not_a_crash() {
+    let mut e = tenet_lsp::engine::Engine::new();
+    let text = format!(
+        "jurisdiction X \"x\"\n  timezone \"UTC\"\n\nevent e {{ n: int }}\n\nrule r \"r\" cites \"c\" {{\n  forbid e where {}true\n}}\n",
+        "not ".repeat(10_000)
+    );
+    let published = e.open(policy_uri(), 1, text);
+    let codes: Vec<String> = published[0]
+        .diagnostics
+        .iter()
+        .filter_map(|d| match &d.code {
+            Some(NumberOrString::String(s)) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(codes, ["tenet::expression_too_deep"]);
+}
