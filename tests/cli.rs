@@ -367,3 +367,10 @@ fn long_chains_of_operators_are_an_error_not_a_crash() {
         assert!(stderr.contains("hostile.tenet:7:"), "{}", &stderr[..stderr.len().min(2000)]);
     }
 }
+
+#[test]
+fn a_byte_order_mark_at_the_start_is_blank_space() {
+    let text = "\u{feff}jurisdiction X \"x\"\n  timezone \"UTC\"\n\nevent e { n: int }\n\nrule r \"r\" cites \"c\" {\n  forbid e\n}\n";
+    let (code, stderr, _path, _dir) = check_bytes(text.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+}

@@ -28,8 +28,17 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses the text of file `id`.
+/// Parses the text of file `id`. A UTF-8 byte-order mark at the start is
+/// read as blank space (editors on some systems write one).
 pub fn parse(text: &str, id: FileId) -> Parsed {
+    match text.strip_prefix('\u{feff}') {
+        // Three spaces keep every byte offset where it was.
+        Some(rest) => parse_text(&format!("   {rest}"), id),
+        None => parse_text(text, id),
+    }
+}
+
+fn parse_text(text: &str, id: FileId) -> Parsed {
     let scanned = scan::scan(text);
     let mut diagnostics: Vec<Diagnostic> =
         scanned.problems.iter().map(|(p, s)| Diagnostic::new(p.clone(), id, *s)).collect();
