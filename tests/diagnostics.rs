@@ -38,6 +38,7 @@ const POLICY_CODES: &[&str] = &[
     "tenet::bad_escape",
     "tenet::duplicate_clause",
     "tenet::calendar_cycle",
+    "tenet::no_business_day",
     "tenet::workday_is_holiday",
     // names
     "tenet::duplicate",

@@ -100,6 +100,14 @@ pub fn in_force(file: FileId, f: &ast::InForce, diags: &mut Vec<Diagnostic>) {
 }
 
 fn calendar(file: FileId, c: &ast::CalendarDecl, scope: &Scope, diags: &mut Vec<Diagnostic>) {
+    // A week of weekend days and no make-up working day: business days
+    // never come, so no business-day deadline would ever fall due.
+    let lookup = |n: &str| scope.calendars.get(n).map(|i| &i.decl);
+    if let Ok(cal) = crate::time::Calendar::resolve(&c.name.text, &lookup) {
+        if cal.business_days_per_week() == 0 && cal.workdays().is_empty() {
+            diags.push(Diagnostic::new(Problem::NoBusinessDay { calendar: c.name.text.clone() }, file, c.name.span));
+        }
+    }
     if let Some(parent) = &c.extends {
         known_calendar(file, parent, scope, diags);
         let lookup = |n: &str| scope.calendars.get(n).map(|i| &i.decl);

@@ -206,6 +206,12 @@ pub enum Problem {
         /// Given count.
         found: usize,
     },
+    /// `weekend mon, tue, wed, thu, fri, sat, sun` and no `workday`.
+    #[error("calendar `{calendar}` has no business day")]
+    NoBusinessDay {
+        /// The calendar.
+        calendar: String,
+    },
     /// `within answer_deadlne`: no such parameter.
     #[error("unknown parameter `{name}`")]
     UnknownParameter {
@@ -580,6 +586,7 @@ impl Problem {
             UnknownFunction { .. } => "tenet::unknown_function",
             ArgumentCount { .. } => "tenet::argument_count",
             UnknownParameter { .. } => "tenet::unknown_parameter",
+            NoBusinessDay { .. } => "tenet::no_business_day",
             ParamEmpty { .. } => "tenet::param_empty",
             ParamOrder { .. } => "tenet::param_order",
             ParamGap { .. } => "tenet::param_gap",
@@ -728,6 +735,10 @@ impl Problem {
             UnknownParameter { suggestion, .. } => did_you_mean(suggestion).or_else(|| {
                 Some("declare it: `parameter NAME \"title\" { 7 calendar days from 2026-01-01 }`".into())
             }),
+            NoBusinessDay { .. } => Some(
+                "every day of the week is a weekend day, so business days never come: drop a day from `weekend`"
+                    .into(),
+            ),
             ParamEmpty { .. } => Some("write one value per line: `10.34 GBP from 2026-04-01`".into()),
             ParamOrder { .. } => Some("list the values by date, each `from` after the one before".into()),
             ParamGap { .. } => {
