@@ -65,7 +65,9 @@ pub fn calendar_warnings(
     for j in &program.jurisdictions {
         if let (Some(first), Some(last)) = (first, last) {
             let years = time::local_date(first, j.tz).year()..=time::local_date(last, j.tz).year();
-            if let Some(year) = years.into_iter().find(|y| !j.calendar.lists_year(*y)) {
+            // The latest year the log reaches without holidays: a log into
+            // 2030 is said to reach 2030, not only the first such year.
+            if let Some(year) = years.into_iter().rev().find(|y| !j.calendar.lists_year(*y)) {
                 warn(j, year, "the log".into());
             }
         }
@@ -181,5 +183,14 @@ rule quick "Questions are answered within a day" cites "test" {
                 "calendar `BR` lists holidays for 2008–2027 only, but the horizon reaches 2029",
             ]
         );
+    }
+
+    #[test]
+    fn a_log_reaching_far_past_the_calendar_says_how_far() {
+        let program = program();
+        let at = |t: &str| time::parse_instant(t);
+        let warnings = calendar_warnings(&program, &[], at("2027-06-01T00:00:00Z"), at("2030-02-01T00:00:00Z"), None);
+        let text: Vec<String> = warnings.iter().map(|d| d.problem.to_string()).collect();
+        assert_eq!(text, ["calendar `BR` lists holidays for 2008–2027 only, but the log reaches 2030"]);
     }
 }
