@@ -374,3 +374,30 @@ fn a_byte_order_mark_at_the_start_is_blank_space() {
     let (code, stderr, _path, _dir) = check_bytes(text.as_bytes());
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn help_texts_fit_the_mistake() {
+    // A bad --as-of is not a path.
+    let out = tenet()
+        .args(["--color", "never", "check", "policies/br", "--events", "examples/acme-br.jsonl", "--as-of", "tomorrow"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("check that the path exists"), "{stderr}");
+    assert!(stderr.contains("give `--as-of` a valid value"), "{stderr}");
+    // Under --keep-going a bad line is not told to pass --keep-going.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.jsonl");
+    std::fs::write(&log, "{\"time\":\"2026-03-02T10:00:00Z\",\"type\":\"complaint_received\"\nnot json\n").unwrap();
+    let out = tenet()
+        .args(["--color", "never", "check", "policies/br", "--keep-going", "--events"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("bad event at"), "{stderr}");
+    assert!(!stderr.contains("pass --keep-going"), "{stderr}");
+    assert!(stderr.contains("the line was skipped and counted"), "{stderr}");
+}

@@ -106,7 +106,7 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
         }
         Format::Human => {
             for bad in &stats.bad_lines {
-                super::err(&render_human(&bad.to_diagnostic(), analysis.sources(), opts));
+                super::err(&render_human(&bad.to_skipped_diagnostic(), analysis.sources(), opts));
             }
             if !args.summary {
                 super::out(&human::violations(&r, opts));

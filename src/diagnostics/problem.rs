@@ -462,6 +462,8 @@ pub enum Problem {
         place: String,
         /// What is wrong, naming the field where known.
         reason: String,
+        /// True when the run went on without it (`--keep-going`).
+        skipped: bool,
     },
     /// An event earlier than the one before it.
     #[error("event at {place} ({time}) is earlier than the event before it at {previous_place} ({previous_time})")]
@@ -666,6 +668,7 @@ impl Problem {
     pub fn help(&self) -> Option<String> {
         use Problem::*;
         match self {
+            Io { path, .. } if path.starts_with("--") => Some(format!("give `{path}` a valid value (see `tenet --help`)")),
             Io { .. } => Some("check that the path exists and is readable".into()),
             NoPolicyFiles { .. } => Some("policy files end in `.tenet`".into()),
             InvalidUtf8 => Some("policy files are UTF-8 text; re-save the file as UTF-8".into()),
@@ -793,8 +796,11 @@ impl Problem {
             NoRemedy { rule } => Some(format!("add a `remedy` clause to `{rule}` or drop this expectation")),
             Violated { details, .. } => Some(details.clone()),
             Calc { hint, .. } | Command { hint, .. } => Some(hint.clone()),
-            BadLogLine { .. } => {
+            BadLogLine { skipped: false, .. } => {
                 Some("fix the line, or pass --keep-going to report every bad line and evaluate the rest".into())
+            }
+            BadLogLine { skipped: true, .. } => {
+                Some("the line was skipped and counted; fix it to have its event judged".into())
             }
             CalendarNotCovering { .. } => Some(
                 "business days in those years skip weekends only; add the holidays with `calendar NAME extends ...`"

@@ -80,7 +80,12 @@ impl BadLine {
     /// The bad line as a diagnostic (also for lines skipped with
     /// `keep_going`).
     pub fn to_diagnostic(&self) -> Diagnostic {
-        Diagnostic::global(Problem::BadLogLine { place: self.place(), reason: self.message() })
+        Diagnostic::global(Problem::BadLogLine { place: self.place(), reason: self.message(), skipped: false })
+    }
+
+    /// The line as a diagnostic of a run that went on without it.
+    pub fn to_skipped_diagnostic(&self) -> Diagnostic {
+        Diagnostic::global(Problem::BadLogLine { place: self.place(), reason: self.message(), skipped: true })
     }
 }
 
@@ -204,7 +209,8 @@ mod tests {
             d.problem,
             Problem::BadLogLine {
                 place: "events.jsonl:42:17".into(),
-                reason: "field `time`: `2026-13-01` is not an RFC 3339 time with an offset".into()
+                reason: "field `time`: `2026-13-01` is not an RFC 3339 time with an offset".into(),
+                skipped: false,
             }
         );
     }
