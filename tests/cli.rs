@@ -401,3 +401,34 @@ fn help_texts_fit_the_mistake() {
     assert!(!stderr.contains("pass --keep-going"), "{stderr}");
     assert!(stderr.contains("the line was skipped and counted"), "{stderr}");
 }
+
+#[test]
+fn several_logs_follow_one_events_flag_and_a_policy_there_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<&str> = include_str!("../examples/acme-br.jsonl").lines().collect();
+    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    std::fs::write(&a, lines[..10].join("\n")).unwrap();
+    std::fs::write(&b, lines[10..].join("\n")).unwrap();
+    let whole =
+        tenet().args(["check", "policies/br", "--summary", "--events", "examples/acme-br.jsonl"]).output().unwrap();
+    let split = tenet().args(["check", "policies/br", "--summary", "--events"]).arg(&a).arg(&b).output().unwrap();
+    assert_eq!(split.status.code(), whole.status.code(), "{}", String::from_utf8_lossy(&split.stderr));
+    assert_eq!(String::from_utf8_lossy(&split.stdout), String::from_utf8_lossy(&whole.stdout));
+    let out = tenet()
+        .args([
+            "--color",
+            "never",
+            "check",
+            "policies/br",
+            "--events",
+            "examples/acme-br.jsonl",
+            "policies/schema/telecom.tenet",
+        ])
+        .output()
+        .unwrap();
+    // The rendering wraps long lines: compare the words.
+    let stderr = String::from_utf8_lossy(&out.stderr).replace('│', " ");
+    let stderr = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is a policy: write the policies first, then `--events` and the logs"), "{stderr}");
+}

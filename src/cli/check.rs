@@ -15,8 +15,9 @@ pub struct CheckArgs {
     /// Policy files or directories.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Event logs to judge (JSON Lines, CSV, XES; `.gz` too). Several files are one log.
-    #[arg(long = "events", value_name = "LOG")]
+    /// Event logs to judge (JSON Lines, CSV, XES; `.gz` too), one or more
+    /// after one `--events` (policies come first): several files are one log.
+    #[arg(long = "events", value_name = "LOG", num_args = 1..)]
     pub events: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -41,6 +42,14 @@ pub struct CheckArgs {
 /// Runs `tenet check`; returns the exit status.
 pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
     let analysis = tenet::analyze(&args.paths);
+    if let Some(p) = args.events.iter().find(|p| p.extension().is_some_and(|e| e == "tenet")) {
+        let reason = format!(
+            "`{}` is a policy: write the policies first, then `--events` and the logs",
+            tenet::span::display_path(p)
+        );
+        report(&[Diagnostic::global(Problem::Io { path: "--events".into(), reason })], &Default::default(), opts);
+        return 2;
+    }
     if args.events.is_empty() {
         return static_check(&analysis, args.format, opts);
     }

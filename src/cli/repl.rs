@@ -11,7 +11,7 @@ pub struct ReplArgs {
     /// Policy files or directories to load first.
     pub paths: Vec<PathBuf>,
     /// Event logs to load first (JSON Lines, CSV or XES, optionally .gz).
-    #[arg(long = "events", value_name = "LOG")]
+    #[arg(long = "events", value_name = "LOG", num_args = 1..)]
     pub events: Vec<PathBuf>,
 }
 
