@@ -28,9 +28,30 @@ pub trait Loader {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct FsLoader;
 
+/// The largest policy file read, in bytes.
+pub const MAX_POLICY_BYTES: u64 = 64 * 1024 * 1024;
+
 impl Loader for FsLoader {
+    /// Reads regular files only, up to [`MAX_POLICY_BYTES`]: a device
+    /// (`/dev/zero`) never ends and a FIFO blocks until someone writes, so
+    /// both are refused before they are opened.
     fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
-        std::fs::read(path).map_err(|e| io_reason(&e))
+        let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+        if !meta.is_file() {
+            return Err("not a regular file (a device, a pipe or a directory cannot be a policy)".into());
+        }
+        if meta.len() > MAX_POLICY_BYTES {
+            return Err(format!("larger than {} MiB, the most a policy file may hold", MAX_POLICY_BYTES >> 20));
+        }
+        let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+        let mut bytes = vec![];
+        // The file may grow after its size was read: stop one byte past the bound.
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_POLICY_BYTES + 1), &mut bytes)
+            .map_err(|e| io_reason(&e))?;
+        if bytes.len() as u64 > MAX_POLICY_BYTES {
+            return Err(format!("larger than {} MiB, the most a policy file may hold", MAX_POLICY_BYTES >> 20));
+        }
+        Ok(bytes)
     }
 }
 

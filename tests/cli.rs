@@ -432,3 +432,22 @@ fn several_logs_follow_one_events_flag_and_a_policy_there_is_named() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("is a policy: write the policies first, then `--events` and the logs"), "{stderr}");
 }
+
+#[test]
+fn devices_and_pipes_are_refused_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.tenet");
+    std::fs::write(&policy, "import \"/dev/zero\"\n\njurisdiction X \"x\"\n  timezone \"UTC\"\n").unwrap();
+    let out = tenet().args(["--color", "never", "check"]).arg(&policy).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+    // A FIFO named like a policy in a checked folder.
+    let fifo = dir.path().join("pipe.tenet");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let out = tenet().args(["--color", "never", "check"]).arg(dir.path()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("not a regular file"), "{stderr}");
+    }
+}
