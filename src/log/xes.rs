@@ -140,6 +140,19 @@ pub(crate) fn read(
         let reason = "expected an XES document whose root element is `<log>`";
         return Err(LogFailure::Bad(LineError::line(reason).into_bad(path, 1, lines.text(0))));
     }
+    // A document cut short: what was open is lost, and said so.
+    if let Some(innermost) = stack.iter().rev().find(|e| matches!(e, Elem::Event | Elem::Trace | Elem::Log)) {
+        let what = match innermost {
+            Elem::Event => "an `<event>`",
+            Elem::Trace => "a `<trace>`",
+            _ => "the `<log>`",
+        };
+        let lost = trace.len() + usize::from(open.is_some());
+        let reason =
+            format!("truncated XES: {what} is not closed at the end of the file ({lost} event(s) in it not read)");
+        let (line, at) = open.as_ref().map_or_else(|| (lines.at(bytes.len()), bytes.len()), |o| (o.line, o.pos));
+        (out.bad)(LineError::line(reason).into_bad(path, line, lines.text(at)))?;
+    }
     let mut events = out.events;
     events.sort_by_key(|e| e.time);
     Ok(events)

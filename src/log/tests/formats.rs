@@ -128,3 +128,22 @@ fn xes_with_a_byte_order_mark_and_bad_bytes() {
     assert_eq!(stats.bad_lines.len(), 1);
     assert_eq!(stats.bad_lines[0].field.as_deref(), Some("concept:name"));
 }
+
+#[test]
+fn a_truncated_xes_file_is_a_bad_line_not_a_silent_loss() {
+    let closed = r#"<log>
+<trace><string key="concept:name" value="C-1"/>
+  <event><string key="concept:name" value="a"/><date key="time:timestamp" value="2026-03-02T09:15:00Z"/></event>
+</trace>
+<trace><string key="concept:name" value="C-2"/>
+  <event><string key="concept:name" value="a"/><date key="time:timestamp" value="2026-03-02T10:15:00Z"/></event>"#;
+    for text in [closed.to_string(), format!("{closed}\n  <event><string key=\"concept:name\" value=\"b\"/>")] {
+        let Err(LogFailure::Bad(b)) = read_with(&proj(), Format::Xes, text.as_bytes(), &opts()) else {
+            panic!("a truncated document was accepted: {text}")
+        };
+        assert!(b.reason.contains("truncated XES"), "{}", b.reason);
+        let (events, stats) = read_with(&proj(), Format::Xes, text.as_bytes(), &keep_going()).unwrap();
+        assert_eq!(events.len(), 1, "the closed trace is read");
+        assert_eq!(stats.bad_lines.len(), 1);
+    }
+}
