@@ -442,3 +442,13 @@ fn explain_names_the_parameter_value_used() {
         "{out}"
     );
 }
+
+#[test]
+fn long_day_counts_are_summarised_and_bounded_as_in_policies() {
+    let mut s = br();
+    let out = ok(&mut s, "2026-03-06T17:00:00-03:00 + 200 business days");
+    assert!(out.len() < 4_000, "{} bytes", out.len());
+    assert!(out.contains("more …"), "{out}");
+    let out = err(&mut s, "2026-03-06T17:00:00-03:00 + 1000000 business days");
+    assert!(out.contains("more than a hundred years"), "{out}");
+}

@@ -305,7 +305,7 @@ impl<'a> RuleChecker<'a, '_> {
         let text = format!("{} {}", d.amount, d.unit.as_str(d.amount != 1));
         if d.amount <= 0 {
             self.push(Problem::NonPositiveDuration { text }, d.span);
-        } else if d.amount > max_amount(d.unit) {
+        } else if d.amount > d.unit.max_amount() {
             self.push(Problem::DurationTooLong { text }, d.span);
         }
     }
@@ -476,20 +476,6 @@ impl<'a> RuleChecker<'a, '_> {
                 self.push(Problem::UnreachableUnless { reason: "it repeats an earlier `unless`".into() }, u.span);
             }
         }
-    }
-}
-
-/// Largest count accepted for a unit: about a hundred years.
-fn max_amount(unit: ast::DurationUnit) -> i64 {
-    use ast::DurationUnit::*;
-    match unit {
-        Second => 100 * 366 * 86_400,
-        Minute => 100 * 366 * 1_440,
-        Hour => 100 * 366 * 24,
-        Day | CalendarDay | BusinessDay => 100 * 366,
-        Week => 100 * 53,
-        Month => 100 * 12,
-        Year => 100,
     }
 }
 

@@ -196,9 +196,9 @@ fn explain_deadline(from: Micros, amount: i64, unit: DurationUnit, due: &Due, pl
             }
             day = d.succ_opt();
         }
-        let _ = write!(out, "\n  counted: {}", counted.join(", "));
+        let _ = write!(out, "\n  counted: {}", summarised(&counted));
         if !skipped.is_empty() {
-            let _ = write!(out, "\n  skipped: {}", skipped.join(", "));
+            let _ = write!(out, "\n  skipped: {}", summarised(&skipped));
         }
         let covered = place.calendar.years_covered();
         let uncovered = start.succ_opt().and_then(|s| place.calendar.first_uncovered(s, date));
@@ -214,6 +214,19 @@ fn explain_deadline(from: Micros, amount: i64, unit: DurationUnit, due: &Due, pl
     }
     let _ = write!(out, "\n  last instant on time: {}", show_time(due.last_on_time, None, place));
     out
+}
+
+/// Days listed in full up to this many; a longer list shows its ends.
+const LISTED_DAYS: usize = 20;
+
+/// `days` joined, or its first and last few with how many lie between.
+fn summarised(days: &[String]) -> String {
+    if days.len() <= LISTED_DAYS {
+        return days.join(", ");
+    }
+    let half = LISTED_DAYS / 2;
+    let between = days.len() - 2 * half;
+    format!("{}, … {between} more …, {}", days[..half].join(", "), days[days.len() - half..].join(", "))
 }
 
 /// Computes `expr` (written in `<repl:N>`, file `file`).
@@ -233,6 +246,13 @@ impl Calc<'_> {
 
     fn eval(&self, e: &Expr) -> Result<Value, Box<Diagnostic>> {
         match &e.kind {
+            ExprKind::Lit(Literal::Duration(n, unit)) if n.unsigned_abs() > unit.max_amount().unsigned_abs() => {
+                Err(self.fail(
+                    e.span,
+                    format!("`{n} {}` is more than a hundred years", unit.as_str(*n != 1)),
+                    format!("durations go up to {} {}, as in policies", unit.max_amount(), unit.as_str(true)),
+                ))
+            }
             ExprKind::Lit(l) => Ok(literal(l)),
             ExprKind::Paren(inner) => self.eval(inner),
             ExprKind::Name(n) => match self.place.params.iter().find(|p| p.name == n.text) {

@@ -545,6 +545,20 @@ pub enum DurationUnit {
 }
 
 impl DurationUnit {
+    /// The largest count accepted for the unit: about a hundred years.
+    pub fn max_amount(self) -> i64 {
+        use DurationUnit::*;
+        match self {
+            Second => 100 * 366 * 86_400,
+            Minute => 100 * 366 * 1_440,
+            Hour => 100 * 366 * 24,
+            Day | CalendarDay | BusinessDay => 100 * 366,
+            Week => 100 * 53,
+            Month => 100 * 12,
+            Year => 100,
+        }
+    }
+
     /// True for units counted on the calendar (local days, business days,
     /// months, years) rather than in elapsed time.
     pub fn is_calendar(self) -> bool {
