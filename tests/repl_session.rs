@@ -452,3 +452,20 @@ fn long_day_counts_are_summarised_and_bounded_as_in_policies() {
     let out = err(&mut s, "2026-03-06T17:00:00-03:00 + 1000000 business days");
     assert!(out.contains("more than a hundred years"), "{out}");
 }
+
+#[test]
+fn a_policy_with_errors_still_counts_in_its_zone_and_calendar() {
+    enter_crate_root();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.tenet");
+    std::fs::write(
+        &path,
+        "jurisdiction BRX \"x\"\n  timezone \"America/Sao_Paulo\"\n  calendar BR\n\nrule r \"r\" cites \"c\" {\n  forbid no_such_event where\n}\n",
+    )
+    .unwrap();
+    let mut s = Session::new(plain());
+    let _ = s.load_path(path.to_str().unwrap());
+    // Tiradentes (Tue 21 April 2026) is a national holiday.
+    let out = ok(&mut s, "2026-04-20T12:00:00-03:00 + 1 business day");
+    assert!(out.contains("ends at the end of 2026-04-22 (Wed, America/Sao_Paulo)"), "{out}");
+}

@@ -154,21 +154,23 @@ impl Session {
     /// Where expressions are computed: the jurisdiction's zone and calendar.
     pub fn place(&self) -> Place {
         let Some(name) = self.jurisdiction() else { return Place::default() };
-        if self.built.analysis.has_errors() {
-            return Place { jurisdiction: Some(name), ..Place::default() };
-        }
-        let program = crate::eval::compile(&self.built.analysis);
-        let Some(j) = program.jurisdictions.iter().find(|j| j.name == name) else {
+        // From the headers themselves, so that a policy with errors elsewhere
+        // still counts dates in its own zone and calendar.
+        let scope = &self.built.analysis.scope;
+        let Some(info) = scope.jurisdictions.get(&name) else {
             return Place { jurisdiction: Some(name), ..Place::default() };
         };
-        let scope = &self.built.analysis.scope;
+        let mut chain = scope.ancestors(&name);
+        chain.reverse();
+        chain.push(info);
+        let (tz, calendar, _) = crate::eval::compile::zone_and_calendar(scope, &chain);
         let file = scope.jurisdictions.get(&name).map(|i| i.file);
         let params = file
             .and_then(|f| scope.params.get(&f))
             .map(|ps| ps.values().map(|p| crate::eval::compile::schedule(&p.decl)).collect())
             .unwrap_or_default();
-        let today = chrono::Utc::now().with_timezone(&j.tz).date_naive();
-        Place { jurisdiction: Some(name), tz: j.tz, calendar: j.calendar.clone(), params, today }
+        let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+        Place { jurisdiction: Some(name), tz, calendar, params, today }
     }
 
     /// The sources diagnostics point into.

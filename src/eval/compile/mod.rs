@@ -65,17 +65,7 @@ impl Compiler<'_> {
         let mut chain: Vec<&crate::check::scope::JurisdictionInfo> = scope.ancestors(name);
         chain.reverse();
         chain.push(info);
-        let tz = chain
-            .iter()
-            .rev()
-            .find_map(|j| j.decl.timezone.as_ref())
-            .and_then(|t| t.value.parse().ok())
-            .unwrap_or(chrono_tz::UTC);
-        let calendar_name = chain.iter().rev().find_map(|j| j.decl.calendar.as_ref()).map(|c| c.text.clone());
-        let calendar = calendar_name
-            .as_deref()
-            .and_then(|c| Calendar::resolve(c, &|n| scope.calendars.get(n).map(|i| &i.decl)).ok())
-            .unwrap_or_else(Calendar::weekends_only);
+        let (tz, calendar, calendar_name) = zone_and_calendar(scope, &chain);
         let in_force = chain.iter().rev().find_map(|j| j.decl.in_force.as_ref());
         let jur_force = InForce {
             from: in_force.map(|f| f.from.date),
@@ -448,6 +438,27 @@ impl Compiler<'_> {
             }
         }
     }
+}
+
+/// The time zone and business calendar of a jurisdiction whose chain
+/// (root first) is `chain`: the nearest header that names them. Works on a
+/// policy set with errors too (the REPL computes dates with it).
+pub fn zone_and_calendar(
+    scope: &crate::check::Scope,
+    chain: &[&crate::check::scope::JurisdictionInfo],
+) -> (chrono_tz::Tz, Calendar, Option<String>) {
+    let tz = chain
+        .iter()
+        .rev()
+        .find_map(|j| j.decl.timezone.as_ref())
+        .and_then(|t| t.value.parse().ok())
+        .unwrap_or(chrono_tz::UTC);
+    let calendar_name = chain.iter().rev().find_map(|j| j.decl.calendar.as_ref()).map(|c| c.text.clone());
+    let calendar = calendar_name
+        .as_deref()
+        .and_then(|c| Calendar::resolve(c, &|n| scope.calendars.get(n).map(|i| &i.decl)).ok())
+        .unwrap_or_else(Calendar::weekends_only);
+    (tz, calendar, calendar_name)
 }
 
 /// A duration parameter's windows by local date.
