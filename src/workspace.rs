@@ -55,6 +55,31 @@ impl Loader for FsLoader {
     }
 }
 
+/// Writes `bytes` to `path` so that the file is either the old one or the
+/// new one whole: written beside it under a temporary name, flushed to
+/// disk, then renamed over it. A crash or a full disk mid-write leaves the
+/// old file untouched.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            // Keep the permissions of the file replaced.
+            std::fs::set_permissions(&temp, meta.permissions())?;
+        }
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
 /// A short reason for an I/O error, without the OS error number.
 pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
@@ -318,5 +343,28 @@ impl Loader for MemoryLoader {
             return Err("no such file or directory".into());
         }
         Ok(below)
+    }
+}
+
+#[cfg(test)]
+mod write_tests {
+    use super::write_atomically;
+
+    #[test]
+    fn an_atomic_write_replaces_the_file_whole_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("p.tenet");
+        std::fs::write(&path, "old").unwrap_or_else(|e| panic!("{e}"));
+        write_atomically(&path, b"new").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), Some("new"));
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        assert_eq!(names, ["p.tenet"]);
+        // A directory in the way: the write fails and nothing is left over.
+        let blocked = dir.path().join("d.tenet");
+        std::fs::create_dir(&blocked).unwrap_or_else(|e| panic!("{e}"));
+        assert!(write_atomically(&blocked, b"x").is_err());
+        assert!(blocked.is_dir());
     }
 }

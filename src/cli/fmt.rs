@@ -74,7 +74,7 @@ fn fmt_file(path: &Path, check_only: bool, opts: RenderOptions) -> Result<bool, 
     if check_only {
         super::out(&format!("would reformat {}\n", tenet::span::display_path(path)));
     } else {
-        std::fs::write(path, formatted).map_err(|e| io_error(io_reason(&e)))?;
+        tenet::workspace::write_atomically(path, formatted.as_bytes()).map_err(|e| io_error(io_reason(&e)))?;
         super::out(&format!("formatted {}\n", tenet::span::display_path(path)));
     }
     Ok(true)

@@ -386,7 +386,7 @@ impl Session {
             Ok(f) => f,
             Err(diags) => return Reply::error(self.draw_input(&text, &diags)),
         };
-        match std::fs::write(target, &formatted) {
+        match crate::workspace::write_atomically(target, formatted.as_bytes()) {
             Ok(()) => Reply::ok(format!(
                 "saved the draft of {} to {} ({} lines)",
                 self.jurisdiction().unwrap_or_else(|| "the session".into()),
