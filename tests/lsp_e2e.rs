@@ -341,3 +341,40 @@ fn help_names_the_subcommand() {
     assert!(out.status.success());
     assert!(text.contains("Language Server Protocol") && text.contains("tenet lsp"), "{text}");
 }
+
+#[test]
+fn malformed_messages_get_errors_and_the_server_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(dir.path());
+    c.request("initialize", json!({ "capabilities": {}, "rootUri": null }));
+    c.notify("initialized", json!({}));
+    let raw = |c: &mut Client, body: &str| {
+        write!(c.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        c.stdin.flush().unwrap();
+    };
+    for (body, code) in [
+        ("{not json", -32700),
+        ("[]", -32600),
+        ("null", -32600),
+        (r#"{"jsonrpc":"2.0","id":{"a":1},"method":"shutdown"}"#, -32600),
+    ] {
+        raw(&mut c, body);
+        let m = loop {
+            let m = c.receive();
+            if m.get("error").is_some() {
+                break m;
+            }
+        };
+        assert_eq!(m["error"]["code"], code, "{body}: {m}");
+    }
+    // A lone UTF-16 surrogate in a document's text is read as U+FFFD.
+    let uri = "file:///tmp/lone.tenet";
+    let open = r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///tmp/lone.tenet","languageId":"tenet","version":1,"text":"rule r \ud800 {}"}}}"#;
+    raw(&mut c, open);
+    let published = c.diagnostics_for(uri);
+    assert!(published["diagnostics"].as_array().is_some_and(|d| !d.is_empty()), "{published}");
+    assert_eq!(c.request("shutdown", json!(null)), Value::Null);
+    c.notify("exit", json!(null));
+    let status = c.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}

@@ -13,6 +13,7 @@
 
 pub mod document;
 pub mod engine;
+pub mod guard;
 pub mod handlers;
 pub mod incremental;
 pub mod keywords;
@@ -22,11 +23,116 @@ pub mod paths;
 pub mod server;
 
 /// Serves the protocol on stdin and stdout until the client says `exit`.
+///
+/// Messages pass through the [`guard`] on their way in; what goes out (the
+/// server's frames and the guard's error answers) is written by one task,
+/// a whole frame at a time.
 pub fn run() -> std::io::Result<()> {
+    use tokio::sync::mpsc::unbounded_channel;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let (service, socket) = tower_lsp_server::LspService::new(server::Server::new);
-        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+        let (to_server, server_in) = tokio::io::duplex(1 << 16);
+        let (server_out, from_server) = tokio::io::duplex(1 << 16);
+        let (frames, mut outgoing) = unbounded_channel::<Option<Vec<u8>>>();
+        tokio::spawn(guarded_input(tokio::io::stdin(), to_server, frames.clone()));
+        tokio::spawn(server_frames(from_server, frames));
+        let writer = tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            let mut out = tokio::io::stdout();
+            // `None`: the server has ended and everything it wrote is out.
+            while let Some(Some(frame)) = outgoing.recv().await {
+                if out.write_all(&frame).await.is_err() || out.flush().await.is_err() {
+                    break;
+                }
+            }
+        });
+        tower_lsp_server::Server::new(server_in, server_out, socket).serve(service).await;
+        let _ = writer.await;
     });
+    // Do not wait for the thread still reading stdin.
+    runtime.shutdown_background();
     Ok(())
+}
+
+/// Reads frames from the client; passes good ones to the server and sends
+/// the guard's answers to bad ones out.
+async fn guarded_input(
+    input: impl tokio::io::AsyncRead + Unpin,
+    mut to_server: tokio::io::DuplexStream,
+    answers: tokio::sync::mpsc::UnboundedSender<Option<Vec<u8>>>,
+) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    let mut reader = tokio::io::BufReader::new(input);
+    loop {
+        let mut headers = Vec::new();
+        loop {
+            let start = headers.len();
+            match reader.read_until(b'\n', &mut headers).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            if headers[start..].iter().all(|b| b.is_ascii_whitespace()) {
+                break;
+            }
+            if headers.len() > 64 * 1024 {
+                headers.clear();
+            }
+        }
+        let Some(length) = guard::content_length(&String::from_utf8_lossy(&headers)) else {
+            let body = serde_json::json!({ "jsonrpc": "2.0", "id": null,
+                "error": { "code": -32700, "message": "a message needs a Content-Length header" } });
+            let _ = answers.send(Some(guard::frame(body.to_string().as_bytes())));
+            continue;
+        };
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).await.is_err() {
+            return;
+        }
+        match guard::check(&body) {
+            guard::Verdict::Pass(body) => {
+                if to_server.write_all(&guard::frame(&body)).await.is_err() {
+                    return;
+                }
+            }
+            guard::Verdict::Answer(body) => {
+                let _ = answers.send(Some(guard::frame(&body)));
+            }
+        }
+    }
+}
+
+/// Cuts what the server writes into whole frames for the one writer; sends
+/// `None` when the server has ended.
+async fn server_frames(
+    from_server: tokio::io::DuplexStream,
+    frames: tokio::sync::mpsc::UnboundedSender<Option<Vec<u8>>>,
+) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+    let mut reader = tokio::io::BufReader::new(from_server);
+    loop {
+        let mut headers = Vec::new();
+        loop {
+            let start = headers.len();
+            match reader.read_until(b'\n', &mut headers).await {
+                Ok(0) | Err(_) => {
+                    let _ = frames.send(None);
+                    return;
+                }
+                Ok(_) => {}
+            }
+            if headers[start..].iter().all(|b| b.is_ascii_whitespace()) {
+                break;
+            }
+        }
+        let length = guard::content_length(&String::from_utf8_lossy(&headers)).unwrap_or(0);
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).await.is_err() {
+            let _ = frames.send(None);
+            return;
+        }
+        let mut frame = headers;
+        frame.extend_from_slice(&body);
+        let _ = frames.send(Some(frame));
+    }
 }
