@@ -335,17 +335,51 @@ impl SourceCode for SourceFile {
                 1,
             )));
         }
-        let inner = self.text.read_span(span, before, after)?;
+        if self.text.len() <= WHOLE_TEXT_BELOW {
+            let inner = self.text.read_span(span, before, after)?;
+            return Ok(Box::new(miette::MietteSpanContents::new_named(
+                self.name(),
+                inner.data(),
+                *inner.span(),
+                inner.line(),
+                inner.column(),
+                inner.line_count(),
+            )));
+        }
+        // In a large file only the lines around the span are handed to
+        // miette, which counts lines from the start of what it is given: the
+        // whole file per diagnostic would make many diagnostics quadratic.
+        // (Labels far apart are then drawn as separate snippets.)
+        let first_line = lc.line.saturating_sub(before).max(1);
+        let lo = self.line_start(first_line).unwrap_or(0);
+        let mut hi = end;
+        for _ in 0..=after {
+            match self.text.as_bytes()[hi..].iter().position(|&b| b == b'\n') {
+                Some(i) => hi += i + 1,
+                None => {
+                    hi = self.text.len();
+                    break;
+                }
+            }
+        }
+        let window = &self.text[lo..hi];
+        let local = miette::SourceSpan::from((start - lo, end - start));
+        let inner = window.read_span(&local, before, after)?;
+        let shifted = miette::SourceSpan::from((inner.span().offset() + lo, inner.span().len()));
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            shifted,
+            inner.line() + first_line - 1,
             inner.column(),
             inner.line_count(),
         )))
     }
 }
+
+/// Files up to this size are given to miette whole, which lets it draw
+/// nearby labels in one snippet; larger ones a window at a time.
+const WHOLE_TEXT_BELOW: usize = 64 * 1024;
 
 /// The largest char boundary at or before `i`.
 fn floor_char(s: &str, mut i: usize) -> usize {

@@ -451,3 +451,17 @@ fn devices_and_pipes_are_refused_not_read() {
         assert!(stderr.contains("not a regular file"), "{stderr}");
     }
 }
+
+#[test]
+fn thousands_of_diagnostics_render_in_time_linear_in_their_number() {
+    // 20 000 duplicate holidays: rendering each one from the whole file
+    // took minutes; the 60-second bound of `tenet()` fails the test then.
+    let mut text = String::from("jurisdiction X \"x\"\n  timezone \"UTC\"\n  calendar C\n\ncalendar C \"c\" {\n");
+    for _ in 0..20_000 {
+        text.push_str("  holiday 2026-01-01 \"x\"\n");
+    }
+    text.push_str("}\n");
+    let (code, stderr, _path, _dir) = check_bytes(text.as_bytes());
+    assert_eq!(code, 1);
+    assert_eq!(stderr.matches("tenet::duplicate").count(), 19_999);
+}
