@@ -20,13 +20,23 @@ struct Acc {
     /// The customer of the first event (owed the remedy).
     customer: Val,
     count: i64,
-    /// The values seen, for `distinct` only.
-    distinct: Option<Box<FxHashSet<Val>>>,
+    /// What `distinct` and `average` need beyond the running value, out of
+    /// line (most aggregates are counts).
+    extra: Option<Box<Extra>>,
     value: Val,
     /// The event that first broke an upper bound.
     breach: Option<EventRef>,
     /// The last event of the key.
     last: EventRef,
+}
+
+/// The state of an aggregate beyond its running value.
+enum Extra {
+    /// The values seen, for `distinct`.
+    Distinct(FxHashSet<Val>),
+    /// The sum of the values present (None once it overflowed) and their
+    /// number, for `average`.
+    Mean { sum: Option<rust_decimal::Decimal>, n: i64 },
 }
 
 /// Keys decided per call of [`AggregateState::finish`]: the engine hands
@@ -87,7 +97,7 @@ impl AggregateState {
                 first: EventRef::from(e),
                 customer: env.customer.map_or(Val::Null, |c| e.get(c).clone()),
                 count: 0,
-                distinct: (a.func == AggFn::Distinct).then(Box::default),
+                extra: None,
                 value: Val::Null,
                 breach: None,
                 last: EventRef::from(e),
@@ -100,9 +110,14 @@ impl AggregateState {
         acc.value = match a.func {
             AggFn::Count => Val::Int(acc.count),
             AggFn::Distinct => {
-                let set = acc.distinct.get_or_insert_with(Box::default);
-                set.insert(v);
-                Val::Int(set.len() as i64)
+                let extra = acc.extra.get_or_insert_with(|| Box::new(Extra::Distinct(FxHashSet::default())));
+                match extra.as_mut() {
+                    Extra::Distinct(set) => {
+                        set.insert(v);
+                        Val::Int(set.len() as i64)
+                    }
+                    Extra::Mean { .. } => Val::Null,
+                }
             }
             AggFn::Sum => match &acc.value {
                 Val::Null => v,
@@ -110,11 +125,21 @@ impl AggregateState {
             },
             AggFn::Min => pick(&acc.value, v, std::cmp::Ordering::Less),
             AggFn::Max => pick(&acc.value, v, std::cmp::Ordering::Greater),
-            AggFn::Average | AggFn::Percentile => match (&acc.value, v.as_decimal()) {
-                // Running mean: old + (v - old) / n.
-                (Val::Dec(old), Some(x)) => Val::Dec(old + (x - old) / rust_decimal::Decimal::from(acc.count)),
-                (_, Some(x)) => Val::Dec(x),
-                _ => acc.value.clone(),
+            // The exact mean of the values present: their sum over their
+            // number, checked (an overflow leaves no value, for good).
+            AggFn::Average | AggFn::Percentile => match v.as_decimal() {
+                None => acc.value.clone(),
+                Some(x) => {
+                    let zero = Extra::Mean { sum: Some(rust_decimal::Decimal::ZERO), n: 0 };
+                    match acc.extra.get_or_insert_with(|| Box::new(zero)).as_mut() {
+                        Extra::Mean { sum, n } => {
+                            *sum = sum.and_then(|s| s.checked_add(x));
+                            *n += 1;
+                            sum.and_then(|s| s.checked_div(rust_decimal::Decimal::from(*n))).map_or(Val::Null, Val::Dec)
+                        }
+                        Extra::Distinct(_) => Val::Null,
+                    }
+                }
             },
         };
         // Under an upper bound the event that crossed it is the evidence;
