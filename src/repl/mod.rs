@@ -7,6 +7,7 @@
 
 mod calc;
 mod calc_num;
+mod calc_show;
 mod commands;
 mod complete;
 mod defs;
