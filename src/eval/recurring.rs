@@ -27,9 +27,9 @@ use super::emit::{instance_at, owe};
 use super::engine::RuleEnv;
 use super::ir::{Every, Match, Obligation};
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
+use super::lookback::Admission;
 use super::lookback::PriorConds;
 use super::obligation::display_keys;
-use super::obligation::Admission;
 use super::prior::PriorStore;
 use super::verdict::{EventRef, Instance};
 use crate::log::{Event, Sym};
@@ -158,7 +158,7 @@ impl RecurringState {
 
     /// Opens a duty; Some(exception number) when one exempts it.
     fn trigger(&mut self, env: &RuleEnv, o: &Obligation, every: &Every, e: &Event) -> Option<usize> {
-        match super::obligation::admit(env, o, &self.priors, &self.prior, e) {
+        match super::lookback::admit(env, o, &self.priors, &self.prior, e) {
             Admission::NoInstance => return None,
             Admission::Exempt(ordinal) => return Some(ordinal),
             Admission::Open => {}
