@@ -744,6 +744,19 @@ impl Naive<'_> {
         out
     }
 
+    /// The instance of period `name` ending at `end`: pending while the
+    /// period is not over at the horizon, else whether the bound `holds`.
+    fn period_verdict(&self, name: String, end: i64, holds: bool) -> Inst {
+        let verdict = if end > self.horizon {
+            Verdict::Pending
+        } else if holds {
+            Verdict::Satisfied
+        } else {
+            Verdict::Violated
+        };
+        Inst { verdict, trigger: None, evidence: None, period: Some(name), owes: None }
+    }
+
     /// The distinct periods of instants `times` (name, end), in first-seen
     /// order.
     fn periods_of(&self, times: impl Iterator<Item = i64>, p: Period) -> Vec<(String, i64)> {
@@ -834,14 +847,7 @@ impl Naive<'_> {
                     distinct.cmp(&b)
                 }
             };
-            let verdict = if end > self.horizon {
-                Verdict::Pending
-            } else if op.test(ord) {
-                Verdict::Satisfied
-            } else {
-                Verdict::Violated
-            };
-            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name), owes: None });
+            out.push(self.period_verdict(name, end, op.test(ord)));
         }
         out
     }
@@ -861,14 +867,7 @@ impl Naive<'_> {
                 let met = members.iter().filter(|&&i| self.holds(&t.cond, &self.events[i], None)).count() as i64;
                 sum += if t.minus { -met * 100 } else { met * 100 };
             }
-            let verdict = if end > self.horizon {
-                Verdict::Pending
-            } else if op.test(sum.cmp(&(bound * total))) {
-                Verdict::Satisfied
-            } else {
-                Verdict::Violated
-            };
-            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name), owes: None });
+            out.push(self.period_verdict(name, end, op.test(sum.cmp(&(bound * total)))));
         }
         out
     }
@@ -944,14 +943,7 @@ impl Naive<'_> {
                     values[rank.unwrap_or(values.len()) - 1].cmp(&bound)
                 }
             };
-            let verdict = if end > self.horizon {
-                Verdict::Pending
-            } else if op.test(ord) {
-                Verdict::Satisfied
-            } else {
-                Verdict::Violated
-            };
-            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name), owes: None });
+            out.push(self.period_verdict(name, end, op.test(ord)));
         }
         out
     }
