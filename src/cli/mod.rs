@@ -35,11 +35,4 @@ fn write_or_end(w: &mut impl Write, text: &str) {
     }
 }
 
-/// `s` unless `n` is one.
-pub fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
+pub use tenet::report::plural;

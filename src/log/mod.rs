@@ -42,6 +42,9 @@ use std::path::{Path, PathBuf};
 const BLOCK: usize = 1 << 20;
 /// The smallest block when many files share the memory budget.
 const MIN_BLOCK: usize = 64 << 10;
+/// The longest line (CSV record) of a streamed log: 64 MiB. A longer line
+/// is skipped without being held in memory and reported as a bad line.
+pub const MAX_LINE: usize = 64 << 20;
 
 /// How to read a log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,7 +140,7 @@ pub fn read_log_each(
         let read: Box<dyn Read + Send> = if is_gz(path) { Box::new(MultiGzDecoder::new(file)) } else { Box::new(file) };
         inputs.push(Input { path: path.clone(), format, read });
     }
-    read_inputs(inputs, proj, opts, BLOCK, sink)
+    read_inputs(inputs, proj, opts, (BLOCK, MAX_LINE), sink)
 }
 
 /// Same as [`read_log`], from bytes already in memory (tests, the REPL);
@@ -151,17 +154,18 @@ pub fn read_bytes(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Event),
 ) -> Result<ReadStats, LogFailure> {
-    read_bytes_in_blocks(name, bytes, format, proj, opts, BLOCK, &mut |e| sink(e.clone()))
+    read_bytes_in_blocks(name, bytes, format, proj, opts, (BLOCK, MAX_LINE), &mut |e| sink(e.clone()))
 }
 
-/// [`read_bytes`] with a chosen block size (tests of block boundaries).
+/// [`read_bytes`] with a chosen block size and longest line (tests of
+/// block boundaries and of overlong lines).
 pub(crate) fn read_bytes_in_blocks(
     name: &Path,
     bytes: &[u8],
     format: Format,
     proj: &Projection,
     opts: &ReadOptions,
-    block: usize,
+    sizes: (usize, usize),
     sink: &mut dyn FnMut(&Event),
 ) -> Result<ReadStats, LogFailure> {
     let read: Box<dyn Read + Send + '_> = if is_gz(name) || bytes.starts_with(&[0x1f, 0x8b]) {
@@ -169,7 +173,7 @@ pub(crate) fn read_bytes_in_blocks(
     } else {
         Box::new(bytes)
     };
-    read_inputs(vec![Input { path: name.to_path_buf(), format, read }], proj, opts, block, sink)
+    read_inputs(vec![Input { path: name.to_path_buf(), format, read }], proj, opts, sizes, sink)
 }
 
 /// A file to read.
@@ -184,12 +188,13 @@ fn cpus() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Reads the inputs as one log: XES files whole, the others streamed.
+/// Reads the inputs as one log: XES files whole, the others streamed in
+/// blocks of `block` bytes with lines of at most `max_line` bytes.
 fn read_inputs(
     inputs: Vec<Input<'_>>,
     proj: &Projection,
     opts: &ReadOptions,
-    block: usize,
+    (block, max_line): (usize, usize),
     sink: &mut dyn FnMut(&Event),
 ) -> Result<ReadStats, LogFailure> {
     let plan = Plan::new(proj);
@@ -208,7 +213,7 @@ fn read_inputs(
             let events = xes::read(&bytes, i as u32, &input.path, &plan, &mut |b| bad.take(b))?;
             whole.push(Some(events));
         } else {
-            feeds.push(Feed::new(infos.len(), input.read));
+            feeds.push(Feed::new(infos.len(), input.read, max_line));
             infos.push(FileInfo { path: input.path, format: input.format, index: i as u32 });
             whole.push(None);
         }
@@ -223,6 +228,8 @@ fn read_inputs(
     let k = feeds.len();
     let in_flight = if k == 1 { threads + 2 } else { 3 };
     let block = if k == 1 { block } else { (block * 4 / k).clamp(MIN_BLOCK.min(block), block) };
+    // A block holds whole lines: no line it holds is longer than the limit.
+    let block = block.min(max_line);
     std::thread::scope(|scope| {
         let (job_tx, job_rx) = bounded(threads);
         let (spare_tx, spare_rx) = crossbeam_channel::unbounded();

@@ -33,6 +33,9 @@ pub(crate) struct Feed<'a> {
     pub file: usize,
     /// Where to read it.
     pub input: Box<dyn Read + Send + 'a>,
+    /// The longest line (CSV record) read; a longer one is skipped unread
+    /// and reported as a bad line, so memory stays bounded.
+    max_line: usize,
     carry: Vec<u8>,
     seq: u64,
     started: bool,
@@ -40,10 +43,22 @@ pub(crate) struct Feed<'a> {
 }
 
 impl<'a> Feed<'a> {
-    /// A file to stream.
-    pub fn new(file: usize, input: Box<dyn Read + Send + 'a>) -> Self {
-        Feed { file, input, carry: Vec::new(), seq: 0, started: false, header: None }
+    /// A file to stream, with lines of at most `max_line` bytes.
+    pub fn new(file: usize, input: Box<dyn Read + Send + 'a>, max_line: usize) -> Self {
+        Feed { file, input, max_line, carry: Vec::new(), seq: 0, started: false, header: None }
     }
+}
+
+/// A line longer than the limit, skipped while reading.
+pub(crate) struct Overlong {
+    /// Its length in bytes (without the line break).
+    bytes: u64,
+    /// Line breaks it spans (a CSV record's quoted breaks and its end).
+    breaks: u64,
+    /// Its first bytes, to show.
+    head: Vec<u8>,
+    /// The limit it passed.
+    limit: usize,
 }
 
 /// What workers need to know about a file.
@@ -58,8 +73,27 @@ pub(crate) struct FileInfo {
 
 /// Work for a parser.
 pub(crate) enum Job {
-    Block { file: usize, seq: u64, buf: Vec<u8>, pre_lines: u64, last: bool, header: Option<Arc<Header>> },
-    Fail { file: usize, seq: u64, failure: LogFailure },
+    Block {
+        file: usize,
+        seq: u64,
+        buf: Vec<u8>,
+        pre_lines: u64,
+        last: bool,
+        header: Option<Arc<Header>>,
+    },
+    /// A block holding only a line too long to read.
+    Overlong {
+        file: usize,
+        seq: u64,
+        buf: Vec<u8>,
+        line: Overlong,
+        last: bool,
+    },
+    Fail {
+        file: usize,
+        seq: u64,
+        failure: LogFailure,
+    },
 }
 
 /// A parsed block, or why the file could not be read further.
@@ -110,7 +144,7 @@ pub(crate) fn run_reader(
         let format = formats.get(feed.file).map_or(Format::Jsonl, |f| f.format);
         let path = formats.get(feed.file).map(|f| f.path.clone()).unwrap_or_default();
         let job = next_job(feed, buf, block, format, path, plan);
-        if matches!(job, Job::Fail { .. } | Job::Block { last: true, .. }) {
+        if matches!(job, Job::Fail { .. } | Job::Block { last: true, .. } | Job::Overlong { last: true, .. }) {
             sel.remove(i);
             active -= 1;
         }
@@ -134,10 +168,18 @@ fn next_job(
     buf.clear();
     buf.extend_from_slice(&feed.carry);
     feed.carry.clear();
-    let last = match fill(feed, &mut buf, block, format) {
-        Ok(last) => last,
+    let (last, overlong) = match fill(feed, &mut buf, block, format) {
+        Ok(filled) => filled,
         Err(e) => return Job::Fail { file, seq, failure: LogFailure::Io { path, reason: io_reason(&e) } },
     };
+    if let Some(line) = overlong {
+        if !feed.started && format == Format::Csv {
+            let failure = LogFailure::Bad(LineError::line(overlong_reason(&line)).into_bad(&path, 1, &line.head));
+            return Job::Fail { file, seq, failure };
+        }
+        feed.started = true;
+        return Job::Overlong { file, seq, buf, line, last };
+    }
     let mut pre_lines = 0;
     if !feed.started {
         feed.started = true;
@@ -169,17 +211,26 @@ fn next_job(
 
 /// Reads at least `block` bytes (more if a line is longer) and cuts at the
 /// last line or record boundary, keeping the rest for the next block.
-/// Returns whether the input is exhausted.
-fn fill(feed: &mut Feed<'_>, buf: &mut Vec<u8>, block: usize, format: Format) -> std::io::Result<bool> {
+/// Returns whether the input is exhausted, and the line that was skipped
+/// instead when the first one is longer than the limit (the buffer is then
+/// empty).
+fn fill(
+    feed: &mut Feed<'_>,
+    buf: &mut Vec<u8>,
+    block: usize,
+    format: Format,
+) -> std::io::Result<(bool, Option<Overlong>)> {
     let mut records_end = 0;
+    // JSON Lines: bytes before this hold no line break (a carry after a
+    // skipped line may hold whole lines, so it is searched too).
+    let mut scanned = 0;
     loop {
         let want = if buf.len() < block { block - buf.len() } else { buf.len() };
+        // Never more than one byte past the longest line: that is enough to
+        // know a line is too long.
+        let want = want.min(feed.max_line + 1 - buf.len().min(feed.max_line)).max(1);
         buf.reserve(want);
-        let before = buf.len();
         let n = (&mut feed.input).take(want as u64).read_to_end(buf)?;
-        if n < want {
-            return Ok(true);
-        }
         let cut = match format {
             Format::Csv if memchr(b'"', &buf[records_end..]).is_none() => {
                 // Without quotes, every line break ends a record.
@@ -191,14 +242,71 @@ fn fill(feed: &mut Feed<'_>, buf: &mut Vec<u8>, block: usize, format: Format) ->
                 }
                 records_end
             }
-            _ => memrchr(b'\n', &buf[before..]).map_or(0, |k| before + k + 1),
+            _ => memrchr(b'\n', &buf[scanned..]).map_or(0, |k| scanned + k + 1),
         };
+        scanned = buf.len();
+        if cut == 0 && buf.len() > feed.max_line {
+            // The buffer holds only part of its first line.
+            let (line, last) = skip_line(feed, buf, format)?;
+            return Ok((last, Some(line)));
+        }
+        // At the end, a last line too long for a block of its own is cut
+        // off, to be skipped next.
+        if n < want && buf.len() - cut <= feed.max_line {
+            return Ok((true, None));
+        }
         if cut > 0 {
             feed.carry.extend_from_slice(&buf[cut..]);
             buf.truncate(cut);
-            return Ok(false);
+            return Ok((false, None));
         }
     }
+}
+
+/// Skips the rest of the line (CSV record) `buf` begins, reading on in
+/// small pieces; what follows it goes to the feed's carry. Returns the line
+/// and whether the input ended.
+fn skip_line(feed: &mut Feed<'_>, buf: &mut Vec<u8>, format: Format) -> std::io::Result<(Overlong, bool)> {
+    let head = buf[..buf.len().min(1024)].to_vec();
+    let (mut bytes, mut breaks, mut quoted) = (0u64, 0u64, false);
+    let mut chunk = std::mem::take(buf);
+    loop {
+        // A line break ends the line unless a CSV quote is open.
+        let mut end = None;
+        for k in memchr::memchr2_iter(b'\n', b'"', &chunk) {
+            if chunk[k] == b'"' {
+                quoted = format == Format::Csv && !quoted;
+            } else if quoted {
+                breaks += 1;
+            } else {
+                end = Some(k);
+                break;
+            }
+        }
+        if let Some(k) = end {
+            feed.carry.extend_from_slice(&chunk[k + 1..]);
+            bytes += k as u64;
+            breaks += 1;
+            chunk.clear();
+            *buf = chunk;
+            return Ok((Overlong { bytes, breaks, head, limit: feed.max_line }, false));
+        }
+        bytes += chunk.len() as u64;
+        chunk.clear();
+        let n = (&mut feed.input).take(1 << 16).read_to_end(&mut chunk)?;
+        if n == 0 {
+            *buf = chunk;
+            return Ok((Overlong { bytes, breaks, head, limit: feed.max_line }, true));
+        }
+    }
+}
+
+/// Why a skipped line is bad.
+fn overlong_reason(line: &Overlong) -> String {
+    format!(
+        "the line is {} bytes long; lines of up to {} bytes are read (an event is a line of its own)",
+        line.bytes, line.limit
+    )
 }
 
 /// A parser worker: parses blocks until the reader is done.
@@ -213,6 +321,14 @@ pub(crate) fn run_worker(
     for job in jobs.iter() {
         let (file, batch) = match job {
             Job::Fail { file, seq, failure } => (file, Batch { seq, body: Err(failure) }),
+            Job::Overlong { file, seq, buf, line, last } => {
+                let Some(info) = files.get(file) else { continue };
+                let bad = LineError::line(overlong_reason(&line)).into_bad(&info.path, 1, &line.head);
+                let mut events = spare.try_recv().unwrap_or_default();
+                events.clear();
+                let parsed = Parsed { events, bad: vec![(0, bad)], pre_lines: 0, breaks: line.breaks, last, buf };
+                (file, Batch { seq, body: Ok(parsed) })
+            }
             Job::Block { file, seq, buf, pre_lines, last, header } => {
                 let Some(info) = files.get(file) else { continue };
                 // A vector the consumer is done with, so memory is not faulted in anew.

@@ -1,7 +1,7 @@
 //! The report for people: each violation drawn as a diagnostic on the rule
 //! it breaks (the same renderer as policy errors), then a table per rule.
 
-use super::{describe_due, lateness_seconds, local_time, Report};
+use super::{describe_due, lateness_seconds, local_time, plural, Report};
 use crate::diagnostics::{render_human, Diagnostic, Problem, RenderOptions};
 use crate::value::format_duration;
 use std::fmt::Write as _;
@@ -108,10 +108,12 @@ pub fn table(r: &Report) -> String {
     }
     let _ = writeln!(
         out,
-        "\n{} events, {} bad lines, {violated} violation{}, horizon {}",
+        "\n{} event{}, {} bad line{}, {violated} violation{}, horizon {}",
         r.stats.events,
+        plural(r.stats.events as usize),
         r.stats.bad_lines.len(),
-        if violated == 1 { "" } else { "s" },
+        plural(r.stats.bad_lines.len()),
+        plural(violated as usize),
         local_time(r.horizon, chrono_tz::UTC)
     );
     out

@@ -77,3 +77,12 @@ pub fn describe_due(due: &Due, tz: Tz) -> String {
 pub fn lateness_seconds(micros: i64) -> i64 {
     micros.saturating_add(999_999) / 1_000_000
 }
+
+/// `s` unless `n` is one.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

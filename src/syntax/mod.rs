@@ -142,11 +142,14 @@ fn parse_entry<T>(
 }
 
 fn file_is_only_comments(text: &str, comments: &[ast::Comment]) -> bool {
-    let mut rest = text.to_string();
-    for c in comments.iter().rev() {
-        rest.replace_range(c.span.start..c.span.end, "");
+    let mut cursor = 0;
+    for c in comments {
+        if !text.get(cursor..c.span.start).is_some_and(|gap| gap.trim().is_empty()) {
+            return false;
+        }
+        cursor = c.span.end;
     }
-    rest.trim().is_empty()
+    text.get(cursor..).is_some_and(|rest| rest.trim().is_empty())
 }
 
 /// Re-parses an item that failed, alone, to find where and why.

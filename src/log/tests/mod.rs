@@ -5,7 +5,7 @@
 mod formats;
 mod schema;
 
-use super::read_bytes_in_blocks;
+use super::{read_bytes_in_blocks, MAX_LINE};
 use crate::log::{
     read_bytes, read_log, BadLine, Event, FieldKind, Format, LogFailure, Projection, ReadOptions, ReadStats, OTHER,
 };
@@ -87,9 +87,19 @@ fn read(
     keep_going: bool,
     sort: bool,
 ) -> Result<(Vec<Event>, ReadStats), LogFailure> {
-    let mut events = vec![];
     let opts = ReadOptions { sort, keep_going, threads };
-    let stats = read_bytes_in_blocks(Path::new("t"), bytes, format, &block_proj(), &opts, block, &mut |e| {
+    read_limited(format, bytes, (block, MAX_LINE), &opts)
+}
+
+/// Reads with a chosen block size and longest line.
+fn read_limited(
+    format: Format,
+    bytes: &[u8],
+    sizes: (usize, usize),
+    opts: &ReadOptions,
+) -> Result<(Vec<Event>, ReadStats), LogFailure> {
+    let mut events = vec![];
+    let stats = read_bytes_in_blocks(Path::new("t"), bytes, format, &block_proj(), opts, sizes, &mut |e| {
         events.push(e.clone())
     })?;
     Ok((events, stats))
@@ -150,6 +160,50 @@ fn a_line_longer_than_many_blocks() {
     let text = format!("{long}\n{long}\n\n{long}");
     let (events, _) = read(Format::Jsonl, text.as_bytes(), 64, 2, false, false).unwrap();
     assert_eq!(lines(&events), [1, 2, 4]);
+}
+
+#[test]
+fn a_line_longer_than_the_limit_is_skipped_as_a_bad_line() {
+    let ok = |m: u32| format!(r#"{{"time":"2026-03-02T10:{m:02}:00Z","type":"a","case":"c"}}"#);
+    let long = format!(r#"{{"time":"2026-03-02T10:01:00Z","type":"a","case":"{}"}}"#, "x".repeat(1000));
+    let text = format!("{}\n{long}\n{}\n{long}", ok(0), ok(2));
+    for block in [1, 7, 64, 4096] {
+        for threads in [1, 2] {
+            let going = ReadOptions { threads, ..keep_going() };
+            let (events, stats) = read_limited(Format::Jsonl, text.as_bytes(), (block, 100), &going).unwrap();
+            assert_eq!(lines(&events), [1, 3], "block {block}");
+            assert_eq!(bad_lines(&stats.bad_lines), [2, 4], "block {block}");
+            let bad = &stats.bad_lines[0];
+            assert_eq!(
+                bad.reason,
+                format!(
+                    "the line is {} bytes long; lines of up to 100 bytes are read (an event is a line of its own)",
+                    long.len()
+                )
+            );
+            assert!(bad.text.starts_with(r#"{"time":"2026-03-02T10:01:00Z""#), "{}", bad.text);
+            let stopped =
+                read_limited(Format::Jsonl, text.as_bytes(), (block, 100), &ReadOptions { threads, ..opts() });
+            assert!(matches!(stopped, Err(LogFailure::Bad(b)) if b.line == 2), "block {block}");
+        }
+    }
+}
+
+#[test]
+fn a_csv_record_longer_than_the_limit_is_skipped_whole() {
+    let long = format!("2026-03-02T10:01:00Z,a,\"{}\"", "x\n".repeat(300));
+    let text = format!("time,type,case\n2026-03-02T10:00:00Z,a,ok\n{long}\n2026-03-02T10:02:00Z,a,\"\"\"after\"\"\"\n");
+    for block in [1, 7, 64, 4096] {
+        let (events, stats) = read_limited(Format::Csv, text.as_bytes(), (block, 100), &keep_going()).unwrap();
+        assert_eq!(lines(&events), [2, 304], "block {block}");
+        assert_eq!(bad_lines(&stats.bad_lines), [3], "block {block}");
+    }
+    let header = format!("time,type,{}\n2026-03-02T10:00:00Z,a,ok\n", "c".repeat(200));
+    let failed = read_limited(Format::Csv, header.as_bytes(), (16, 100), &keep_going());
+    assert!(
+        matches!(&failed, Err(LogFailure::Bad(b)) if b.line == 1 && b.reason.contains("210 bytes long")),
+        "{failed:?}"
+    );
 }
 
 #[test]

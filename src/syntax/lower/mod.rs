@@ -113,12 +113,20 @@ impl<'a> Lowerer<'a> {
             let trimmed = self.text.get(s.start..end).map_or(0, |t| t.len() - t.trim_end().len());
             end -= trimmed;
             // A comment pest skipped before an absent optional part.
-            match self.comments.iter().find(|c| c.span.end == end && c.span.start >= s.start) {
+            match self.comment_ending_at(end).filter(|c| c.span.start >= s.start) {
                 Some(c) => end = c.span.start,
                 None => break,
             }
         }
         Span::new(s.start, end)
+    }
+
+    /// The comment ending exactly at `end` (comments are in text order and
+    /// never overlap, so a binary search finds it).
+    fn comment_ending_at(&self, end: usize) -> Option<&'a Comment> {
+        let comments: &'a [Comment] = self.comments;
+        let at = comments.partition_point(|c| c.span.end < end);
+        comments.get(at).filter(|c| c.span.end == end)
     }
 
     fn error(&mut self, problem: Problem, span: Span) {
@@ -129,7 +137,8 @@ impl<'a> Lowerer<'a> {
     fn doc_before(&self, start: usize) -> Option<String> {
         let mut lines = vec![];
         let mut cursor = start;
-        for c in self.comments.iter().rev().filter(|c| c.span.end <= start) {
+        let before = self.comments.partition_point(|c| c.span.end <= start);
+        for c in self.comments[..before].iter().rev() {
             let between = self.text.get(c.span.end..cursor).unwrap_or("x");
             // A blank line detaches a doc comment from what follows.
             if !between.trim().is_empty() || between.matches('\n').count() > 1 || !c.doc {
