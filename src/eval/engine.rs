@@ -91,15 +91,19 @@ impl<'p, S: Sink> Engine<'p, S> {
         let mut dispatch: Vec<Vec<usize>> = vec![];
         let mut rates_of = vec![vec![]; program.rules.len()];
         let mut states = Vec::with_capacity(program.rules.len());
-        let measured: Vec<usize> = program
-            .rules
-            .iter()
-            .filter_map(|r| if let Kind::Rate(k) = &r.kind { Some(k.target) } else { None })
-            .collect();
+        let mut measured = vec![false; program.rules.len()];
+        for r in &program.rules {
+            if let Some(m) = if let Kind::Rate(k) = &r.kind { measured.get_mut(k.target) } else { None } {
+                *m = true;
+            }
+        }
         for (i, rule) in program.rules.iter().enumerate() {
             // Only verdicts are read of the rule's instances: no details, no
             // remedy (owed to a customer), no rate over their trigger times.
-            let verdicts_only = !detailed && !sink.keeps_details(i) && rule.remedy.is_none() && !measured.contains(&i);
+            let verdicts_only = !detailed
+                && !sink.keeps_details(i)
+                && rule.remedy.is_none()
+                && !measured.get(i).copied().unwrap_or(false);
             let (state, types) = match &rule.kind {
                 Kind::Obligation(o) => match &o.every {
                     Some(every) => (State::Recurring(RecurringState::new(o)), RecurringState::types(o, every)),
@@ -131,7 +135,8 @@ impl<'p, S: Sink> Engine<'p, S> {
                 if t >= dispatch.len() {
                     dispatch.resize(t + 1, vec![]);
                 }
-                if let Some(list) = dispatch.get_mut(t).filter(|l| !l.contains(&i)) {
+                // Rules are added in order: this rule is listed once if last.
+                if let Some(list) = dispatch.get_mut(t).filter(|l| l.last() != Some(&i)) {
                     list.push(i);
                 }
             }

@@ -56,37 +56,32 @@ fn parse_text(text: &str, id: FileId) -> Parsed {
     let open_comment =
         diagnostics.iter().find(|d| d.problem == Problem::UnterminatedComment).map_or(usize::MAX, |d| d.span.start);
     let mut lowerer = lower::Lowerer::new(id, text, &file.comments);
-    match TenetParser::parse(Rule::file, text) {
-        Ok(mut pairs) => {
-            if let Some(root) = pairs.next() {
-                for pair in root.into_inner() {
-                    match pair.as_rule() {
-                        Rule::EOI => {}
-                        Rule::error_item => {
-                            let span = lower::span_of(&pair, 0);
-                            file.items.push(ast::Item::Error(span));
-                            // A lexical error inside already explains the failure.
-                            let explained =
-                                lexical.iter().any(|l| span.start <= l.start && l.start < span.end.max(span.start + 1));
-                            if !explained && span.start < open_comment {
-                                lowerer.errors.push(syntax_error_in(text, span, id));
-                            }
-                        }
-                        _ => file.items.extend(lowerer.item(pair)),
-                    }
+    // Item by item, each parsed from where the last ended: exactly what
+    // `file` matches, with one item's tokens in memory at a time.
+    let mut pos = 0;
+    while let Some(rest) = text.get(pos..) {
+        let Ok(mut pairs) = TenetParser::parse(Rule::next_item, rest) else {
+            // Only blank space and comments are left.
+            break;
+        };
+        let Some(pair) = pairs.next().and_then(|root| root.into_inner().next()) else { break };
+        let end = pos + pair.as_span().end();
+        match pair.as_rule() {
+            Rule::error_item => {
+                let span = lower::span_of(&pair, pos);
+                file.items.push(ast::Item::Error(span));
+                // A lexical error inside already explains the failure.
+                let explained = lexical.iter().any(|l| span.start <= l.start && l.start < span.end.max(span.start + 1));
+                if !explained && span.start < open_comment {
+                    lowerer.errors.push(syntax_error_in(text, span, id));
                 }
             }
+            _ => file.items.extend(lowerer.item_at(pair, pos)),
         }
-        Err(e) => {
-            // `file` accepts any text through `error_item`; this is a fallback.
-            let (start, _) = error_location(&e);
-            file.items.push(ast::Item::Error(Span::new(0, text.len())));
-            lowerer.errors.push(Diagnostic::new(
-                Problem::Syntax { found: "text".into(), expected: "an item".into(), suggestion: None },
-                id,
-                Span::new(start, start),
-            ));
+        if end <= pos {
+            break;
         }
+        pos = end;
     }
     diagnostics.append(&mut lowerer.errors);
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));

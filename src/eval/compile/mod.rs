@@ -80,13 +80,19 @@ impl Compiler<'_> {
             calendar_name,
         });
         let mut effective: Vec<(crate::span::FileId, &ast::RuleDecl)> = vec![];
+        // Where each rule name sits in `effective` (a child's rule replaces
+        // its parent's in place).
+        let mut slots: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for j in chain {
             let Some(unit) = self.analysis.workspace.unit(j.file) else { continue };
             for item in &unit.ast.items {
                 let Item::Rule(r) = item else { continue };
-                match effective.iter_mut().find(|(_, e)| e.name.text == r.name.text) {
+                match slots.get(r.name.text.as_str()).and_then(|&i| effective.get_mut(i)) {
                     Some(slot) => *slot = (j.file, r),
-                    None => effective.push((j.file, r)),
+                    None => {
+                        slots.insert(r.name.text.as_str(), effective.len());
+                        effective.push((j.file, r));
+                    }
                 }
             }
         }

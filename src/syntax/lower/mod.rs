@@ -94,6 +94,8 @@ pub struct Lowerer<'a> {
     file: FileId,
     text: &'a str,
     comments: &'a [Comment],
+    /// Where in `text` the pairs being lowered were parsed from.
+    base: usize,
     /// Problems found while lowering.
     pub errors: Vec<Diagnostic>,
 }
@@ -101,13 +103,13 @@ pub struct Lowerer<'a> {
 impl<'a> Lowerer<'a> {
     /// A lowerer for `text` of `file`.
     pub fn new(file: FileId, text: &'a str, comments: &'a [Comment]) -> Self {
-        Lowerer { file, text, comments, errors: vec![] }
+        Lowerer { file, text, comments, base: 0, errors: vec![] }
     }
 
     /// The span of a pair without the trailing whitespace pest's implicit
     /// whitespace leaves behind an absent optional part.
     fn span(&self, p: &P) -> Span {
-        let s = span_of(p, 0);
+        let s = span_of(p, self.base);
         let mut end = s.end;
         loop {
             let trimmed = self.text.get(s.start..end).map_or(0, |t| t.len() - t.trim_end().len());
@@ -152,6 +154,14 @@ impl<'a> Lowerer<'a> {
         }
         lines.reverse();
         Some(lines.join("\n"))
+    }
+
+    /// One top-level item parsed from `text[base..]`.
+    pub fn item_at(&mut self, pair: P, base: usize) -> Option<Item> {
+        self.base = base;
+        let item = self.item(pair);
+        self.base = 0;
+        item
     }
 
     /// One top-level item (None for end of input).
