@@ -156,11 +156,13 @@ fn syntax_error_in(text: &str, span: Span, id: FileId) -> Diagnostic {
         Err(e) => describe_expected(&e),
     };
     let at = span.start + pos;
-    // Long enough for any keyword; a 5 MB word is not looked at whole.
-    let word: String = text[at..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').take(40).collect();
+    // Long enough for any keyword; a 5 MB word is not looked at whole. At
+    // the item's end, what follows is the next item, not what went wrong.
+    let word: String =
+        text[at..span.end.max(at)].chars().take_while(|c| c.is_alphanumeric() || *c == '_').take(40).collect();
     let suggestion = if word.is_empty() { None } else { closest_keyword(&word) };
     // Inside an item, a line that ends early is shown where it ends.
-    let line_end = if pos > 0 { missing_at_line_end(text, at, &word) } else { None };
+    let line_end = if pos > 0 { missing_at_line_end(text, span.start, at, &word) } else { None };
     if let Some(span) = line_end {
         let problem = Problem::Syntax { found: "end of line".into(), expected, suggestion };
         return Diagnostic::new(problem, id, span).with_label("something is missing here");
@@ -170,18 +172,55 @@ fn syntax_error_in(text: &str, span: Span, id: FileId) -> Diagnostic {
 }
 
 /// When a line ends early (`within 7`, then `}` on the next line), the
-/// place to show is right after the last token of that line.
-fn missing_at_line_end(text: &str, at: usize, word: &str) -> Option<Span> {
+/// place to show is right after the last token of that line (comments
+/// after it, on its line or below, are passed over).
+fn missing_at_line_end(text: &str, item_start: usize, at: usize, word: &str) -> Option<Span> {
     if !word.is_empty() {
         return None;
     }
+    let prev_end = code_end(text, item_start, at);
     let before = &text[..at];
-    let prev_end = before.trim_end().len();
-    if prev_end == 0 || !before[prev_end..].contains('\n') {
+    if prev_end <= item_start || !before[prev_end..].contains('\n') {
         return None;
     }
     let next = before[prev_end..].chars().next().map_or(1, char::len_utf8);
     Some(Span::new(prev_end, prev_end + next))
+}
+
+/// The end of the last token of the item starting at `start` before `at`:
+/// blank space and comments are not tokens.
+fn code_end(text: &str, start: usize, at: usize) -> usize {
+    let mut end = at;
+    loop {
+        let item = &text[start..end];
+        let trimmed = item.trim_end();
+        if let Some(open) = trimmed.strip_suffix("*/").and_then(|t| t.rfind("/*")) {
+            end = start + open;
+            continue;
+        }
+        let line_start = trimmed.rfind('\n').map_or(0, |k| k + 1);
+        match line_comment_start(&trimmed[line_start..]) {
+            Some(k) => end = start + line_start + k,
+            None => return start + trimmed.len(),
+        }
+    }
+}
+
+/// Where a `//` comment starts in `line`, outside strings.
+fn line_comment_start(line: &str) -> Option<usize> {
+    let mut quoted = false;
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quoted => i += 1,
+            b'"' => quoted = !quoted,
+            b'/' if !quoted && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The words reserved by the grammar.

@@ -14,11 +14,9 @@
 //! block comment anywhere (it may hide an item keyword at a line start), a
 //! single piece, or a piece that is only comments.
 //!
-//! One difference remains, in where a hole ends: when an item that does not
-//! parse is directly followed by comment lines and then an item, a parse of
-//! the whole file puts those comments in the hole (`Item::Error`), the pieces
-//! leave them to the item below. Every parsed item is the same; the hole's
-//! syntax error may then be drawn before those comments rather than after.
+//! A hole (text that is no item) ends where the parser's recovery ends it:
+//! before the comment lines right above the next item, as the pieces are
+//! cut. Every item, hole and diagnostic is the same as in a whole parse.
 
 pub mod shift;
 
@@ -52,7 +50,11 @@ impl ParseCache {
                     None => syntax::parse(piece, FileId(0)),
                 },
             };
-            if parsed.diagnostics.iter().any(|d| d.problem == Problem::EmptyFile) {
+            // A file nested too deep is not parsed at all, and an empty
+            // piece is not an empty file: the whole file decides.
+            let whole_decides =
+                |d: &tenet::Diagnostic| d.problem == Problem::EmptyFile || matches!(d.problem, Problem::TooDeep { .. });
+            if parsed.diagnostics.iter().any(whole_decides) {
                 self.pieces.clear();
                 return syntax::parse(text, FileId(0));
             }

@@ -8,7 +8,7 @@ use tenet_lsp::incremental::ParseCache;
 fn policy_files() -> Vec<std::path::PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut out = vec![];
-    for dir in ["policies", "examples", "calendars", "benches", "lsp/tests/fixtures"] {
+    for dir in ["policies", "examples", "calendars", "benches", "lsp/tests/fixtures", "tests/fixtures/errors"] {
         out.extend(tenet::workspace::policy_files(&root.join(dir)).unwrap_or_default());
     }
     assert!(out.len() > 10);
@@ -26,6 +26,24 @@ fn pieces_parse_like_the_whole_file() {
         assert_eq!(pieces.diagnostics, whole.diagnostics, "{}", path.display());
         // Again, from the cache.
         assert_eq!(cache.parse(&text).file, whole.file, "{}", path.display());
+    }
+}
+
+#[test]
+fn a_rule_left_open_gives_the_same_first_error() {
+    let rule = "rule unclosed \"t\" cites \"c\" {\n  when e as c\n  require e within 7 days\n";
+    for next in ["\nrule next \"t\" cites \"c\" {\n  when e as c\n  require e within 1 day\n}\n", "", "\n"] {
+        for comments in ["", "// The next rule.\n/// Its doc.\n"] {
+            let next = if next.is_empty() { String::new() } else { format!("\n{comments}{next}") };
+            let text = format!("jurisdiction X \"x\"\n  timezone \"UTC\"\n\nevent e {{ case: id }}\n\n{rule}{next}");
+            let whole = syntax::parse(&text, FileId(0));
+            let pieces = ParseCache::default().parse(&text);
+            assert_eq!(pieces.diagnostics, whole.diagnostics, "{text}");
+            assert_eq!(format!("{:#?}", pieces.file), format!("{:#?}", whole.file), "{text}");
+            let first = &whole.diagnostics[0];
+            let at = text.find("7 days").unwrap() + "7 days".len();
+            assert_eq!((first.problem.code(), first.span.start), ("tenet::syntax", at), "{text}");
+        }
     }
 }
 
