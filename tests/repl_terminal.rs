@@ -1,6 +1,6 @@
 //! The REPL through a real pseudo-terminal: prompt, a multi-line rule, Tab
-//! completion of a rule name, `:check`, Ctrl-C, and Ctrl-D leaving with
-//! status 0. Also the script mode when standard input is not a terminal.
+//! completion of a rule name, `:check`, Ctrl-C, Ctrl-D leaving with status
+//! 0, and a killed session's draft offered back by the next one. Also the script mode when standard input is not a terminal.
 #![cfg(unix)]
 
 use rexpect::process::wait::WaitStatus;
@@ -58,6 +58,39 @@ fn a_lawyer_at_the_terminal() {
     assert!(matches!(p.process.wait().unwrap(), WaitStatus::Exited(_, 0)));
     let history = std::fs::read_to_string(data.path().join("tenet/history")).unwrap();
     assert!(history.contains(":check"), "{history}");
+}
+
+#[test]
+fn a_session_that_dies_is_offered_back() {
+    let data = tempfile::tempdir().unwrap();
+    let mut cmd = tenet(data.path());
+    cmd.args(["--color", "never", "repl", "policies/br"]);
+    let mut p = spawn_command(cmd, Some(20_000)).unwrap();
+    p.exp_string("tenet[BR]> ").unwrap();
+    settle();
+    p.send_line("rule kept_draft \"Kept\" cites \"test\" { forbid cancellation_refused }").unwrap();
+    p.exp_string("defined rule `kept_draft`").unwrap();
+    p.exp_string("tenet[BR]> ").unwrap();
+    // The terminal dies with the session: nothing is saved on the way out.
+    p.process.kill(rexpect::process::Signal::SIGKILL).unwrap();
+
+    let mut cmd = tenet(data.path());
+    cmd.args(["--color", "never", "repl", "policies/br"]);
+    let mut q = spawn_command(cmd, Some(20_000)).unwrap();
+    q.exp_string("ended without leaving: 1 input, the last `rule kept_draft").unwrap();
+    q.exp_string("restore it? [Y/n] ").unwrap();
+    settle();
+    q.send_line("y").unwrap();
+    q.exp_string("restored 1 input").unwrap();
+    q.exp_string("tenet[BR]> ").unwrap();
+    settle();
+    q.send_line(":rules").unwrap();
+    q.exp_string("kept_draft (session)").unwrap();
+    q.send_control('d').unwrap();
+    q.exp_eof().unwrap();
+    assert!(matches!(q.process.wait().unwrap(), WaitStatus::Exited(_, 0)));
+    let left = std::fs::read_dir(data.path().join("tenet/sessions")).unwrap().count();
+    assert_eq!(left, 0, "a session that left normally keeps no journal, and the old one was removed");
 }
 
 #[test]

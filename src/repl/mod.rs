@@ -14,6 +14,7 @@ mod defs;
 mod explain;
 mod highlight;
 mod input;
+pub mod journal;
 mod session;
 pub mod terminal;
 mod verdicts;

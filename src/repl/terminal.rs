@@ -1,6 +1,7 @@
 //! The REPL's front end: rustyline on a terminal, plain lines otherwise.
 //!
-//! On a terminal: history kept in the user's data directory, Tab
+//! On a terminal: history kept in the user's data directory, a session
+//! journal there too (a session that dies is offered back next time), Tab
 //! completion, colours, a prompt naming the jurisdiction, input that
 //! continues while a brace is open, Ctrl-C to drop the input, Ctrl-D to
 //! leave. Without one (a script on stdin), lines are read and answered one
@@ -9,6 +10,7 @@
 use super::complete::{complete, Words};
 use super::highlight::highlight;
 use super::input::is_complete;
+use super::journal::{self, Journal};
 use super::session::Session;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
@@ -70,6 +72,39 @@ fn history_path() -> Option<PathBuf> {
     Some(dir.join("history"))
 }
 
+/// Where session journals are kept: `<data dir>/tenet/sessions`.
+fn journal_dir() -> Option<PathBuf> {
+    Some(dirs::data_dir()?.join("tenet").join("sessions"))
+}
+
+/// Offers to replay the newest journal of a session that died, then starts
+/// this session's journal.
+fn restore_and_journal(editor: &mut Editor<Assist, DefaultHistory>, session: &mut Session) -> Option<Journal> {
+    let dir = journal_dir()?;
+    let orphan = journal::orphans(&dir).into_iter().next();
+    let mut journal = match Journal::start(&dir) {
+        Ok(j) => Some(j),
+        Err(e) => {
+            eprintln!("warning: no session journal in {} ({e}): a crash would lose the draft", dir.display());
+            None
+        }
+    };
+    if let Some(orphan) = orphan {
+        println!("{}", orphan.summary());
+        let restore =
+            matches!(editor.readline("restore it? [Y/n] "), Ok(a) if !a.trim().to_lowercase().starts_with('n'));
+        if restore {
+            print!("{}", orphan.replay(session, journal.as_mut()));
+        } else {
+            println!("not restored");
+        }
+        if let Err(e) = orphan.discard() {
+            eprintln!("warning: cannot remove the old journal: {e}");
+        }
+    }
+    journal
+}
+
 /// Runs the interactive loop on a terminal; returns the exit status.
 pub fn interactive(session: &mut Session, colour: bool) -> u8 {
     let config = Config::builder().completion_type(CompletionType::List).auto_add_history(true).build();
@@ -87,10 +122,20 @@ pub fn interactive(session: &mut Session, colour: bool) -> u8 {
         let _ = editor.load_history(h);
     }
     println!("tenet REPL — `:help` lists the commands, Ctrl-D leaves");
+    let mut journal = restore_and_journal(&mut editor, session);
+    if let Some(h) = editor.helper_mut() {
+        h.words = Words::of(session);
+    }
     let status = loop {
         match editor.readline(&session.prompt()) {
             Ok(input) => {
                 let reply = session.eval(&input);
+                if reply.ok {
+                    if let Some(Err(e)) = journal.as_mut().map(|j| j.record(&input)) {
+                        eprintln!("warning: the session journal stopped ({e}): a crash would lose the draft");
+                        journal = None;
+                    }
+                }
                 print!("{}", reply.text);
                 let _ = std::io::stdout().flush();
                 if reply.quit {
@@ -113,6 +158,11 @@ pub fn interactive(session: &mut Session, colour: bool) -> u8 {
         if let Err(e) = editor.save_history(h) {
             eprintln!("warning: cannot save the history to {}: {e}", h.display());
         }
+    }
+    // Left normally, the draft is where the user left it; after an error the
+    // journal stays for the next session to offer.
+    if let Some(Err(e)) = journal.filter(|_| status == 0).map(Journal::finish) {
+        eprintln!("warning: cannot remove the session journal: {e}");
     }
     status
 }
