@@ -294,7 +294,7 @@ fn a_whole_session_over_stdio() {
     // semanticTokens: full, then a delta against it.
     let tokens = c.request("textDocument/semanticTokens/full", json!({ "textDocument": doc }));
     let data = tokens["data"].as_array().unwrap();
-    assert!(data.len() > 100 && data.len() % 5 == 0);
+    assert!(data.len() > 100 && data.len().is_multiple_of(5));
     // The first token: the doc comment, 42 UTF-16 units long (the emoji counts two).
     assert_eq!(data[..5], [json!(0), json!(0), json!(42), json!(3), json!(0)]);
     let delta = c.request(
