@@ -45,6 +45,23 @@ const MIN_BLOCK: usize = 64 << 10;
 /// The longest line (CSV record) of a streamed log: 64 MiB. A longer line
 /// is skipped without being held in memory and reported as a bad line.
 pub const MAX_LINE: usize = 64 << 20;
+/// The largest XES file (after decompression): XES is read whole.
+pub const MAX_XES: usize = 1 << 30;
+
+/// The sizes a read works with (smaller ones in tests).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sizes {
+    /// Bytes per block of a streamed file.
+    pub block: usize,
+    /// The longest line of a streamed file.
+    pub max_line: usize,
+    /// The largest file read whole (XES).
+    pub max_whole: usize,
+}
+
+impl Sizes {
+    const DEFAULT: Sizes = Sizes { block: BLOCK, max_line: MAX_LINE, max_whole: MAX_XES };
+}
 
 /// How to read a log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +157,7 @@ pub fn read_log_each(
         let read: Box<dyn Read + Send> = if is_gz(path) { Box::new(MultiGzDecoder::new(file)) } else { Box::new(file) };
         inputs.push(Input { path: path.clone(), format, read });
     }
-    read_inputs(inputs, proj, opts, (BLOCK, MAX_LINE), sink)
+    read_inputs(inputs, proj, opts, Sizes::DEFAULT, sink)
 }
 
 /// Same as [`read_log`], from bytes already in memory (tests, the REPL);
@@ -154,7 +171,7 @@ pub fn read_bytes(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Event),
 ) -> Result<ReadStats, LogFailure> {
-    read_bytes_in_blocks(name, bytes, format, proj, opts, (BLOCK, MAX_LINE), &mut |e| sink(e.clone()))
+    read_bytes_in_blocks(name, bytes, format, proj, opts, Sizes::DEFAULT, &mut |e| sink(e.clone()))
 }
 
 /// [`read_bytes`] with a chosen block size and longest line (tests of
@@ -165,7 +182,7 @@ pub(crate) fn read_bytes_in_blocks(
     format: Format,
     proj: &Projection,
     opts: &ReadOptions,
-    sizes: (usize, usize),
+    sizes: Sizes,
     sink: &mut dyn FnMut(&Event),
 ) -> Result<ReadStats, LogFailure> {
     let read: Box<dyn Read + Send + '_> = if is_gz(name) || bytes.starts_with(&[0x1f, 0x8b]) {
@@ -189,12 +206,12 @@ fn cpus() -> usize {
 }
 
 /// Reads the inputs as one log: XES files whole, the others streamed in
-/// blocks of `block` bytes with lines of at most `max_line` bytes.
+/// blocks, within `sizes`.
 fn read_inputs(
     inputs: Vec<Input<'_>>,
     proj: &Projection,
     opts: &ReadOptions,
-    (block, max_line): (usize, usize),
+    sizes: Sizes,
     sink: &mut dyn FnMut(&Event),
 ) -> Result<ReadStats, LogFailure> {
     let plan = Plan::new(proj);
@@ -207,13 +224,25 @@ fn read_inputs(
     for (i, input) in inputs.into_iter().enumerate() {
         if input.format == Format::Xes {
             let mut bytes = Vec::new();
-            let mut read = input.read;
-            read.read_to_end(&mut bytes)
+            // One more byte than allowed tells a file too large (or a
+            // compressed one that expands without end) from one at the limit.
+            input
+                .read
+                .take(sizes.max_whole as u64 + 1)
+                .read_to_end(&mut bytes)
                 .map_err(|e| LogFailure::Io { path: input.path.clone(), reason: io_reason(&e) })?;
+            if bytes.len() > sizes.max_whole {
+                let reason = format!(
+                    "an XES file is read whole, and this one is larger than {} MiB; \
+                     split it, or convert it to JSON Lines, which is read in bounded memory",
+                    sizes.max_whole >> 20
+                );
+                return Err(LogFailure::Io { path: input.path, reason });
+            }
             let events = xes::read(&bytes, i as u32, &input.path, &plan, &mut |b| bad.take(b))?;
             whole.push(Some(events));
         } else {
-            feeds.push(Feed::new(infos.len(), input.read, max_line));
+            feeds.push(Feed::new(infos.len(), input.read, sizes.max_line));
             infos.push(FileInfo { path: input.path, format: input.format, index: i as u32 });
             whole.push(None);
         }
@@ -227,9 +256,10 @@ fn read_inputs(
     let threads = if opts.threads == 0 { cpus() } else { opts.threads };
     let k = feeds.len();
     let in_flight = if k == 1 { threads + 2 } else { 3 };
+    let block = sizes.block;
     let block = if k == 1 { block } else { (block * 4 / k).clamp(MIN_BLOCK.min(block), block) };
     // A block holds whole lines: no line it holds is longer than the limit.
-    let block = block.min(max_line);
+    let block = block.min(sizes.max_line);
     std::thread::scope(|scope| {
         let (job_tx, job_rx) = bounded(threads);
         let (spare_tx, spare_rx) = crossbeam_channel::unbounded();

@@ -5,7 +5,7 @@
 mod formats;
 mod schema;
 
-use super::{read_bytes_in_blocks, MAX_LINE};
+use super::{read_bytes_in_blocks, Sizes, MAX_LINE, MAX_XES};
 use crate::log::{
     read_bytes, read_log, BadLine, Event, FieldKind, Format, LogFailure, Projection, ReadOptions, ReadStats, OTHER,
 };
@@ -88,14 +88,19 @@ fn read(
     sort: bool,
 ) -> Result<(Vec<Event>, ReadStats), LogFailure> {
     let opts = ReadOptions { sort, keep_going, threads };
-    read_limited(format, bytes, (block, MAX_LINE), &opts)
+    read_limited(format, bytes, limited(block, MAX_LINE), &opts)
 }
 
-/// Reads with a chosen block size and longest line.
+/// Sizes with a chosen block and longest line.
+fn limited(block: usize, max_line: usize) -> Sizes {
+    Sizes { block, max_line, max_whole: MAX_XES }
+}
+
+/// Reads with chosen sizes.
 fn read_limited(
     format: Format,
     bytes: &[u8],
-    sizes: (usize, usize),
+    sizes: Sizes,
     opts: &ReadOptions,
 ) -> Result<(Vec<Event>, ReadStats), LogFailure> {
     let mut events = vec![];
@@ -170,7 +175,7 @@ fn a_line_longer_than_the_limit_is_skipped_as_a_bad_line() {
     for block in [1, 7, 64, 4096] {
         for threads in [1, 2] {
             let going = ReadOptions { threads, ..keep_going() };
-            let (events, stats) = read_limited(Format::Jsonl, text.as_bytes(), (block, 100), &going).unwrap();
+            let (events, stats) = read_limited(Format::Jsonl, text.as_bytes(), limited(block, 100), &going).unwrap();
             assert_eq!(lines(&events), [1, 3], "block {block}");
             assert_eq!(bad_lines(&stats.bad_lines), [2, 4], "block {block}");
             let bad = &stats.bad_lines[0];
@@ -183,7 +188,7 @@ fn a_line_longer_than_the_limit_is_skipped_as_a_bad_line() {
             );
             assert!(bad.text.starts_with(r#"{"time":"2026-03-02T10:01:00Z""#), "{}", bad.text);
             let stopped =
-                read_limited(Format::Jsonl, text.as_bytes(), (block, 100), &ReadOptions { threads, ..opts() });
+                read_limited(Format::Jsonl, text.as_bytes(), limited(block, 100), &ReadOptions { threads, ..opts() });
             assert!(matches!(stopped, Err(LogFailure::Bad(b)) if b.line == 2), "block {block}");
         }
     }
@@ -194,16 +199,30 @@ fn a_csv_record_longer_than_the_limit_is_skipped_whole() {
     let long = format!("2026-03-02T10:01:00Z,a,\"{}\"", "x\n".repeat(300));
     let text = format!("time,type,case\n2026-03-02T10:00:00Z,a,ok\n{long}\n2026-03-02T10:02:00Z,a,\"\"\"after\"\"\"\n");
     for block in [1, 7, 64, 4096] {
-        let (events, stats) = read_limited(Format::Csv, text.as_bytes(), (block, 100), &keep_going()).unwrap();
+        let (events, stats) = read_limited(Format::Csv, text.as_bytes(), limited(block, 100), &keep_going()).unwrap();
         assert_eq!(lines(&events), [2, 304], "block {block}");
         assert_eq!(bad_lines(&stats.bad_lines), [3], "block {block}");
     }
     let header = format!("time,type,{}\n2026-03-02T10:00:00Z,a,ok\n", "c".repeat(200));
-    let failed = read_limited(Format::Csv, header.as_bytes(), (16, 100), &keep_going());
+    let failed = read_limited(Format::Csv, header.as_bytes(), limited(16, 100), &keep_going());
     assert!(
         matches!(&failed, Err(LogFailure::Bad(b)) if b.line == 1 && b.reason.contains("210 bytes long")),
         "{failed:?}"
     );
+}
+
+#[test]
+fn an_xes_file_larger_than_the_limit_is_refused_before_it_fills_memory() {
+    let xes = std::fs::read(fixture("basic.xes")).unwrap();
+    let sizes = Sizes { max_whole: xes.len() - 1, ..limited(1 << 20, MAX_LINE) };
+    let failed = read_limited(Format::Xes, &xes, sizes, &opts());
+    assert!(
+        matches!(&failed, Err(LogFailure::Io { reason, .. }) if reason.starts_with("an XES file is read whole")),
+        "{:?}",
+        failed.err()
+    );
+    let exact = Sizes { max_whole: xes.len(), ..sizes };
+    assert!(read_limited(Format::Xes, &xes, exact, &opts()).is_ok());
 }
 
 #[test]
