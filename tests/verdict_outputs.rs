@@ -57,6 +57,26 @@ fn sarif_report() {
 }
 
 #[test]
+fn summary_in_json_and_sarif_lists_no_violations() {
+    let (_, full, _) = check(&["--format", "json"]);
+    let (code, stdout, _) = check(&["--format", "json", "--summary"]);
+    assert_eq!(code, 1, "the exit status still counts every violation");
+    let (full, summary): (serde_json::Value, serde_json::Value) =
+        (serde_json::from_str(&full).unwrap(), serde_json::from_str(&stdout).unwrap());
+    assert!(summary.get("violations").is_none(), "not listed, rather than listed empty: {stdout}");
+    assert_eq!(summary["rules"], full["rules"], "the same counts and remedies");
+    assert_eq!(summary["remedies_by_customer"], full["remedies_by_customer"]);
+    let (code, stdout, _) = check(&["--format", "sarif", "--summary"]);
+    assert_eq!(code, 1);
+    let sarif: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(sarif["runs"][0].get("results").is_none(), "{stdout}");
+    assert_eq!(
+        sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len(),
+        full["rules"].as_array().unwrap().len()
+    );
+}
+
+#[test]
 fn nothing_violated_exits_zero() {
     let out = Command::cargo_bin("tenet")
         .unwrap()

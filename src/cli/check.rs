@@ -77,8 +77,9 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads };
     // People see a few violations per rule; programs get them all.
+    // With --summary, none (the JSON report then has no `violations`).
     let summary = match (args.format, args.summary) {
-        (Format::Human, true) => tenet::eval::Summary::keeping(&program, 0),
+        (_, true) => tenet::eval::Summary::keeping(&program, 0),
         (Format::Human, false) => tenet::eval::Summary::keeping(&program, human::SHOWN_PER_RULE),
         _ => tenet::eval::Summary::new(&program),
     };
@@ -107,12 +108,8 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
         warnings: &warnings,
     };
     match args.format {
-        Format::Json => {
-            super::out(&format!("{}\n", serde_json::to_string_pretty(&json::render(&r)).unwrap_or_default()))
-        }
-        Format::Sarif => {
-            super::out(&format!("{}\n", serde_json::to_string_pretty(&sarif::render(&r)).unwrap_or_default()))
-        }
+        Format::Json => super::stream_out(|w| json::write(&r, w)),
+        Format::Sarif => super::stream_out(|w| sarif::write(&r, w)),
         Format::Human => {
             for bad in &stats.bad_lines {
                 super::err(&render_human(&bad.to_skipped_diagnostic(), analysis.sources(), opts));

@@ -28,6 +28,19 @@ pub fn err(text: &str) {
     write_or_end(&mut std::io::stderr().lock(), text);
 }
 
+/// Writes to standard output through `write`, buffered; a closed pipe ends
+/// the process quietly as in [`out`], another failure is reported.
+pub fn stream_out(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = write(&mut w).and_then(|()| w.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(141),
+        Err(e) => err(&format!("error: cannot write the report: {e}\n")),
+        Ok(()) => {}
+    }
+}
+
 fn write_or_end(w: &mut impl Write, text: &str) {
     let written = w.write_all(text.as_bytes()).and_then(|()| w.flush());
     if written.is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
