@@ -77,6 +77,33 @@ fn summary_in_json_and_sarif_lists_no_violations() {
 }
 
 #[test]
+fn a_run_that_fails_still_writes_a_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = std::fs::read_to_string("examples/acme-br.jsonl").unwrap();
+    log.push_str("{\"time\": \"not a time\", \"type\": \"complaint_received\"}\n");
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, log).unwrap();
+    let run = |format: &str| {
+        let out = Command::cargo_bin("tenet")
+            .unwrap()
+            .args(["check", "policies/br", "--format", format, "--events"])
+            .arg(&bad)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let json = run("json");
+    assert_eq!(json["error"]["code"], "tenet::bad_log_line", "{json}");
+    assert!(json["error"]["message"].as_str().unwrap().contains("bad.jsonl:30"), "{json}");
+    assert!(json["violations"].is_array() && json.get("rules").is_none(), "{json}");
+    let sarif = run("sarif");
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false, "{sarif}");
+    assert!(invocation["toolExecutionNotifications"][0]["message"]["text"].as_str().unwrap().contains("bad.jsonl:30"));
+}
+
+#[test]
 fn nothing_violated_exits_zero() {
     let out = Command::cargo_bin("tenet")
         .unwrap()

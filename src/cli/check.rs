@@ -2,11 +2,13 @@
 
 use super::{plural, report};
 use crate::Format;
+use std::io::Write;
 use std::path::PathBuf;
 use tenet::check::Analysis;
 use tenet::diagnostics::{render_human, JsonDiagnostic, RenderOptions};
+use tenet::eval::Streamed;
 use tenet::log::ReadOptions;
-use tenet::report::{human, json, sarif, Report};
+use tenet::report::{human, json, sarif, Context, Report, Streaming};
 use tenet::{Diagnostic, Problem};
 
 /// Arguments of `tenet check`.
@@ -83,10 +85,39 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
         (Format::Human, false) => tenet::eval::Summary::keeping(&program, human::SHOWN_PER_RULE),
         _ => tenet::eval::Summary::new(&program),
     };
-    let (summary, stats) = match tenet::eval::run_log_into(&program, &args.events, &read, as_of, summary) {
+    // JSON and SARIF are written while the log is read, each violation as it
+    // is decided (with --summary there is none to write).
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let ctx = Context { program: &program, logs: &args.events };
+    let mut streaming = match (args.format, args.summary) {
+        (Format::Json, false) => Some(Streaming::Json(json::Stream::begin(&mut out, ctx))),
+        (Format::Sarif, false) => Some(Streaming::Sarif(sarif::Stream::begin(&mut out, ctx, analysis.sources()))),
+        _ => None,
+    };
+    let run = match streaming.as_mut() {
+        None => tenet::eval::run_log_into(&program, &args.events, &read, as_of, summary),
+        Some(stream) => {
+            let sink = Streamed::new(&program, |v| {
+                stream.violation(v);
+                end_if_closed(stream.error());
+            });
+            tenet::eval::run_log_with(&program, &args.events, &read, as_of, sink).map(|(sink, stats, after)| {
+                let mut summary = sink.into_summary();
+                summary.after_horizon = after;
+                (summary, stats)
+            })
+        }
+    };
+    let (summary, stats) = match run {
         Ok(x) => x,
         Err(failure) => {
-            report(&[failure.to_diagnostic()], analysis.sources(), opts);
+            let diagnostic = failure.to_diagnostic();
+            report(std::slice::from_ref(&diagnostic), analysis.sources(), opts);
+            if let Some(s) = streaming {
+                let written = s.fail(&JsonDiagnostic::from_diagnostic(&diagnostic, analysis.sources()));
+                end_if_closed(written.and_then(|()| out.flush()).err().as_ref());
+            }
             return 2;
         }
     };
@@ -107,10 +138,18 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
         horizon,
         warnings: &warnings,
     };
-    match args.format {
-        Format::Json => super::stream_out(|w| json::write(&r, w)),
-        Format::Sarif => super::stream_out(|w| sarif::write(&r, w)),
-        Format::Human => {
+    match (args.format, streaming) {
+        (_, Some(s)) => {
+            let written = s.finish(&r).and_then(|()| out.flush());
+            end_if_closed(written.as_ref().err());
+            if let Err(e) = written {
+                super::err(&format!("error: cannot write the report: {e}\n"));
+                return 2;
+            }
+        }
+        (Format::Json, None) => super::stream_out(|w| json::write(&r, w)),
+        (Format::Sarif, None) => super::stream_out(|w| sarif::write(&r, w)),
+        (Format::Human, None) => {
             for bad in &stats.bad_lines {
                 super::err(&render_human(&bad.to_skipped_diagnostic(), analysis.sources(), opts));
             }
@@ -126,6 +165,14 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
         1
     } else {
         0
+    }
+}
+
+/// Ends the process quietly, as Unix tools do, once the reader of the
+/// output has gone.
+fn end_if_closed(error: Option<&std::io::Error>) {
+    if error.is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+        std::process::exit(141);
     }
 }
 

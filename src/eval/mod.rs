@@ -27,7 +27,7 @@ pub use compile::{compile, compile_with_keys};
 pub use coverage::{calendar_warnings, remedy_warnings, CalendarGap};
 pub use engine::Engine;
 pub use ir::Program;
-pub use verdict::{Collect, EventRef, Instance, Sink, Summary};
+pub use verdict::{Collect, EventRef, Instance, Sink, Streamed, Summary};
 
 use crate::log::{LogFailure, ReadOptions, ReadStats};
 use crate::time::Micros;
@@ -54,15 +54,27 @@ pub fn run_log_into(
     as_of: Option<Micros>,
     summary: Summary,
 ) -> Result<(Summary, ReadStats), LogFailure> {
-    let mut engine = Engine::new(program, summary, false);
+    let (mut summary, stats, after) = run_log_with(program, paths, opts, as_of, summary)?;
+    summary.after_horizon = after;
+    Ok((summary, stats))
+}
+
+/// [`run_log`] into any sink; also returns how many events were later than
+/// the horizon.
+pub fn run_log_with<S: Sink>(
+    program: &Program,
+    paths: &[PathBuf],
+    opts: &ReadOptions,
+    as_of: Option<Micros>,
+    sink: S,
+) -> Result<(S, ReadStats, u64), LogFailure> {
+    let mut engine = Engine::new(program, sink, false);
     let mut after = 0u64;
     let stats = crate::log::read_log_each(paths, &program.proj, opts, &mut |e| match as_of {
         Some(h) if e.time > h => after += 1,
         _ => engine.push(e),
     })?;
-    let mut summary = engine.finish(as_of);
-    summary.after_horizon = after;
-    Ok((summary, stats))
+    Ok((engine.finish(as_of), stats, after))
 }
 
 /// The program of policy `text` (file `p.tenet`), which must check clean.

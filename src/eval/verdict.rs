@@ -215,3 +215,42 @@ impl Sink for Summary {
         self.keep_per_rule.is_none_or(|n| violated < n as u64)
     }
 }
+
+/// Counts like a [`Summary`] that keeps no violation, and hands each
+/// violation it would have listed to `listed` as it is decided (a report
+/// written while the log is read, in bounded memory).
+pub struct Streamed<F> {
+    /// Counts, remedies and warnings.
+    pub summary: Summary,
+    listed: F,
+}
+
+impl<F: FnMut(&Instance)> Streamed<F> {
+    /// A sink for `program` passing listed violations to `listed`.
+    pub fn new(program: &Program, listed: F) -> Self {
+        Streamed { summary: Summary::keeping(program, 0), listed }
+    }
+
+    /// The summary, letting go of `listed`.
+    pub fn into_summary(self) -> Summary {
+        self.summary
+    }
+}
+
+impl<F: FnMut(&Instance)> Sink for Streamed<F> {
+    fn instance(&mut self, inst: Instance) {
+        if inst.verdict == Verdict::Violated && !self.summary.is_measure(inst.rule) {
+            (self.listed)(&inst);
+        }
+        self.summary.instance(inst);
+    }
+
+    fn calendar_gap(&mut self, gap: super::CalendarGap) {
+        self.summary.calendar_gap(gap);
+    }
+
+    /// Every listed violation is written whole, as a summary keeping all.
+    fn keeps_details(&self, rule: usize) -> bool {
+        !self.summary.is_measure(rule)
+    }
+}

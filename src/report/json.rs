@@ -1,34 +1,95 @@
 //! The JSON report: a stable, documented schema (see the README).
 //!
-//! The report is written as it is serialised, straight to the output: no
-//! tree of the whole report and no string of it are built, so memory holds
-//! only the verdicts. Object keys are in alphabetical order (the order the
-//! schema has always printed).
+//! The report is written while the log is read: `violations` first, each
+//! violation as it is decided, then the rest once the run is over (keys in
+//! alphabetical order). No tree of the report and no string of it are
+//! built, and no violation is kept, so memory does not grow with the
+//! number of violations.
 
-use super::{lateness_seconds, local_time, Report};
+use super::stream::{pretty_at, ArrayWriter};
+use super::{lateness_seconds, local_time, Context, Report};
 use crate::eval::{EventRef, Instance};
 use crate::value::Val;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde::Serialize as Derive;
 use std::io::{self, Write};
 
-/// Writes the report as indented JSON, then a line break.
+/// A report being written: its violations so far.
+pub struct Stream<'w> {
+    array: ArrayWriter<'w>,
+    ctx: Context<'w>,
+}
+
+impl<'w> Stream<'w> {
+    /// Starts the report on `out`.
+    pub fn begin(out: &'w mut dyn Write, ctx: Context<'w>) -> Stream<'w> {
+        let started = out.write_all(b"{\n  \"violations\": ");
+        let mut array = ArrayWriter::new(out, 2);
+        if let Err(e) = started {
+            array.fail(e);
+        }
+        Stream { array, ctx }
+    }
+
+    /// Writes one violation.
+    pub fn violation(&mut self, v: &Instance) {
+        self.array.item(&Violation { ctx: self.ctx, v });
+    }
+
+    /// The write error that stopped the report, if any (a closed pipe).
+    pub fn error(&self) -> Option<&io::Error> {
+        self.array.error()
+    }
+
+    /// Ends the report with everything but the violations, then a line break.
+    pub fn finish(self, r: &Report) -> io::Result<()> {
+        let out = self.array.finish()?;
+        let rest = pretty_at(&Rest { r }, 0)?;
+        // `rest` is an object of its own: its members follow the violations.
+        out.write_all(b",")?;
+        out.write_all(rest.strip_prefix(b"{").unwrap_or(&rest))?;
+        out.write_all(b"\n")
+    }
+
+    /// Ends the report after the run failed: the violations decided so far,
+    /// then `error`, the diagnostic that stopped it.
+    pub fn fail(self, error: &crate::diagnostics::JsonDiagnostic) -> io::Result<()> {
+        let out = self.array.finish()?;
+        out.write_all(b",\n  \"error\": ")?;
+        out.write_all(&pretty_at(error, 2)?)?;
+        out.write_all(b"\n}\n")
+    }
+}
+
+/// Writes the whole report of `r` (its kept violations) to `out`.
 pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &Doc { r })?;
-    out.write_all(b"\n")
+    // Listed only when every violation was kept (not with --summary).
+    if r.summary.keep_per_rule.is_some() {
+        out.write_all(&pretty_at(&Rest { r }, 0)?)?;
+        return out.write_all(b"\n");
+    }
+    let mut stream = Stream::begin(out, r.context());
+    for v in &r.summary.violations {
+        stream.violation(v);
+    }
+    stream.finish(r)
 }
 
 /// The whole report as a JSON value (for tests and embedding).
 pub fn render(r: &Report) -> serde_json::Value {
-    serde_json::to_value(Doc { r }).unwrap_or_default()
+    let mut text = Vec::new();
+    match write(r, &mut text) {
+        Ok(()) => serde_json::from_slice(&text).unwrap_or_default(),
+        Err(_) => serde_json::Value::Null,
+    }
 }
 
-/// The document; its fields serialise lazily from the report.
-struct Doc<'r, 'a> {
+/// Everything but the violations, known once the run is over.
+struct Rest<'r, 'a> {
     r: &'r Report<'a>,
 }
 
-impl Serialize for Doc<'_, '_> {
+impl Serialize for Rest<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.r;
         let mut m = s.serialize_map(None)?;
@@ -39,10 +100,6 @@ impl Serialize for Doc<'_, '_> {
         m.serialize_entry("horizon", &local_time(r.horizon, chrono_tz::UTC))?;
         m.serialize_entry("remedies_by_customer", &Totals(|| r.summary.by_customer.iter()))?;
         m.serialize_entry("rules", &Seq(|| (0..r.program.rules.len()).map(|i| RuleRow { r, i })))?;
-        // Listed only when every violation was kept (not with --summary).
-        if r.summary.keep_per_rule.is_none() {
-            m.serialize_entry("violations", &Seq(|| r.summary.violations.iter().map(|v| Violation { r, v })))?;
-        }
         // Few; converted through values so their keys sort like the rest.
         let warnings: Vec<serde_json::Value> = r
             .warnings
@@ -123,7 +180,7 @@ impl Serialize for RuleRow<'_, '_> {
         let remedy = r.summary.remedies.get(i).map(amounts).unwrap_or_default();
         RuleFields {
             cites: rule.cites.as_deref(),
-            jurisdiction: jurisdiction(r, i),
+            jurisdiction: r.context().jurisdiction(i),
             measure: rule.measure,
             pending,
             remedy: Pairs(remedy),
@@ -138,7 +195,7 @@ impl Serialize for RuleRow<'_, '_> {
 
 /// One violation.
 struct Violation<'r, 'a> {
-    r: &'r Report<'a>,
+    ctx: Context<'a>,
     v: &'r Instance,
 }
 
@@ -172,23 +229,23 @@ struct Place {
 
 impl Serialize for Violation<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (r, v) = (self.r, self.v);
-        let tz = r.tz(v.rule);
-        let rule = r.program.rules.get(v.rule);
+        let (ctx, v) = (self.ctx, self.v);
+        let tz = ctx.tz(v.rule);
+        let rule = ctx.program.rules.get(v.rule);
         // Keys print sorted, as every object of the report.
         let key = v.key.iter().map(|(k, val)| (k.as_str(), Value(val))).collect();
         ViolationFields {
             cites: rule.and_then(|x| x.cites.as_deref()),
             customer: v.customer.as_ref().map(Value),
             deadline: v.deadline.as_ref().map(|d| local_time(d.last_on_time, tz)),
-            evidence: v.evidence.as_ref().map(|e| place(r, e, tz)),
-            jurisdiction: jurisdiction(r, v.rule),
+            evidence: v.evidence.as_ref().map(|e| place(&ctx, e, tz)),
+            jurisdiction: ctx.jurisdiction(v.rule),
             key,
             lateness_seconds: v.lateness.map(lateness_seconds),
             note: &v.note,
             remedy: v.remedy.as_ref().map(|(a, c)| Remedy { amount: a.to_string(), currency: c }),
             rule: rule.map(|x| x.name.as_str()),
-            trigger: v.trigger.as_ref().map(|e| place(r, e, tz)),
+            trigger: v.trigger.as_ref().map(|e| place(&ctx, e, tz)),
         }
         .serialize(s)
     }
@@ -213,14 +270,8 @@ fn bad_line(b: &crate::log::BadLine) -> BadLine<'_> {
     }
 }
 
-fn jurisdiction<'a>(r: &Report<'a>, rule: usize) -> Option<&'a str> {
-    let program = r.program;
-    let rule = program.rules.get(rule)?;
-    program.jurisdictions.get(rule.jurisdiction).map(|j| j.name.as_str())
-}
-
-fn place(r: &Report, e: &EventRef, tz: chrono_tz::Tz) -> Place {
-    Place { file: r.log_file(e), line: e.loc.line, time: local_time(e.time, tz) }
+fn place(ctx: &Context, e: &EventRef, tz: chrono_tz::Tz) -> Place {
+    Place { file: ctx.log_file(e), line: e.loc.line, time: local_time(e.time, tz) }
 }
 
 /// An attribute value as JSON: text, integer and truth values as such,

@@ -4,6 +4,7 @@
 pub mod human;
 pub mod json;
 pub mod sarif;
+mod stream;
 
 use crate::diagnostics::Sources;
 use crate::eval::{EventRef, Program, Summary};
@@ -31,13 +32,39 @@ pub struct Report<'a> {
     pub warnings: &'a [crate::Diagnostic],
 }
 
-impl Report<'_> {
-    /// `file:line` of an event.
-    pub fn place(&self, e: &EventRef) -> String {
-        let file = self.logs.get(e.loc.file as usize).map_or_else(|| "?".to_string(), |p| display_path(p));
-        format!("{file}:{}", e.loc.line)
+impl<'a> Report<'a> {
+    /// What a verdict of this report needs to be shown.
+    pub fn context(&self) -> Context<'a> {
+        Context { program: self.program, logs: self.logs }
     }
 
+    /// `file:line` of an event.
+    pub fn place(&self, e: &EventRef) -> String {
+        format!("{}:{}", self.log_file(e), e.loc.line)
+    }
+
+    /// The log file of an event.
+    pub fn log_file(&self, e: &EventRef) -> String {
+        self.context().log_file(e)
+    }
+
+    /// The time zone of a rule's jurisdiction.
+    pub fn tz(&self, rule: usize) -> Tz {
+        self.context().tz(rule)
+    }
+}
+
+/// What a verdict needs to be shown, known before the log is read: the
+/// rules and the log files.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    /// The compiled rules.
+    pub program: &'a Program,
+    /// The log files, by index of `Loc::file`.
+    pub logs: &'a [PathBuf],
+}
+
+impl<'a> Context<'a> {
     /// The log file of an event.
     pub fn log_file(&self, e: &EventRef) -> String {
         self.logs.get(e.loc.file as usize).map_or_else(|| "?".to_string(), |p| display_path(p))
@@ -50,6 +77,55 @@ impl Report<'_> {
             .get(rule)
             .and_then(|r| self.program.jurisdictions.get(r.jurisdiction))
             .map_or(chrono_tz::UTC, |j| j.tz)
+    }
+
+    /// The jurisdiction of a rule.
+    pub fn jurisdiction(&self, rule: usize) -> Option<&'a str> {
+        let program: &'a Program = self.program;
+        let rule = program.rules.get(rule)?;
+        program.jurisdictions.get(rule.jurisdiction).map(|j| j.name.as_str())
+    }
+}
+
+/// A machine-readable report written while the log is read.
+pub enum Streaming<'w> {
+    /// `--format json`.
+    Json(json::Stream<'w>),
+    /// `--format sarif`.
+    Sarif(sarif::Stream<'w>),
+}
+
+impl Streaming<'_> {
+    /// Writes one violation.
+    pub fn violation(&mut self, v: &crate::eval::Instance) {
+        match self {
+            Streaming::Json(s) => s.violation(v),
+            Streaming::Sarif(s) => s.violation(v),
+        }
+    }
+
+    /// The write error that stopped the report, if any.
+    pub fn error(&self) -> Option<&std::io::Error> {
+        match self {
+            Streaming::Json(s) => s.error(),
+            Streaming::Sarif(s) => s.error(),
+        }
+    }
+
+    /// Ends the report once the run is over.
+    pub fn finish(self, r: &Report) -> std::io::Result<()> {
+        match self {
+            Streaming::Json(s) => s.finish(r),
+            Streaming::Sarif(s) => s.finish(),
+        }
+    }
+
+    /// Ends the report after the run failed with `error`.
+    pub fn fail(self, error: &crate::diagnostics::JsonDiagnostic) -> std::io::Result<()> {
+        match self {
+            Streaming::Json(s) => s.fail(error),
+            Streaming::Sarif(s) => s.fail(error),
+        }
     }
 }
 

@@ -2,69 +2,173 @@
 //! is a result located at its trigger line in the log, related to the rule
 //! in the policy.
 //!
-//! Written as it is serialised, like the JSON report; object keys in
-//! alphabetical order.
+//! Written while the log is read, like the JSON report: the results as they
+//! are decided, in the document's own order (object keys alphabetical).
 
-use super::{local_time, Report};
+use super::stream::{pretty_at, ArrayWriter};
+use super::{local_time, Context, Report};
+use crate::diagnostics::{JsonDiagnostic, Sources};
 use crate::eval::Instance;
 use crate::span::display_path;
 use serde::ser::{Serialize, Serializer};
 use serde::Serialize as Derive;
 use std::io::{self, Write};
 
-/// Writes the SARIF log as indented JSON, then a line break.
+/// Stands for the results in the document around them: the first string
+/// of the document (only fixed text comes before it).
+const SLOT: &str = "\u{1}results\u{1}";
+
+/// A SARIF log being written: its results so far.
+pub struct Stream<'w> {
+    array: ArrayWriter<'w>,
+    ctx: Context<'w>,
+    sources: &'w Sources,
+    /// The document after the results.
+    after: Vec<u8>,
+}
+
+impl<'w> Stream<'w> {
+    /// Starts the log on `out`, for the rules of `ctx` in `sources`.
+    pub fn begin(out: &'w mut dyn Write, ctx: Context<'w>, sources: &'w Sources) -> Stream<'w> {
+        let whole = serde_json::to_vec_pretty(&log(ctx, Some(Slot))).unwrap_or_default();
+        let quoted = serde_json::to_vec(SLOT).unwrap_or_default();
+        let at = whole.windows(quoted.len()).position(|w| w == quoted.as_slice()).unwrap_or(whole.len());
+        let (before, rest) = whole.split_at(at);
+        let after = rest.get(quoted.len()..).unwrap_or_default().to_vec();
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
+        let indent = before[line_start..].iter().take_while(|&&b| b == b' ').count();
+        let started = out.write_all(before);
+        let mut array = ArrayWriter::new(out, indent);
+        if let Err(e) = started {
+            array.fail(e);
+        }
+        Stream { array, ctx, sources, after }
+    }
+
+    /// Writes the result of one violation.
+    pub fn violation(&mut self, v: &Instance) {
+        if let Some(result) = result(self.ctx, self.sources, v) {
+            self.array.item(&result);
+        }
+    }
+
+    /// The write error that stopped the log, if any (a closed pipe).
+    pub fn error(&self) -> Option<&io::Error> {
+        self.array.error()
+    }
+
+    /// Ends the log, then a line break.
+    pub fn finish(self) -> io::Result<()> {
+        let out = self.array.finish()?;
+        out.write_all(&self.after)?;
+        out.write_all(b"\n")
+    }
+
+    /// Ends the log after the run failed: the results so far, and an
+    /// invocation that did not succeed, with the diagnostic that stopped it.
+    pub fn fail(self, error: &JsonDiagnostic) -> io::Result<()> {
+        let indent = self.array.indent();
+        let out = self.array.finish()?;
+        let invocations = [Invocation {
+            execution_successful: false,
+            tool_execution_notifications: [Notification {
+                level: "error",
+                message: Text { text: error.message.clone() },
+            }],
+        }];
+        out.write_all(format!(",\n{}\"invocations\": ", " ".repeat(indent)).as_bytes())?;
+        out.write_all(&pretty_at(&invocations, indent)?)?;
+        out.write_all(&self.after)?;
+        out.write_all(b"\n")
+    }
+}
+
+/// Writes the SARIF log of `r` (its kept violations) to `out`.
 pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(r))?;
-    out.write_all(b"\n")
+    // Results only when every violation was kept (not with --summary): SARIF
+    // reads an absent list as "not produced", an empty one as "none found".
+    if r.summary.keep_per_rule.is_some() {
+        out.write_all(&pretty_at(&log(r.context(), None), 0)?)?;
+        return out.write_all(b"\n");
+    }
+    let mut stream = Stream::begin(out, r.context(), r.sources);
+    for v in &r.summary.violations {
+        stream.violation(v);
+    }
+    stream.finish()
 }
 
 /// The SARIF log as a JSON value (for tests and embedding).
 pub fn render(r: &Report) -> serde_json::Value {
-    serde_json::to_value(log(r)).unwrap_or_default()
+    let mut text = Vec::new();
+    match write(r, &mut text) {
+        Ok(()) => serde_json::from_slice(&text).unwrap_or_default(),
+        Err(_) => serde_json::Value::Null,
+    }
 }
 
-fn log<'r, 'a>(r: &'r Report<'a>) -> Log<'r, 'a> {
+/// The place of the results.
+struct Slot;
+
+impl Serialize for Slot {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(SLOT)
+    }
+}
+
+fn log(ctx: Context<'_>, results: Option<Slot>) -> Log<'_> {
     Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [Run {
-            results: Results(r),
-            tool: Tool { driver: Driver { name: "tenet", rules: Rules(r), version: env!("CARGO_PKG_VERSION") } },
+            results,
+            tool: Tool { driver: Driver { name: "tenet", rules: Rules(ctx), version: env!("CARGO_PKG_VERSION") } },
         }],
         version: "2.1.0",
     }
 }
 
 #[derive(Derive)]
-struct Log<'r, 'a> {
+struct Log<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
-    runs: [Run<'r, 'a>; 1],
+    runs: [Run<'a>; 1],
     version: &'static str,
 }
 
 #[derive(Derive)]
-struct Run<'r, 'a> {
-    /// Absent when the violations were not kept (`--summary`): SARIF reads
-    /// an absent list as "not produced", an empty one as "none found".
-    #[serde(skip_serializing_if = "Results::incomplete")]
-    results: Results<'r, 'a>,
-    tool: Tool<'r, 'a>,
+struct Run<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    results: Option<Slot>,
+    tool: Tool<'a>,
 }
 
 #[derive(Derive)]
-struct Tool<'r, 'a> {
-    driver: Driver<'r, 'a>,
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    tool_execution_notifications: [Notification; 1],
 }
 
 #[derive(Derive)]
-struct Driver<'r, 'a> {
+struct Notification {
+    level: &'static str,
+    message: Text,
+}
+
+#[derive(Derive)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Derive)]
+struct Driver<'a> {
     name: &'static str,
-    rules: Rules<'r, 'a>,
+    rules: Rules<'a>,
     version: &'static str,
 }
 
 /// The rules, as reporting descriptors.
-struct Rules<'r, 'a>(&'r Report<'a>);
+struct Rules<'a>(Context<'a>);
 
 #[derive(Derive)]
 #[serde(rename_all = "camelCase")]
@@ -87,7 +191,7 @@ struct Text {
     text: String,
 }
 
-impl Serialize for Rules<'_, '_> {
+impl Serialize for Rules<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.0;
         s.collect_seq(r.program.rules.iter().map(|rule| {
@@ -100,15 +204,6 @@ impl Serialize for Rules<'_, '_> {
                 short_description: Text { text: rule.title.clone().unwrap_or_else(|| rule.name.clone()) },
             }
         }))
-    }
-}
-
-/// The violations, as results.
-struct Results<'r, 'a>(&'r Report<'a>);
-
-impl Results<'_, '_> {
-    fn incomplete(&self) -> bool {
-        self.0.summary.keep_per_rule.is_some()
     }
 }
 
@@ -156,17 +251,10 @@ struct Region {
     start_line: u64,
 }
 
-impl Serialize for Results<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
-        s.collect_seq(r.summary.violations.iter().filter_map(|v| result(r, v)))
-    }
-}
-
-fn result(r: &Report, v: &Instance) -> Option<SarifResult> {
-    let rule = r.program.rules.get(v.rule)?;
-    let jur = r.program.jurisdictions.get(rule.jurisdiction).map_or("", |j| j.name.as_str());
-    let tz = r.tz(v.rule);
+fn result(ctx: Context, sources: &Sources, v: &Instance) -> Option<SarifResult> {
+    let rule = ctx.program.rules.get(v.rule)?;
+    let jur = ctx.jurisdiction(v.rule).unwrap_or("");
+    let tz = ctx.tz(v.rule);
     let key: Vec<String> = v.key.iter().map(|(k, val)| format!("{k} {val}")).collect();
     let mut text = format!("violated `{}`", rule.name);
     if !key.is_empty() {
@@ -184,12 +272,12 @@ fn result(r: &Report, v: &Instance) -> Option<SarifResult> {
         .iter()
         .map(|t| Location {
             physical_location: Physical {
-                artifact_location: Artifact { uri: r.log_file(t) },
+                artifact_location: Artifact { uri: ctx.log_file(t) },
                 region: Region { start_column: None, start_line: t.loc.line },
             },
         })
         .collect();
-    let policy = r.sources.get(rule.file).map(|f| {
+    let policy = sources.get(rule.file).map(|f| {
         let lc = f.line_col(rule.span.start);
         Related {
             id: 0,

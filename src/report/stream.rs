@@ -1,0 +1,109 @@
+//! Writing one array of an indented JSON document item by item, while the
+//! log is read: the text is the one `serde_json`'s pretty printer gives for
+//! the whole document, without ever holding the array.
+
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// `value` printed as indented JSON, its lines after the first indented by
+/// `indent` spaces (its place in a larger document).
+pub(crate) fn pretty_at<T: Serialize + ?Sized>(value: &T, indent: usize) -> io::Result<Vec<u8>> {
+    let text = serde_json::to_vec_pretty(value)?;
+    let pad = " ".repeat(indent);
+    let mut out = Vec::with_capacity(text.len() + text.len() / 8);
+    // JSON text has no raw line break inside a string: each one is layout.
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+            out.extend_from_slice(pad.as_bytes());
+        }
+        out.extend_from_slice(line);
+    }
+    Ok(out)
+}
+
+/// An array being written, whose key has been written at `indent` spaces.
+pub(crate) struct ArrayWriter<'w> {
+    out: &'w mut dyn Write,
+    indent: usize,
+    items: u64,
+    error: Option<io::Error>,
+}
+
+impl<'w> ArrayWriter<'w> {
+    /// An array at `indent` spaces, written to `out` (the text before it is
+    /// already there).
+    pub fn new(out: &'w mut dyn Write, indent: usize) -> Self {
+        ArrayWriter { out, indent, items: 0, error: None }
+    }
+
+    /// Appends one item. After a write error nothing more is written; the
+    /// error is returned by [`ArrayWriter::finish`].
+    pub fn item<T: Serialize>(&mut self, item: &T) {
+        if self.error.is_some() {
+            return;
+        }
+        let written = pretty_at(item, self.indent + 2).and_then(|text| {
+            let open: &[u8] = if self.items == 0 { b"[\n" } else { b",\n" };
+            self.out.write_all(open)?;
+            self.out.write_all(" ".repeat(self.indent + 2).as_bytes())?;
+            self.out.write_all(&text)
+        });
+        self.items += 1;
+        if let Err(e) = written {
+            self.error = Some(e);
+        }
+    }
+
+    /// The indentation of the array's key.
+    pub fn indent(&self) -> usize {
+        self.indent
+    }
+
+    /// Stops the array on a write error of the text around it.
+    pub fn fail(&mut self, e: io::Error) {
+        self.error.get_or_insert(e);
+    }
+
+    /// The write error that stopped the array, if any.
+    pub fn error(&self) -> Option<&io::Error> {
+        self.error.as_ref()
+    }
+
+    /// Closes the array; returns the output to go on with.
+    pub fn finish(self) -> io::Result<&'w mut dyn Write> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        if self.items == 0 {
+            self.out.write_all(b"[]")?;
+        } else {
+            self.out.write_all(b"\n")?;
+            self.out.write_all(" ".repeat(self.indent).as_bytes())?;
+            self.out.write_all(b"]")?;
+        }
+        Ok(self.out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The streamed text is the pretty printer's, for empty and nested items.
+    #[test]
+    fn streamed_arrays_print_as_whole_documents_do() {
+        let items = [json!({"a": [1, {"b": "x\ny"}], "c": {}}), json!([]), json!("é")];
+        for n in 0..=items.len() {
+            let whole = serde_json::to_string_pretty(&json!({"k": {"list": &items[..n]}})).unwrap();
+            let mut out: Vec<u8> = b"{\n  \"k\": {\n    \"list\": ".to_vec();
+            let mut array = ArrayWriter::new(&mut out, 4);
+            for item in &items[..n] {
+                array.item(item);
+            }
+            array.finish().unwrap().write_all(b"\n  }\n}").unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), whole, "{n} items");
+        }
+    }
+}
