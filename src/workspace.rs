@@ -188,8 +188,10 @@ impl Workspace {
         let id = self.sources.add(SourceFile::new(path, text));
         self.by_path.insert(key, id);
         if let Some(at) = bad_at {
-            // Parsing replacement characters would only add noise.
-            self.diagnostics.push(Diagnostic::new(Problem::InvalidUtf8, id, Span::new(at, at + 1)));
+            // Parsing replacement characters would only add noise. The text
+            // shows the bad byte as U+FFFD: the span covers that character.
+            let replaced = Span::new(at, at + char::REPLACEMENT_CHARACTER.len_utf8());
+            self.diagnostics.push(Diagnostic::new(Problem::InvalidUtf8, id, replaced));
             self.units.push(Unit {
                 id,
                 ast: ast::File { items: vec![], comments: vec![] },
@@ -366,5 +368,21 @@ mod write_tests {
         std::fs::create_dir(&blocked).unwrap_or_else(|e| panic!("{e}"));
         assert!(write_atomically(&blocked, b"x").is_err());
         assert!(blocked.is_dir());
+    }
+}
+
+#[cfg(test)]
+mod utf8_tests {
+    use super::{MemoryLoader, Workspace};
+    use std::path::PathBuf;
+
+    #[test]
+    fn an_invalid_byte_is_marked_by_the_whole_replacement_character() {
+        let mut loader = MemoryLoader::new();
+        loader.insert("p.tenet", b"rule caf\xe9 { }".to_vec());
+        let ws = Workspace::load(&[PathBuf::from("p.tenet")], &loader);
+        let d = ws.diagnostics.first().unwrap_or_else(|| panic!("no diagnostic"));
+        let text = d.file.and_then(|f| ws.sources.get(f)).map(|f| f.text.as_str()).unwrap_or_default();
+        assert_eq!(text.get(d.span.start..d.span.end), Some("\u{fffd}"));
     }
 }

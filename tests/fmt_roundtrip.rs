@@ -6,11 +6,14 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use proptest::prelude::*;
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tenet::fmt::{format, format_source};
 use tenet::syntax::{ast::File, parse};
 use tenet::FileId;
+
+#[path = "common/meaning.rs"]
+mod meaning;
+use meaning::meaning;
 
 // ---------------------------------------------------------------- helpers
 
@@ -20,23 +23,6 @@ fn parse_ok(text: &str) -> File {
     let errors: Vec<_> = parsed.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "parse errors {errors:#?} in:\n{text}");
     parsed.file
-}
-
-/// A serialised tree with every `span` key removed.
-fn without_spans(v: Value) -> Value {
-    match v {
-        Value::Object(map) => {
-            Value::Object(map.into_iter().filter(|(k, _)| k != "span").map(|(k, v)| (k, without_spans(v))).collect())
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(without_spans).collect()),
-        other => other,
-    }
-}
-
-/// What a file means: its items without spans, and its comments' texts.
-fn meaning(file: &File) -> (Value, Vec<String>) {
-    let items = without_spans(serde_json::to_value(&file.items).expect("the tree serialises"));
-    (items, file.comments.iter().map(|c| c.text.clone()).collect())
 }
 
 /// The doc strings of the items, in order.

@@ -14,9 +14,9 @@
 use serde_json::{json, Value};
 
 /// JSON-RPC's "parse error".
-const PARSE_ERROR: i64 = -32700;
+pub const PARSE_ERROR: i64 = -32700;
 /// JSON-RPC's "invalid request".
-const INVALID_REQUEST: i64 = -32600;
+pub const INVALID_REQUEST: i64 = -32600;
 
 /// What to do with one message body.
 #[derive(Debug, PartialEq)]
@@ -38,9 +38,17 @@ pub fn check(body: &[u8]) -> Verdict {
         return Verdict::Answer(error(Value::Null, INVALID_REQUEST, "a message must be a JSON object"));
     };
     match map.get("id") {
-        None | Some(Value::Number(_) | Value::String(_)) => {}
+        // The protocol's integers are 64-bit signed.
+        None | Some(Value::String(_)) => {}
+        Some(Value::Number(n)) if n.is_i64() => {}
         Some(Value::Null) if map.contains_key("method") => {}
-        Some(_) => return Verdict::Answer(error(Value::Null, INVALID_REQUEST, "an id must be a number or a string")),
+        Some(_) => {
+            return Verdict::Answer(error(Value::Null, INVALID_REQUEST, "an id must be an integer or a string"));
+        }
+    }
+    if map.get("method").is_some_and(|m| !m.is_string()) {
+        let id = map.get("id").cloned().unwrap_or(Value::Null);
+        return Verdict::Answer(error(id, INVALID_REQUEST, "a method must be a string"));
     }
     if !map.contains_key("method") && !map.contains_key("result") && !map.contains_key("error") {
         let id = map.get("id").cloned().unwrap_or(Value::Null);
@@ -50,7 +58,7 @@ pub fn check(body: &[u8]) -> Verdict {
 }
 
 /// A JSON-RPC error response body.
-fn error(id: Value, code: i64, message: &str) -> Vec<u8> {
+pub fn error(id: Value, code: i64, message: &str) -> Vec<u8> {
     json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } }).to_string().into_bytes()
 }
 
@@ -145,6 +153,11 @@ mod tests {
             Some(INVALID_REQUEST)
         );
         assert_eq!(answer_code(&check(br#"{"jsonrpc":"2.0","id":3}"#)), Some(INVALID_REQUEST));
+        for id in ["1.5", "9223372036854775808", "1e3", "true"] {
+            let body = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"shutdown"}}"#);
+            assert_eq!(answer_code(&check(body.as_bytes())), Some(INVALID_REQUEST), "id {id}");
+        }
+        assert_eq!(answer_code(&check(br#"{"jsonrpc":"2.0","id":2,"method":7}"#)), Some(INVALID_REQUEST));
         let ok = br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
         assert_eq!(check(ok), Verdict::Pass(ok.to_vec()));
     }

@@ -23,11 +23,27 @@ pub mod paths;
 pub mod server;
 
 /// Serves the protocol on stdin and stdout until the client says `exit`.
+pub fn run() -> std::io::Result<()> {
+    serve(tokio::io::stdin(), tokio::io::stdout())
+}
+
+/// The largest message body the server reads; a longer one is skipped
+/// unread and answered with an error (an editor never sends one: a whole
+/// document of the largest policy accepted is far smaller).
+pub const MAX_BODY: usize = 128 << 20;
+/// The longest header line kept; a longer line is not a header.
+const MAX_HEADER_LINE: u64 = 64 << 10;
+
+/// Serves the protocol on `input` and `output` until the client says
+/// `exit` or `input` ends.
 ///
 /// Messages pass through the [`guard`] on their way in; what goes out (the
 /// server's frames and the guard's error answers) is written by one task,
 /// a whole frame at a time.
-pub fn run() -> std::io::Result<()> {
+pub fn serve(
+    input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+    output: impl tokio::io::AsyncWrite + Unpin + Send + 'static,
+) -> std::io::Result<()> {
     use tokio::sync::mpsc::unbounded_channel;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -35,11 +51,11 @@ pub fn run() -> std::io::Result<()> {
         let (to_server, server_in) = tokio::io::duplex(1 << 16);
         let (server_out, from_server) = tokio::io::duplex(1 << 16);
         let (frames, mut outgoing) = unbounded_channel::<Option<Vec<u8>>>();
-        tokio::spawn(guarded_input(tokio::io::stdin(), to_server, frames.clone()));
+        tokio::spawn(guarded_input(input, to_server, frames.clone()));
         tokio::spawn(server_frames(from_server, frames));
         let writer = tokio::spawn(async move {
             use tokio::io::AsyncWriteExt;
-            let mut out = tokio::io::stdout();
+            let mut out = output;
             // `None`: the server has ended and everything it wrote is out.
             while let Some(Some(frame)) = outgoing.recv().await {
                 if out.write_all(&frame).await.is_err() || out.flush().await.is_err() {
@@ -50,9 +66,43 @@ pub fn run() -> std::io::Result<()> {
         tower_lsp_server::Server::new(server_in, server_out, socket).serve(service).await;
         let _ = writer.await;
     });
-    // Do not wait for the thread still reading stdin.
+    // Do not wait for a thread still blocked reading the input.
     runtime.shutdown_background();
     Ok(())
+}
+
+/// An error answer frame with no id.
+fn error_frame(code: i64, message: &str) -> Vec<u8> {
+    guard::frame(&guard::error(serde_json::Value::Null, code, message))
+}
+
+/// Reads one header block (up to its blank line) into `headers`; false at
+/// the end of the input. Lines longer than [`MAX_HEADER_LINE`] are dropped
+/// as they are read, so no input grows the block without bound.
+async fn read_headers(reader: &mut (impl tokio::io::AsyncBufRead + Unpin), headers: &mut Vec<u8>) -> bool {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+    headers.clear();
+    loop {
+        let start = headers.len();
+        match (&mut *reader).take(MAX_HEADER_LINE).read_until(b'\n', headers).await {
+            Ok(0) | Err(_) => return false,
+            Ok(_) => {}
+        }
+        let line = &headers[start..];
+        if !line.ends_with(b"\n") || headers.len() as u64 > 4 * MAX_HEADER_LINE {
+            // Not a header line: forget it (and what came before it).
+            headers.clear();
+            continue;
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            if start == 0 {
+                // Blank lines between frames.
+                headers.clear();
+                continue;
+            }
+            return true;
+        }
+    }
 }
 
 /// Reads frames from the client; passes good ones to the server and sends
@@ -62,29 +112,23 @@ async fn guarded_input(
     mut to_server: tokio::io::DuplexStream,
     answers: tokio::sync::mpsc::UnboundedSender<Option<Vec<u8>>>,
 ) {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut reader = tokio::io::BufReader::new(input);
-    loop {
-        let mut headers = Vec::new();
-        loop {
-            let start = headers.len();
-            match reader.read_until(b'\n', &mut headers).await {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
-            }
-            if headers[start..].iter().all(|b| b.is_ascii_whitespace()) {
-                break;
-            }
-            if headers.len() > 64 * 1024 {
-                headers.clear();
-            }
-        }
+    let mut headers = Vec::new();
+    while read_headers(&mut reader, &mut headers).await {
         let Some(length) = guard::content_length(&String::from_utf8_lossy(&headers)) else {
-            let body = serde_json::json!({ "jsonrpc": "2.0", "id": null,
-                "error": { "code": -32700, "message": "a message needs a Content-Length header" } });
-            let _ = answers.send(Some(guard::frame(body.to_string().as_bytes())));
+            let _ = answers.send(Some(error_frame(guard::PARSE_ERROR, "a message needs a Content-Length header")));
             continue;
         };
+        if length > MAX_BODY {
+            let skipped = tokio::io::copy(&mut (&mut reader).take(length as u64), &mut tokio::io::sink()).await;
+            let message = format!("a message body of {length} bytes is beyond the limit of {MAX_BODY} bytes");
+            let _ = answers.send(Some(error_frame(guard::INVALID_REQUEST, &message)));
+            if skipped.map_or(true, |n| n < length as u64) {
+                return;
+            }
+            continue;
+        }
         let mut body = vec![0; length];
         if reader.read_exact(&mut body).await.is_err() {
             return;
