@@ -202,6 +202,27 @@ fn a_log_line_longer_than_the_limit() {
 }
 
 #[test]
+fn a_syntax_error_before_a_long_run_of_comments() {
+    // The broken item runs on through the comments (a line of it follows
+    // them) to the next item: finding where it ends must not rescan the
+    // comments from every line.
+    let s = sizes();
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = format!("{HEADER}rule broken \"t\" cites \"c\" {{ when @ }}\n");
+    for i in 0..s.errors {
+        text.push_str(&format!("// comment {i} of a long explanation, which is how drafts look\n"));
+    }
+    text.push_str("  still the broken rule\n");
+    text.push_str("rule after \"t\" cites \"c\" { when nothing as c require answer within 7 days }\n");
+    std::fs::write(dir.path().join("comments.tenet"), text).unwrap();
+    let check = tenet(dir.path(), &["check", "comments.tenet"], None, s.limit);
+    assert_eq!(check.status, Some(1));
+    let stderr = flat(&check.stderr);
+    assert!(stderr.contains("comments.tenet:7:"), "the syntax error is placed: {}", tail(&stderr));
+    assert!(stderr.contains("unknown event type `nothing`"), "the next rule is checked: {}", tail(&stderr));
+}
+
+#[test]
 fn a_hundred_thousand_errors() {
     let s = sizes();
     let dir = tempfile::tempdir().unwrap();
