@@ -7,8 +7,9 @@
 //! splits a pair) is not valid JSON text to it. The guard reads the
 //! `Content-Length` frames itself: a lone surrogate escape becomes U+FFFD
 //! (the change still applies); a body that is not a JSON object, or whose
-//! `id` is neither a number nor a string, is answered with a JSON-RPC error
-//! and not passed on. Answers go out through one writer, whole frames at a
+//! `id` is neither an integer nor a string, is answered with a JSON-RPC
+//! error and not passed on; what passes is the message as parsed (a member
+//! given twice once). Answers go out through one writer, whole frames at a
 //! time, so they never interleave with the server's.
 
 use serde_json::{json, Value};
@@ -54,7 +55,21 @@ pub fn check(body: &[u8]) -> Verdict {
         let id = map.get("id").cloned().unwrap_or(Value::Null);
         return Verdict::Answer(error(id, INVALID_REQUEST, "a message needs a method, a result or an error"));
     }
-    Verdict::Pass(repaired)
+    // The protocol library stops reading the session at a message it cannot
+    // read as a request or a response (no `jsonrpc`, a version other than
+    // 2.0, a member given twice): such a message is answered here.
+    use tower_lsp_server::jsonrpc::{Request, Response};
+    let readable = serde_json::from_value::<Response>(value.clone()).is_ok()
+        || serde_json::from_value::<Request>(value.clone()).is_ok();
+    if !readable {
+        let id = map.get("id").cloned().unwrap_or(Value::Null);
+        return Verdict::Answer(error(id, INVALID_REQUEST, "not a JSON-RPC 2.0 request, notification or response"));
+    }
+    // Passed on as parsed: a member given twice once (the last one counts).
+    match serde_json::to_vec(&value) {
+        Ok(body) => Verdict::Pass(body),
+        Err(e) => Verdict::Answer(error(Value::Null, PARSE_ERROR, &format!("not JSON: {e}"))),
+    }
 }
 
 /// A JSON-RPC error response body.
@@ -159,7 +174,11 @@ mod tests {
         }
         assert_eq!(answer_code(&check(br#"{"jsonrpc":"2.0","id":2,"method":7}"#)), Some(INVALID_REQUEST));
         let ok = br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
-        assert_eq!(check(ok), Verdict::Pass(ok.to_vec()));
+        let Verdict::Pass(passed) = check(ok) else { panic!("a good message passes") };
+        assert_eq!(serde_json::from_slice::<Value>(&passed).ok(), serde_json::from_slice::<Value>(ok).ok());
+        let twice = br#"{"jsonrpc":"2.0","id":1,"id":2,"method":"shutdown"}"#;
+        let Verdict::Pass(passed) = check(twice) else { panic!("a member given twice passes once") };
+        assert_eq!(passed, br#"{"id":2,"jsonrpc":"2.0","method":"shutdown"}"#.to_vec());
     }
 
     #[test]

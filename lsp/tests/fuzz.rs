@@ -189,3 +189,34 @@ fn huge_bodies_and_endless_lines_are_skipped_unread() {
     tenet_lsp::serve(input, sink.clone()).unwrap();
     assert!(String::from_utf8_lossy(&sink.0.lock().unwrap()).contains("is beyond the limit"));
 }
+
+#[test]
+fn odd_but_parseable_messages_never_end_the_session() {
+    let odd: &[&[u8]] = &[
+        br#"{"jsonrpc":"2.0","id":7,"merpc":"2.0","id":7,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///x"},"position":{"line":0,"character":0}}}"#,
+        br#"{"id":8,"method":"textDocument/hover","params":{}}"#,
+        br#"{"jsonrpc":"1.0","id":9,"method":"shutdown"}"#,
+        br#"{"jsonrpc":"2.0","id":10,"method":"textDocument/hover","params":5}"#,
+        br#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":7}}"#,
+        br#"{"jsonrpc":"2.0","id":11,"result":null}"#,
+        br#"{"jsonrpc":"2.0","id":12,"error":{"code":"x"}}"#,
+    ];
+    for body in odd {
+        let mut input = frame(
+            json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } })
+                .to_string()
+                .as_bytes(),
+        );
+        input.extend(frame(body));
+        input.extend(clean_end());
+        let sink = Sink::default();
+        tenet_lsp::serve(Script(std::io::Cursor::new(input)), sink.clone()).unwrap();
+        let output = sink.0.lock().unwrap().clone();
+        assert!(
+            answered(&output).contains(&json!(LAST)),
+            "{}: {}",
+            String::from_utf8_lossy(body),
+            String::from_utf8_lossy(&output)
+        );
+    }
+}
