@@ -203,10 +203,10 @@ fn value(program: &Program, event: &str, field: &str, lit: &Literal) -> Val {
     match (lit, kind) {
         (Literal::Int(i), Some(crate::log::FieldKind::Id)) => Val::Str(i.to_string().into()),
         (Literal::Int(i), Some(crate::log::FieldKind::Money(c))) => {
-            Val::Money(Decimal::from(*i), c.clone().unwrap_or_default().into())
+            Val::Money(Decimal::from(*i), c.as_deref().unwrap_or_default().into())
         }
         (Literal::Decimal(d), Some(crate::log::FieldKind::Money(c))) => {
-            Val::Money(*d, c.clone().unwrap_or_default().into())
+            Val::Money(*d, c.as_deref().unwrap_or_default().into())
         }
         (Literal::Int(i), Some(crate::log::FieldKind::Duration)) => Val::Dur(i.saturating_mul(time::SECOND)),
         _ => crate::eval::compile::literal(lit),

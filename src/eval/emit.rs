@@ -7,8 +7,7 @@ use super::verdict::{EventRef, Instance};
 use crate::log::{Event, Sym};
 use crate::syntax::ast::Verdict;
 use crate::time::{self, Due, Micros};
-use crate::value::Val;
-use compact_str::CompactString;
+use crate::value::{Currency, Val};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 
@@ -100,7 +99,7 @@ fn owed(
     subject: Option<&Event>,
 ) -> Result<Option<(Decimal, String)>, &'static str> {
     let ctx = env.ctx(subject, None);
-    let mut total: Option<(Decimal, CompactString)> = None;
+    let mut total: Option<(Decimal, Currency)> = None;
     let mut add = |v: Val, units: i64| -> Result<(), &'static str> {
         let Val::Money(amount, currency) = v else { return Err("an amount is absent or not money") };
         let amount = amount.checked_mul(Decimal::from(units)).ok_or("the amount overflows")?;
@@ -138,7 +137,7 @@ fn owed(
         // Nothing owed yet (no unit late): zero, in the first rate's currency.
         None => match r.terms.first().and_then(|t| t.rates.first()).map(|(e, _)| e.eval(&ctx)) {
             Some(Val::Money(_, c)) => (Decimal::ZERO, c),
-            _ => (Decimal::ZERO, CompactString::default()),
+            _ => (Decimal::ZERO, Currency::default()),
         },
     };
     if let Some(cap) = &r.cap {

@@ -83,7 +83,7 @@ fn map(x: &Val, f: impl Fn(Decimal) -> Option<Decimal>) -> Val {
         Val::Int(i) => f(Decimal::from(*i)).map_or(Val::Null, |d| i64::try_from(d).map_or(Val::Dec(d), Val::Int)),
         Val::Dec(d) => f(*d).map_or(Val::Null, Val::Dec),
         Val::Percent(p) => f(*p).map_or(Val::Null, Val::Percent),
-        Val::Money(d, c) => f(*d).map_or(Val::Null, |r| Val::Money(r, c.clone())),
+        Val::Money(d, c) => f(*d).map_or(Val::Null, |r| Val::Money(r, *c)),
         _ => Val::Null,
     }
 }

@@ -10,7 +10,7 @@ use super::event::FieldKind;
 use super::failure::quote;
 use super::time_parse::parse_rfc3339;
 use crate::time::Micros;
-use crate::value::Val;
+use crate::value::{Currency, Val};
 use compact_str::CompactString;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -76,7 +76,7 @@ pub(crate) fn typed(raw: Raw<'_>, kind: &FieldKind) -> Result<Val, String> {
         (FieldKind::Int, Raw::Num(s, true) | Raw::Cell(s)) => s.parse::<i64>().ok().map(Val::Int),
         (FieldKind::Decimal, Raw::Num(s, _) | Raw::Cell(s)) => parse_dec(s).map(Val::Dec),
         (FieldKind::Money(cur), Raw::Num(s, _)) => {
-            parse_dec(s).map(|d| Val::Money(d, cur.as_deref().map(CompactString::from).unwrap_or_default()))
+            parse_dec(s).map(|d| Val::Money(d, cur.as_deref().map(Currency::from).unwrap_or_default()))
         }
         (FieldKind::Money(cur), Raw::Str(s) | Raw::Cell(s)) => parse_money(s, cur.as_deref()),
         (FieldKind::Bool, Raw::Bool(b)) => Some(Val::Bool(*b)),
@@ -187,7 +187,7 @@ fn parse_money(s: &str, declared: Option<&str>) -> Option<Val> {
     if declared.is_some_and(|d| d != currency) {
         return None;
     }
-    Some(Val::Money(parse_dec(amount)?, CompactString::from(currency)))
+    Some(Val::Money(parse_dec(amount)?, Currency::from(currency)))
 }
 
 /// A number of seconds as microseconds (truncated), if it fits.

@@ -342,7 +342,7 @@ impl Calc<'_> {
         // The same kinds with unit values combine: the values overflowed or
         // divided by zero.
         let one = |v: &crate::value::Val| match v {
-            crate::value::Val::Money(_, c) => crate::value::Val::Money(rust_decimal::Decimal::ONE, c.clone()),
+            crate::value::Val::Money(_, c) => crate::value::Val::Money(rust_decimal::Decimal::ONE, *c),
             crate::value::Val::Dur(_) => crate::value::Val::Dur(1),
             crate::value::Val::Percent(_) => crate::value::Val::Percent(rust_decimal::Decimal::ONE),
             _ => crate::value::Val::Int(1),

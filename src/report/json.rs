@@ -18,6 +18,8 @@ use std::io::{self, Write};
 pub struct Stream<'w> {
     array: ArrayWriter<'w>,
     ctx: Context<'w>,
+    /// The log files' names as shown, by index.
+    files: Vec<String>,
 }
 
 impl<'w> Stream<'w> {
@@ -28,12 +30,13 @@ impl<'w> Stream<'w> {
         if let Err(e) = started {
             array.fail(e);
         }
-        Stream { array, ctx }
+        let files = ctx.logs.iter().map(|p| crate::span::display_path(p)).collect();
+        Stream { array, ctx, files }
     }
 
     /// Writes one violation.
     pub fn violation(&mut self, v: &Instance) {
-        self.array.item(&Violation { ctx: self.ctx, v });
+        self.array.item(&Violation { ctx: self.ctx, files: &self.files, v });
     }
 
     /// The write error that stopped the report, if any (a closed pipe).
@@ -196,6 +199,7 @@ impl Serialize for RuleRow<'_, '_> {
 /// One violation.
 struct Violation<'r, 'a> {
     ctx: Context<'a>,
+    files: &'r [String],
     v: &'r Instance,
 }
 
@@ -204,14 +208,14 @@ struct ViolationFields<'a> {
     cites: Option<&'a str>,
     customer: Option<Value<'a>>,
     deadline: Option<String>,
-    evidence: Option<Place>,
+    evidence: Option<Place<'a>>,
     jurisdiction: Option<&'a str>,
     key: std::collections::BTreeMap<&'a str, Value<'a>>,
     lateness_seconds: Option<i64>,
     note: &'a str,
     remedy: Option<Remedy<'a>>,
     rule: Option<&'a str>,
-    trigger: Option<Place>,
+    trigger: Option<Place<'a>>,
 }
 
 #[derive(Derive)]
@@ -221,15 +225,15 @@ struct Remedy<'a> {
 }
 
 #[derive(Derive)]
-struct Place {
-    file: String,
+struct Place<'a> {
+    file: &'a str,
     line: u64,
     time: String,
 }
 
 impl Serialize for Violation<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (ctx, v) = (self.ctx, self.v);
+        let (ctx, v, files) = (self.ctx, self.v, self.files);
         let tz = ctx.tz(v.rule);
         let rule = ctx.program.rules.get(v.rule);
         // Keys print sorted, as every object of the report.
@@ -238,14 +242,14 @@ impl Serialize for Violation<'_, '_> {
             cites: rule.and_then(|x| x.cites.as_deref()),
             customer: v.customer.as_ref().map(Value),
             deadline: v.deadline.as_ref().map(|d| local_time(d.last_on_time, tz)),
-            evidence: v.evidence.as_ref().map(|e| place(&ctx, e, tz)),
+            evidence: v.evidence.as_ref().map(|e| place(files, e, tz)),
             jurisdiction: ctx.jurisdiction(v.rule),
             key,
             lateness_seconds: v.lateness.map(lateness_seconds),
             note: &v.note,
             remedy: v.remedy.as_ref().map(|(a, c)| Remedy { amount: a.to_string(), currency: c }),
             rule: rule.map(|x| x.name.as_str()),
-            trigger: v.trigger.as_ref().map(|e| place(&ctx, e, tz)),
+            trigger: v.trigger.as_ref().map(|e| place(files, e, tz)),
         }
         .serialize(s)
     }
@@ -270,8 +274,9 @@ fn bad_line(b: &crate::log::BadLine) -> BadLine<'_> {
     }
 }
 
-fn place(ctx: &Context, e: &EventRef, tz: chrono_tz::Tz) -> Place {
-    Place { file: ctx.log_file(e), line: e.loc.line, time: local_time(e.time, tz) }
+fn place<'a>(files: &'a [String], e: &EventRef, tz: chrono_tz::Tz) -> Place<'a> {
+    let file = files.get(e.loc.file as usize).map_or("?", String::as_str);
+    Place { file, line: e.loc.line, time: local_time(e.time, tz) }
 }
 
 /// An attribute value as JSON: text, integer and truth values as such,

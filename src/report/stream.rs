@@ -22,6 +22,38 @@ pub(crate) fn pretty_at<T: Serialize + ?Sized>(value: &T, indent: usize) -> io::
     Ok(out)
 }
 
+/// Passes text on with `pad` after every line break: indented JSON from
+/// the pretty printer, put at its place in a larger document as it is
+/// printed (no copy of it is made).
+struct Padded<'o> {
+    out: &'o mut dyn Write,
+    pad: &'o [u8],
+}
+
+impl Write for Padded<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
+        // JSON text has no raw line break inside a string: each one is layout.
+        while let Some(at) = memchr::memchr(b'\n', buf) {
+            self.out.write_all(&buf[..=at])?;
+            self.out.write_all(self.pad)?;
+            buf = &buf[at + 1..];
+        }
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Spaces enough for any indentation of the reports.
+const SPACES: &[u8; 32] = b"                                ";
+
 /// An array being written, whose key has been written at `indent` spaces.
 pub(crate) struct ArrayWriter<'w> {
     out: &'w mut dyn Write,
@@ -43,11 +75,19 @@ impl<'w> ArrayWriter<'w> {
         if self.error.is_some() {
             return;
         }
-        let written = pretty_at(item, self.indent + 2).and_then(|text| {
-            let open: &[u8] = if self.items == 0 { b"[\n" } else { b",\n" };
-            self.out.write_all(open)?;
-            self.out.write_all(" ".repeat(self.indent + 2).as_bytes())?;
-            self.out.write_all(&text)
+        let long_pad;
+        let pad = match SPACES.get(..self.indent + 2) {
+            Some(pad) => pad,
+            None => {
+                long_pad = vec![b' '; self.indent + 2];
+                &long_pad[..]
+            }
+        };
+        let open: &[u8] = if self.items == 0 { b"[\n" } else { b",\n" };
+        let written = self.out.write_all(open).and_then(|()| {
+            self.out.write_all(pad)?;
+            let padded = Padded { out: &mut *self.out, pad };
+            serde_json::to_writer_pretty(padded, item).map_err(io::Error::from)
         });
         self.items += 1;
         if let Err(e) = written {
