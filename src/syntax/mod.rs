@@ -32,8 +32,19 @@ pub struct Parsed {
 /// read as blank space (editors on some systems write one).
 pub fn parse(text: &str, id: FileId) -> Parsed {
     match text.strip_prefix('\u{feff}') {
-        // Three spaces keep every byte offset where it was.
-        Some(rest) => parse_text(&format!("   {rest}"), id),
+        // Three spaces keep every byte offset where it was; a span reaching
+        // into them covers the whole mark.
+        Some(rest) => {
+            let mut parsed = parse_text(&format!("   {rest}"), id);
+            let mark = '\u{feff}'.len_utf8();
+            for d in &mut parsed.diagnostics {
+                if d.span.start < mark {
+                    d.span.start = 0;
+                    d.span.end = d.span.end.max(mark);
+                }
+            }
+            parsed
+        }
         None => parse_text(text, id),
     }
 }
