@@ -55,21 +55,22 @@ pub fn check(body: &[u8]) -> Verdict {
         let id = map.get("id").cloned().unwrap_or(Value::Null);
         return Verdict::Answer(error(id, INVALID_REQUEST, "a message needs a method, a result or an error"));
     }
+    // Passed on as parsed: a member given twice once (the last one counts).
+    let body = match serde_json::to_vec(&value) {
+        Ok(body) => body,
+        Err(e) => return Verdict::Answer(error(Value::Null, PARSE_ERROR, &format!("not JSON: {e}"))),
+    };
     // The protocol library stops reading the session at a message it cannot
     // read as a request or a response (no `jsonrpc`, a version other than
-    // 2.0, a member given twice): such a message is answered here.
+    // 2.0): such a message is answered here.
     use tower_lsp_server::jsonrpc::{Request, Response};
-    let readable = serde_json::from_value::<Response>(value.clone()).is_ok()
-        || serde_json::from_value::<Request>(value.clone()).is_ok();
+    let readable =
+        serde_json::from_slice::<Response>(&body).is_ok() || serde_json::from_slice::<Request>(&body).is_ok();
     if !readable {
         let id = map.get("id").cloned().unwrap_or(Value::Null);
         return Verdict::Answer(error(id, INVALID_REQUEST, "not a JSON-RPC 2.0 request, notification or response"));
     }
-    // Passed on as parsed: a member given twice once (the last one counts).
-    match serde_json::to_vec(&value) {
-        Ok(body) => Verdict::Pass(body),
-        Err(e) => Verdict::Answer(error(Value::Null, PARSE_ERROR, &format!("not JSON: {e}"))),
-    }
+    Verdict::Pass(body)
 }
 
 /// A JSON-RPC error response body.
