@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::str::FromStr as _;
-use tenet::eval::{compile, Collect, Engine, Summary};
+use tenet::eval::{compile, Collect, Engine, Instance, Streamed, Summary};
 use tenet::log::{Event, Loc, OTHER};
 use tenet::syntax::ast;
 use tenet::value::Val;
@@ -135,6 +135,28 @@ fn summaries_agree(
     }
     if full.remedies != owed {
         return Err(format!("the summary owes {:?}, the naive evaluator {owed:?}", full.remedies));
+    }
+    // A report streamed while the log is read lists the same violations in
+    // the same order, with the same keys, evidence and remedies; only the
+    // attributes not shown may be left out of obligations past their
+    // deadline.
+    let mut streamed = vec![];
+    let mut engine = Engine::new(&program, Streamed::new(&program, |v| streamed.push(v)), false);
+    events.iter().for_each(|e| engine.push(e));
+    let sink = engine.finish(as_of);
+    if sink.summary.counts != full.counts || sink.summary.by_customer != full.by_customer {
+        return Err(format!("the streamed report counts {:?}, the summary {:?}", sink.summary.counts, full.counts));
+    }
+    drop(sink);
+    let without_attrs =
+        |list: &[Instance]| list.iter().map(|v| Instance { attrs: vec![], ..v.clone() }).collect::<Vec<_>>();
+    if without_attrs(&streamed) != without_attrs(&full.violations) {
+        return Err(format!("the streamed report lists {streamed:?}, the summary {:?}", full.violations));
+    }
+    if let Some((v, _)) =
+        streamed.iter().zip(&full.violations).find(|(s, f)| s.attrs.iter().any(|a| !f.attrs.contains(a)))
+    {
+        return Err(format!("the streamed report shows attributes the trigger lacks: {v:?}"));
     }
     for keep in [0, 1] {
         let s = run(Summary::keeping(&program, keep));

@@ -8,7 +8,7 @@ use tenet::check::Analysis;
 use tenet::diagnostics::{render_human, JsonDiagnostic, RenderOptions};
 use tenet::eval::Streamed;
 use tenet::log::ReadOptions;
-use tenet::report::{human, json, sarif, Context, Report, Streaming};
+use tenet::report::{background, human, json, sarif, Context, Report, Streaming};
 use tenet::{Diagnostic, Problem};
 
 /// Arguments of `tenet check`.
@@ -87,27 +87,33 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
     };
     // JSON and SARIF are written while the log is read, each violation as it
     // is decided (with --summary there is none to write).
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    // Unlocked (a locked one cannot move to the writer thread); buffered,
+    // so it is locked once per 64 KiB.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
     let ctx = Context { program: &program, logs: &args.events };
-    let mut streaming = match (args.format, args.summary) {
+    let streaming = match (args.format, args.summary) {
         (Format::Json, false) => Some(Streaming::Json(json::Stream::begin(&mut out, ctx))),
         (Format::Sarif, false) => Some(Streaming::Sarif(sarif::Stream::begin(&mut out, ctx, analysis.sources()))),
         _ => None,
     };
-    let run = match streaming.as_mut() {
-        None => tenet::eval::run_log_into(&program, &args.events, &read, as_of, summary),
-        Some(stream) => {
-            let sink = Streamed::new(&program, |v| {
-                stream.violation(v);
-                end_if_closed(stream.error());
-            });
-            tenet::eval::run_log_with(&program, &args.events, &read, as_of, sink).map(|(sink, stats, after)| {
-                let mut summary = sink.into_summary();
-                summary.after_horizon = after;
-                (summary, stats)
-            })
-        }
+    let (run, streaming) = match streaming {
+        None => (tenet::eval::run_log_into(&program, &args.events, &read, as_of, summary), None),
+        // The report is formatted on a thread of its own while the log is
+        // evaluated.
+        Some(stream) => std::thread::scope(|scope| {
+            let (mut handoff, writer) = background::start(scope, stream, |e| end_if_closed(Some(e)));
+            let sink = Streamed::new(&program, |v| handoff.push(v));
+            let run =
+                tenet::eval::run_log_with(&program, &args.events, &read, as_of, sink).map(|(sink, stats, after)| {
+                    let mut summary = sink.into_summary();
+                    summary.after_horizon = after;
+                    (summary, stats)
+                });
+            handoff.close();
+            // The writer only ends by returning the report.
+            let stream = writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (run, Some(stream))
+        }),
     };
     let (summary, stats) = match run {
         Ok(x) => x,

@@ -30,9 +30,8 @@ pub fn err(text: &str) {
 
 /// Writes to standard output through `write`, buffered; a closed pipe ends
 /// the process quietly as in [`out`], another failure is reported.
-pub fn stream_out(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
-    let stdout = std::io::stdout();
-    let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+pub fn stream_out(write: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>) {
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
     let written = write(&mut w).and_then(|()| w.flush());
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(141),

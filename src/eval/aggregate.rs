@@ -12,37 +12,54 @@ use crate::value::Val;
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 
-/// The running value of one key, kept small: a log may hold millions of
-/// keys (cases), and this is all the rule remembers of each.
+/// The running value of one key, kept small (72 bytes): a log may hold
+/// millions of keys (cases), and this is all the rule remembers of each.
 struct Acc {
     /// The first event of the key, which names the instance.
     first: EventRef,
     /// The customer of the first event (owed the remedy).
     customer: Val,
     count: i64,
-    /// What `distinct` and `average` need beyond the running value, out of
-    /// line (most aggregates are counts).
+    /// Where the event shown as evidence is in [`AggregateState::shown`]
+    /// (`NONE` while there is none): under an upper bound the event that
+    /// first broke it, which few keys have; otherwise the last event.
+    shown: u32,
+    /// The running value and what `distinct` and `average` need beyond it,
+    /// out of line: most aggregates are counts, whose value is `count`.
     extra: Option<Box<Extra>>,
-    value: Val,
-    /// The event that first broke an upper bound.
-    breach: Option<EventRef>,
-    /// The last event of the key.
-    last: EventRef,
 }
 
-/// The state of an aggregate beyond its running value.
-enum Extra {
+/// No event shown yet.
+const NONE: u32 = u32::MAX;
+
+/// The state of an aggregate other than a count.
+struct Extra {
+    value: Val,
+    more: More,
+}
+
+/// What some aggregates need beyond their running value.
+enum More {
+    Nothing,
     /// The values seen, for `distinct`.
     Distinct(FxHashSet<Val>),
     /// The sum of the values present (None once it overflowed) and their
     /// number, for `average`.
-    Mean { sum: Option<rust_decimal::Decimal>, n: i64 },
+    Mean {
+        sum: Option<rust_decimal::Decimal>,
+        n: i64,
+    },
 }
 
-/// Keys decided per call of [`AggregateState::finish`]: the engine hands
-/// each batch on before asking for the next, so that deciding millions of
-/// keys never holds all their instances at once.
-const FINISH_BATCH: usize = 4096;
+impl Acc {
+    /// The running value.
+    fn value(&self) -> Val {
+        match &self.extra {
+            Some(x) => x.value.clone(),
+            None => Val::Int(self.count),
+        }
+    }
+}
 
 /// Keys and their running values, in first-seen order, as they are decided.
 type Left = std::iter::Zip<std::vec::IntoIter<Option<Key>>, std::vec::IntoIter<Acc>>;
@@ -53,6 +70,8 @@ pub struct AggregateState {
     /// Running values in first-seen order (the order keys are reported in),
     /// so deciding them needs no sorting and no second copy.
     accs: Vec<Acc>,
+    /// The events shown as evidence, for the keys that have one.
+    shown: Vec<EventRef>,
     /// Where each key's running value is in `accs`.
     index: FxHashMap<Key, u32>,
     /// Counts alone, when nothing else of an instance is read: the verdict
@@ -93,60 +112,37 @@ impl AggregateState {
         let next = self.accs.len();
         let at = *self.index.entry(key).or_insert(next as u32) as usize;
         if at == next {
+            let more = match a.func {
+                AggFn::Count => None,
+                AggFn::Distinct => Some(More::Distinct(FxHashSet::default())),
+                AggFn::Average | AggFn::Percentile => Some(More::Mean { sum: Some(rust_decimal::Decimal::ZERO), n: 0 }),
+                AggFn::Sum | AggFn::Min | AggFn::Max => Some(More::Nothing),
+            };
             self.accs.push(Acc {
                 first: EventRef::from(e),
                 customer: env.customer.map_or(Val::Null, |c| e.get(c).clone()),
                 count: 0,
-                extra: None,
-                value: Val::Null,
-                breach: None,
-                last: EventRef::from(e),
+                shown: NONE,
+                extra: more.map(|more| Box::new(Extra { value: Val::Null, more })),
             });
         }
         let Some(acc) = self.accs.get_mut(at) else { return };
         acc.count += 1;
-        acc.last = EventRef::from(e);
-        let v = field.unwrap_or(Val::Null);
-        acc.value = match a.func {
-            AggFn::Count => Val::Int(acc.count),
-            AggFn::Distinct => {
-                let extra = acc.extra.get_or_insert_with(|| Box::new(Extra::Distinct(FxHashSet::default())));
-                match extra.as_mut() {
-                    Extra::Distinct(set) => {
-                        set.insert(v);
-                        Val::Int(set.len() as i64)
-                    }
-                    Extra::Mean { .. } => Val::Null,
-                }
-            }
-            AggFn::Sum => match &acc.value {
-                Val::Null => v,
-                old => super::expr::arith(crate::syntax::ast::BinOp::Add, old.clone(), v),
-            },
-            AggFn::Min => pick(&acc.value, v, std::cmp::Ordering::Less),
-            AggFn::Max => pick(&acc.value, v, std::cmp::Ordering::Greater),
-            // The exact mean of the values present: their sum over their
-            // number, checked (an overflow leaves no value, for good).
-            AggFn::Average | AggFn::Percentile => match v.as_decimal() {
-                None => acc.value.clone(),
-                Some(x) => {
-                    let zero = Extra::Mean { sum: Some(rust_decimal::Decimal::ZERO), n: 0 };
-                    match acc.extra.get_or_insert_with(|| Box::new(zero)).as_mut() {
-                        Extra::Mean { sum, n } => {
-                            *sum = sum.and_then(|s| s.checked_add(x));
-                            *n += 1;
-                            sum.and_then(|s| s.checked_div(rust_decimal::Decimal::from(*n))).map_or(Val::Null, Val::Dec)
-                        }
-                        Extra::Distinct(_) => Val::Null,
-                    }
-                }
-            },
-        };
+        if let Some(extra) = acc.extra.as_deref_mut() {
+            extra.add(a.func, field.unwrap_or(Val::Null));
+        }
         // Under an upper bound the event that crossed it is the evidence;
         // other bounds are judged on the final value, shown by the last event.
         let upper = matches!(a.op, CmpOp::Le | CmpOp::Lt);
-        if upper && acc.breach.is_none() && !compare(a.op, &acc.value, &a.bound) {
-            acc.breach = Some(EventRef::from(e));
+        let show = if upper { acc.shown == NONE && !compare(a.op, &acc.value(), &a.bound) } else { true };
+        if show {
+            match self.shown.get_mut(acc.shown as usize) {
+                Some(place) => *place = EventRef::from(e),
+                None => {
+                    acc.shown = u32::try_from(self.shown.len()).unwrap_or(NONE);
+                    self.shown.push(EventRef::from(e));
+                }
+            }
         }
     }
 
@@ -157,7 +153,7 @@ impl AggregateState {
             self.counts_left = Some(counts.into_iter());
         }
         if let Some(left) = &mut self.counts_left {
-            for (_, count) in left.by_ref().take(FINISH_BATCH) {
+            for (_, count) in left.by_ref().take(super::FINISH_BATCH) {
                 let ok = compare(a.op, &Val::Int(count), &a.bound);
                 let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
                 out.push(instance(env, verdict, None, &[], "count against the bound"));
@@ -173,11 +169,12 @@ impl AggregateState {
             }
             keys.into_iter().zip(std::mem::take(&mut self.accs))
         });
-        for (key, acc) in left.by_ref().take(FINISH_BATCH) {
+        for (key, acc) in left.by_ref().take(super::FINISH_BATCH) {
             let Some(key) = key else { continue };
-            let ok = compare(a.op, &acc.value, &a.bound);
+            let value = acc.value();
+            let ok = compare(a.op, &value, &a.bound);
             let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
-            let note = format!("{} is {}, bound {} {}", a.func.as_str(), acc.value, a.op.as_str(), a.bound);
+            let note = format!("{} is {}, bound {} {}", a.func.as_str(), value, a.op.as_str(), a.bound);
             // The instance is named by the key (and owed to the customer).
             let mut attrs: SmallVec<[(Sym, Val); 4]> = a.keys.iter().copied().zip(key.values(a.keys.len())).collect();
             if let Some(c) = env.customer.filter(|c| !a.keys.contains(c)) {
@@ -186,12 +183,41 @@ impl AggregateState {
             let subject = Event { time: acc.first.time, kind: a.event, attrs, loc: acc.first.loc };
             let mut inst = instance(env, verdict, Some(&subject), &a.keys, note);
             if !ok {
-                inst.evidence = acc.breach.or(Some(acc.last));
+                inst.evidence = self.shown.get(acc.shown as usize).copied();
                 owe(&mut inst, env, None, acc.first.time, Some(&subject));
             }
             out.push(inst);
         }
         left.len() > 0
+    }
+}
+
+impl Extra {
+    /// Adds value `v` (Null when the event lacks the field) of function `f`.
+    fn add(&mut self, f: AggFn, v: Val) {
+        self.value = match (f, &mut self.more) {
+            (AggFn::Distinct, More::Distinct(set)) => {
+                set.insert(v);
+                Val::Int(set.len() as i64)
+            }
+            (AggFn::Sum, _) => match &self.value {
+                Val::Null => v,
+                old => super::expr::arith(crate::syntax::ast::BinOp::Add, old.clone(), v),
+            },
+            (AggFn::Min, _) => pick(&self.value, v, std::cmp::Ordering::Less),
+            (AggFn::Max, _) => pick(&self.value, v, std::cmp::Ordering::Greater),
+            // The exact mean of the values present: their sum over their
+            // number, checked (an overflow leaves no value, for good).
+            (AggFn::Average | AggFn::Percentile, More::Mean { sum, n }) => match v.as_decimal() {
+                None => return,
+                Some(x) => {
+                    *sum = sum.and_then(|s| s.checked_add(x));
+                    *n += 1;
+                    sum.and_then(|s| s.checked_div(rust_decimal::Decimal::from(*n))).map_or(Val::Null, Val::Dec)
+                }
+            },
+            _ => Val::Null,
+        };
     }
 }
 

@@ -33,6 +33,9 @@ pub struct RuleEnv<'p> {
     /// Whether the sink still reads the details of this rule's instances
     /// (see [`Sink::keeps_details`]).
     pub sink_details: bool,
+    /// Whether the sink reads the instances' attributes (see
+    /// [`Sink::keeps_attrs`]).
+    pub sink_attrs: bool,
     /// The symbol of the `customer` attribute, who is owed remedies.
     pub customer: Option<Sym>,
 }
@@ -161,8 +164,8 @@ impl<'p, S: Sink> Engine<'p, S> {
         let rule = program.rules.get(index)?;
         let jur = program.jurisdictions.get(rule.jurisdiction)?;
         let (names, detailed, customer) = (&program.proj.names, self.detailed, self.customer);
-        let sink_details = self.sink.keeps_details(index);
-        Some(RuleEnv { index, rule, jur, names, detailed, sink_details, customer })
+        let (sink_details, sink_attrs) = (self.sink.keeps_details(index), self.sink.keeps_attrs());
+        Some(RuleEnv { index, rule, jur, names, detailed, sink_details, sink_attrs, customer })
     }
 
     /// Processes the next event of the log.
@@ -227,10 +230,7 @@ impl<'p, S: Sink> Engine<'p, S> {
             while let Some(env) = self.env(i) {
                 let out = &mut self.outbox;
                 let more = match (&mut self.states[i], &env.rule.kind) {
-                    (State::Obligation(s), Kind::Obligation(_)) => {
-                        s.finish(&env, horizon, out);
-                        false
-                    }
+                    (State::Obligation(s), Kind::Obligation(_)) => s.finish(&env, horizon, out),
                     (State::Recurring(s), Kind::Obligation(o)) => {
                         if let Some(every) = &o.every {
                             s.finish(&env, every, horizon, out);

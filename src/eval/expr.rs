@@ -85,12 +85,31 @@ pub struct Dated {
 impl CExpr {
     /// The dated parameters the expression reads, in reading order.
     pub fn params(&self) -> Vec<&Schedule> {
+        self.nodes()
+            .into_iter()
+            .filter_map(|e| match e {
+                CExpr::Param(s) => Some(s.as_ref()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The attributes it reads, of any event.
+    pub fn attrs(&self) -> impl Iterator<Item = Sym> + '_ {
+        self.nodes().into_iter().filter_map(|e| match e {
+            CExpr::Attr(_, sym) => Some(*sym),
+            _ => None,
+        })
+    }
+
+    /// Every node, itself first, left before right.
+    fn nodes(&self) -> Vec<&CExpr> {
         let mut out = vec![];
         let mut todo = vec![self];
         while let Some(e) = todo.pop() {
+            out.push(e);
             match e {
-                CExpr::Param(s) => out.push(s.as_ref()),
-                CExpr::Lit(_) | CExpr::Attr(..) | CExpr::Time(_) | CExpr::Type(_) => {}
+                CExpr::Lit(_) | CExpr::Attr(..) | CExpr::Time(_) | CExpr::Type(_) | CExpr::Param(_) => {}
                 CExpr::Func(_, x) | CExpr::Not(x) | CExpr::Neg(x) | CExpr::During(x, _) | CExpr::Shift(x, ..) => {
                     todo.push(x)
                 }

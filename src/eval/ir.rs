@@ -422,14 +422,23 @@ impl Remedy {
 
     /// The dated parameters its amounts read, each once.
     pub fn params(&self) -> Vec<&super::expr::Schedule> {
-        let exprs = self.terms.iter().flat_map(|t| t.rates.iter().map(|(e, _)| e)).chain(&self.cap);
         let mut out: Vec<&super::expr::Schedule> = vec![];
-        for s in exprs.flat_map(CExpr::params) {
+        for s in self.exprs().flat_map(CExpr::params) {
             if !out.iter().any(|o| o.name == s.name) {
                 out.push(s);
             }
         }
         out
+    }
+
+    /// The attributes its amounts read.
+    pub fn attrs(&self) -> impl Iterator<Item = Sym> + '_ {
+        self.exprs().flat_map(CExpr::attrs)
+    }
+
+    /// Its amounts and cap.
+    fn exprs(&self) -> impl Iterator<Item = &CExpr> {
+        self.terms.iter().flat_map(|t| t.rates.iter().map(|(e, _)| e)).chain(&self.cap)
     }
 }
 

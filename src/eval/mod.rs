@@ -33,6 +33,11 @@ use crate::log::{LogFailure, ReadOptions, ReadStats};
 use crate::time::Micros;
 use std::path::PathBuf;
 
+/// Instances decided per call of a rule's `finish`: the engine hands each
+/// batch on before asking for the next, so that deciding millions of keys or
+/// obligations at the end never holds all their instances at once.
+const FINISH_BATCH: usize = 4096;
+
 /// Runs `program` over the log files `paths` and returns the summary and
 /// what the reader saw. `as_of` is the horizon (default: the last event):
 /// the log is judged as it stood then, so later events are not judged (they

@@ -78,6 +78,13 @@ pub trait Sink {
     fn keeps_details(&self, _rule: usize) -> bool {
         true
     }
+
+    /// Whether the sink reads [`Instance::attrs`] (tests, explanations).
+    /// When it does not, an obligation past its deadline keeps only the
+    /// attributes of its trigger that its violation still shows or reads.
+    fn keeps_attrs(&self) -> bool {
+        true
+    }
 }
 
 /// Keeps everything (tests, the REPL).
@@ -174,8 +181,9 @@ impl Summary {
     }
 }
 
-impl Sink for Summary {
-    fn instance(&mut self, inst: Instance) {
+impl Summary {
+    /// Counts `inst` and adds what it owes, without keeping it.
+    fn tally(&mut self, inst: &Instance) {
         let slot = match inst.verdict {
             Verdict::Satisfied => 0,
             Verdict::Violated => 1,
@@ -195,6 +203,12 @@ impl Sink for Summary {
             };
             self.add_owed(inst.rule, customer, currency, *amount);
         }
+    }
+}
+
+impl Sink for Summary {
+    fn instance(&mut self, inst: Instance) {
+        self.tally(&inst);
         let kept = self.counts.get(inst.rule).map_or(0, |c| c[1]);
         let listed = !self.is_measure(inst.rule);
         if listed && inst.verdict == Verdict::Violated && self.keep_per_rule.is_none_or(|n| kept <= n as u64) {
@@ -225,7 +239,7 @@ pub struct Streamed<F> {
     listed: F,
 }
 
-impl<F: FnMut(&Instance)> Streamed<F> {
+impl<F: FnMut(Instance)> Streamed<F> {
     /// A sink for `program` passing listed violations to `listed`.
     pub fn new(program: &Program, listed: F) -> Self {
         Streamed { summary: Summary::keeping(program, 0), listed }
@@ -237,12 +251,12 @@ impl<F: FnMut(&Instance)> Streamed<F> {
     }
 }
 
-impl<F: FnMut(&Instance)> Sink for Streamed<F> {
+impl<F: FnMut(Instance)> Sink for Streamed<F> {
     fn instance(&mut self, inst: Instance) {
+        self.summary.tally(&inst);
         if inst.verdict == Verdict::Violated && !self.summary.is_measure(inst.rule) {
-            (self.listed)(&inst);
+            (self.listed)(inst);
         }
-        self.summary.instance(inst);
     }
 
     fn calendar_gap(&mut self, gap: super::CalendarGap) {
@@ -252,5 +266,10 @@ impl<F: FnMut(&Instance)> Sink for Streamed<F> {
     /// Every listed violation is written whole, as a summary keeping all.
     fn keeps_details(&self, rule: usize) -> bool {
         !self.summary.is_measure(rule)
+    }
+
+    /// Reports show keys, not the other attributes.
+    fn keeps_attrs(&self) -> bool {
+        false
     }
 }

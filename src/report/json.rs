@@ -24,7 +24,7 @@ pub struct Stream<'w> {
 
 impl<'w> Stream<'w> {
     /// Starts the report on `out`.
-    pub fn begin(out: &'w mut dyn Write, ctx: Context<'w>) -> Stream<'w> {
+    pub fn begin(out: &'w mut (dyn Write + Send), ctx: Context<'w>) -> Stream<'w> {
         let started = out.write_all(b"{\n  \"violations\": ");
         let mut array = ArrayWriter::new(out, 2);
         if let Err(e) = started {
@@ -65,7 +65,7 @@ impl<'w> Stream<'w> {
 }
 
 /// Writes the whole report of `r` (its kept violations) to `out`.
-pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(r: &Report, out: &mut (dyn Write + Send)) -> io::Result<()> {
     // Listed only when every violation was kept (not with --summary).
     if r.summary.keep_per_rule.is_some() {
         out.write_all(&pretty_at(&Rest { r }, 0)?)?;

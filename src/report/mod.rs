@@ -1,6 +1,7 @@
 //! Rendering verdicts: for people ([`human`]), for programs ([`json`]) and
 //! for code-review tools ([`sarif`]). All three read one [`Report`].
 
+pub mod background;
 pub mod human;
 pub mod json;
 pub mod sarif;

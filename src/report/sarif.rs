@@ -29,7 +29,7 @@ pub struct Stream<'w> {
 
 impl<'w> Stream<'w> {
     /// Starts the log on `out`, for the rules of `ctx` in `sources`.
-    pub fn begin(out: &'w mut dyn Write, ctx: Context<'w>, sources: &'w Sources) -> Stream<'w> {
+    pub fn begin(out: &'w mut (dyn Write + Send), ctx: Context<'w>, sources: &'w Sources) -> Stream<'w> {
         let whole = serde_json::to_vec_pretty(&log(ctx, Some(Slot))).unwrap_or_default();
         let quoted = serde_json::to_vec(SLOT).unwrap_or_default();
         let at = whole.windows(quoted.len()).position(|w| w == quoted.as_slice()).unwrap_or(whole.len());
@@ -84,7 +84,7 @@ impl<'w> Stream<'w> {
 }
 
 /// Writes the SARIF log of `r` (its kept violations) to `out`.
-pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(r: &Report, out: &mut (dyn Write + Send)) -> io::Result<()> {
     // Results only when every violation was kept (not with --summary): SARIF
     // reads an absent list as "not produced", an empty one as "none found".
     if r.summary.keep_per_rule.is_some() {

@@ -26,7 +26,7 @@ pub(crate) fn pretty_at<T: Serialize + ?Sized>(value: &T, indent: usize) -> io::
 /// the pretty printer, put at its place in a larger document as it is
 /// printed (no copy of it is made).
 struct Padded<'o> {
-    out: &'o mut dyn Write,
+    out: &'o mut (dyn Write + Send),
     pad: &'o [u8],
 }
 
@@ -56,7 +56,7 @@ const SPACES: &[u8; 32] = b"                                ";
 
 /// An array being written, whose key has been written at `indent` spaces.
 pub(crate) struct ArrayWriter<'w> {
-    out: &'w mut dyn Write,
+    out: &'w mut (dyn Write + Send),
     indent: usize,
     items: u64,
     error: Option<io::Error>,
@@ -65,7 +65,7 @@ pub(crate) struct ArrayWriter<'w> {
 impl<'w> ArrayWriter<'w> {
     /// An array at `indent` spaces, written to `out` (the text before it is
     /// already there).
-    pub fn new(out: &'w mut dyn Write, indent: usize) -> Self {
+    pub fn new(out: &'w mut (dyn Write + Send), indent: usize) -> Self {
         ArrayWriter { out, indent, items: 0, error: None }
     }
 
@@ -111,7 +111,7 @@ impl<'w> ArrayWriter<'w> {
     }
 
     /// Closes the array; returns the output to go on with.
-    pub fn finish(self) -> io::Result<&'w mut dyn Write> {
+    pub fn finish(self) -> io::Result<&'w mut (dyn Write + Send)> {
         if let Some(e) = self.error {
             return Err(e);
         }

@@ -10,10 +10,12 @@
 //!
 //! Past its deadline an obligation is violated whatever happens next; only
 //! the evidence (a late event) and a remedy growing with lateness are still
-//! to come. When the sink reads neither, the obligation is decided as soon as
-//! an event shows that its deadline has passed (deadlines wait in a queue in
-//! deadline order), so memory follows the obligations still open in time,
-//! not the ones that will never be met.
+//! to come. Deadlines wait in a queue in deadline order, and as soon as an
+//! event shows that one has passed, its obligation is decided when the sink
+//! reads neither, so memory follows the obligations still open in time, not
+//! the ones that will never be met. Otherwise it moves to a map of its own,
+//! keeping only what its violation still shows or reads: the map of those
+//! open in time, which every awaited event probes, stays as small.
 
 use super::deadline::{extend, opening, Opening};
 use super::emit::{get, instance_at, lateness, owe};
@@ -33,7 +35,7 @@ use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
-use verdicts::{decide, no_date_note, owe_open, with_extensions};
+use verdicts::{decide, kept_when_overdue, no_date_note, owe_open, with_extensions};
 pub(super) use verdicts::{display_keys, trigger_type};
 
 /// An open obligation, kept small: thousands are open at a time.
@@ -74,6 +76,17 @@ impl Open {
     fn other_keys(&self) -> &[Option<Key>] {
         self.extra.as_ref().map_or(&[], |x| &x.other_keys)
     }
+
+    /// Keeps of the trigger's attributes only those in `kept`.
+    fn keep_only(&mut self, kept: &[Sym]) {
+        let Some(extra) = self.extra.as_mut() else { return };
+        if extra.attrs.iter().any(|(k, _)| !kept.contains(k)) {
+            extra.attrs = extra.attrs.iter().filter(|(k, _)| kept.contains(k)).cloned().collect();
+        }
+        if extra.attrs.is_empty() && extra.other_keys.is_empty() {
+            self.extra = None;
+        }
+    }
 }
 
 /// The key of an obligation in the awaited events' correlation; None when
@@ -99,9 +112,16 @@ enum Close {
 
 /// The state of one obligation rule.
 pub struct ObligationState {
-    /// Open obligations by primary key: the event that fulfils one finds it
-    /// (and everything about it) with a single lookup.
+    /// Open obligations still on time, by primary key: the event that
+    /// fulfils one finds it (and everything about it) with a single lookup.
     open: FxHashMap<Key, Opens>,
+    /// Obligations past their deadline, by primary key, waiting for a late
+    /// event (the evidence) or the end; each keeps only what its violation
+    /// shows or reads (see [`kept_when_overdue`]).
+    overdue: FxHashMap<Key, Opens>,
+    /// The attributes an overdue trigger keeps (None: all of them, or not
+    /// yet known).
+    kept: Option<Box<[Sym]>>,
     /// Open obligations whose trigger lacks the primary key, by serial: only
     /// the other matchers and the deadline close them.
     unkeyed: BTreeMap<u64, Open>,
@@ -136,6 +156,8 @@ pub struct ObligationState {
     /// Years a business-day deadline reached that the calendar does not
     /// cover (see `coverage`): a handful at most.
     gaps: Vec<i32>,
+    /// Obligations still to decide at the end, once deciding has begun.
+    left: Option<std::vec::IntoIter<Open>>,
 }
 
 impl ObligationState {
@@ -147,6 +169,8 @@ impl ObligationState {
         let prior = o.unless.prior.iter().map(|(m, w)| PriorStore::new(m, *w)).collect();
         ObligationState {
             open: FxHashMap::default(),
+            overdue: FxHashMap::default(),
+            kept: None,
             unkeyed: BTreeMap::new(),
             others: vec![FxHashMap::default(); others],
             prior,
@@ -159,6 +183,7 @@ impl ObligationState {
             extensible: !o.extensions.is_empty(),
             reads_trigger: residual || remedy.is_some(),
             gaps: Vec::new(),
+            left: None,
         }
     }
 
@@ -245,11 +270,10 @@ impl ObligationState {
             }
         }
         let details = env.detailed || env.sink_details;
-        // An extensible deadline may move: such obligations are decided by
-        // the queue too, which checks the deadline again when it comes.
-        let queued = due.filter(|_| !details && self.fixed_remedy);
-        self.waiting.push_back(queued.is_some());
-        if let Some(d) = queued {
+        // An extensible deadline may move: the queue checks it again when
+        // it comes.
+        self.waiting.push_back(due.is_some());
+        if let Some(d) = due {
             self.queue((d.last_on_time, serial, primary.clone()));
         }
         let attrs = if details || self.reads_trigger { e.attrs.iter().cloned().collect() } else { Box::default() };
@@ -264,9 +288,12 @@ impl ObligationState {
         None
     }
 
-    /// Decides, as violated, every obligation whose deadline lies before
-    /// `now` and that waits in the deadline queue.
+    /// Takes every obligation whose deadline lies before `now` and that
+    /// waits in the deadline queue: decides it, as violated, when the sink
+    /// reads neither its evidence nor a remedy growing with lateness, else
+    /// moves it to the overdue ones.
     fn expire(&mut self, env: &RuleEnv, now: Micros, out: &mut Vec<Instance>) {
+        let decide_now = !(env.detailed || env.sink_details) && self.fixed_remedy;
         while self.deadlines.front().is_some_and(|d| d.0 < now) {
             let Some((at, serial, primary)) = self.deadlines.pop_front() else { break };
             // Usually the obligation closed in time.
@@ -274,12 +301,36 @@ impl ObligationState {
                 continue;
             }
             // An extension moved the deadline: it waits again for the new one.
-            let moved = if self.extensible { self.peek(&primary, serial).and_then(|o| o.due) } else { None };
+            let moved = if self.extensible {
+                peek([&self.open, &self.overdue], &self.unkeyed, &primary, serial).and_then(|o| o.due)
+            } else {
+                None
+            };
             if let Some(moved) = moved.filter(|d| d.last_on_time != at) {
                 self.queue((moved.last_on_time, serial, primary));
                 continue;
             }
-            let Some(open) = take(&mut self.open, &mut self.unkeyed, &primary, serial) else { continue };
+            let Some(mut open) = take([&mut self.open, &mut self.overdue], &mut self.unkeyed, &primary, serial) else {
+                continue;
+            };
+            if !decide_now {
+                self.stop_waiting(serial);
+                if !env.detailed && !env.sink_attrs {
+                    let kept = self.kept.get_or_insert_with(|| kept_when_overdue(env));
+                    open.keep_only(kept);
+                }
+                match primary {
+                    Some(key) => {
+                        let list = self.overdue.entry(key).or_default();
+                        let at = list.partition_point(|o| o.serial < serial);
+                        list.insert(at, open);
+                    }
+                    None => {
+                        self.unkeyed.insert(serial, open);
+                    }
+                }
+                continue;
+            }
             self.unindex(&open, None);
             let note = with_extensions(env, &open, "no matching event by the deadline");
             let mut inst = instance_at(env, Verdict::Violated, Some(open.at), open.attrs(), &[], note);
@@ -312,37 +363,51 @@ impl ObligationState {
         let mut closing: SmallVec<[Open; 2]> = SmallVec::new();
         if index == 0 {
             // Taken out (one lookup when, as usual, all close), put back with
-            // what stays open.
-            let Some(list) = self.open.remove(&key) else { return 0 };
-            let mut stay = Opens::new();
-            for open in list {
+            // what stays open; those on time and those overdue in the order
+            // they opened.
+            let on_time = self.open.remove(&key).unwrap_or_default();
+            let late = if self.overdue.is_empty() { None } else { self.overdue.remove(&key) };
+            let late = late.unwrap_or_default();
+            if on_time.is_empty() && late.is_empty() {
+                return 0;
+            }
+            let (mut stay, mut stay_late) = (Opens::new(), Opens::new());
+            let (mut on_time, mut late) = (on_time.into_iter().peekable(), late.into_iter().peekable());
+            loop {
+                let next_late = match (on_time.peek(), late.peek()) {
+                    (Some(a), Some(b)) => b.serial < a.serial,
+                    (None, Some(_)) => true,
+                    (_, None) => false,
+                };
+                let Some(open) = (if next_late { late.next() } else { on_time.next() }) else { break };
                 if closes(&open) {
                     closing.push(open);
+                } else if next_late {
+                    stay_late.push(open);
                 } else {
                     stay.push(open);
                 }
             }
             if !stay.is_empty() {
-                self.open.insert(key, stay);
+                self.open.insert(key.clone(), stay);
+            }
+            if !stay_late.is_empty() {
+                self.overdue.insert(key, stay_late);
             }
         } else {
             let Some(map) = self.others.get_mut(index - 1) else { return 0 };
             let Some(refs) = map.remove(&key) else { return 0 };
             let mut stay = Refs::new();
             for (primary, serial) in refs {
-                let candidate = match &primary {
-                    Some(k) => self.open.get(k).and_then(|list| {
-                        list.binary_search_by_key(&serial, |o| o.serial).ok().and_then(|p| list.get(p))
-                    }),
-                    None => self.unkeyed.get(&serial),
-                };
-                match candidate {
+                match peek([&self.open, &self.overdue], &self.unkeyed, &primary, serial) {
                     None => continue,
                     Some(open) if !closes(open) => {
                         stay.push((primary, serial));
                         continue;
                     }
-                    Some(_) => closing.extend(take(&mut self.open, &mut self.unkeyed, &primary, serial)),
+                    Some(_) => {
+                        closing.extend(take([&mut self.open, &mut self.overdue], &mut self.unkeyed, &primary, serial))
+                    }
                 }
             }
             if !stay.is_empty() {
@@ -387,17 +452,6 @@ impl ObligationState {
         }
     }
 
-    /// Open obligation `serial`, without taking it out.
-    fn peek(&self, primary: &Primary, serial: u64) -> Option<&Open> {
-        match primary {
-            Some(k) => self
-                .open
-                .get(k)
-                .and_then(|list| list.binary_search_by_key(&serial, |o| o.serial).ok().and_then(|p| list.get(p))),
-            None => self.unkeyed.get(&serial),
-        }
-    }
-
     /// Puts a deadline in its place in the queue.
     fn queue(&mut self, entry: (Micros, u64, Primary)) {
         if self.deadlines.back().is_none_or(|last| last.0 <= entry.0) {
@@ -411,7 +465,7 @@ impl ObligationState {
     /// How many obligations are open.
     #[cfg(test)]
     pub fn open_count(&self) -> usize {
-        self.open.values().map(|list| list.len()).sum::<usize>() + self.unkeyed.len()
+        self.open.values().chain(self.overdue.values()).map(|list| list.len()).sum::<usize>() + self.unkeyed.len()
     }
 
     /// Whether obligation `serial` waits in the deadline queue.
@@ -420,10 +474,9 @@ impl ObligationState {
         i.and_then(|i| self.waiting.get(i)).is_some_and(|w| *w)
     }
 
-    /// Removes a closed obligation from every other matcher's index but
-    /// `done`, and from the deadline queue's count.
-    fn unindex(&mut self, open: &Open, done: Option<usize>) {
-        let i = open.serial.checked_sub(self.waiting_base).and_then(|i| usize::try_from(i).ok());
+    /// Obligation `serial` no longer waits in the deadline queue.
+    fn stop_waiting(&mut self, serial: u64) {
+        let i = serial.checked_sub(self.waiting_base).and_then(|i| usize::try_from(i).ok());
         if let Some(w) = i.and_then(|i| self.waiting.get_mut(i)) {
             *w = false;
         }
@@ -431,6 +484,12 @@ impl ObligationState {
             self.waiting.pop_front();
             self.waiting_base += 1;
         }
+    }
+
+    /// Removes a closed obligation from every other matcher's index but
+    /// `done`, and from the deadline queue's count.
+    fn unindex(&mut self, open: &Open, done: Option<usize>) {
+        self.stop_waiting(open.serial);
         for (i, (index, key)) in self.others.iter_mut().zip(open.other_keys().iter()).enumerate() {
             let Some(k) = key.as_ref().filter(|_| Some(i) != done) else { continue };
             if let Some(list) = index.get_mut(k) {
@@ -443,17 +502,22 @@ impl ObligationState {
     }
 
     /// Decides every obligation still open: violated when its deadline is at
-    /// or before the horizon, pending otherwise.
-    pub fn finish(&mut self, env: &RuleEnv, horizon: Micros, out: &mut Vec<Instance>) {
-        // Keys are hashed, so their order is not the log's: sort by trigger.
-        let mut opens: Vec<Open> = self.open.drain().flat_map(|(_, list)| list).collect();
-        opens.extend(std::mem::take(&mut self.unkeyed).into_values());
-        opens.sort_by_key(|o| (o.at.time, o.at.loc));
-        self.deadlines.clear();
-        self.waiting.clear();
-        self.waiting_base = self.next_serial;
-        self.others.iter_mut().for_each(FxHashMap::clear);
-        for open in opens {
+    /// or before the horizon, pending otherwise. Decides a batch of them;
+    /// true when some are left for the next call.
+    pub fn finish(&mut self, env: &RuleEnv, horizon: Micros, out: &mut Vec<Instance>) -> bool {
+        let left = self.left.get_or_insert_with(|| {
+            // Keys are hashed, so their order is not the log's: sort by trigger.
+            let mut opens: Vec<Open> =
+                self.open.drain().chain(self.overdue.drain()).flat_map(|(_, list)| list).collect();
+            opens.extend(std::mem::take(&mut self.unkeyed).into_values());
+            opens.sort_by_key(|o| (o.at.time, o.at.loc));
+            self.deadlines.clear();
+            self.waiting.clear();
+            self.waiting_base = self.next_serial;
+            self.others.iter_mut().for_each(FxHashMap::clear);
+            opens.into_iter()
+        });
+        for open in left.by_ref().take(super::FINISH_BATCH) {
             let keys = display_keys(env, open.attrs());
             match open.due {
                 Some(due) if due.last_on_time <= horizon => {
@@ -477,25 +541,46 @@ impl ObligationState {
                 }
             }
         }
+        left.len() > 0
     }
 }
 
 /// Takes open obligation `serial`, whose primary key is `primary`, out of
-/// `open` or `unkeyed`; None when it is no longer open.
+/// one of `keyed` (on time, overdue) or `unkeyed`; None when it is no
+/// longer open.
 fn take(
-    open: &mut FxHashMap<Key, Opens>,
+    keyed: [&mut FxHashMap<Key, Opens>; 2],
     unkeyed: &mut BTreeMap<u64, Open>,
     primary: &Primary,
     serial: u64,
 ) -> Option<Open> {
     let Some(key) = primary else { return unkeyed.remove(&serial) };
-    // Taken out and put back unless emptied: usually one lookup.
-    let mut list = open.remove(key)?;
-    let found = list.binary_search_by_key(&serial, |o| o.serial).ok().map(|p| list.remove(p));
-    if !list.is_empty() {
-        open.insert(key.clone(), list);
+    for map in keyed {
+        // Taken out and put back unless emptied: usually one lookup.
+        let Some(mut list) = map.remove(key) else { continue };
+        let found = list.binary_search_by_key(&serial, |o| o.serial).ok().map(|p| list.remove(p));
+        if !list.is_empty() {
+            map.insert(key.clone(), list);
+        }
+        if found.is_some() {
+            return found;
+        }
     }
-    found
+    None
+}
+
+/// Open obligation `serial`, as [`take`] finds it, without taking it out.
+fn peek<'a>(
+    keyed: [&'a FxHashMap<Key, Opens>; 2],
+    unkeyed: &'a BTreeMap<u64, Open>,
+    primary: &Primary,
+    serial: u64,
+) -> Option<&'a Open> {
+    let Some(key) = primary else { return unkeyed.get(&serial) };
+    keyed.into_iter().find_map(|map| {
+        let list = map.get(key)?;
+        list.binary_search_by_key(&serial, |o| o.serial).ok().and_then(|p| list.get(p))
+    })
 }
 
 /// The matchers that close obligations, with what closing means.

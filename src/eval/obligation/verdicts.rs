@@ -70,6 +70,24 @@ pub(in crate::eval) fn display_keys(env: &RuleEnv, trigger: &[(Sym, Val)]) -> Ve
     keys
 }
 
+/// The attributes of its trigger an obligation past its deadline still
+/// needs: the keys and customer its violation shows, and what its remedy
+/// and the correlations that may still close it (the awaited event, the
+/// `before` event) read. Exceptions and extensions no longer apply then.
+pub(super) fn kept_when_overdue(env: &RuleEnv) -> Box<[Sym]> {
+    let crate::eval::ir::Kind::Obligation(o) = &env.rule.kind else { return Box::default() };
+    let named = ["case", "customer"].into_iter().filter_map(|n| env.names.iter().position(|x| x.as_ref() == n));
+    let mut kept: Vec<Sym> = anchor_keys(&o.awaited.corr.pairs).chain(named.map(|p| p as Sym)).collect();
+    kept.extend(env.customer);
+    kept.extend(env.rule.remedy.iter().flat_map(|r| r.attrs()));
+    for m in std::iter::once(&o.awaited).chain(&o.before) {
+        kept.extend(m.corr.residual.iter().flat_map(|r| r.attrs()));
+    }
+    kept.sort_unstable();
+    kept.dedup();
+    kept.into()
+}
+
 /// The verdict of an obligation closed by `e`; None when exempted.
 pub(super) fn decide(env: &RuleEnv, open: &Open, how: &Close, e: &Event) -> Option<Instance> {
     let on_time = open.due.is_none_or(|d| d.is_on_time(e.time));
