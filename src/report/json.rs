@@ -7,9 +7,8 @@
 //! number of violations.
 
 use super::stream::{pretty_at, ArrayWriter};
-use super::{lateness_seconds, local_time, Context, Report};
-use crate::eval::{EventRef, Instance};
-use crate::value::Val;
+use super::{local_time, Context, Report};
+use crate::eval::Instance;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde::Serialize as Derive;
 use std::io::{self, Write};
@@ -20,6 +19,8 @@ pub struct Stream<'w> {
     ctx: Context<'w>,
     /// The log files' names as shown, by index.
     files: Vec<String>,
+    /// The text of the violation being written.
+    text: Vec<u8>,
 }
 
 impl<'w> Stream<'w> {
@@ -31,12 +32,14 @@ impl<'w> Stream<'w> {
             array.fail(e);
         }
         let files = ctx.logs.iter().map(|p| crate::span::display_path(p)).collect();
-        Stream { array, ctx, files }
+        Stream { array, ctx, files, text: Vec::new() }
     }
 
     /// Writes one violation.
     pub fn violation(&mut self, v: &Instance) {
-        self.array.item(&Violation { ctx: self.ctx, files: &self.files, v });
+        self.text.clear();
+        super::json_violation::write(&mut self.text, self.array.indent() + 2, self.ctx, &self.files, v);
+        self.array.item_text(&self.text);
     }
 
     /// The write error that stopped the report, if any (a closed pipe).
@@ -196,65 +199,6 @@ impl Serialize for RuleRow<'_, '_> {
     }
 }
 
-/// One violation.
-struct Violation<'r, 'a> {
-    ctx: Context<'a>,
-    files: &'r [String],
-    v: &'r Instance,
-}
-
-#[derive(Derive)]
-struct ViolationFields<'a> {
-    cites: Option<&'a str>,
-    customer: Option<Value<'a>>,
-    deadline: Option<String>,
-    evidence: Option<Place<'a>>,
-    jurisdiction: Option<&'a str>,
-    key: std::collections::BTreeMap<&'a str, Value<'a>>,
-    lateness_seconds: Option<i64>,
-    note: &'a str,
-    remedy: Option<Remedy<'a>>,
-    rule: Option<&'a str>,
-    trigger: Option<Place<'a>>,
-}
-
-#[derive(Derive)]
-struct Remedy<'a> {
-    amount: String,
-    currency: &'a str,
-}
-
-#[derive(Derive)]
-struct Place<'a> {
-    file: &'a str,
-    line: u64,
-    time: String,
-}
-
-impl Serialize for Violation<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (ctx, v, files) = (self.ctx, self.v, self.files);
-        let tz = ctx.tz(v.rule);
-        let rule = ctx.program.rules.get(v.rule);
-        // Keys print sorted, as every object of the report.
-        let key = v.key.iter().map(|(k, val)| (k.as_str(), Value(val))).collect();
-        ViolationFields {
-            cites: rule.and_then(|x| x.cites.as_deref()),
-            customer: v.customer.as_ref().map(Value),
-            deadline: v.deadline.as_ref().map(|d| local_time(d.last_on_time, tz)),
-            evidence: v.evidence.as_ref().map(|e| place(files, e, tz)),
-            jurisdiction: ctx.jurisdiction(v.rule),
-            key,
-            lateness_seconds: v.lateness.map(lateness_seconds),
-            note: &v.note,
-            remedy: v.remedy.as_ref().map(|(a, c)| Remedy { amount: a.to_string(), currency: c }),
-            rule: rule.map(|x| x.name.as_str()),
-            trigger: v.trigger.as_ref().map(|e| place(files, e, tz)),
-        }
-        .serialize(s)
-    }
-}
-
 #[derive(Derive)]
 struct BadLine<'a> {
     column: Option<u64>,
@@ -271,26 +215,5 @@ fn bad_line(b: &crate::log::BadLine) -> BadLine<'_> {
         file: crate::span::display_path(&b.file),
         line: b.line,
         reason: &b.reason,
-    }
-}
-
-fn place<'a>(files: &'a [String], e: &EventRef, tz: chrono_tz::Tz) -> Place<'a> {
-    let file = files.get(e.loc.file as usize).map_or("?", String::as_str);
-    Place { file, line: e.loc.line, time: local_time(e.time, tz) }
-}
-
-/// An attribute value as JSON: text, integer and truth values as such,
-/// anything else as its text.
-struct Value<'a>(&'a Val);
-
-impl Serialize for Value<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Val::Null => s.serialize_none(),
-            Val::Str(t) => s.serialize_str(t),
-            Val::Int(i) => s.serialize_i64(*i),
-            Val::Bool(b) => s.serialize_bool(*b),
-            other => s.serialize_str(&other.to_string()),
-        }
     }
 }

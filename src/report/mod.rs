@@ -4,6 +4,7 @@
 pub mod background;
 pub mod human;
 pub mod json;
+mod json_violation;
 pub mod sarif;
 mod stream;
 

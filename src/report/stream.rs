@@ -95,6 +95,27 @@ impl<'w> ArrayWriter<'w> {
         }
     }
 
+    /// Appends one item given as its text, whose lines after the first
+    /// already carry their indentation (the item's at `indent() + 2`).
+    pub fn item_text(&mut self, text: &[u8]) {
+        if self.error.is_some() {
+            return;
+        }
+        let open: &[u8] = if self.items == 0 { b"[\n" } else { b",\n" };
+        let pad = self.indent + 2;
+        let written = self.out.write_all(open).and_then(|()| {
+            for _ in 0..pad / SPACES.len() {
+                self.out.write_all(SPACES)?;
+            }
+            self.out.write_all(&SPACES[..pad % SPACES.len()])?;
+            self.out.write_all(text)
+        });
+        self.items += 1;
+        if let Err(e) = written {
+            self.error = Some(e);
+        }
+    }
+
     /// The indentation of the array's key.
     pub fn indent(&self) -> usize {
         self.indent
