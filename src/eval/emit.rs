@@ -41,11 +41,12 @@ pub fn instance_at(
                 .iter()
                 .filter_map(|k| {
                     let v = get(attrs, *k);
-                    (!matches!(v, Val::Null))
-                        .then(|| (env.names.get(*k as usize).map_or("?", |n| n).to_string(), v.clone()))
+                    (!matches!(v, Val::Null)).then(|| (env.names.get(*k as usize).map_or("?", |n| n).into(), v.clone()))
                 })
                 .collect();
-            (key, attrs.to_vec())
+            // Reports show keys, not the other attributes.
+            let attrs_kept = if env.detailed || env.sink_attrs { attrs.to_vec() } else { vec![] };
+            (key, attrs_kept)
         }
         _ => (vec![], vec![]),
     };

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 /// An instance named by its period.
 pub(super) fn period_instance(env: &RuleEnv, verdict: Verdict, key: PeriodKey, note: String) -> Instance {
     let mut inst = instance(env, verdict, None, &[], note);
-    inst.key = vec![("period".to_string(), Val::Str(key.to_string().into()))];
+    inst.key = vec![("period".into(), Val::Str(key.to_string().into()))];
     if verdict == Verdict::Violated {
         owe(&mut inst, env, None, 0, None);
     }

@@ -33,7 +33,7 @@ pub struct Instance {
     /// Satisfied, violated or pending.
     pub verdict: Verdict,
     /// What identifies the instance (`case = "A"`, `period = "2026-03"`).
-    pub key: Vec<(String, Val)>,
+    pub key: Vec<(compact_str::CompactString, Val)>,
     /// The attributes of the event the instance is about (for matching
     /// test expectations by any attribute).
     pub attrs: Vec<(Sym, Val)>,
@@ -80,7 +80,8 @@ pub trait Sink {
     }
 
     /// Whether the sink reads [`Instance::attrs`] (tests, explanations).
-    /// When it does not, an obligation past its deadline keeps only the
+    /// When it does not (and the engine is not detailed), instances come
+    /// without them, and an obligation past its deadline keeps only the
     /// attributes of its trigger that its violation still shows or reads.
     fn keeps_attrs(&self) -> bool {
         true
