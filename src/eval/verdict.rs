@@ -180,9 +180,7 @@ impl Summary {
     pub fn is_measure(&self, rule: usize) -> bool {
         self.measures.get(rule).copied().unwrap_or(false)
     }
-}
 
-impl Summary {
     /// Counts `inst` and adds what it owes, without keeping it.
     fn tally(&mut self, inst: &Instance) {
         let slot = match inst.verdict {

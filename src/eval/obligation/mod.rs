@@ -119,8 +119,8 @@ pub struct ObligationState {
     /// event (the evidence) or the end; each keeps only what its violation
     /// shows or reads (see [`kept_when_overdue`]).
     overdue: FxHashMap<Key, Opens>,
-    /// The attributes an overdue trigger keeps (None: all of them, or not
-    /// yet known).
+    /// The attributes an overdue trigger keeps when the sink does not read
+    /// them all (None: not yet known).
     kept: Option<Box<[Sym]>>,
     /// Open obligations whose trigger lacks the primary key, by serial: only
     /// the other matchers and the deadline close them.
