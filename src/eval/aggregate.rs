@@ -4,15 +4,16 @@ use super::emit::{instance, owe};
 use super::engine::RuleEnv;
 use super::expr::compare;
 use super::ir::Aggregate;
-use super::keys::{key_of, Key};
+use super::keyed::{Keyed, Ordered};
+use super::keys::key_of;
 use super::verdict::{EventRef, Instance};
 use crate::log::{Event, Sym};
 use crate::syntax::ast::{AggFn, CmpOp, Verdict};
 use crate::value::Val;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use smallvec::SmallVec;
 
-/// The running value of one key, kept small (72 bytes): a log may hold
+/// The running value of one key, kept small (72 bytes, 96 with its key): a log may hold
 /// millions of keys (cases), and this is all the rule remembers of each.
 struct Acc {
     /// The first event of the key, which names the instance.
@@ -61,25 +62,20 @@ impl Acc {
     }
 }
 
-/// Keys and their running values, in first-seen order, as they are decided.
-type Left = std::iter::Zip<std::vec::IntoIter<Option<Key>>, std::vec::IntoIter<Acc>>;
-
 /// State of an aggregate rule.
 #[derive(Default)]
 pub struct AggregateState {
-    /// Running values in first-seen order (the order keys are reported in),
-    /// so deciding them needs no sorting and no second copy.
-    accs: Vec<Acc>,
+    /// Running values by key, in first-seen order (the order keys are
+    /// reported in), so deciding them needs no sorting and no second copy.
+    accs: Keyed<Acc>,
     /// The events shown as evidence, for the keys that have one.
     shown: Vec<EventRef>,
-    /// Where each key's running value is in `accs`.
-    index: FxHashMap<Key, u32>,
     /// Counts alone, when nothing else of an instance is read: the verdict
     /// of a count needs no more, and a key costs a few dozen bytes.
-    counts: Option<FxHashMap<Key, i64>>,
+    counts: Option<Keyed<i64>>,
     /// Keys still to decide, once deciding has begun.
-    left: Option<Left>,
-    counts_left: Option<std::collections::hash_map::IntoIter<Key, i64>>,
+    left: Option<Ordered<Acc>>,
+    counts_left: Option<Ordered<i64>>,
 }
 
 impl AggregateState {
@@ -87,7 +83,7 @@ impl AggregateState {
     /// read of them (no details, no remedy, no rate measuring the rule), so
     /// a `count` keeps only its number per key.
     pub fn new(a: &Aggregate, verdicts_only: bool) -> Self {
-        let counts = (verdicts_only && a.func == AggFn::Count).then(FxHashMap::default);
+        let counts = (verdicts_only && a.func == AggFn::Count).then(Keyed::default);
         AggregateState { counts, ..AggregateState::default() }
     }
 
@@ -102,31 +98,28 @@ impl AggregateState {
         // Events without the key are not counted.
         let Some(key) = key_of(e, a.keys.iter().copied()) else { return };
         if let Some(counts) = &mut self.counts {
-            *counts.entry(key).or_default() += 1;
+            *counts.get_or_insert_with(key, || 0) += 1;
             return;
         }
         let field = a.field.map(|f| e.get(f).clone());
         if a.func != AggFn::Count && field.as_ref().is_none_or(|v| *v == Val::Null) {
             return;
         }
-        let next = self.accs.len();
-        let at = *self.index.entry(key).or_insert(next as u32) as usize;
-        if at == next {
+        let acc = self.accs.get_or_insert_with(key, || {
             let more = match a.func {
                 AggFn::Count => None,
                 AggFn::Distinct => Some(More::Distinct(FxHashSet::default())),
                 AggFn::Average | AggFn::Percentile => Some(More::Mean { sum: Some(rust_decimal::Decimal::ZERO), n: 0 }),
                 AggFn::Sum | AggFn::Min | AggFn::Max => Some(More::Nothing),
             };
-            self.accs.push(Acc {
+            Acc {
                 first: EventRef::from(e),
                 customer: env.customer.map_or(Val::Null, |c| e.get(c).clone()),
                 count: 0,
                 shown: NONE,
                 extra: more.map(|more| Box::new(Extra { value: Val::Null, more })),
-            });
-        }
-        let Some(acc) = self.accs.get_mut(at) else { return };
+            }
+        });
         acc.count += 1;
         if let Some(extra) = acc.extra.as_deref_mut() {
             extra.add(a.func, field.unwrap_or(Val::Null));
@@ -150,7 +143,7 @@ impl AggregateState {
     /// batch of keys; true when some are left for the next call.
     pub fn finish(&mut self, env: &RuleEnv, a: &Aggregate, out: &mut Vec<Instance>) -> bool {
         if let Some(counts) = self.counts.take() {
-            self.counts_left = Some(counts.into_iter());
+            self.counts_left = Some(counts.into_ordered());
         }
         if let Some(left) = &mut self.counts_left {
             for (_, count) in left.by_ref().take(super::FINISH_BATCH) {
@@ -160,17 +153,8 @@ impl AggregateState {
             }
             return left.len() > 0;
         }
-        let left = self.left.get_or_insert_with(|| {
-            let mut keys: Vec<Option<Key>> = vec![None; self.accs.len()];
-            for (key, at) in self.index.drain() {
-                if let Some(place) = keys.get_mut(at as usize) {
-                    *place = Some(key);
-                }
-            }
-            keys.into_iter().zip(std::mem::take(&mut self.accs))
-        });
+        let left = self.left.get_or_insert_with(|| std::mem::take(&mut self.accs).into_ordered());
         for (key, acc) in left.by_ref().take(super::FINISH_BATCH) {
-            let Some(key) = key else { continue };
             let value = acc.value();
             let ok = compare(a.op, &value, &a.bound);
             let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod expr;
 mod fields;
 pub mod ir;
+mod keyed;
 mod keys;
 mod lookback;
 pub mod numeric;
