@@ -43,7 +43,9 @@ pub enum Format {
     Human,
     /// Stable JSON (documented in the README).
     Json,
-    /// SARIF 2.1.0 for code-review tools (with --events only).
+    /// JSON Lines: one violation (or diagnostic) per line, then a summary line.
+    Jsonl,
+    /// SARIF 2.1.0 for code-review tools: violations, or the policy diagnostics without --events.
     Sarif,
 }
 
