@@ -632,3 +632,85 @@ fn a_problem_outside_any_file_has_no_position_in_json() {
     assert_eq!(d["code"], "tenet::io", "{v}");
     assert!(d["file"].is_null() && d["line"].is_null() && d["column"].is_null() && d["end"].is_null(), "{v}");
 }
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_command_line() {
+    for (shell, marker) in [
+        ("bash", "complete -F _tenet"),
+        ("zsh", "#compdef tenet"),
+        ("fish", "complete -c tenet"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[tenet]"),
+    ] {
+        let out = tenet().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(script.contains("keep-going"), "{shell} completes options: {script}");
+        if ["bash", "zsh", "fish"].contains(&shell) {
+            assert!(script.contains("jsonl"), "{shell} completes the values of --format: {script}");
+        }
+    }
+    let out = tenet().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "an unknown shell is a usage error");
+    let out = tenet().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains(".TH tenet 1") && page.contains(".SH SYNOPSIS"), "{page}");
+    assert!(page.contains("completions") && page.contains("check"), "the subcommands are listed: {page}");
+}
+
+const UNFORMATTED: &str = "jurisdiction X \"x\"   timezone \"UTC\"\nevent a {case: id}\n";
+const FORMATTED: &str = "jurisdiction X \"x\"\n  timezone \"UTC\"\n\nevent a { case: id }\n";
+
+#[test]
+fn fmt_reads_standard_input_and_writes_standard_output() {
+    let out = tenet().args(["fmt", "-"]).write_stdin(UNFORMATTED).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), FORMATTED);
+    let out = tenet().args(["fmt", "--check", "-"]).write_stdin(FORMATTED).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = tenet().args(["fmt", "--check", "-"]).write_stdin(UNFORMATTED).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = tenet().args(["--color", "never", "fmt", "-"]).write_stdin("jurisdiction X \"x\" @\n").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("<stdin>:1:20") && stderr.contains("unexpected `@`"), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing is written for a policy that does not parse");
+    let out = tenet().args(["fmt", "-", "policies"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "`-` goes alone");
+}
+
+#[test]
+fn fmt_diff_shows_what_would_change_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.tenet");
+    std::fs::write(&path, UNFORMATTED).unwrap();
+    std::fs::write(dir.path().join("ok.tenet"), FORMATTED).unwrap();
+    let out = tenet().args(["fmt", "--diff"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(diff.contains("p.tenet\n@@ -1,2 +1,4 @@\n"), "{diff}");
+    assert!(diff.contains("\n-event a {case: id}\n") && diff.contains("\n+event a { case: id }\n"), "{diff}");
+    assert!(!diff.contains("ok.tenet"), "only the files that would change: {diff}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), UNFORMATTED, "nothing written");
+    let out = tenet().args(["fmt", "--diff", "-"]).write_stdin(UNFORMATTED).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("--- <stdin>\n+++ <stdin>\n"));
+    let out = tenet().args(["fmt", "--diff", "-"]).write_stdin(FORMATTED).output().unwrap();
+    assert_eq!((out.status.code(), out.stdout.is_empty()), (Some(0), true));
+}
+
+#[test]
+fn fmt_without_a_path_formats_the_current_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let nested = dir.path().join("sub/p.tenet");
+    std::fs::write(&nested, UNFORMATTED).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), UNFORMATTED).unwrap();
+    let out = tenet().arg("fmt").current_dir(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "formatted sub/p.tenet\n");
+    assert_eq!(std::fs::read_to_string(&nested).unwrap(), FORMATTED);
+    assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), UNFORMATTED, "only .tenet files");
+}
