@@ -20,6 +20,7 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     /// Event logs to judge (JSON Lines, CSV, XES; `.gz` too), one or more
     /// after one `--events` (policies come first): several files are one log.
+    /// `-` reads standard input (with --log-format).
     #[arg(long = "events", value_name = "LOG", num_args = 1..)]
     pub events: Vec<PathBuf>,
     /// Output format.
@@ -44,6 +45,31 @@ pub struct CheckArgs {
     /// Parser threads for the log (default: the number of CPUs).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// The format of the log files, whatever their names (default: by
+    /// extension); needed to read standard input (`--events -`).
+    #[arg(long = "log-format", value_enum, value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+}
+
+/// Formats of event logs.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+    /// IEEE 1849 XES.
+    Xes,
+}
+
+impl From<LogFormat> for tenet::log::Format {
+    fn from(f: LogFormat) -> Self {
+        match f {
+            LogFormat::Jsonl => tenet::log::Format::Jsonl,
+            LogFormat::Csv => tenet::log::Format::Csv,
+            LogFormat::Xes => tenet::log::Format::Xes,
+        }
+    }
 }
 
 /// Runs `tenet check`; returns the exit status.
@@ -84,7 +110,8 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
     };
     let program = tenet::eval::compile(&analysis);
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads };
+    let format = args.log_format.map(Into::into);
+    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format };
     // People see a few violations per rule; programs get them all.
     // With --summary, none (the JSON report then has no `violations`).
     let summary = match (args.format, args.summary) {

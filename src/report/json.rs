@@ -32,7 +32,7 @@ impl<'w> Stream<'w> {
         if let Err(e) = started {
             array.fail(e);
         }
-        let files = ctx.logs.iter().map(|p| crate::span::display_path(p)).collect();
+        let files = ctx.logs.iter().map(|p| super::log_name(p)).collect();
         Stream { array, ctx, files, text: Vec::new() }
     }
 

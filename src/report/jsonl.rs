@@ -29,7 +29,7 @@ pub struct Stream<'w> {
 impl<'w> Stream<'w> {
     /// Starts the report on `out` (nothing is written before the first line).
     pub fn begin(out: &'w mut (dyn Write + Send), ctx: Context<'w>) -> Stream<'w> {
-        let files = ctx.logs.iter().map(|p| crate::span::display_path(p)).collect();
+        let files = ctx.logs.iter().map(|p| super::log_name(p)).collect();
         Stream { out, ctx, files, line: Vec::new(), error: None }
     }
 

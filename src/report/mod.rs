@@ -74,7 +74,7 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// The log file of an event.
     pub fn log_file(&self, e: &EventRef) -> String {
-        self.logs.get(e.loc.file as usize).map_or_else(|| "?".to_string(), |p| display_path(p))
+        self.logs.get(e.loc.file as usize).map_or_else(|| "?".to_string(), |p| log_name(p))
     }
 
     /// The time zone of a rule's jurisdiction.
@@ -139,6 +139,15 @@ impl Streaming<'_> {
             Streaming::Jsonl(s) => s.fail(error),
             Streaming::Sarif(s) => s.fail(error),
         }
+    }
+}
+
+/// A log file as reports name it (`<stdin>` for standard input).
+pub fn log_name(path: &std::path::Path) -> String {
+    if path == std::path::Path::new(crate::log::STDIN_PATH) {
+        crate::log::STDIN_NAME.to_string()
+    } else {
+        display_path(path)
     }
 }
 
