@@ -112,14 +112,14 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let format = args.log_format.map(Into::into);
     let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format };
-    // People see a few violations per rule; programs get them all.
+    // People see a few violations per rule (every one with --all); programs get them all.
     // With --summary, none (the JSON report then has no `violations`).
     let summary = match (args.format, args.summary) {
         (_, true) => tenet::eval::Summary::keeping(&program, 0),
         (Format::Human, false) if !args.all => tenet::eval::Summary::keeping(&program, human::SHOWN_PER_RULE),
         _ => tenet::eval::Summary::new(&program),
     };
-    // JSON and SARIF are written while the log is read, each violation as it
+    // JSON, JSON Lines and SARIF are written while the log is read, each violation as it
     // is decided (with --summary there is none to write).
     // Unlocked (a locked one cannot move to the writer thread); buffered,
     // so it is locked once per 64 KiB.
