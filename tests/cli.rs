@@ -110,6 +110,9 @@ fn usage_error_is_exit_two() {
     assert_eq!(out.status.code(), Some(2));
     let out = tenet().args(["frobnicate"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // `tenet test` writes one document: human or JSON, nothing else.
+    let out = tenet().args(["test", "policies/br", "--format", "jsonl"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
