@@ -194,12 +194,13 @@ fn severity_word(s: Severity) -> &'static str {
 pub struct JsonDiagnostic {
     /// File path, or null for problems outside any file.
     pub file: Option<String>,
-    /// 1-based line of the start.
-    pub line: usize,
-    /// 1-based column (characters) of the start.
-    pub column: usize,
-    /// 1-based line and column of the end.
-    pub end: LineCol,
+    /// 1-based line of the start; null with no file (a problem has no
+    /// position outside a file, and 0 would read as one).
+    pub line: Option<usize>,
+    /// 1-based column (characters) of the start; null with no file.
+    pub column: Option<usize>,
+    /// 1-based line and column of the end; null with no file.
+    pub end: Option<LineCol>,
     /// `error` or `warning`.
     pub severity: Severity,
     /// Stable code, e.g. `tenet::unknown_event`.
@@ -214,15 +215,12 @@ impl JsonDiagnostic {
     /// Converts a diagnostic, resolving its span to lines and columns.
     pub fn from_diagnostic(diag: &Diagnostic, sources: &Sources) -> Self {
         let file = diag.file.and_then(|f| sources.get(f));
-        let (start, end) = match file {
-            Some(f) => (f.line_col(diag.span.start), f.line_col(diag.span.end)),
-            None => (LineCol { line: 0, column: 0 }, LineCol { line: 0, column: 0 }),
-        };
+        let start = file.map(|f| f.line_col(diag.span.start));
         JsonDiagnostic {
             file: file.map(SourceFile::name),
-            line: start.line,
-            column: start.column,
-            end,
+            line: start.map(|s| s.line),
+            column: start.map(|s| s.column),
+            end: file.map(|f| f.line_col(diag.span.end)),
             severity: diag.severity(),
             code: diag.problem.code().to_string(),
             message: diag.problem.to_string(),

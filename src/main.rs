@@ -9,9 +9,8 @@ mod cli;
 #[path = "../lsp/src/lib.rs"]
 mod lsp;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use tenet::diagnostics::RenderOptions;
 
@@ -43,7 +42,9 @@ pub enum Format {
     Human,
     /// Stable JSON (documented in the README).
     Json,
-    /// SARIF 2.1.0 for code-review tools (with --events only).
+    /// JSON Lines: one violation (or diagnostic) per line, then a summary line.
+    Jsonl,
+    /// SARIF 2.1.0 for code-review tools: violations, or the policy diagnostics without --events.
     Sarif,
 }
 
@@ -77,18 +78,16 @@ enum Command {
     Test(cli::test::TestArgs),
     /// Format policy files in place, in the canonical layout.
     ///
-    /// Formatting keeps every comment and never changes meaning. With
-    /// `--check`, nothing is written: the files that would change are listed
-    /// and the exit status is 1 if there is any.
-    #[command(after_help = "Examples:\n  tenet fmt policies/\n  tenet fmt --check policies/br/sac.tenet")]
-    Fmt {
-        /// Policy files or directories.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Only report files that are not formatted.
-        #[arg(long)]
-        check: bool,
-    },
+    /// Formatting keeps every comment and never changes meaning. Without a
+    /// path, the `.tenet` files below the current folder are formatted; `-`
+    /// formats standard input to standard output. With `--check`, nothing
+    /// is written: the files that would change are listed; with `--diff`,
+    /// what would change is printed as a unified diff. Either way the exit
+    /// status is 1 if anything would change.
+    #[command(
+        after_help = "Examples:\n  tenet fmt policies/\n  tenet fmt --check policies/br/sac.tenet\n  tenet fmt --diff\n  tenet fmt - < draft.tenet > formatted.tenet"
+    )]
+    Fmt(cli::fmt::FmtArgs),
     /// Draft policies interactively: load the law and a log, change a rule,
     /// see what changes and why.
     ///
@@ -112,6 +111,21 @@ enum Command {
         after_help = "Examples:\n  tenet lsp\n  (Neovim) vim.lsp.start({ name = 'tenet', cmd = { 'tenet', 'lsp' } })"
     )]
     Lsp,
+    /// Print a completion script for a shell to standard output.
+    ///
+    /// Completes subcommands, options and their values. See the README
+    /// (Install) for where each shell looks for it.
+    #[command(
+        after_help = "Examples:\n  tenet completions bash > ~/.local/share/bash-completion/completions/tenet\n  tenet completions zsh > ~/.zfunc/_tenet\n  tenet completions fish > ~/.config/fish/completions/tenet.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output.
+    #[command(after_help = "Examples:\n  tenet man > ~/.local/share/man/man1/tenet.1\n  tenet man | man -l -")]
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -126,8 +140,10 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => cli::check::run(&args, opts),
         Command::Test(args) => cli::test::run(&args, opts),
-        Command::Fmt { paths, check } => cli::fmt::run(&paths, check, opts),
+        Command::Fmt(args) => cli::fmt::run(&args, opts),
         Command::Repl(args) => cli::repl::run(&args, opts),
+        Command::Completions { shell } => cli::docs::completions(shell, &mut Cli::command()),
+        Command::Man => cli::docs::man(Cli::command()),
         Command::Lsp => match lsp::run() {
             Ok(()) => 0,
             Err(e) => {

@@ -110,6 +110,9 @@ fn usage_error_is_exit_two() {
     assert_eq!(out.status.code(), Some(2));
     let out = tenet().args(["frobnicate"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // `tenet test` writes one document: human or JSON, nothing else.
+    let out = tenet().args(["test", "policies/br", "--format", "jsonl"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
@@ -464,4 +467,253 @@ fn thousands_of_diagnostics_render_in_time_linear_in_their_number() {
     let (code, stderr, _path, _dir) = check_bytes(text.as_bytes());
     assert_eq!(code, 1);
     assert_eq!(stderr.matches("tenet::duplicate").count(), 19_999);
+}
+
+/// A policy forbidding every fee, and a log of `n` fees: `n` violations.
+fn fees(n: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.tenet");
+    std::fs::write(
+        &policy,
+        "jurisdiction X \"x\"\n  timezone \"UTC\"\n\nevent fee_charged { customer: id }\n\nrule fee \"No fees\"\n  cites \"test\"\n{\n  forbid fee_charged\n}\n",
+    )
+    .unwrap();
+    let log = dir.path().join("log.jsonl");
+    let lines: Vec<String> = (0..n)
+        .map(|i| format!("{{\"time\":\"2026-03-02T10:{i:02}:00Z\",\"type\":\"fee_charged\",\"customer\":\"K{i}\"}}"))
+        .collect();
+    std::fs::write(&log, lines.join("\n")).unwrap();
+    (dir, policy, log)
+}
+
+#[test]
+fn the_human_report_says_how_many_more_violations_and_how_to_see_them() {
+    let (_dir, policy, log) = fees(13);
+    let out = tenet().args(["--color", "never", "check"]).arg(&policy).arg("--events").arg(&log).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.matches("tenet::violated").count(), 10, "{stdout}");
+    assert!(
+        stdout.contains(
+            "… and 3 more violations of `fee`: list every one with --all, or one JSON object per line with --format jsonl"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("13 violations"), "{stdout}");
+    let out =
+        tenet().args(["--color", "never", "check", "--all"]).arg(&policy).arg("--events").arg(&log).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.matches("tenet::violated").count(), 13, "{stdout}");
+    assert!(!stdout.contains("more violation"), "{stdout}");
+    // Exactly ten: nothing more to say.
+    let (_dir, policy, log) = fees(10);
+    let out = tenet().args(["--color", "never", "check"]).arg(&policy).arg("--events").arg(&log).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.matches("tenet::violated").count(), 10, "{stdout}");
+    assert!(!stdout.contains("more violation"), "{stdout}");
+}
+
+/// Runs `tenet check ARGS --format FORMAT`; returns the exit status and
+/// standard output.
+fn check_as(format: &str, args: &[&std::ffi::OsStr]) -> (i32, String) {
+    let out = tenet().arg("check").args(args).args(["--format", format]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn every_failure_still_writes_one_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_policy = dir.path().join("bad.tenet");
+    std::fs::write(
+        &bad_policy,
+        "jurisdiction X \"x\"\n  timezone \"Europe/Londn\"\n\nevent a { case: id }\n\nrule r cites \"c\" {\n  forbid a where cse == \"1\"\n}\n",
+    )
+    .unwrap();
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    let cases: [(&str, Vec<&std::ffi::OsStr>, i32, &str); 4] = [
+        ("a missing log", vec![os("policies/br"), os("--events"), os("no/such.jsonl")], 2, "tenet::io"),
+        (
+            "a policy among the logs",
+            vec![os("policies/br"), os("--events"), os("policies/br/sac.tenet")],
+            2,
+            "tenet::io",
+        ),
+        (
+            "a bad --as-of",
+            vec![os("policies/br"), os("--events"), os("examples/acme-br.jsonl"), os("--as-of"), os("tomorrow")],
+            2,
+            "tenet::io",
+        ),
+        ("a policy with errors", vec![bad_policy.as_os_str(), os("--events"), os("examples/acme-br.jsonl")], 1, ""),
+    ];
+    for (what, args, status, code) in &cases {
+        let (got, stdout) = check_as("json", args);
+        assert_eq!(got, *status, "{what}: {stdout}");
+        let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{what}: {e}: {stdout}"));
+        if code.is_empty() {
+            let errors = doc["errors"].as_array().unwrap_or_else(|| panic!("{what}: {doc}"));
+            let codes: Vec<&str> = errors.iter().map(|e| e["code"].as_str().unwrap()).collect();
+            assert_eq!(codes, ["tenet::unknown_timezone", "tenet::unknown_field"], "{what}");
+            assert_eq!((errors[0]["line"].as_u64(), errors[0]["column"].as_u64()), (Some(2), Some(12)));
+        } else {
+            assert_eq!(doc["error"]["code"], *code, "{what}: {doc}");
+            // No file, so no position: null, never a line 0.
+            assert!(doc["error"]["line"].is_null() && doc["error"]["column"].is_null(), "{what}: {doc}");
+        }
+        let (got, stdout) = check_as("jsonl", args);
+        assert_eq!(got, *status, "{what}");
+        assert_eq!(stdout.lines().count(), 1, "{what}: {stdout}");
+        let line: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        // A log that cannot be read stops a JSON report already begun: its
+        // `violations` come first, empty.
+        let key = if code.is_empty() { "errors" } else { "error" };
+        assert_eq!(line[key], doc[key], "{what}: the same object on one line");
+        let (got, stdout) = check_as("sarif", args);
+        assert_eq!(got, *status, "{what}");
+        let sarif: serde_json::Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{what}: {e}: {stdout}"));
+        let run = &sarif["runs"][0];
+        assert_eq!(run["invocations"][0]["executionSuccessful"], false, "{what}: {sarif}");
+        let results = run["results"].as_array().unwrap();
+        assert!(!results.is_empty() && results.iter().all(|r| r["level"] == "error"), "{what}: {sarif}");
+    }
+}
+
+#[test]
+fn static_sarif_lists_the_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.tenet");
+    std::fs::write(
+        &path,
+        "jurisdiction X \"x\"\n  timezone \"Europe/Londn\"\n\nevent a { case: id }\n\nrule r {\n  forbid a where cse == \"1\"\n}\n",
+    )
+    .unwrap();
+    let (code, stdout) = check_as("sarif", &[path.as_os_str()]);
+    assert_eq!(code, 1);
+    let sarif: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true, "{sarif}");
+    let results = run["results"].as_array().unwrap();
+    let levels: Vec<(&str, &str)> =
+        results.iter().map(|r| (r["ruleId"].as_str().unwrap(), r["level"].as_str().unwrap())).collect();
+    assert_eq!(
+        levels,
+        [
+            ("tenet::unknown_timezone", "error"),
+            ("tenet::missing_citation", "warning"),
+            ("tenet::unknown_field", "error")
+        ]
+    );
+    let place = &results[0]["locations"][0]["physicalLocation"];
+    assert!(place["artifactLocation"]["uri"].as_str().unwrap().ends_with("p.tenet"), "{place}");
+    assert_eq!(place["region"], serde_json::json!({"startLine": 2, "startColumn": 12, "endLine": 2, "endColumn": 26}));
+    assert!(results[0]["message"]["text"].as_str().unwrap().contains("help: did you mean `Europe/London`?"));
+    // A clean policy: no results, a run that succeeded.
+    let (code, stdout) = check_as("sarif", &[std::ffi::OsStr::new("tests/fixtures/ok/illustration.tenet")]);
+    assert_eq!(code, 0);
+    let sarif: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]), "{sarif}");
+    // JSON Lines: one diagnostic a line, then the counts.
+    let (code, stdout) = check_as("jsonl", &[path.as_os_str()]);
+    assert_eq!(code, 1);
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4, "{stdout}");
+    assert_eq!(lines[0]["code"], "tenet::unknown_timezone");
+    assert_eq!((&lines[3]["summary"]["errors"], &lines[3]["summary"]["warnings"]), (&2.into(), &1.into()));
+}
+
+#[test]
+fn a_problem_outside_any_file_has_no_position_in_json() {
+    let (code, stdout) = check_as("json", &[std::ffi::OsStr::new("no/such/dir")]);
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "tenet::io", "{v}");
+    assert!(d["file"].is_null() && d["line"].is_null() && d["column"].is_null() && d["end"].is_null(), "{v}");
+}
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_command_line() {
+    for (shell, marker) in [
+        ("bash", "complete -F _tenet"),
+        ("zsh", "#compdef tenet"),
+        ("fish", "complete -c tenet"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[tenet]"),
+    ] {
+        let out = tenet().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(script.contains("keep-going"), "{shell} completes options: {script}");
+        if ["bash", "zsh", "fish"].contains(&shell) {
+            assert!(script.contains("jsonl"), "{shell} completes the values of --format: {script}");
+        }
+    }
+    let out = tenet().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "an unknown shell is a usage error");
+    let out = tenet().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains(".TH tenet 1") && page.contains(".SH SYNOPSIS"), "{page}");
+    assert!(page.contains("completions") && page.contains("check"), "the subcommands are listed: {page}");
+}
+
+const UNFORMATTED: &str = "jurisdiction X \"x\"   timezone \"UTC\"\nevent a {case: id}\n";
+const FORMATTED: &str = "jurisdiction X \"x\"\n  timezone \"UTC\"\n\nevent a { case: id }\n";
+
+#[test]
+fn fmt_reads_standard_input_and_writes_standard_output() {
+    let out = tenet().args(["fmt", "-"]).write_stdin(UNFORMATTED).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), FORMATTED);
+    let out = tenet().args(["fmt", "--check", "-"]).write_stdin(FORMATTED).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = tenet().args(["fmt", "--check", "-"]).write_stdin(UNFORMATTED).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = tenet().args(["--color", "never", "fmt", "-"]).write_stdin("jurisdiction X \"x\" @\n").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("<stdin>:1:20") && stderr.contains("unexpected `@`"), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing is written for a policy that does not parse");
+    let out = tenet().args(["fmt", "-", "policies"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "`-` goes alone");
+}
+
+#[test]
+fn fmt_diff_shows_what_would_change_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.tenet");
+    std::fs::write(&path, UNFORMATTED).unwrap();
+    std::fs::write(dir.path().join("ok.tenet"), FORMATTED).unwrap();
+    let out = tenet().args(["fmt", "--diff"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(diff.contains("p.tenet\n@@ -1,2 +1,4 @@\n"), "{diff}");
+    assert!(diff.contains("\n-event a {case: id}\n") && diff.contains("\n+event a { case: id }\n"), "{diff}");
+    assert!(!diff.contains("ok.tenet"), "only the files that would change: {diff}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), UNFORMATTED, "nothing written");
+    let out = tenet().args(["fmt", "--diff", "-"]).write_stdin(UNFORMATTED).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("--- <stdin>\n+++ <stdin>\n"));
+    let out = tenet().args(["fmt", "--diff", "-"]).write_stdin(FORMATTED).output().unwrap();
+    assert_eq!((out.status.code(), out.stdout.is_empty()), (Some(0), true));
+}
+
+#[test]
+fn fmt_without_a_path_formats_the_current_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let nested = dir.path().join("sub/p.tenet");
+    std::fs::write(&nested, UNFORMATTED).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), UNFORMATTED).unwrap();
+    let out = tenet().arg("fmt").current_dir(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "formatted sub/p.tenet\n");
+    assert_eq!(std::fs::read_to_string(&nested).unwrap(), FORMATTED);
+    assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), UNFORMATTED, "only .tenet files");
 }

@@ -112,3 +112,60 @@ fn keep_going_counts_every_bad_line_and_judges_the_rest() {
     let ack = v["rules"].as_array().unwrap().iter().find(|r| r["rule"] == "ack24").unwrap();
     assert_eq!(ack["violated"], 1, "the late acknowledgement was judged");
 }
+
+/// Runs `tenet check policies/br` on `args`, with `stdin`; returns (exit,
+/// stdout, stderr).
+fn br(args: &[&str], stdin: Vec<u8>) -> (i32, String, String) {
+    let out = Command::cargo_bin("tenet")
+        .unwrap()
+        .args(["--color", "never", "check", "policies/br"])
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    // The rendering wraps long lines: compare the words.
+    let stderr = String::from_utf8_lossy(&out.stderr).replace('│', " ");
+    let stderr = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().unwrap(), String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
+}
+
+#[test]
+fn standard_input_is_a_log_of_the_format_given() {
+    let log = std::fs::read("examples/acme-br.jsonl").unwrap();
+    let (_, from_file, _) = br(&["--format", "json", "--events", "examples/acme-br.jsonl"], vec![]);
+    let (code, from_stdin, stderr) = br(&["--format", "json", "--log-format", "jsonl", "--events", "-"], log.clone());
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(from_stdin.replace("\"<stdin>\"", "\"examples/acme-br.jsonl\""), from_file, "named <stdin>");
+    // Compressed input is recognised by its first bytes.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &log).unwrap();
+    let (code, summary, _) = br(&["--summary", "--log-format", "jsonl", "--events", "-"], gz.finish().unwrap());
+    assert_eq!(code, 1);
+    assert!(summary.contains("29 events, 0 bad lines, 8 violations"), "{summary}");
+    // A bad line is placed in <stdin>.
+    let (code, _, stderr) = br(&["--log-format", "jsonl", "--events", "-"], b"not json\n".to_vec());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("<stdin>:1"), "{stderr}");
+}
+
+#[test]
+fn a_log_whose_format_is_unknown_names_log_format() {
+    let (code, stdout, stderr) = br(&["--format", "json", "--events", "-"], b"{}\n".to_vec());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("standard input has no file name to tell it by"), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["error"]["help"], "give the log's format with `--log-format jsonl|csv|xes`", "{doc}");
+    let dir = tempfile::tempdir().unwrap();
+    let txt = dir.path().join("events.txt");
+    std::fs::copy("examples/acme-br.jsonl", &txt).unwrap();
+    let (code, _, stderr) = br(&["--events", txt.to_str().unwrap()], vec![]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown log format") && stderr.contains("--log-format jsonl|csv|xes"), "{stderr}");
+    let (code, stdout, stderr) = br(&["--summary", "--log-format", "jsonl", "--events", txt.to_str().unwrap()], vec![]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("29 events"), "{stdout}");
+    let (code, _, stderr) = br(&["--log-format", "jsonl", "--events", "-", "-"], vec![]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("give `-` at most once"), "{stderr}");
+}

@@ -1,5 +1,5 @@
-//! Verdict reports through the real binary, snapshotted: human, JSON and
-//! SARIF on the sample log of a fictional provider.
+//! Verdict reports through the real binary, snapshotted: human, JSON, JSON
+//! Lines and SARIF on the sample log of a fictional provider.
 
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly on a broken environment")]
 
@@ -57,6 +57,24 @@ fn sarif_report() {
 }
 
 #[test]
+fn jsonl_report_is_the_json_report_one_violation_a_line() {
+    let (code, stdout, _) = check(&["--format", "jsonl"]);
+    assert_eq!(code, 1);
+    let (_, json, _) = check(&["--format", "json"]);
+    let mut json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let (summary, violations) = lines.split_last().unwrap();
+    assert_eq!(violations, json["violations"].as_array().unwrap().as_slice(), "the same objects, in the same order");
+    json.as_object_mut().unwrap().remove("violations");
+    assert_eq!(summary, &serde_json::json!({ "summary": json }), "the rest of the JSON report");
+    insta::assert_snapshot!("jsonl_report", stdout);
+    // With --summary, the summary line alone.
+    let (code, only, _) = check(&["--format", "jsonl", "--summary"]);
+    assert_eq!(code, 1);
+    assert_eq!(only, stdout.lines().last().unwrap().to_string() + "\n");
+}
+
+#[test]
 fn summary_in_json_and_sarif_lists_no_violations() {
     let (_, full, _) = check(&["--format", "json"]);
     let (code, stdout, _) = check(&["--format", "json", "--summary"]);
@@ -101,6 +119,22 @@ fn a_run_that_fails_still_writes_a_document() {
     let invocation = &sarif["runs"][0]["invocations"][0];
     assert_eq!(invocation["executionSuccessful"], false, "{sarif}");
     assert!(invocation["toolExecutionNotifications"][0]["message"]["text"].as_str().unwrap().contains("bad.jsonl:30"));
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let last = results.last().unwrap();
+    assert_eq!((&last["level"], &last["ruleId"]), (&"error".into(), &"tenet::bad_log_line".into()), "{sarif}");
+    assert_eq!(results.len(), 8 + 1, "the violations decided before the bad line, then the error");
+    // JSON Lines: the violations so far, then a line naming the error.
+    let out = Command::cargo_bin("tenet")
+        .unwrap()
+        .args(["check", "policies/br", "--format", "jsonl", "--events"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(last["error"]["code"], "tenet::bad_log_line", "{stdout}");
+    assert_eq!(stdout.lines().count(), 8 + 1, "{stdout}");
 }
 
 #[test]

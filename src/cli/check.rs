@@ -8,8 +8,9 @@ use tenet::check::Analysis;
 use tenet::diagnostics::{render_human, JsonDiagnostic, RenderOptions};
 use tenet::eval::Streamed;
 use tenet::log::ReadOptions;
-use tenet::report::{background, human, json, sarif, Context, Report, Streaming};
-use tenet::{Diagnostic, Problem};
+use tenet::report::checked::Checked;
+use tenet::report::{background, failure, human, json, jsonl, sarif, Context, Report, Streaming};
+use tenet::{Diagnostic, Problem, Sources};
 
 /// Arguments of `tenet check`.
 #[derive(clap::Args)]
@@ -19,6 +20,7 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     /// Event logs to judge (JSON Lines, CSV, XES; `.gz` too), one or more
     /// after one `--events` (policies come first): several files are one log.
+    /// `-` reads standard input (with --log-format).
     #[arg(long = "events", value_name = "LOG", num_args = 1..)]
     pub events: Vec<PathBuf>,
     /// Output format.
@@ -33,12 +35,41 @@ pub struct CheckArgs {
     /// Report every bad log line, count it, and evaluate the rest (exit status 2 if any).
     #[arg(long = "keep-going")]
     pub keep_going: bool,
-    /// Print only the per-rule table.
+    /// Print only the per-rule table (JSON Lines: only the summary line).
     #[arg(long)]
     pub summary: bool,
+    /// List every violation in the human report (by default, 10 per rule
+    /// and how many more).
+    #[arg(long, conflicts_with = "summary")]
+    pub all: bool,
     /// Parser threads for the log (default: the number of CPUs).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// The format of the log files, whatever their names (default: by
+    /// extension); needed to read standard input (`--events -`).
+    #[arg(long = "log-format", value_enum, value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+}
+
+/// Formats of event logs.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+    /// IEEE 1849 XES.
+    Xes,
+}
+
+impl From<LogFormat> for tenet::log::Format {
+    fn from(f: LogFormat) -> Self {
+        match f {
+            LogFormat::Jsonl => tenet::log::Format::Jsonl,
+            LogFormat::Csv => tenet::log::Format::Csv,
+            LogFormat::Xes => tenet::log::Format::Xes,
+        }
+    }
 }
 
 /// Runs `tenet check`; returns the exit status.
@@ -49,16 +80,18 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
             "`{}` is a policy: write the policies first, then `--events` and the logs",
             tenet::span::display_path(p)
         );
-        report(&[Diagnostic::global(Problem::Io { path: "--events".into(), reason })], &Default::default(), opts);
-        return 2;
+        let usage = Diagnostic::global(Problem::Io { path: "--events".into(), reason });
+        return fail(args.format, &[usage], analysis.sources(), opts, 2);
     }
     if args.events.is_empty() {
         return static_check(&analysis, args.format, opts);
     }
     if analysis.has_errors() || analysis.workspace.io_failed {
-        let code =
-            static_check(&analysis, if args.format == Format::Json { Format::Json } else { Format::Human }, opts);
-        return code.max(1);
+        if args.format == Format::Human {
+            return static_check(&analysis, Format::Human, opts).max(1);
+        }
+        let errors: Vec<Diagnostic> = analysis.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+        return fail(args.format, &errors, analysis.sources(), opts, if analysis.workspace.io_failed { 2 } else { 1 });
     }
     let mut warnings: Vec<Diagnostic> = analysis.diagnostics.clone();
     if args.format == Format::Human {
@@ -70,22 +103,23 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
             Some(t) => Some(t),
             None => {
                 let reason = format!("`{text}` is not an RFC 3339 time such as 2026-04-01T00:00:00Z");
-                report(&[Diagnostic::global(Problem::Io { path: "--as-of".into(), reason })], analysis.sources(), opts);
-                return 2;
+                let bad = Diagnostic::global(Problem::Io { path: "--as-of".into(), reason });
+                return fail(args.format, &[bad], analysis.sources(), opts, 2);
             }
         },
     };
     let program = tenet::eval::compile(&analysis);
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads };
-    // People see a few violations per rule; programs get them all.
+    let format = args.log_format.map(Into::into);
+    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format };
+    // People see a few violations per rule (every one with --all); programs get them all.
     // With --summary, none (the JSON report then has no `violations`).
     let summary = match (args.format, args.summary) {
         (_, true) => tenet::eval::Summary::keeping(&program, 0),
-        (Format::Human, false) => tenet::eval::Summary::keeping(&program, human::SHOWN_PER_RULE),
+        (Format::Human, false) if !args.all => tenet::eval::Summary::keeping(&program, human::SHOWN_PER_RULE),
         _ => tenet::eval::Summary::new(&program),
     };
-    // JSON and SARIF are written while the log is read, each violation as it
+    // JSON, JSON Lines and SARIF are written while the log is read, each violation as it
     // is decided (with --summary there is none to write).
     // Unlocked (a locked one cannot move to the writer thread); buffered,
     // so it is locked once per 64 KiB.
@@ -93,6 +127,7 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
     let ctx = Context { program: &program, logs: &args.events };
     let streaming = match (args.format, args.summary) {
         (Format::Json, false) => Some(Streaming::Json(json::Stream::begin(&mut out, ctx))),
+        (Format::Jsonl, false) => Some(Streaming::Jsonl(jsonl::Stream::begin(&mut out, ctx))),
         (Format::Sarif, false) => Some(Streaming::Sarif(sarif::Stream::begin(&mut out, ctx, analysis.sources()))),
         _ => None,
     };
@@ -119,11 +154,12 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
         Ok(x) => x,
         Err(failure) => {
             let diagnostic = failure.to_diagnostic();
+            let Some(s) = streaming else {
+                return fail(args.format, &[diagnostic], analysis.sources(), opts, 2);
+            };
             report(std::slice::from_ref(&diagnostic), analysis.sources(), opts);
-            if let Some(s) = streaming {
-                let written = s.fail(&JsonDiagnostic::from_diagnostic(&diagnostic, analysis.sources()));
-                end_if_closed(written.and_then(|()| out.flush()).err().as_ref());
-            }
+            let written = s.fail(&JsonDiagnostic::from_diagnostic(&diagnostic, analysis.sources()));
+            end_if_closed(written.and_then(|()| out.flush()).err().as_ref());
             return 2;
         }
     };
@@ -154,13 +190,15 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
             }
         }
         (Format::Json, None) => super::stream_out(|w| json::write(&r, w)),
+        (Format::Jsonl, None) => super::stream_out(|w| jsonl::write(&r, w)),
         (Format::Sarif, None) => super::stream_out(|w| sarif::write(&r, w)),
         (Format::Human, None) => {
             for bad in &stats.bad_lines {
                 super::err(&render_human(&bad.to_skipped_diagnostic(), analysis.sources(), opts));
             }
             if !args.summary {
-                super::out(&human::violations(&r, opts));
+                let per_rule = if args.all { None } else { Some(human::SHOWN_PER_RULE) };
+                super::out(&human::violations(&r, opts, per_rule));
             }
             super::out(&human::table(&r));
         }
@@ -187,22 +225,23 @@ fn static_check(analysis: &Analysis, format: Format, opts: RenderOptions) -> u8 
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     let files = analysis.sources().iter().count();
-    if format == Format::Human {
-        report(diags, analysis.sources(), opts);
-        super::err(&format!(
-            "checked {files} file{}: {errors} error{}, {warnings} warning{}\n",
-            plural(files),
-            plural(errors),
-            plural(warnings)
-        ));
-    } else {
-        let out = serde_json::json!({
-            "files": analysis.sources().iter().map(|(_, f)| f.name()).collect::<Vec<_>>(),
-            "errors": errors,
-            "warnings": warnings,
-            "diagnostics": diags.iter().map(|d| JsonDiagnostic::from_diagnostic(d, analysis.sources())).collect::<Vec<_>>(),
-        });
-        super::out(&format!("{}\n", serde_json::to_string_pretty(&out).unwrap_or_default()));
+    let json = || diags.iter().map(|d| JsonDiagnostic::from_diagnostic(d, analysis.sources())).collect::<Vec<_>>();
+    let names = || analysis.sources().iter().map(|(_, f)| f.name()).collect::<Vec<_>>();
+    match format {
+        Format::Human => {
+            report(diags, analysis.sources(), opts);
+            super::err(&format!(
+                "checked {files} file{}: {errors} error{}, {warnings} warning{}\n",
+                plural(files),
+                plural(errors),
+                plural(warnings)
+            ));
+        }
+        Format::Json => super::stream_out(|w| Checked::new(names(), &json()).write_json(w)),
+        Format::Jsonl => super::stream_out(|w| Checked::new(names(), &json()).write_jsonl(w)),
+        Format::Sarif => {
+            super::stream_out(|w| sarif::write_diagnostics(&json(), !analysis.workspace.io_failed, w));
+        }
     }
     if analysis.workspace.io_failed {
         2
@@ -211,4 +250,19 @@ fn static_check(analysis: &Analysis, format: Format, opts: RenderOptions) -> u8 
     } else {
         0
     }
+}
+
+/// Ends a run that gives no verdicts with `status`: the diagnostics that
+/// stopped it on standard error and, for a program reading the output, one
+/// document holding them on standard output.
+fn fail(format: Format, diags: &[Diagnostic], sources: &Sources, opts: RenderOptions, status: u8) -> u8 {
+    report(diags, sources, opts);
+    let json: Vec<JsonDiagnostic> = diags.iter().map(|d| JsonDiagnostic::from_diagnostic(d, sources)).collect();
+    match format {
+        Format::Human => {}
+        Format::Json => super::stream_out(|w| failure::write_json(&json, w)),
+        Format::Jsonl => super::stream_out(|w| failure::write_jsonl(&json, w)),
+        Format::Sarif => super::stream_out(|w| sarif::write_diagnostics(&json, false, w)),
+    }
+    status
 }

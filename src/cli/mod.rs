@@ -1,6 +1,7 @@
 //! The subcommands of the `tenet` binary, one file each.
 
 pub mod check;
+pub mod docs;
 pub mod fmt;
 pub mod repl;
 pub mod test;

@@ -1,7 +1,6 @@
 //! `tenet test`: run inline test blocks.
 
 use super::report;
-use crate::Format;
 use std::path::PathBuf;
 use tenet::diagnostics::RenderOptions;
 use tenet::testing::run_tests_with_coverage;
@@ -15,12 +14,21 @@ pub struct TestArgs {
     /// Only tests whose name contains this text.
     #[arg(long)]
     pub filter: Option<String>,
-    /// Output format (human or json).
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
     /// Also list the rules, `unless` branches and remedies no test exercised.
     #[arg(long)]
     pub coverage: bool,
+}
+
+/// Output formats of `tenet test` (one document: no JSON Lines or SARIF).
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq, Debug)]
+pub enum TestFormat {
+    /// For people.
+    Human,
+    /// Stable JSON.
+    Json,
 }
 
 /// Runs `tenet test`; returns the exit status.
@@ -40,7 +48,7 @@ pub fn run(args: &TestArgs, opts: RenderOptions) -> u8 {
     };
     let failed = outcomes.iter().filter(|o| !o.passed()).count();
     let passed = outcomes.len() - failed;
-    if args.format == Format::Human {
+    if args.format == TestFormat::Human {
         for o in &outcomes {
             let file = analysis.sources().get(o.file).map(|f| (f.name(), f.line_col(o.span.start).line));
             let place = file.map(|(n, l)| format!("{n}:{l}")).unwrap_or_default();

@@ -669,6 +669,10 @@ impl Problem {
         use Problem::*;
         match self {
             Io { path, .. } if path.starts_with("--") => Some(format!("give `{path}` a valid value (see `tenet --help`)")),
+            // A log whose format its name does not tell (standard input too).
+            Io { reason, .. } if reason.starts_with(crate::log::UNKNOWN_FORMAT) => {
+                Some("give the log's format with `--log-format jsonl|csv|xes`".into())
+            }
             Io { .. } => Some("check that the path exists and is readable".into()),
             NoPolicyFiles { .. } => Some("policy files end in `.tenet`".into()),
             InvalidUtf8 => Some("policy files are UTF-8 text; re-save the file as UTF-8".into()),

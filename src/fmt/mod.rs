@@ -27,6 +27,7 @@
 //! - Nothing here panics, whatever the tree: every lookup into the source is
 //!   checked.
 
+pub mod diff;
 mod items;
 mod text;
 

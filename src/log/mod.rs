@@ -17,6 +17,7 @@ mod json_scan;
 mod jsonl;
 mod memo;
 mod merge;
+mod open;
 mod pipeline;
 mod plan;
 mod time_parse;
@@ -27,6 +28,8 @@ mod tests;
 
 pub use event::{Event, FieldKind, Loc, Projection, Sym, OTHER};
 pub use failure::{BadLine, LogFailure};
+use open::is_gz;
+pub use open::{detect_format, STDIN_NAME, STDIN_PATH, UNKNOWN_FORMAT};
 
 use crate::time::Micros;
 use crate::workspace::io_reason;
@@ -74,11 +77,14 @@ pub struct ReadOptions {
     pub keep_going: bool,
     /// Parser threads (0: one per CPU).
     pub threads: usize,
+    /// The format of every file, whatever its name (None: by extension).
+    /// Standard input (`-`) has no name to tell it by and needs one.
+    pub format: Option<Format>,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { sort: false, keep_going: false, threads: cpus() }
+        ReadOptions { sort: false, keep_going: false, threads: cpus(), format: None }
     }
 }
 
@@ -106,23 +112,6 @@ pub enum Format {
     Xes,
 }
 
-/// The format of a log file by its extension, after stripping `.gz`:
-/// `.jsonl`, `.ndjson` and `.json` are JSON Lines, `.csv` CSV, `.xes` XES.
-pub fn detect_format(path: &Path) -> Option<Format> {
-    let path = if is_gz(path) { Path::new(path.file_stem()?) } else { path };
-    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-        "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
-        "csv" => Some(Format::Csv),
-        "xes" => Some(Format::Xes),
-        _ => None,
-    }
-}
-
-/// Whether a file is gzip-compressed, by its extension.
-fn is_gz(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("gz"))
-}
-
 /// Reads every file as one log and calls `sink` with each event in log
 /// order (by time; ties by file order, then position in the file).
 pub fn read_log(
@@ -142,20 +131,13 @@ pub fn read_log_each(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(&Event),
 ) -> Result<ReadStats, LogFailure> {
+    if paths.iter().filter(|p| p.as_path() == Path::new(STDIN_PATH)).count() > 1 {
+        let reason = "standard input can be read once: give `-` at most once";
+        return Err(LogFailure::Io { path: STDIN_NAME.into(), reason: reason.into() });
+    }
     let mut inputs = Vec::with_capacity(paths.len());
     for path in paths {
-        let io = |e: std::io::Error| LogFailure::Io { path: path.clone(), reason: io_reason(&e) };
-        let Some(format) = detect_format(path) else {
-            let reason = "unknown log format; expected a `.jsonl`, `.ndjson`, `.json`, `.csv` or `.xes` file \
-                          (optionally ending in `.gz`)";
-            return Err(LogFailure::Io { path: path.clone(), reason: reason.into() });
-        };
-        let file = std::fs::File::open(path).map_err(io)?;
-        if file.metadata().map_err(io)?.is_dir() {
-            return Err(LogFailure::Io { path: path.clone(), reason: "is a directory, not a log file".into() });
-        }
-        let read: Box<dyn Read + Send> = if is_gz(path) { Box::new(MultiGzDecoder::new(file)) } else { Box::new(file) };
-        inputs.push(Input { path: path.clone(), format, read });
+        inputs.push(open::open(path, opts.format)?);
     }
     read_inputs(inputs, proj, opts, Sizes::DEFAULT, sink)
 }

@@ -9,17 +9,18 @@ use std::fmt::Write as _;
 /// Violations shown per rule before the rest are only counted.
 pub const SHOWN_PER_RULE: usize = 10;
 
-/// The violations, at most [`SHOWN_PER_RULE`] per rule.
-pub fn violations(r: &Report, opts: RenderOptions) -> String {
+/// The violations, at most `per_rule` per rule (all with None), then for
+/// each rule with more a line saying how many more and how to see them.
+pub fn violations(r: &Report, opts: RenderOptions, per_rule: Option<usize>) -> String {
     let mut out = String::new();
-    let mut shown = vec![0usize; r.program.rules.len()];
+    let mut shown = vec![0u64; r.program.rules.len()];
     for v in &r.summary.violations {
         let Some(rule) = r.program.rules.get(v.rule) else { continue };
-        let count = &mut shown[v.rule];
-        *count += 1;
-        if *count > SHOWN_PER_RULE {
+        let Some(count) = shown.get_mut(v.rule) else { continue };
+        if per_rule.is_some_and(|n| *count >= n as u64) {
             continue;
         }
+        *count += 1;
         let tz = r.tz(v.rule);
         let mut details = String::new();
         let jur = r.program.jurisdictions.get(rule.jurisdiction).map_or("", |j| j.name.as_str());
@@ -59,12 +60,19 @@ pub fn violations(r: &Report, opts: RenderOptions) -> String {
         out.push_str(&render_human(&d, r.sources, opts));
         out.push('\n');
     }
+    // The summary keeps only the violations shown: the rest are counted.
     for (i, n) in shown.iter().enumerate() {
-        if *n > SHOWN_PER_RULE {
-            let name = r.program.rules.get(i).map_or("?", |x| x.name.as_str());
-            let _ =
-                writeln!(out, "… and {} more violations of `{name}` (all are in --format json)", n - SHOWN_PER_RULE);
+        let violated = r.summary.counts.get(i).map_or(0, |c| c[1]);
+        if r.summary.is_measure(i) || violated <= *n {
+            continue;
         }
+        let name = r.program.rules.get(i).map_or("?", |x| x.name.as_str());
+        let more = violated - n;
+        let _ = writeln!(
+            out,
+            "… and {more} more violation{} of `{name}`: list every one with --all, or one JSON object per line with --format jsonl",
+            plural(more as usize)
+        );
     }
     out
 }

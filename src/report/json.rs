@@ -6,6 +6,7 @@
 //! built, and no violation is kept, so memory does not grow with the
 //! number of violations.
 
+use super::json_violation::Layout;
 use super::stream::{pretty_at, ArrayWriter};
 use super::{local_time, Context, Report};
 use crate::eval::Instance;
@@ -31,14 +32,15 @@ impl<'w> Stream<'w> {
         if let Err(e) = started {
             array.fail(e);
         }
-        let files = ctx.logs.iter().map(|p| crate::span::display_path(p)).collect();
+        let files = ctx.logs.iter().map(|p| super::log_name(p)).collect();
         Stream { array, ctx, files, text: Vec::new() }
     }
 
     /// Writes one violation.
     pub fn violation(&mut self, v: &Instance) {
         self.text.clear();
-        super::json_violation::write(&mut self.text, self.array.indent() + 2, self.ctx, &self.files, v);
+        let layout = Layout::Indented(self.array.indent() + 2);
+        super::json_violation::write(&mut self.text, layout, self.ctx, &self.files, v);
         self.array.item_text(&self.text);
     }
 
@@ -62,7 +64,7 @@ impl<'w> Stream<'w> {
     pub fn fail(self, error: &crate::diagnostics::JsonDiagnostic) -> io::Result<()> {
         let out = self.array.finish()?;
         out.write_all(b",\n  \"error\": ")?;
-        out.write_all(&pretty_at(error, 2)?)?;
+        out.write_all(&pretty_at(&super::checked::sorted(error)?, 2)?)?;
         out.write_all(b"\n}\n")
     }
 }
@@ -90,9 +92,10 @@ pub fn render(r: &Report) -> serde_json::Value {
     }
 }
 
-/// Everything but the violations, known once the run is over.
-struct Rest<'r, 'a> {
-    r: &'r Report<'a>,
+/// Everything but the violations, known once the run is over (also the
+/// summary line of JSON Lines).
+pub(super) struct Rest<'r, 'a> {
+    pub(super) r: &'r Report<'a>,
 }
 
 impl Serialize for Rest<'_, '_> {

@@ -4,29 +4,51 @@
 //! report of a long log holds hundreds of thousands of violations, and
 //! serde's many small writes were most of the time spent writing them.
 //! Strings and numbers still go through `serde_json`, so their text is its
-//! own; a test compares the two texts.
+//! own; a test compares the two texts. The same writer gives the one-line
+//! form of JSON Lines ([`Layout::OneLine`]), as `serde_json`'s compact
+//! printer would.
 
 use super::{lateness_seconds, local_time, Context};
 use crate::eval::{EventRef, Instance};
 use crate::value::Val;
 use std::collections::BTreeMap;
 
-/// Appends violation `v` to `o` as an item whose opening brace is already
-/// at `indent` spaces; `files` are the log files' names as shown.
-pub(super) fn write(o: &mut Vec<u8>, indent: usize, ctx: Context, files: &[String], v: &Instance) {
+/// How a violation is laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Layout {
+    /// Indented as the pretty printer does, the opening brace already at
+    /// this many spaces (an item of the JSON report).
+    Indented(usize),
+    /// On one line, without spaces (a line of JSON Lines).
+    OneLine,
+}
+
+impl Layout {
+    /// The layout of a value one level deeper.
+    fn nested(self) -> Layout {
+        match self {
+            Layout::Indented(n) => Layout::Indented(n + 2),
+            Layout::OneLine => Layout::OneLine,
+        }
+    }
+}
+
+/// Appends violation `v` to `o` laid out as `layout` says; `files` are the
+/// log files' names as shown.
+pub(super) fn write(o: &mut Vec<u8>, layout: Layout, ctx: Context, files: &[String], v: &Instance) {
     let tz = ctx.tz(v.rule);
     let rule = ctx.program.rules.get(v.rule);
     let place = |o: &mut Vec<u8>, e: &Option<EventRef>| match e {
         None => o.extend_from_slice(b"null"),
         Some(e) => {
-            let mut p = Object::open(o, indent + 2);
+            let mut p = Object::open(o, layout.nested());
             string(p.member("file"), files.get(e.loc.file as usize).map_or("?", String::as_str));
             number(p.member("line"), e.loc.line);
             string(p.member("time"), &local_time(e.time, tz));
             p.close();
         }
     };
-    let mut m = Object::open(o, indent);
+    let mut m = Object::open(o, layout);
     optional(m.member("cites"), rule.and_then(|x| x.cites.as_deref()), string);
     optional(m.member("customer"), v.customer.as_ref(), value);
     let deadline = v.deadline.as_ref().map(|d| local_time(d.last_on_time, tz));
@@ -36,7 +58,7 @@ pub(super) fn write(o: &mut Vec<u8>, indent: usize, ctx: Context, files: &[Strin
     // Sorted, and a name given twice shown once with its last value, as a
     // map prints.
     let key: BTreeMap<&str, &Val> = v.key.iter().map(|(k, val)| (k.as_str(), val)).collect();
-    let mut k = Object::open(m.member("key"), indent + 2);
+    let mut k = Object::open(m.member("key"), layout.nested());
     for (name, val) in key {
         value(k.member(name), val);
     }
@@ -46,7 +68,7 @@ pub(super) fn write(o: &mut Vec<u8>, indent: usize, ctx: Context, files: &[Strin
     match &v.remedy {
         None => m.member("remedy").extend_from_slice(b"null"),
         Some((amount, currency)) => {
-            let mut r = Object::open(m.member("remedy"), indent + 2);
+            let mut r = Object::open(m.member("remedy"), layout.nested());
             string(r.member("amount"), &amount.to_string());
             string(r.member("currency"), currency);
             r.close();
@@ -57,34 +79,39 @@ pub(super) fn write(o: &mut Vec<u8>, indent: usize, ctx: Context, files: &[Strin
     m.close();
 }
 
-/// An object being written, its opening brace at `indent` spaces.
+/// An object being written, its opening brace placed as `layout` says.
 struct Object<'o> {
     o: &'o mut Vec<u8>,
-    indent: usize,
+    layout: Layout,
     empty: bool,
 }
 
 impl<'o> Object<'o> {
-    fn open(o: &'o mut Vec<u8>, indent: usize) -> Self {
+    fn open(o: &'o mut Vec<u8>, layout: Layout) -> Self {
         o.push(b'{');
-        Object { o, indent, empty: true }
+        Object { o, layout, empty: true }
     }
 
     /// Starts member `name` (plain ASCII); its value is written to what
     /// this returns.
     fn member(&mut self, name: &str) -> &mut Vec<u8> {
-        self.o.extend_from_slice(if self.empty { b"\n" } else { b",\n" });
+        if !self.empty {
+            self.o.push(b',');
+        }
         self.empty = false;
-        pad(self.o, self.indent + 2);
+        if let Layout::Indented(indent) = self.layout {
+            self.o.push(b'\n');
+            pad(self.o, indent + 2);
+        }
         string(self.o, name);
-        self.o.extend_from_slice(b": ");
+        self.o.extend_from_slice(if self.layout == Layout::OneLine { b":" } else { b": " });
         self.o
     }
 
     fn close(self) {
-        if !self.empty {
+        if let (Layout::Indented(indent), false) = (self.layout, self.empty) {
             self.o.push(b'\n');
-            pad(self.o, self.indent);
+            pad(self.o, indent);
         }
         self.o.push(b'}');
     }
@@ -132,7 +159,8 @@ mod tests {
     use serde::ser::{Serialize, Serializer};
 
     /// The text written straight is the pretty printer's for the same
-    /// violation, nested as in the report, whatever its fields hold.
+    /// violation, nested as in the report, and the compact printer's on one
+    /// line, whatever its fields hold.
     #[test]
     fn violations_print_as_the_pretty_printer_prints_them() {
         let program = crate::eval::program_of(
@@ -181,9 +209,13 @@ mod tests {
             for indent in [0, 4, 37] {
                 let want = super::super::stream::pretty_at(&Violation { ctx, files: &files, v }, indent).unwrap();
                 let mut got = vec![];
-                write(&mut got, indent, ctx, &files, v);
+                write(&mut got, Layout::Indented(indent), ctx, &files, v);
                 assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
             }
+            let want = serde_json::to_string(&Violation { ctx, files: &files, v }).unwrap();
+            let mut got = vec![];
+            write(&mut got, Layout::OneLine, ctx, &files, v);
+            assert_eq!(String::from_utf8(got).unwrap(), want, "one line");
         }
     }
 

@@ -1,10 +1,15 @@
-//! Rendering verdicts: for people ([`human`]), for programs ([`json`]) and
-//! for code-review tools ([`sarif`]). All three read one [`Report`].
+//! Rendering verdicts: for people ([`human`]), for programs ([`json`],
+//! [`jsonl`]) and for code-review tools ([`sarif`]). All of them read one
+//! [`Report`]; a run that gives no verdicts still writes one document
+//! ([`failure`], [`sarif::write_diagnostics`]).
 
 pub mod background;
+pub mod checked;
+pub mod failure;
 pub mod human;
 pub mod json;
 mod json_violation;
+pub mod jsonl;
 pub mod sarif;
 mod stream;
 
@@ -69,7 +74,7 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// The log file of an event.
     pub fn log_file(&self, e: &EventRef) -> String {
-        self.logs.get(e.loc.file as usize).map_or_else(|| "?".to_string(), |p| display_path(p))
+        self.logs.get(e.loc.file as usize).map_or_else(|| "?".to_string(), |p| log_name(p))
     }
 
     /// The time zone of a rule's jurisdiction.
@@ -93,6 +98,8 @@ impl<'a> Context<'a> {
 pub enum Streaming<'w> {
     /// `--format json`.
     Json(json::Stream<'w>),
+    /// `--format jsonl`.
+    Jsonl(jsonl::Stream<'w>),
     /// `--format sarif`.
     Sarif(sarif::Stream<'w>),
 }
@@ -102,6 +109,7 @@ impl Streaming<'_> {
     pub fn violation(&mut self, v: &crate::eval::Instance) {
         match self {
             Streaming::Json(s) => s.violation(v),
+            Streaming::Jsonl(s) => s.violation(v),
             Streaming::Sarif(s) => s.violation(v),
         }
     }
@@ -110,6 +118,7 @@ impl Streaming<'_> {
     pub fn error(&self) -> Option<&std::io::Error> {
         match self {
             Streaming::Json(s) => s.error(),
+            Streaming::Jsonl(s) => s.error(),
             Streaming::Sarif(s) => s.error(),
         }
     }
@@ -118,6 +127,7 @@ impl Streaming<'_> {
     pub fn finish(self, r: &Report) -> std::io::Result<()> {
         match self {
             Streaming::Json(s) => s.finish(r),
+            Streaming::Jsonl(s) => s.finish(r),
             Streaming::Sarif(s) => s.finish(),
         }
     }
@@ -126,8 +136,18 @@ impl Streaming<'_> {
     pub fn fail(self, error: &crate::diagnostics::JsonDiagnostic) -> std::io::Result<()> {
         match self {
             Streaming::Json(s) => s.fail(error),
+            Streaming::Jsonl(s) => s.fail(error),
             Streaming::Sarif(s) => s.fail(error),
         }
+    }
+}
+
+/// A log file as reports name it (`<stdin>` for standard input).
+pub fn log_name(path: &std::path::Path) -> String {
+    if path == std::path::Path::new(crate::log::STDIN_PATH) {
+        crate::log::STDIN_NAME.to_string()
+    } else {
+        display_path(path)
     }
 }
 

@@ -64,9 +64,11 @@ impl<'w> Stream<'w> {
         out.write_all(b"\n")
     }
 
-    /// Ends the log after the run failed: the results so far, and an
-    /// invocation that did not succeed, with the diagnostic that stopped it.
-    pub fn fail(self, error: &JsonDiagnostic) -> io::Result<()> {
+    /// Ends the log after the run failed: the results so far, the
+    /// diagnostic that stopped it as a last result, and an invocation that
+    /// did not succeed, naming it.
+    pub fn fail(mut self, error: &JsonDiagnostic) -> io::Result<()> {
+        self.array.item(&DiagnosticResult::of(error));
         let indent = self.array.indent();
         let out = self.array.finish()?;
         let invocations = [Invocation {
@@ -295,4 +297,121 @@ fn result(ctx: Context, sources: &Sources, v: &Instance) -> Option<SarifResult> 
         related_locations: policy.into_iter().collect(),
         rule_id: format!("{jur}/{}", rule.name),
     })
+}
+
+/// Writes a SARIF log whose results are policy diagnostics (the static
+/// check), or the errors that stopped a run: each a result of its level,
+/// `ruleId` its stable code, located in its file when it has one. The
+/// invocation says whether the run succeeded.
+pub fn write_diagnostics(diags: &[JsonDiagnostic], successful: bool, out: &mut (dyn Write + Send)) -> io::Result<()> {
+    let results: Vec<DiagnosticResult> = diags.iter().map(DiagnosticResult::of).collect();
+    let log = DiagnosticLog {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [DiagnosticRun {
+            invocations: [Succeeded { execution_successful: successful }],
+            results,
+            tool: BareTool { driver: BareDriver { name: "tenet", version: env!("CARGO_PKG_VERSION") } },
+        }],
+        version: "2.1.0",
+    };
+    out.write_all(&pretty_at(&log, 0)?)?;
+    out.write_all(b"\n")
+}
+
+#[derive(Derive)]
+struct DiagnosticLog {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [DiagnosticRun; 1],
+    version: &'static str,
+}
+
+#[derive(Derive)]
+struct DiagnosticRun {
+    invocations: [Succeeded; 1],
+    results: Vec<DiagnosticResult>,
+    tool: BareTool,
+}
+
+#[derive(Derive)]
+#[serde(rename_all = "camelCase")]
+struct Succeeded {
+    execution_successful: bool,
+}
+
+#[derive(Derive)]
+struct BareTool {
+    driver: BareDriver,
+}
+
+#[derive(Derive)]
+struct BareDriver {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Derive)]
+#[serde(rename_all = "camelCase")]
+struct DiagnosticResult {
+    level: &'static str,
+    locations: Vec<DiagnosticLocation>,
+    message: Text,
+    rule_id: String,
+}
+
+#[derive(Derive)]
+#[serde(rename_all = "camelCase")]
+struct DiagnosticLocation {
+    physical_location: SpanPhysical,
+}
+
+#[derive(Derive)]
+#[serde(rename_all = "camelCase")]
+struct SpanPhysical {
+    artifact_location: Artifact,
+    region: SpanRegion,
+}
+
+/// A region with its end (SARIF lines and columns are 1-based too).
+#[derive(Derive)]
+#[serde(rename_all = "camelCase")]
+struct SpanRegion {
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
+impl DiagnosticResult {
+    fn of(d: &JsonDiagnostic) -> Self {
+        let level = match d.severity {
+            crate::diagnostics::Severity::Error => "error",
+            crate::diagnostics::Severity::Warning => "warning",
+        };
+        let text = match &d.help {
+            Some(help) => format!("{}\nhelp: {help}", d.message),
+            None => d.message.clone(),
+        };
+        // A problem outside any file (an unreadable log) has no location.
+        let located = match (&d.file, d.line, d.column, d.end) {
+            (Some(file), Some(line), Some(column), Some(end)) => Some(DiagnosticLocation {
+                physical_location: SpanPhysical {
+                    artifact_location: Artifact { uri: file.clone() },
+                    region: SpanRegion {
+                        end_column: end.column,
+                        end_line: end.line,
+                        start_column: column,
+                        start_line: line,
+                    },
+                },
+            }),
+            _ => None,
+        };
+        DiagnosticResult {
+            level,
+            locations: located.into_iter().collect(),
+            message: Text { text },
+            rule_id: d.code.clone(),
+        }
+    }
 }

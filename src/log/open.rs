@@ -1,0 +1,93 @@
+//! Opening the files of a log: each file's format from `--log-format` or
+//! its extension, `.gz` decompressed, and `-` for standard input.
+//!
+//! A format is never guessed from the content: a file named `events.txt`
+//! could hold any of the three, and a guess that reads CSV as JSON Lines
+//! would report every line as bad. An unknown extension is an error naming
+//! the way out instead.
+
+use super::{Format, Input, LogFailure};
+use crate::workspace::io_reason;
+use flate2::read::MultiGzDecoder;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// The path that stands for standard input.
+pub const STDIN_PATH: &str = "-";
+
+/// The name standard input goes by in messages.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// How the reason starts when a log's format is not known (its help then
+/// names `--log-format`).
+pub const UNKNOWN_FORMAT: &str = "unknown log format";
+
+/// The format of a log file by its extension, after stripping `.gz`:
+/// `.jsonl`, `.ndjson` and `.json` are JSON Lines, `.csv` CSV, `.xes` XES.
+pub fn detect_format(path: &Path) -> Option<Format> {
+    let path = if is_gz(path) { Path::new(path.file_stem()?) } else { path };
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
+        "csv" => Some(Format::Csv),
+        "xes" => Some(Format::Xes),
+        _ => None,
+    }
+}
+
+/// Whether a file is gzip-compressed, by its extension.
+pub(super) fn is_gz(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// Opens `path` (`-`: standard input) to be read as `forced`, or else as
+/// its extension says.
+pub(super) fn open(path: &Path, forced: Option<Format>) -> Result<Input<'static>, LogFailure> {
+    if path == Path::new(STDIN_PATH) {
+        return open_stdin(forced);
+    }
+    let io = |e: std::io::Error| LogFailure::Io { path: path.to_path_buf(), reason: io_reason(&e) };
+    let Some(format) = forced.or_else(|| detect_format(path)) else {
+        let reason = format!(
+            "{UNKNOWN_FORMAT}: expected a `.jsonl`, `.ndjson`, `.json`, `.csv` or `.xes` file (optionally ending in `.gz`)"
+        );
+        return Err(LogFailure::Io { path: path.to_path_buf(), reason });
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    if file.metadata().map_err(io)?.is_dir() {
+        return Err(LogFailure::Io { path: path.to_path_buf(), reason: "is a directory, not a log file".into() });
+    }
+    let read: Box<dyn Read + Send> = if is_gz(path) { Box::new(MultiGzDecoder::new(file)) } else { Box::new(file) };
+    Ok(Input { path: path.to_path_buf(), format, read })
+}
+
+/// Standard input, which has no name to tell its format by: `forced` must
+/// say it. Gzip-compressed input is recognised by its first bytes.
+fn open_stdin(forced: Option<Format>) -> Result<Input<'static>, LogFailure> {
+    let name = PathBuf::from(STDIN_NAME);
+    let Some(format) = forced else {
+        let reason = format!("{UNKNOWN_FORMAT}: standard input has no file name to tell it by");
+        return Err(LogFailure::Io { path: name, reason });
+    };
+    let mut input = BufReader::with_capacity(1 << 16, std::io::stdin());
+    let head = input.fill_buf().map_err(|e| LogFailure::Io { path: name.clone(), reason: io_reason(&e) })?;
+    let read: Box<dyn Read + Send> =
+        if head.starts_with(&[0x1f, 0x8b]) { Box::new(MultiGzDecoder::new(input)) } else { Box::new(input) };
+    Ok(Input { path: name, format, read })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_extension_names_the_option_that_gives_the_format() {
+        let Err(failure) = open(Path::new("events.txt"), None) else { panic!("opened") };
+        let help = failure.to_diagnostic().problem.help().unwrap_or_default();
+        assert_eq!(help, "give the log's format with `--log-format jsonl|csv|xes`");
+        // Given, the extension no longer matters (the file is then opened).
+        let Err(LogFailure::Io { reason, .. }) = open(Path::new("no/such/events.txt"), Some(Format::Csv)) else {
+            panic!("opened")
+        };
+        assert_eq!(reason, "no such file or directory");
+    }
+}
