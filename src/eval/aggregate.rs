@@ -98,14 +98,16 @@ impl AggregateState {
         // Events without the key are not counted.
         let Some(key) = key_of(e, a.keys.iter().copied()) else { return };
         if let Some(counts) = &mut self.counts {
-            *counts.get_or_insert_with(key, || 0) += 1;
+            if let Some(count) = counts.get_or_insert_with(key, || 0) {
+                *count += 1;
+            }
             return;
         }
         let field = a.field.map(|f| e.get(f).clone());
         if a.func != AggFn::Count && field.as_ref().is_none_or(|v| *v == Val::Null) {
             return;
         }
-        let acc = self.accs.get_or_insert_with(key, || {
+        let Some(acc) = self.accs.get_or_insert_with(key, || {
             let more = match a.func {
                 AggFn::Count => None,
                 AggFn::Distinct => Some(More::Distinct(FxHashSet::default())),
@@ -119,7 +121,9 @@ impl AggregateState {
                 shown: NONE,
                 extra: more.map(|more| Box::new(Extra { value: Val::Null, more })),
             }
-        });
+        }) else {
+            return;
+        };
         acc.count += 1;
         if let Some(extra) = acc.extra.as_deref_mut() {
             extra.add(a.func, field.unwrap_or(Val::Null));
