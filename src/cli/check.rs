@@ -42,7 +42,8 @@ pub struct CheckArgs {
     /// and how many more).
     #[arg(long, conflicts_with = "summary")]
     pub all: bool,
-    /// Parser threads for the log (default: the number of CPUs).
+    /// Threads for parsing the log, and at most as many for evaluating its
+    /// rules (default: the number of CPUs).
     #[arg(long)]
     pub threads: Option<usize>,
     /// The format of the log files, whatever their names (default: by

@@ -75,7 +75,8 @@ pub struct ReadOptions {
     /// Collect bad lines in [`ReadStats::bad_lines`] and go on, instead of
     /// stopping at the first.
     pub keep_going: bool,
-    /// Parser threads (0: one per CPU).
+    /// Parser threads (0: one per CPU); `eval::run_log` evaluates the rules
+    /// on at most as many.
     pub threads: usize,
     /// The format of every file, whatever its name (None: by extension).
     /// Standard input (`-`) has no name to tell it by and needs one.
@@ -131,6 +132,17 @@ pub fn read_log_each(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(&Event),
 ) -> Result<ReadStats, LogFailure> {
+    read_log_chunks(paths, proj, opts, &mut EachEvent { sink, spent: None })
+}
+
+/// [`read_log`], handing the events over in chunks (several thousand at a
+/// time, in log order): for a consumer on other threads.
+pub fn read_log_chunks(
+    paths: &[PathBuf],
+    proj: &Projection,
+    opts: &ReadOptions,
+    chunks: &mut dyn Chunks,
+) -> Result<ReadStats, LogFailure> {
     if paths.iter().filter(|p| p.as_path() == Path::new(STDIN_PATH)).count() > 1 {
         let reason = "standard input can be read once: give `-` at most once";
         return Err(LogFailure::Io { path: STDIN_NAME.into(), reason: reason.into() });
@@ -139,7 +151,34 @@ pub fn read_log_each(
     for path in paths {
         inputs.push(open::open(path, opts.format)?);
     }
-    read_inputs(inputs, proj, opts, Sizes::DEFAULT, sink)
+    read_inputs(inputs, proj, opts, Sizes::DEFAULT, chunks)
+}
+
+/// Receives a log's events in log order, a chunk at a time.
+pub trait Chunks {
+    /// The next events.
+    fn chunk(&mut self, events: Vec<Event>);
+
+    /// A vector handed over earlier and no longer needed, to be reused (its
+    /// events are dropped by the reader's workers, which have the time).
+    fn spent(&mut self) -> Option<Vec<Event>>;
+}
+
+/// Lends each event of each chunk to a sink.
+struct EachEvent<'s> {
+    sink: &'s mut dyn FnMut(&Event),
+    spent: Option<Vec<Event>>,
+}
+
+impl Chunks for EachEvent<'_> {
+    fn chunk(&mut self, events: Vec<Event>) {
+        events.iter().for_each(&mut *self.sink);
+        self.spent = Some(events);
+    }
+
+    fn spent(&mut self) -> Option<Vec<Event>> {
+        self.spent.take()
+    }
 }
 
 /// Same as [`read_log`], from bytes already in memory (tests, the REPL);
@@ -172,7 +211,8 @@ pub(crate) fn read_bytes_in_blocks(
     } else {
         Box::new(bytes)
     };
-    read_inputs(vec![Input { path: name.to_path_buf(), format, read }], proj, opts, sizes, sink)
+    let mut each = EachEvent { sink, spent: None };
+    read_inputs(vec![Input { path: name.to_path_buf(), format, read }], proj, opts, sizes, &mut each)
 }
 
 /// A file to read.
@@ -194,7 +234,7 @@ fn read_inputs(
     proj: &Projection,
     opts: &ReadOptions,
     sizes: Sizes,
-    sink: &mut dyn FnMut(&Event),
+    chunks: &mut dyn Chunks,
 ) -> Result<ReadStats, LogFailure> {
     let plan = Plan::new(proj);
     let mut bad = BadLines { keep_going: opts.keep_going, lines: Vec::new() };
@@ -231,7 +271,7 @@ fn read_inputs(
     }
     if feeds.is_empty() {
         let mut cursors: Vec<Cursor> = whole.into_iter().flatten().map(|e| Cursor::Sorted(e.into_iter())).collect();
-        merge(&mut cursors, &mut bad, &mut stats, sink)?;
+        merge(&mut cursors, &mut bad, &mut stats, chunks)?;
         stats.bad_lines = bad.lines;
         return Ok(stats);
     }
@@ -281,7 +321,7 @@ fn read_inputs(
             };
             cursors.push(cursor);
         }
-        merge(&mut cursors, &mut bad, &mut stats, sink)
+        merge(&mut cursors, &mut bad, &mut stats, chunks)
     })?;
     stats.bad_lines = bad.lines;
     Ok(stats)
