@@ -79,6 +79,9 @@ impl<'p, S: Sink> Engine<'p, S> {
         for (rule, unless) in self.decided.exemptions.drain(..) {
             self.sink.exempted(rule, unless);
         }
+        for (rule, n) in self.decided.take_satisfied() {
+            self.sink.satisfied(rule, n);
+        }
         for inst in self.decided.instances.drain(..) {
             self.rules.measure(&inst);
             self.sink.instance(inst);
@@ -98,7 +101,7 @@ impl<'p, S: Sink> Engine<'p, S> {
         // Instance rules first, then the rates that measure them. A rule may
         // decide its open instances in batches, each passed on at once.
         for i in 0..n {
-            while self.rules.finish_rule(i, horizon, &reads(&self.sink), &mut self.decided.instances) {
+            while self.rules.finish_rule(i, horizon, &reads(&self.sink), &mut self.decided) {
                 self.flush();
             }
             self.flush();
@@ -116,7 +119,7 @@ impl<'p, S: Sink> Engine<'p, S> {
 
 /// What `sink` reads, as the rules ask it.
 pub(super) fn reads<S: Sink>(sink: &S) -> Reads<'_> {
-    Reads { details: sink, attrs: sink.keeps_attrs() }
+    Reads { details: sink, attrs: sink.keeps_attrs(), satisfied: sink.keeps_satisfied() }
 }
 
 #[cfg(test)]

@@ -55,16 +55,18 @@ struct Tagged {
     events: Vec<u32>,
     /// (event, rule, exception number).
     exemptions: Vec<(u32, usize, usize)>,
+    /// Per rule: satisfied instances only counted.
+    satisfied: Vec<u64>,
 }
 
 /// What another thread sends the merging one.
 enum Sent {
     Chunk(Tagged),
-    /// A batch of what rule `rule` decides at the end; `more` when another
-    /// batch follows.
+    /// A batch of what rule `rule` decides at the end (its exemptions are
+    /// empty); `more` when another batch follows.
     Finished {
         rule: usize,
-        instances: Vec<Instance>,
+        decided: Decided,
         more: bool,
     },
     Gaps(Vec<CalendarGap>),
@@ -100,7 +102,7 @@ where
 {
     let threads = threads.max(1);
     let flags: Vec<AtomicBool> = (0..program.rules.len()).map(|i| AtomicBool::new(sink.keeps_details(i))).collect();
-    let attrs = sink.keeps_attrs();
+    let (attrs, satisfied) = (sink.keeps_attrs(), sink.keeps_satisfied());
     std::thread::scope(|scope| {
         let (feed_txs, feed_rxs): (Vec<_>, Vec<_>) = (0..threads).map(|_| bounded::<Feed>(QUEUED)).unzip();
         let (spent_tx, spent_rx) = unbounded();
@@ -112,7 +114,7 @@ where
             sent_rxs.push(sent_rx);
             let (spent_tx, flags) = (spent_tx.clone(), &flags[..]);
             let share = Share { program, threads, index: k + 1, detailed, as_of };
-            scope.spawn(move || share.work(rx, &tx, &spent_tx, &Reads { details: &Flags(flags), attrs }));
+            scope.spawn(move || share.work(rx, &tx, &spent_tx, &Reads { details: &Flags(flags), attrs, satisfied }));
         }
         let feeder = scope.spawn(move || {
             let mut out = Feeder { txs: feed_txs, spent: spent_rx, spare: vec![], as_of, after: 0 };
@@ -182,9 +184,9 @@ impl<'p> Share<'p> {
         let held: Vec<usize> = (0..rules.len()).filter(|&r| rules.holds(r)).collect();
         for rule in held {
             loop {
-                let mut instances = vec![];
-                let more = rules.finish_rule(rule, horizon, reads, &mut instances);
-                if tx.send(Sent::Finished { rule, instances, more }).is_err() {
+                let mut decided = Decided::default();
+                let more = rules.finish_rule(rule, horizon, reads, &mut decided);
+                if tx.send(Sent::Finished { rule, decided, more }).is_err() {
                     return;
                 }
                 if !more {
@@ -208,6 +210,7 @@ fn evaluate(rules: &mut Rules, chunk: &[Event], reads: &Reads, last_time: &mut O
         tagged.exemptions.extend(decided.exemptions.drain(..).map(|(r, u)| (i, r, u)));
     }
     tagged.instances = decided.instances;
+    tagged.satisfied = decided.satisfied;
     tagged
 }
 
@@ -222,7 +225,7 @@ fn owners(program: &Program, threads: usize, first: &[Event]) -> Vec<usize> {
             *n += 1;
         }
     }
-    let all = Rules::new(program, &|_| true, &Reads { details: &Flags(&[]), attrs: false }, false);
+    let all = Rules::new(program, &|_| true, &Reads { details: &Flags(&[]), attrs: false, satisfied: true }, false);
     let mut weight = vec![1u64; program.rules.len()];
     for (t, rule) in all.types() {
         if let (Some(w), Some(n)) = (weight.get_mut(rule), seen.get(t as usize)) {
@@ -333,11 +336,11 @@ impl<S: Sink> Merger<'_, S> {
         let horizon = share.horizon(last_time);
         for rule in 0..rules.len() {
             if rules.holds(rule) {
-                let mut instances = vec![];
-                while rules.finish_rule(rule, horizon, &reads(&self.sink), &mut instances) {
-                    self.deliver(&mut rules, instances.drain(..));
+                let mut decided = Decided::default();
+                while rules.finish_rule(rule, horizon, &reads(&self.sink), &mut decided) {
+                    self.deliver_finished(&mut rules, &mut decided);
                 }
-                self.deliver(&mut rules, instances.drain(..));
+                self.deliver_finished(&mut rules, &mut decided);
                 continue;
             }
             // Thread k > 0 sends on the receiver k - 1.
@@ -345,9 +348,9 @@ impl<S: Sink> Merger<'_, S> {
             else {
                 continue;
             };
-            while let Ok(Sent::Finished { rule: r, instances, more }) = rx.recv() {
+            while let Ok(Sent::Finished { rule: r, mut decided, more }) = rx.recv() {
                 debug_assert_eq!(r, rule);
-                self.deliver(&mut rules, instances.into_iter());
+                self.deliver_finished(&mut rules, &mut decided);
                 if !more {
                     break;
                 }
@@ -383,10 +386,23 @@ impl<S: Sink> Merger<'_, S> {
         }
     }
 
+    /// Delivers what a rule decided at the end.
+    fn deliver_finished(&mut self, rules: &mut Rules, decided: &mut Decided) {
+        for (rule, n) in decided.take_satisfied() {
+            self.sink.satisfied(rule, n);
+        }
+        self.deliver(rules, decided.instances.drain(..));
+    }
+
     /// Delivers a chunk's results from every thread in one engine's order:
     /// by event; on each, the exemptions, then the instances, by rule (a
     /// rule is on one thread, which keeps its decisions in order).
     fn deliver_merged(&mut self, rules: &mut Rules, all: Vec<Tagged>) {
+        for (rule, n) in all.iter().flat_map(|t| t.satisfied.iter().copied().enumerate()) {
+            if n > 0 {
+                self.sink.satisfied(rule, n);
+            }
+        }
         let mut exemptions: Vec<_> = all.iter().flat_map(|t| t.exemptions.iter().copied()).collect();
         exemptions.sort_by_key(|&(i, rule, _)| (i, rule));
         let mut exemptions = exemptions.into_iter().peekable();

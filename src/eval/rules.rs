@@ -18,6 +18,7 @@ use super::recurring::RecurringState;
 use super::verdict::Instance;
 use super::CalendarGap;
 use crate::log::{Event, Sym};
+use crate::syntax::ast::Verdict;
 use crate::time::Micros;
 
 /// What the sink reads of the instances, as the rules see it (see
@@ -28,6 +29,8 @@ pub(super) struct Reads<'a> {
     pub details: &'a dyn Details,
     /// Whether it reads their attributes.
     pub attrs: bool,
+    /// Whether it reads satisfied instances themselves, not only how many.
+    pub satisfied: bool,
 }
 
 /// Tells whether the sink still reads the details of rule `rule`'s
@@ -42,12 +45,21 @@ impl<S: super::Sink> Details for S {
     }
 }
 
-/// What the rules decided on an event: instances and exemptions (rule,
-/// exception number), in the order decided.
+/// What the rules decided: instances and exemptions (rule, exception
+/// number), in the order decided, and per rule how many satisfied instances
+/// the sink only counts.
 #[derive(Default)]
 pub(super) struct Decided {
     pub instances: Vec<Instance>,
     pub exemptions: Vec<(usize, usize)>,
+    pub satisfied: Vec<u64>,
+}
+
+impl Decided {
+    /// Takes the satisfied instances counted so far, as (rule, how many).
+    pub fn take_satisfied(&mut self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.satisfied.iter_mut().enumerate().filter(|(_, n)| **n > 0).map(|(rule, n)| (rule, std::mem::take(n)))
+    }
 }
 
 /// The state of one rule.
@@ -76,6 +88,9 @@ pub(super) struct Rules<'p> {
     rates_of: Vec<Vec<usize>>,
     detailed: bool,
     customer: Option<Sym>,
+    /// By rule: whether its satisfied instances are only counted (the sink
+    /// does not read them, nor does a rate standard).
+    counted: Vec<bool>,
 }
 
 impl<'p> Rules<'p> {
@@ -140,7 +155,10 @@ impl<'p> Rules<'p> {
             }
         }
         let customer = program.proj.keys.get("customer").copied();
-        Rules { program, states, dispatch, rates_of, detailed, customer }
+        let counted = (0..program.rules.len())
+            .map(|i| held(i) && !detailed && !reads.satisfied && !measured.get(i).copied().unwrap_or(false))
+            .collect();
+        Rules { program, states, dispatch, rates_of, detailed, customer, counted }
     }
 
     /// The event types each rule held here reacts to, with the rule.
@@ -160,6 +178,7 @@ impl<'p> Rules<'p> {
     /// Evaluates the next event of the log.
     pub fn push(&mut self, event: &Event, reads: &Reads, out: &mut Decided) {
         let Some(rules) = self.dispatch.get(event.kind as usize) else { return };
+        let start = out.instances.len();
         for &i in rules {
             let Some(env) = self.env(i, reads) else { continue };
             let (inst, ex) = (&mut out.instances, &mut out.exemptions);
@@ -180,6 +199,34 @@ impl<'p> Rules<'p> {
                 _ => {}
             }
         }
+        self.count_satisfied(out, start);
+    }
+
+    /// Counts, instead of keeping, the satisfied instances decided from
+    /// `start` on that the sink only counts (most instances are satisfied,
+    /// and an instance is large to move).
+    fn count_satisfied(&self, out: &mut Decided, start: usize) {
+        let Some(tail) = out.instances.get_mut(start..) else { return };
+        let mut kept = 0;
+        for i in 0..tail.len() {
+            let Some(inst) = tail.get(i) else { break };
+            let rule = inst.rule;
+            let bare = inst.remedy.is_none() && inst.remedy_error.is_none();
+            if inst.verdict == Verdict::Satisfied && bare && self.counted.get(rule) == Some(&true) {
+                if out.satisfied.len() <= rule {
+                    out.satisfied.resize(rule + 1, 0);
+                }
+                if let Some(n) = out.satisfied.get_mut(rule) {
+                    *n += 1;
+                }
+            } else {
+                if kept != i {
+                    tail.swap(kept, i);
+                }
+                kept += 1;
+            }
+        }
+        out.instances.truncate(start + kept);
     }
 
     /// Gives an instance decided (here or elsewhere) to the rate standards
@@ -210,7 +257,14 @@ impl<'p> Rules<'p> {
     /// Decides what is still open of rule `i` (not a rate) against
     /// `horizon`, a batch at a time; true when some is left for the next
     /// call.
-    pub fn finish_rule(&mut self, i: usize, horizon: Micros, reads: &Reads, out: &mut Vec<Instance>) -> bool {
+    pub fn finish_rule(&mut self, i: usize, horizon: Micros, reads: &Reads, decided: &mut Decided) -> bool {
+        let start = decided.instances.len();
+        let more = self.finish_state(i, horizon, reads, &mut decided.instances);
+        self.count_satisfied(decided, start);
+        more
+    }
+
+    fn finish_state(&mut self, i: usize, horizon: Micros, reads: &Reads, out: &mut Vec<Instance>) -> bool {
         let Some(env) = self.env(i, reads) else { return false };
         match (self.states.get_mut(i).and_then(Option::as_mut), &env.rule.kind) {
             (Some(State::Obligation(s)), Kind::Obligation(_)) => s.finish(&env, horizon, out),

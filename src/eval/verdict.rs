@@ -79,6 +79,18 @@ pub trait Sink {
         true
     }
 
+    /// Whether the sink reads satisfied instances themselves, not only how
+    /// many there are. When it does not (and the engine is not detailed),
+    /// the engine may hand over only their number with
+    /// [`Sink::satisfied`], in any order.
+    fn keeps_satisfied(&self) -> bool {
+        true
+    }
+
+    /// `n` more satisfied instances of rule `rule`, only counted (see
+    /// [`Sink::keeps_satisfied`]).
+    fn satisfied(&mut self, _rule: usize, _n: u64) {}
+
     /// Whether the sink reads [`Instance::attrs`] (tests, explanations).
     /// When it does not (and the engine is not detailed), instances come
     /// without them, and an obligation past its deadline keeps only the
@@ -219,6 +231,16 @@ impl Sink for Summary {
         self.calendar_gaps.push(gap);
     }
 
+    fn keeps_satisfied(&self) -> bool {
+        false
+    }
+
+    fn satisfied(&mut self, rule: usize, n: u64) {
+        if let Some(c) = self.counts.get_mut(rule) {
+            c[0] += n;
+        }
+    }
+
     /// Details matter until the rule has as many violations as are kept.
     fn keeps_details(&self, rule: usize) -> bool {
         if self.is_measure(rule) {
@@ -260,6 +282,14 @@ impl<F: FnMut(Instance)> Sink for Streamed<F> {
 
     fn calendar_gap(&mut self, gap: super::CalendarGap) {
         self.summary.calendar_gap(gap);
+    }
+
+    fn keeps_satisfied(&self) -> bool {
+        false
+    }
+
+    fn satisfied(&mut self, rule: usize, n: u64) {
+        self.summary.satisfied(rule, n);
     }
 
     /// Every listed violation is written whole, as a summary keeping all.
