@@ -84,7 +84,11 @@ fn redefining_a_deadline_changes_exactly_the_instances_it_should() {
     ok(&mut s, ":check");
     assert_eq!(ok(&mut s, ":diff"), "no verdict changed since the last :check\n");
     let out = ok(&mut s, SEVEN_TO_FOURTEEN);
-    assert_eq!(out, "redefined rule `answer_within_7_days`\n");
+    assert_eq!(
+        out,
+        "redefined rule `answer_within_7_days`\n\
+         (a new text replaces the old one whole: what it does not say is gone; `:undo` takes it back)\n"
+    );
     // SAC-502 was answered 12 hours late under seven days: on time under fourteen.
     // The pending one is still pending, the satisfied one still satisfied.
     let diff = ok(&mut s, ":diff");
@@ -167,8 +171,60 @@ fn save_writes_a_draft_that_checks_clean_elsewhere() {
     let analysis = tenet::analyze(std::slice::from_ref(&path));
     assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
     assert_eq!(tenet::fmt::format_source(&saved).unwrap(), saved, "the draft is formatted");
-    let bad = err(&mut s, ":save /nonexistent-dir/x.tenet");
-    assert!(bad.contains("cannot write"), "{bad}");
+    // Missing folders are made; a path through a file cannot be.
+    let nested = dir.path().join("drafts/2026/br.tenet");
+    ok(&mut s, &format!(":save {}", nested.display()));
+    let analysis = tenet::analyze(std::slice::from_ref(&nested));
+    assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
+    let bad = err(&mut s, &format!(":save {}/x.tenet", path.display()));
+    assert!(bad.contains("cannot create"), "{bad}");
+}
+
+#[test]
+fn undo_takes_back_definitions_one_at_a_time() {
+    let mut s = br();
+    let before = ok(&mut s, ":check");
+    ok(&mut s, SEVEN_TO_FOURTEEN);
+    ok(&mut s, "rule refusals_counted \"Refusals\" cites \"test\" { forbid cancellation_refused }");
+    assert!(ok(&mut s, ":rules").contains("refusals_counted (session)"));
+    assert_eq!(ok(&mut s, ":undo"), "undid: defined rule `refusals_counted` (1 more to undo)\n");
+    assert!(!ok(&mut s, ":rules").contains("refusals_counted"));
+    assert_eq!(row(&ok(&mut s, ":check"), "answer_within_7_days"), [2, 0, 1]);
+    assert_eq!(ok(&mut s, ":undo"), "undid: redefined rule `answer_within_7_days` (nothing more to undo)\n");
+    assert_eq!(ok(&mut s, ":check"), before, "the session is as loaded");
+    assert!(err(&mut s, ":undo").contains("nothing to undo"));
+}
+
+#[test]
+fn help_quit_and_exit_need_no_colon() {
+    let mut s = br();
+    assert_eq!(ok(&mut s, "help"), ok(&mut s, ":help"));
+    for word in ["quit", "exit"] {
+        assert!(s.eval(word).quit, "{word}");
+    }
+}
+
+#[test]
+fn check_lists_ten_violations_per_rule_unless_asked_for_all() {
+    let mut s = br();
+    ok(&mut s, "rule refusals_counted \"Refusals\" cites \"test\" { forbid cancellation_refused }");
+    for i in 0..12 {
+        let event = format!(
+            ":event 2026-03-20T10:{i:02}:00-03:00 cancellation_refused {{customer: \"X-{i}\", reason: \"debt\"}}"
+        );
+        ok(&mut s, &event);
+    }
+    let some = ok(&mut s, ":check refusals_counted");
+    assert_eq!(some.matches("violated refusals_counted").count(), 10, "{some}");
+    assert!(
+        some.contains("… and 3 more violations of refusals_counted (`:check --all refusals_counted` lists them)"),
+        "{some}"
+    );
+    assert_eq!(row(&some, "refusals_counted"), [0, 13, 0]);
+    let all = ok(&mut s, ":check --all refusals_counted");
+    assert_eq!(all.matches("violated refusals_counted").count(), 13, "{all}");
+    assert!(!all.contains("more violations"), "{all}");
+    assert!(ok(&mut s, ":check --all").contains("answer_within_7_days"));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The REPL through a real pseudo-terminal: prompt, a multi-line rule, Tab
-//! completion of a rule name, `:check`, Ctrl-C, Ctrl-D leaving with status
-//! 0, and a killed session's draft offered back by the next one. Also the script mode when standard input is not a terminal.
+//! completion of a rule name, `:check`, Ctrl-C, `exit` and Ctrl-D leaving
+//! with status 0, and a killed session's draft offered back by the next one. Also the script mode when standard input is not a terminal.
 #![cfg(unix)]
 
 use rexpect::process::wait::WaitStatus;
@@ -53,7 +53,9 @@ fn a_lawyer_at_the_terminal() {
     settle();
     p.send_line(":rules").unwrap();
     p.exp_string("refusals_counted (session)").unwrap();
-    p.send_control('d').unwrap();
+    // What people type to leave works without the colon.
+    p.exp_string("tenet[BR]> ").unwrap();
+    p.send_line("exit").unwrap();
     p.exp_eof().unwrap();
     assert!(matches!(p.process.wait().unwrap(), WaitStatus::Exited(_, 0)));
     let history = std::fs::read_to_string(data.path().join("tenet/history")).unwrap();

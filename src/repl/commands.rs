@@ -22,7 +22,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("events", "FILE", "load an event log (JSON Lines, CSV or XES, optionally .gz)"),
     ("event", "TIME TYPE {FIELD: VALUE, ...}", "add one hypothetical event"),
     ("clear-events", "", "forget every loaded log and hypothetical event"),
-    ("check", "[RULE]", "judge the events: violations and a verdict table"),
+    ("check", "[--all] [RULE]", "judge the events: violations (10 per rule, --all: every one) and a verdict table"),
     ("explain", "RULE [KEY]", "why an instance is violated, pending or satisfied"),
     ("diff", "", "the verdicts that changed since the last :check"),
     ("test", "[NAME]", "run the inline tests (those whose name contains NAME)"),
@@ -30,6 +30,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("show", "NAME", "the formatted source of a rule, event, calendar or test, with its citation"),
     ("type", "EXPR", "the type of an expression"),
     ("as-of", "[TIME|last]", "judge the log as it stood at TIME (default: its last event)"),
+    ("undo", "", "take back the last definition typed (again: the one before)"),
     ("save", "FILE", "write the draft (loaded policy with the session's definitions) as a formatted file"),
     ("quit", "", "leave the REPL (also Ctrl-D)"),
 ];
@@ -62,6 +63,7 @@ impl Session {
             "type" => self.expression(arg, true),
             "as-of" => self.as_of(arg),
             "save" => self.save(arg),
+            "undo" => self.undo(),
             "quit" | "q" | "exit" => Reply { text: String::new(), ok: true, quit: true },
             _ => {
                 let names = COMMANDS.iter().map(|c| c.0);
@@ -207,6 +209,10 @@ impl Session {
     }
 
     fn check(&mut self, arg: &str) -> Reply {
+        let (all, arg) = match arg.strip_prefix("--all") {
+            Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => (true, rest.trim()),
+            _ => (false, arg),
+        };
         let run = match self.judge() {
             Ok(r) => r,
             Err(reply) => return reply,
@@ -247,7 +253,8 @@ impl Session {
         }
         self.last_check = Some(run.snapshot());
         let warnings = if run.warnings.is_empty() { String::new() } else { self.draw(&run.warnings) };
-        Reply::ok(format!("{warnings}{}{table}", verdicts::violation_lines(&run, only)))
+        let per_rule = if all { None } else { Some(report::human::SHOWN_PER_RULE) };
+        Reply::ok(format!("{warnings}{}{table}", verdicts::violation_lines(&run, only, per_rule)))
     }
 
     fn diff(&mut self) -> Reply {
@@ -381,6 +388,15 @@ impl Session {
         };
         let Some(source) = self.sources().get(draft) else { return Reply::error("the draft is gone") };
         let target = Path::new(arg);
+        // A new folder for drafts is made as the file is written.
+        if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Err(e) = std::fs::create_dir_all(parent) {
+                return self.usage(
+                    format!("cannot create `{}`: {}", display_path(parent), crate::workspace::io_reason(&e)),
+                    "choose a path in a directory you can write to",
+                );
+            }
+        }
         let text = rebase_imports(&source.text, source.path.parent(), target.parent());
         let formatted = match crate::fmt::format_source(&text) {
             Ok(f) => f,
@@ -398,6 +414,23 @@ impl Session {
                 "choose a path in a directory you can write to",
             ),
         }
+    }
+}
+
+impl Session {
+    /// Takes back the last definition input: the session's definitions are
+    /// as they were before it (files loaded since stay loaded).
+    fn undo(&mut self) -> Reply {
+        let Some((defs, said)) = self.undo.pop() else {
+            return self.usage("nothing to undo", "`:undo` takes back the definitions typed in this session");
+        };
+        self.defs = defs;
+        self.set_built(defs::build(&self.paths, &self.defs));
+        let left = match self.undo.len() {
+            0 => "nothing more to undo".to_string(),
+            n => format!("{n} more to undo"),
+        };
+        Reply::ok(format!("undid: {said} ({left})"))
     }
 }
 
@@ -470,6 +503,9 @@ pub fn help() -> String {
         let usage = if args.is_empty() { format!(":{name}") } else { format!(":{name} {args}") };
         let _ = writeln!(out, "  {usage:width$}  {what}");
     }
-    out.push_str("\nInput continues on the next line while a brace is open. Ctrl-C cancels it, Ctrl-D leaves.");
+    out.push_str(
+        "\nInput continues on the next line while a brace is open. Ctrl-C cancels it, Ctrl-D leaves;\n\
+         `help`, `quit` and `exit` work without the colon too.",
+    );
     out
 }

@@ -39,7 +39,7 @@ pub struct Journal {
 }
 
 /// The commands that change a session's state (the others only look).
-const STATEFUL_COMMANDS: &[&str] = &["load", "reload", "events", "event", "clear-events", "as-of"];
+const STATEFUL_COMMANDS: &[&str] = &["load", "reload", "events", "event", "clear-events", "as-of", "undo"];
 
 /// Whether replaying `input` would rebuild some of a session's state:
 /// definitions, and the commands that load or change things (not `:save`,
@@ -47,7 +47,8 @@ const STATEFUL_COMMANDS: &[&str] = &["load", "reload", "events", "event", "clear
 pub fn changes_state(input: &str) -> bool {
     let text = input.trim();
     match text.strip_prefix(':') {
-        None => !text.is_empty(),
+        // Bare `help`, `quit` and `exit` are commands that change nothing.
+        None => !text.is_empty() && !matches!(text, "help" | "quit" | "exit"),
         Some(command) => {
             let mut words = command.split_whitespace();
             let name = words.next().unwrap_or("");
@@ -175,10 +176,12 @@ mod tests {
 
     #[test]
     fn only_inputs_that_change_state_are_recorded() {
-        for input in ["rule r { forbid e }", ":load p.tenet", ":events a.jsonl", ":as-of 2026-03-01", ":event x"] {
+        for input in
+            ["rule r { forbid e }", ":load p.tenet", ":events a.jsonl", ":as-of 2026-03-01", ":event x", ":undo"]
+        {
             assert!(changes_state(input), "{input}");
         }
-        for input in [":check", ":save", ":as-of", ":explain r", ":diff", "", "  ", ":quit"] {
+        for input in [":check", ":save", ":as-of", ":explain r", ":diff", "", "  ", ":quit", "quit", "exit", "help"] {
             assert!(!changes_state(input), "{input}");
         }
     }

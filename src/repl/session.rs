@@ -57,6 +57,9 @@ pub struct Session {
     pub(super) paths: Vec<PathBuf>,
     /// Definitions typed, in order (a redefinition replaces in place).
     pub(super) defs: Vec<Definition>,
+    /// The definitions before each accepted definition input, with what it
+    /// said (for `:undo`), the latest last.
+    pub(super) undo: Vec<(Vec<Definition>, String)>,
     /// The checked policy.
     pub(super) built: Built,
     /// Event log files loaded.
@@ -83,6 +86,7 @@ impl Session {
         Session {
             paths: vec![],
             defs: vec![],
+            undo: vec![],
             built: defs::build(&[], &[]),
             logs: vec![],
             typed: vec![],
@@ -115,6 +119,10 @@ impl Session {
         self.entry += 1;
         if let Some(command) = text.strip_prefix(':') {
             return self.command(command);
+        }
+        // What people type to get out or ask for help works without a colon.
+        if matches!(text, "help" | "quit" | "exit") {
+            return self.command(text);
         }
         // The first word of code: doc comments may come before a definition.
         let code = text.lines().map(str::trim_start).find(|l| !l.is_empty() && !l.starts_with("//")).unwrap_or("");
@@ -264,9 +272,14 @@ impl Session {
             return Reply::error(format!("{out}nothing was defined: the session is as before\n"));
         }
         let warnings = render_all(&here, built.analysis.sources(), self.render);
-        self.defs = defs;
+        self.undo.push((std::mem::replace(&mut self.defs, defs), said.join(", ")));
         self.set_built(built);
-        Reply::ok(format!("{warnings}{}", said.join("\n")))
+        let whole = if said.iter().any(|s| s.starts_with("redefined")) {
+            "\n(a new text replaces the old one whole: what it does not say is gone; `:undo` takes it back)"
+        } else {
+            ""
+        };
+        Reply::ok(format!("{warnings}{}{whole}", said.join("\n")))
     }
 
     /// The file an item of this kind and name is declared in, if loaded.

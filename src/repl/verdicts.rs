@@ -201,13 +201,20 @@ impl Snapshot {
     }
 }
 
-/// One line per violation of `rules` (all when empty), then counts.
-pub fn violation_lines(run: &Run, only: Option<usize>) -> String {
+/// One line per violation of rule `only` (every rule when None), at most
+/// `per_rule` of each rule, then how many more each has.
+pub fn violation_lines(run: &Run, only: Option<usize>, per_rule: Option<usize>) -> String {
     let mut out = String::new();
+    let mut shown = vec![0usize; run.program.rules.len()];
     for i in run.instances.iter().filter(|i| only.is_none_or(|r| r == i.rule)) {
         // A measure's instances are listed only when it is asked for by name.
         let measure = run.program.rules.get(i.rule).is_some_and(|r| r.measure);
         if i.verdict != Verdict::Violated || (measure && only.is_none()) {
+            continue;
+        }
+        let Some(n) = shown.get_mut(i.rule) else { continue };
+        *n += 1;
+        if per_rule.is_some_and(|most| *n > most) {
             continue;
         }
         let _ = write!(out, "violated {}{}", run.rule_name(i.rule), key_text(i));
@@ -221,6 +228,12 @@ pub fn violation_lines(run: &Run, only: Option<usize>) -> String {
             let _ = write!(out, ", owes {amount} {currency}");
         }
         out.push('\n');
+    }
+    for (rule, n) in shown.iter().enumerate() {
+        if let Some(more) = per_rule.and_then(|most| n.checked_sub(most)).filter(|m| *m > 0) {
+            let name = run.rule_name(rule);
+            let _ = writeln!(out, "… and {more} more violations of {name} (`:check --all {name}` lists them)");
+        }
     }
     out
 }
