@@ -717,3 +717,82 @@ fn fmt_without_a_path_formats_the_current_folder() {
     assert_eq!(std::fs::read_to_string(&nested).unwrap(), FORMATTED);
     assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), UNFORMATTED, "only .tenet files");
 }
+
+/// A policy naming `Create fine` and `Send Fine`, and a log in JSON Lines
+/// and in CSV whose activities are `Create Fine`, `Send Fine` and `Payment`.
+fn fines() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("fines.tenet");
+    std::fs::write(
+        &policy,
+        "jurisdiction X \"x\"\n  timezone \"UTC\"\n\nrule send_fine \"Fines are sent\"\n  cites \"test\"\n{\n  when \"Create fine\" as f\n  require \"Send Fine\" where case == f.case within 90 calendar days\n}\n",
+    )
+    .unwrap();
+    let jsonl = dir.path().join("fines.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"time\":\"2026-03-02T10:00:00Z\",\"type\":\"Create Fine\",\"case\":\"A\"}\n\
+         {\"time\":\"2026-03-03T10:00:00Z\",\"type\":\"Send Fine\",\"case\":\"A\"}\n\
+         {\"time\":\"2026-03-04T10:00:00Z\",\"type\":\"Payment\",\"case\":\"A\"}\n",
+    )
+    .unwrap();
+    let csv = dir.path().join("fines.csv");
+    std::fs::write(
+        &csv,
+        "time,type,case\n2026-03-02T10:00:00Z,Create Fine,A\n2026-03-04T10:00:00Z,Payment,A\n2026-03-05T10:00:00Z,Payment,B\n",
+    )
+    .unwrap();
+    (dir, policy, jsonl, csv)
+}
+
+#[test]
+fn an_event_type_the_log_never_has_is_a_warning_with_the_closest_one() {
+    let (_dir, policy, jsonl, csv) = fines();
+    for log in [&jsonl, &csv] {
+        let out = tenet().args(["--color", "never", "check"]).arg(&policy).arg("--events").arg(log).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("tenet::event_not_in_log"), "{stderr}");
+        assert!(stderr.contains("no event of type `Create fine` in the log"), "{stderr}");
+        assert!(stderr.contains("did you mean `Create Fine`?"), "{stderr}");
+        assert!(stderr.contains("fines.tenet:7:8"), "the warning points at the name: {stderr}");
+        let send_fine_missing = stderr.contains("`Send Fine` in the log");
+        assert_eq!(send_fine_missing, log == &csv, "only the CSV log has no `Send Fine`: {stderr}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!stdout.contains("never names"), "listed only with --explain-log: {stdout}");
+    }
+    // The CSV log has no `Send Fine`, and nothing close to it.
+    let out = tenet().args(["--color", "never", "check"]).arg(&policy).arg("--events").arg(&csv).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no event of type `Send Fine` in the log"), "{stderr}");
+    assert!(stderr.contains("--explain-log"), "{stderr}");
+    let out = tenet()
+        .args(["--color", "never", "check", "--explain-log"])
+        .arg(&policy)
+        .arg("--events")
+        .arg(&jsonl)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("event types of the log that the policy never names (2):\n  Create Fine\n  Payment\n"),
+        "{stdout}"
+    );
+    for format in ["json", "jsonl", "sarif"] {
+        let (code, text) = check_as(format, &[policy.as_os_str(), "--events".as_ref(), jsonl.as_os_str()]);
+        assert_eq!(code, 0, "{text}");
+        let last = if format == "jsonl" { text.lines().last().unwrap_or_default() } else { text.as_str() };
+        let doc: serde_json::Value = serde_json::from_str(last).unwrap();
+        let warnings = match format {
+            "sarif" => doc["runs"][0]["results"].clone(),
+            "jsonl" => doc["summary"]["warnings"].clone(),
+            _ => doc["warnings"].clone(),
+        };
+        let codes = warnings.to_string();
+        assert!(codes.contains("tenet::event_not_in_log"), "{format}: {text}");
+        assert!(codes.contains("Create Fine"), "{format}: {text}");
+        if format == "json" {
+            assert_eq!(doc["log_types_not_named"], serde_json::json!(["Create Fine", "Payment"]));
+        }
+    }
+}

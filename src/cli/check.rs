@@ -9,7 +9,7 @@ use tenet::diagnostics::{render_human, JsonDiagnostic, RenderOptions};
 use tenet::eval::Streamed;
 use tenet::log::ReadOptions;
 use tenet::report::checked::Checked;
-use tenet::report::{background, failure, human, json, jsonl, sarif, Context, Report, Streaming};
+use tenet::report::{background, failure, human, json, jsonl, log_types, sarif, Context, Report, Streaming};
 use tenet::{Diagnostic, Problem, Sources};
 
 /// Arguments of `tenet check`.
@@ -42,6 +42,10 @@ pub struct CheckArgs {
     /// and how many more).
     #[arg(long, conflicts_with = "summary")]
     pub all: bool,
+    /// Also list the event types of the log that the policy never names
+    /// (JSON reports always list them, as `log_types_not_named`).
+    #[arg(long = "explain-log")]
+    pub explain_log: bool,
     /// Parser threads for the log (default: the number of CPUs).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -167,6 +171,7 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
     let mut calendar =
         tenet::eval::calendar_warnings(&program, &summary.calendar_gaps, stats.first_time, stats.last_time, as_of);
     calendar.extend(tenet::eval::remedy_warnings(&program, &summary.remedy_errors));
+    calendar.extend(log_types::unseen_type_warnings(&analysis, &program, &stats));
     if args.format == Format::Human {
         report(&calendar, analysis.sources(), opts);
     }
@@ -201,6 +206,9 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
                 super::out(&human::violations(&r, opts, per_rule));
             }
             super::out(&human::table(&r));
+            if args.explain_log {
+                super::out(&log_types::section(&stats));
+            }
         }
     }
     if !stats.bad_lines.is_empty() {

@@ -195,6 +195,7 @@ pub(crate) fn sort_stream(mut stream: Stream, bad: &mut BadLines) -> Result<Vec<
 #[inline]
 fn deliver(stats: &mut ReadStats, sink: &mut dyn FnMut(&Event), ev: &Event) {
     stats.events += 1;
+    stats.types_seen.insert(ev.kind);
     if stats.first_time.is_none() {
         stats.first_time = Some(ev.time);
     }

@@ -20,6 +20,7 @@ mod merge;
 mod open;
 mod pipeline;
 mod plan;
+mod seen;
 mod time_parse;
 mod xes;
 
@@ -30,6 +31,7 @@ pub use event::{Event, FieldKind, Loc, Projection, Sym, OTHER};
 pub use failure::{BadLine, LogFailure};
 use open::is_gz;
 pub use open::{detect_format, STDIN_NAME, STDIN_PATH, UNKNOWN_FORMAT};
+pub use seen::{TypesSeen, MAX_UNNAMED_TYPES};
 
 use crate::time::Micros;
 use crate::workspace::io_reason;
@@ -99,6 +101,21 @@ pub struct ReadStats {
     pub first_time: Option<Micros>,
     /// Time of the last event delivered.
     pub last_time: Option<Micros>,
+    /// The types the policy names that some event delivered has.
+    pub types_seen: TypesSeen,
+    /// The distinct types of the log the policy neither names nor
+    /// declares, sorted (at most [`MAX_UNNAMED_TYPES`]).
+    pub other_types: Vec<String>,
+    /// Whether some types were left out of `other_types` (too many).
+    pub other_types_truncated: bool,
+}
+
+impl ReadStats {
+    /// Records the type names the readers met that the policy neither
+    /// names nor declares.
+    fn set_unnamed(&mut self, plan: &Plan<'_>) {
+        (self.other_types, self.other_types_truncated) = plan.take_unnamed().into_sorted();
+    }
 }
 
 /// A log file format.
@@ -233,6 +250,7 @@ fn read_inputs(
         let mut cursors: Vec<Cursor> = whole.into_iter().flatten().map(|e| Cursor::Sorted(e.into_iter())).collect();
         merge(&mut cursors, &mut bad, &mut stats, sink)?;
         stats.bad_lines = bad.lines;
+        stats.set_unnamed(&plan);
         return Ok(stats);
     }
     let threads = if opts.threads == 0 { cpus() } else { opts.threads };
@@ -284,5 +302,6 @@ fn read_inputs(
         merge(&mut cursors, &mut bad, &mut stats, sink)
     })?;
     stats.bad_lines = bad.lines;
+    stats.set_unnamed(&plan);
     Ok(stats)
 }

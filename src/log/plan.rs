@@ -11,10 +11,12 @@ use super::convert::{typed, untyped, Raw};
 use super::event::{Event, FieldKind, Loc, Projection, Sym, OTHER};
 use super::failure::LineError;
 use super::json_scan::{fingerprint, Print};
+use super::seen::Unnamed;
 use crate::time::Micros;
 use crate::value::Val;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
+use std::sync::Mutex;
 
 /// Up to this many names, lookups scan a list instead of hashing.
 const LINEAR: usize = 16;
@@ -105,6 +107,9 @@ pub(crate) struct Plan<'p> {
     /// Attribute names by key id, with the symbol when the policy keeps it.
     keys: Lookup<Option<Sym>>,
     types: Lookup<TypeInfo<'p>>,
+    /// The names of types neither used nor declared, from every reader
+    /// thread (each adds its own once, when it is done).
+    unnamed: Mutex<Unnamed>,
 }
 
 impl<'p> Plan<'p> {
@@ -131,7 +136,7 @@ impl<'p> Plan<'p> {
                 info.fields.push((kid, kind));
             }
         }
-        Plan { keys, types }
+        Plan { keys, types, unnamed: Mutex::default() }
     }
 
     /// The key id of an attribute name the readers must look at.
@@ -155,6 +160,29 @@ impl<'p> Plan<'p> {
     #[inline]
     pub fn type_info(&self, name: &[u8]) -> Option<&TypeInfo<'p>> {
         self.types.get(name)
+    }
+
+    /// [`Plan::type_info`], noting in `unnamed` a name that is neither
+    /// used nor declared.
+    #[inline]
+    pub fn type_info_noting(&self, name: &[u8], unnamed: &mut Unnamed) -> Option<&TypeInfo<'p>> {
+        let info = self.type_info(name);
+        if info.is_none() {
+            unnamed.note(name);
+        }
+        info
+    }
+
+    /// Adds the type names a reader thread met to those of the read.
+    pub fn absorb(&self, names: Unnamed) {
+        // A thread that panicked while holding the lock left whole names.
+        let mut all = self.unnamed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        all.absorb(names);
+    }
+
+    /// The type names every reader thread met, neither used nor declared.
+    pub fn take_unnamed(&self) -> Unnamed {
+        std::mem::take(&mut *self.unnamed.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     /// What becomes of attribute `kid` in an event of type `ty`: the symbol

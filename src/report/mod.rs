@@ -10,6 +10,7 @@ pub mod human;
 pub mod json;
 mod json_violation;
 pub mod jsonl;
+pub mod log_types;
 pub mod sarif;
 mod stream;
 
@@ -128,7 +129,7 @@ impl Streaming<'_> {
         match self {
             Streaming::Json(s) => s.finish(r),
             Streaming::Jsonl(s) => s.finish(r),
-            Streaming::Sarif(s) => s.finish(),
+            Streaming::Sarif(s) => s.finish(r),
         }
     }
 
