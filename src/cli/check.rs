@@ -10,6 +10,7 @@ use tenet::eval::Streamed;
 use tenet::log::ReadOptions;
 use tenet::report::checked::Checked;
 use tenet::report::{background, failure, human, json, jsonl, log_types, sarif, Context, Report, Streaming};
+use tenet::select::Selection;
 use tenet::{Diagnostic, Problem, Sources};
 
 /// Arguments of `tenet check`.
@@ -46,6 +47,14 @@ pub struct CheckArgs {
     /// (JSON reports always list them, as `log_types_not_named`).
     #[arg(long = "explain-log")]
     pub explain_log: bool,
+    /// Judge only the rules of this jurisdiction (a code such as `BR`;
+    /// repeat for several). A log names no jurisdiction: the policies do.
+    #[arg(long = "jurisdiction", value_name = "CODE", requires = "events")]
+    pub jurisdictions: Vec<String>,
+    /// Judge only the rules of this name or glob (`answer_*`; repeat for
+    /// several). A measure a selected rate counts is judged too.
+    #[arg(long = "rule", value_name = "NAME|GLOB", requires = "events")]
+    pub rules: Vec<String>,
     /// Parser threads for the log (default: the number of CPUs).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -112,7 +121,10 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
             }
         },
     };
-    let program = tenet::eval::compile(&analysis);
+    let program = match Selection::new(&args.jurisdictions, &args.rules).and_then(|s| s.compile(&analysis)) {
+        Ok(program) => program,
+        Err(errors) => return fail(args.format, &errors, analysis.sources(), opts, 2),
+    };
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let format = args.log_format.map(Into::into);
     let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format };

@@ -529,6 +529,20 @@ pub enum Problem {
         /// The event type.
         name: String,
     },
+    /// A `--jurisdiction` or `--rule` that selects nothing.
+    #[error("`{option} {value}` matches no {what}")]
+    NoMatch {
+        /// The option.
+        option: String,
+        /// The value given.
+        value: String,
+        /// `jurisdiction` or `rule`.
+        what: &'static str,
+        /// The names there are, quoted and joined.
+        known: String,
+        /// The closest of them.
+        suggestion: Option<String>,
+    },
     /// An event type a rule names that no event of the judged log has: a
     /// misspelled activity matches nothing and the rule gives no verdict.
     #[error("no event of type `{name}` in the log")]
@@ -638,6 +652,7 @@ impl Problem {
             MissingCitation { .. } => "tenet::missing_citation",
             UnusedEvent { .. } => "tenet::unused_event",
             EventNotInLog { .. } => "tenet::event_not_in_log",
+            NoMatch { .. } => "tenet::no_match",
             UnreachableUnless { .. } => "tenet::unreachable_unless",
             UnusedMeasure { .. } => "tenet::unused_measure",
         }
@@ -830,6 +845,10 @@ impl Problem {
             OutOfOrder { .. } => Some("events are judged in time order: sort the log by time, or pass --sort".into()),
             MissingCitation { .. } => Some("add `cites \"article\"` so verdicts can name the law they apply".into()),
             UnusedEvent { .. } => Some("remove it, or use it in a rule".into()),
+            NoMatch { what, known, suggestion: Some(s), .. } => {
+                Some(format!("did you mean `{s}`? the {what}s here are {known}"))
+            }
+            NoMatch { what, known, suggestion: None, .. } => Some(format!("the {what}s here are {known}")),
             EventNotInLog { suggestion: Some(s), .. } => {
                 Some(format!("did you mean `{s}`? the log has events of that type (names are case-sensitive)"))
             }

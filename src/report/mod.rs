@@ -13,6 +13,7 @@ pub mod jsonl;
 pub mod log_types;
 pub mod sarif;
 mod stream;
+pub mod test_run;
 
 use crate::diagnostics::Sources;
 use crate::eval::{EventRef, Program, Summary};
