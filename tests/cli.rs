@@ -906,3 +906,41 @@ fn test_reports_recap_failures_colour_on_request_and_write_junit() {
         }
     }
 }
+
+#[test]
+fn the_human_report_lists_remedies_owed_per_customer() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.tenet");
+    std::fs::write(
+        &policy,
+        "jurisdiction X \"x\"\n  timezone \"UTC\"\n\nevent fee_charged { customer: id }\n\nrule fee \"No fees\"\n  cites \"test\"\n{\n  forbid fee_charged\n  remedy 5 GBP\n}\n",
+    )
+    .unwrap();
+    let log = dir.path().join("log.jsonl");
+    let lines: Vec<String> = (0..25)
+        .map(|i| {
+            format!(
+                "{{\"time\":\"2026-03-02T10:{i:02}:00Z\",\"type\":\"fee_charged\",\"customer\":\"K{:02}\"}}",
+                i % 22
+            )
+        })
+        .collect();
+    std::fs::write(&log, lines.join("\n")).unwrap();
+    let run = |extra: &[&str]| {
+        let out = tenet().arg("check").arg(&policy).arg("--events").arg(&log).args(extra).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let stdout = run(&["--summary"]);
+    let (_, owed) = stdout.split_once("\ncustomer  remedies owed\n").unwrap();
+    assert!(owed.starts_with("K00       10 GBP\nK01       10 GBP\nK02       10 GBP\nK03       5 GBP\n"), "{stdout}");
+    assert!(
+        owed.contains("K19       5 GBP\n… and 2 more customers owed remedies: list every one with --all"),
+        "{stdout}"
+    );
+    let stdout = run(&["--all"]);
+    assert!(stdout.contains("K21       5 GBP\n\n25 events"), "{stdout}");
+    // Nothing owed: no table.
+    let stdout = tenet().args(["check", "policies/br", "--events", "examples/acme-br.jsonl"]).output().unwrap().stdout;
+    assert!(!String::from_utf8_lossy(&stdout).contains("remedies owed"));
+}

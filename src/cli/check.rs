@@ -217,7 +217,8 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
                 let per_rule = if args.all { None } else { Some(human::SHOWN_PER_RULE) };
                 super::out(&human::violations(&r, opts, per_rule));
             }
-            super::out(&human::table(&r));
+            let customers = if args.all { None } else { Some(human::SHOWN_CUSTOMERS) };
+            super::out(&human::table_and_remedies(&r, customers));
             if args.explain_log {
                 super::out(&log_types::section(&stats));
             }
