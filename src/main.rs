@@ -142,12 +142,15 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = cli.color.on(std::io::stderr().is_terminal());
-    let width = if std::io::stderr().is_terminal() { 100 } else { 80 };
-    let opts = RenderOptions { color, width };
+    // Standard error and standard output each wrap and colour as what they
+    // are: a terminal, or a pipe or file read by a program.
+    let stderr_terminal = std::io::stderr().is_terminal();
+    let stdout_terminal = std::io::stdout().is_terminal();
+    let opts = RenderOptions { color: cli.color.on(stderr_terminal), width: cli::width(stderr_terminal) };
+    let out_opts = RenderOptions { color: cli.color.on(stdout_terminal), width: cli::width(stdout_terminal) };
     let code = match cli.command {
-        Command::Check(args) => cli::check::run(&args, opts),
-        Command::Test(args) => cli::test::run(&args, opts, cli.color.on(std::io::stdout().is_terminal())),
+        Command::Check(args) => cli::check::run(&args, opts, out_opts),
+        Command::Test(args) => cli::test::run(&args, opts, out_opts.color),
         Command::Fmt(args) => cli::fmt::run(&args, opts),
         Command::Repl(args) => cli::repl::run(&args, opts),
         Command::Completions { shell } => cli::docs::completions(shell, &mut Cli::command()),

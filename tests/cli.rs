@@ -944,3 +944,44 @@ fn the_human_report_lists_remedies_owed_per_customer() {
     let stdout = tenet().args(["check", "policies/br", "--events", "examples/acme-br.jsonl"]).output().unwrap().stdout;
     assert!(!String::from_utf8_lossy(&stdout).contains("remedies owed"));
 }
+
+#[test]
+fn piped_diagnostics_are_not_wrapped() {
+    let (dir, _, jsonl, _) = fines();
+    // A path longer than any terminal, which a wrap would cut.
+    let deep = dir.path().join("a_folder_whose_name_is_long_enough_to_pass_eighty_columns_on_its_own_surely");
+    std::fs::create_dir(&deep).unwrap();
+    let policy = deep.join("fines.tenet");
+    std::fs::copy(dir.path().join("fines.tenet"), &policy).unwrap();
+    let out = tenet().args(["check"]).arg(&policy).arg("--events").arg(&jsonl).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{}:7:8]", policy.display())), "{stderr}");
+    assert!(
+        stderr
+            .contains("help: did you mean `Create Fine`? the log has events of that type (names are case-sensitive)\n"),
+        "{stderr}"
+    );
+}
+
+/// Runs `tenet ARGS` in a pseudo-terminal `columns` wide; returns all it
+/// wrote (standard output and error together) with line ends as `\n`.
+#[cfg(unix)]
+fn in_terminal(args: &[&std::ffi::OsStr], columns: &str) -> String {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tenet"));
+    cmd.args(args).env("COLUMNS", columns).env("TERM", "xterm").env_remove("NO_COLOR");
+    let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).unwrap();
+    let text = p.exp_eof().unwrap();
+    text.replace("\r\n", "\n")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_terminal_wraps_diagnostics_at_columns() {
+    let (_dir, policy, jsonl, _) = fines();
+    let args = ["--color".as_ref(), "never".as_ref(), "check".as_ref(), policy.as_os_str()];
+    let text = in_terminal(&[&args[..], &["--events".as_ref(), jsonl.as_os_str()]].concat(), "60");
+    assert!(text.contains("help: did you mean `Create Fine`?"), "{text}");
+    let help = text.lines().skip_while(|l| !l.contains("help: did you mean")).take(2).collect::<Vec<_>>();
+    assert!(help.iter().all(|l| l.chars().count() <= 60) && help.len() == 2, "{help:?}");
+    assert!(help[1].trim_start().starts_with("case-sensitive") || help[1].contains("type"), "{help:?}");
+}

@@ -85,8 +85,9 @@ impl From<LogFormat> for tenet::log::Format {
     }
 }
 
-/// Runs `tenet check`; returns the exit status.
-pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
+/// Runs `tenet check`; returns the exit status. `opts` renders what goes to
+/// standard error, `out_opts` the violations on standard output.
+pub fn run(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions) -> u8 {
     let analysis = tenet::analyze(&args.paths);
     if let Some(p) = args.events.iter().find(|p| p.extension().is_some_and(|e| e == "tenet")) {
         let reason = format!(
@@ -215,7 +216,7 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
             }
             if !args.summary {
                 let per_rule = if args.all { None } else { Some(human::SHOWN_PER_RULE) };
-                super::out(&human::violations(&r, opts, per_rule));
+                super::out(&human::violations(&r, out_opts, per_rule));
             }
             let customers = if args.all { None } else { Some(human::SHOWN_CUSTOMERS) };
             super::out(&human::table_and_remedies(&r, customers));
