@@ -159,18 +159,29 @@ pub struct TestRun {
 
 /// Runs the tests of the files the user named that `filter` keeps.
 pub fn run_selected(analysis: &Analysis, filter: &TestFilter) -> TestRun {
-    let mut out = vec![];
+    run_selected_with(analysis, filter, &mut |_, _| {})
+}
+
+/// [`run_selected`], calling `on_done(done, total)` after each test (for a
+/// progress bar).
+pub fn run_selected_with(analysis: &Analysis, filter: &TestFilter, on_done: &mut dyn FnMut(usize, usize)) -> TestRun {
     let mut filtered_out = 0;
-    let mut exercised = Exercised::default();
+    // Per file: its jurisdiction and the tests kept.
+    let mut selected = vec![];
     for unit in analysis.workspace.units.iter().filter(|u| u.requested) {
         let Some(jur) = analysis.scope.file_jurisdiction.get(&unit.id) else { continue };
         let all: Vec<&ast::TestDecl> =
             unit.ast.items.iter().filter_map(|i| if let Item::Test(t) = i { Some(t) } else { None }).collect();
         let tests: Vec<&ast::TestDecl> = all.iter().copied().filter(|t| filter.keeps(jur, t)).collect();
         filtered_out += all.len() - tests.len();
-        if tests.is_empty() {
-            continue;
+        if !tests.is_empty() {
+            selected.push((unit, jur, tests));
         }
+    }
+    let total = selected.iter().map(|(_, _, tests)| tests.len()).sum();
+    let mut out = Vec::with_capacity(total);
+    let mut exercised = Exercised::default();
+    for (unit, jur, tests) in selected {
         let keys: Vec<String> = tests
             .iter()
             .flat_map(|t| t.expects.iter().flat_map(|e| e.key.iter().map(|k| k.name.text.clone())))
@@ -183,6 +194,7 @@ pub fn run_selected(analysis: &Analysis, filter: &TestFilter) -> TestRun {
             let (outcome, run) = run_one(&program, unit.id, text, t);
             exercised.add_run(&program, &run);
             out.push(outcome);
+            on_done(out.len(), total);
         }
     }
     TestRun { outcomes: out, uncovered: exercised.uncovered(), filtered_out }

@@ -985,3 +985,32 @@ fn a_terminal_wraps_diagnostics_at_columns() {
     assert!(help.iter().all(|l| l.chars().count() <= 60) && help.len() == 2, "{help:?}");
     assert!(help[1].trim_start().starts_with("case-sensitive") || help[1].contains("type"), "{help:?}");
 }
+
+#[test]
+fn piped_runs_draw_no_progress_bar() {
+    let (_dir, policy, log) = fees(40);
+    let out = tenet().arg("check").arg(&policy).arg("--events").arg(&log).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("reading the log") && !stderr.contains('\r') && !stderr.contains('\x1b'), "{stderr:?}");
+    let out = tenet().args(["test", "policies/br"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("running tests") && !stderr.contains('\r') && !stderr.contains('\x1b'), "{stderr:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_terminal_shows_progress_unless_quiet() {
+    let (_dir, policy, log) = fees(40);
+    let check = |quiet: &[&str]| {
+        let head = ["--color".as_ref(), "never".as_ref(), "check".as_ref(), policy.as_os_str(), "--events".as_ref()];
+        let quiet: Vec<&std::ffi::OsStr> = quiet.iter().map(|q| q.as_ref()).collect();
+        in_terminal(&[&head[..], &[log.as_os_str()], &quiet].concat(), "100")
+    };
+    let text = check(&[]);
+    assert!(text.contains("reading the log ["), "{text}");
+    assert!(text.contains("40 events, 0 bad lines, 40 violations"), "{text}");
+    assert!(!check(&["--quiet"]).contains("reading the log"));
+    let text = in_terminal(&["test".as_ref(), "policies/br".as_ref()], "100");
+    assert!(text.contains("running tests ["), "{text}");
+    assert!(!in_terminal(&["test".as_ref(), "-q".as_ref(), "policies/br".as_ref()], "100").contains("running tests"));
+}

@@ -1,13 +1,15 @@
 //! `tenet check`: the static check, and with `--events` the verdicts.
 
+use super::progress::LogBar;
 use super::{plural, report};
 use crate::Format;
+use std::io::IsTerminal;
 use std::io::Write;
 use std::path::PathBuf;
 use tenet::check::Analysis;
 use tenet::diagnostics::{render_human, JsonDiagnostic, RenderOptions};
 use tenet::eval::Streamed;
-use tenet::log::ReadOptions;
+use tenet::log::{ReadOptions, ReadProgress};
 use tenet::report::checked::Checked;
 use tenet::report::{background, failure, human, json, jsonl, log_types, sarif, Context, Report, Streaming};
 use tenet::select::Selection;
@@ -55,6 +57,10 @@ pub struct CheckArgs {
     /// several). A measure a selected rate counts is judged too.
     #[arg(long = "rule", value_name = "NAME|GLOB", requires = "events")]
     pub rules: Vec<String>,
+    /// Show no progress bar (it is shown only when standard error is a
+    /// terminal).
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Parser threads for the log (default: the number of CPUs).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -128,7 +134,11 @@ pub fn run(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions) -> u8
     };
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let format = args.log_format.map(Into::into);
-    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format };
+    // A bar on standard error, unless a report streams to the same terminal.
+    let streams_to_terminal = args.format != Format::Human && std::io::stdout().is_terminal();
+    let progress = (super::progress::wanted(args.quiet) && !streams_to_terminal).then(ReadProgress::new);
+    let bar = progress.clone().map(|p| LogBar::start(&args.events, p));
+    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format, progress };
     // People see a few violations per rule (every one with --all); programs get them all.
     // With --summary, none (the JSON report then has no `violations`).
     let summary = match (args.format, args.summary) {
@@ -167,6 +177,9 @@ pub fn run(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions) -> u8
             (run, Some(stream))
         }),
     };
+    if let Some(bar) = bar {
+        bar.finish();
+    }
     let (summary, stats) = match run {
         Ok(x) => x,
         Err(failure) => {

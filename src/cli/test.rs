@@ -6,7 +6,7 @@ use std::time::Instant;
 use tenet::diagnostics::RenderOptions;
 use tenet::report::test_run::{self, Look};
 use tenet::select::Selection;
-use tenet::testing::{run_selected, TestFilter};
+use tenet::testing::{run_selected_with, TestFilter};
 
 /// Arguments of `tenet test`.
 #[derive(clap::Args)]
@@ -28,6 +28,10 @@ pub struct TestArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TestFormat::Human)]
     pub format: TestFormat,
+    /// Show no progress bar (it is shown only when standard error is a
+    /// terminal).
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Also list the rules, `unless` branches and remedies no test exercised.
     #[arg(long)]
     pub coverage: bool,
@@ -63,7 +67,16 @@ pub fn run(args: &TestArgs, opts: RenderOptions, color: bool) -> u8 {
         }
     };
     let filter = TestFilter { name: args.filter.as_deref(), selection: &selection };
-    let run = run_selected(&analysis, &filter);
+    let bar = super::progress::wanted(args.quiet).then(|| super::progress::tests(0));
+    let run = run_selected_with(&analysis, &filter, &mut |done, total| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let elapsed = started.elapsed();
     let sources = analysis.sources();
     match args.format {

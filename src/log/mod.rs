@@ -20,6 +20,7 @@ mod merge;
 mod open;
 mod pipeline;
 mod plan;
+mod progress;
 mod seen;
 mod time_parse;
 mod xes;
@@ -31,6 +32,7 @@ pub use event::{Event, FieldKind, Loc, Projection, Sym, OTHER};
 pub use failure::{BadLine, LogFailure};
 use open::is_gz;
 pub use open::{detect_format, STDIN_NAME, STDIN_PATH, UNKNOWN_FORMAT};
+pub use progress::ReadProgress;
 pub use seen::{TypesSeen, MAX_UNNAMED_TYPES};
 
 use crate::time::Micros;
@@ -82,11 +84,14 @@ pub struct ReadOptions {
     /// The format of every file, whatever its name (None: by extension).
     /// Standard input (`-`) has no name to tell it by and needs one.
     pub format: Option<Format>,
+    /// Where to count the bytes read and the events delivered, for a
+    /// progress bar (None: not counted).
+    pub progress: Option<ReadProgress>,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { sort: false, keep_going: false, threads: cpus(), format: None }
+        ReadOptions { sort: false, keep_going: false, threads: cpus(), format: None, progress: None }
     }
 }
 
@@ -154,9 +159,17 @@ pub fn read_log_each(
     }
     let mut inputs = Vec::with_capacity(paths.len());
     for path in paths {
-        inputs.push(open::open(path, opts.format)?);
+        inputs.push(open::open(path, opts.format, opts.progress.as_ref())?);
     }
-    read_inputs(inputs, proj, opts, Sizes::DEFAULT, sink)
+    let Some(progress) = &opts.progress else { return read_inputs(inputs, proj, opts, Sizes::DEFAULT, sink) };
+    let mut delivered = 0;
+    let stats = read_inputs(inputs, proj, opts, Sizes::DEFAULT, &mut |e| {
+        delivered += 1;
+        progress.delivered(delivered);
+        sink(e)
+    });
+    progress.finish(delivered);
+    stats
 }
 
 /// Same as [`read_log`], from bytes already in memory (tests, the REPL);
