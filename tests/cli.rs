@@ -1014,3 +1014,58 @@ fn a_terminal_shows_progress_unless_quiet() {
     assert!(text.contains("running tests ["), "{text}");
     assert!(!in_terminal(&["test".as_ref(), "-q".as_ref(), "policies/br".as_ref()], "100").contains("running tests"));
 }
+
+/// The `tenet ...` commands a distribution file runs: the values of its
+/// `key:` lines that call `tenet`, without shell redirections.
+fn tenet_commands(text: &str, key: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .filter_map(|l| l.trim_start().trim_start_matches("- ").strip_prefix(key))
+        .map(|v| v.trim().split('>').next().unwrap_or_default().split_whitespace().map(String::from).collect())
+        .filter(|words: &Vec<String>| words.first().is_some_and(|w| w == "tenet"))
+        .collect()
+}
+
+#[test]
+fn distribution_files_run_real_subcommands() {
+    let hooks = std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap();
+    let entries: Vec<&str> = hooks.split("\n- ").skip(1).collect();
+    assert_eq!(entries.len(), 2, "{hooks}");
+    for (hook, id) in entries.iter().zip(["tenet-fmt", "tenet-check"]) {
+        assert!(hook.starts_with(&format!("id: {id}\n")), "{hook}");
+        for key in ["name: ", "description: ", "entry: tenet ", "language: rust", "files: \\.tenet$"] {
+            assert!(hook.contains(&format!("\n  {key}")), "hook `{id}` lacks `{key}`: {hook}");
+        }
+    }
+    let hook_commands = tenet_commands(&hooks, "entry:");
+    assert_eq!(hook_commands, [vec!["tenet", "fmt", "--check"], vec!["tenet", "check"]]);
+
+    let workflow = std::fs::read_to_string("examples/ci/tenet.yml").unwrap();
+    for key in
+        ["name: tenet\n", "\non:\n", "\njobs:\n", "    steps:\n", "uses: actions/checkout@", "cargo install --locked"]
+    {
+        assert!(workflow.contains(key), "the workflow lacks `{key}`");
+    }
+    let run_commands = tenet_commands(&workflow, "run:");
+    let subcommands: Vec<&str> = run_commands.iter().map(|c| c[1].as_str()).collect();
+    assert_eq!(subcommands, ["fmt", "check", "test"]);
+
+    // Every command is one the binary accepts (`--help` stops before running it).
+    for command in hook_commands.iter().chain(&run_commands) {
+        let out = tenet().args(&command[1..]).arg("--help").output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "`{}` is refused: {}",
+            command.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    let docker = std::fs::read_to_string("Dockerfile").unwrap();
+    assert_eq!(docker.lines().filter(|l| l.starts_with("FROM ")).count(), 2, "a build and a run stage");
+    assert!(docker.contains("cargo build --release --locked --bin tenet"), "{docker}");
+    assert!(docker.contains("COPY --from=build /src/target/release/tenet /usr/local/bin/tenet"), "{docker}");
+    assert!(docker.contains("ENTRYPOINT [\"tenet\"]"), "{docker}");
+    let ignored = std::fs::read_to_string(".dockerignore").unwrap();
+    assert!(ignored.lines().any(|l| l == "target/"), "{ignored}");
+}
