@@ -91,7 +91,8 @@ enum Command {
     /// Format policy files in place, in the canonical layout.
     ///
     /// Formatting keeps every comment and never changes meaning. Without a
-    /// path, the `.tenet` files below the current folder are formatted; `-`
+    /// path, the `.tenet` files below the current folder are formatted
+    /// (not those in hidden folders such as `.git`, nor in `target`); `-`
     /// formats standard input to standard output. With `--check`, nothing
     /// is written: the files that would change are listed; with `--diff`,
     /// what would change is printed as a unified diff. Either way the exit

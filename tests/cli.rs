@@ -720,6 +720,33 @@ fn fmt_without_a_path_formats_the_current_folder() {
     assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), UNFORMATTED, "only .tenet files");
 }
 
+#[test]
+fn fmt_without_a_path_leaves_hidden_and_target_folders_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let skipped = [".git/hooks/h.tenet", "target/debug/copy.tenet", "sub/.cache/c.tenet", "sub/target/t.tenet"];
+    for rel in skipped.iter().chain(&["sub/p.tenet"]) {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, UNFORMATTED).unwrap();
+    }
+    let out = tenet().args(["fmt", "--check"]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "would reformat sub/p.tenet\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = tenet().arg("fmt").current_dir(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for rel in skipped {
+        assert_eq!(std::fs::read_to_string(dir.path().join(rel)).unwrap(), UNFORMATTED, "{rel} was touched");
+    }
+    // Named, a folder is searched whole.
+    let out = tenet().args(["fmt", "--check", "target"]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "would reformat target/debug/copy.tenet\n");
+}
+
 /// A policy naming `Create fine` and `Send Fine`, and a log in JSON Lines
 /// and in CSV whose activities are `Create Fine`, `Send Fine` and `Payment`.
 fn fines() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
