@@ -47,7 +47,7 @@ pub struct CheckArgs {
     pub all: bool,
     /// Also list the event types of the log that the policy never names
     /// (JSON reports always list them, as `log_types_not_named`).
-    #[arg(long = "explain-log")]
+    #[arg(long = "explain-log", requires = "events")]
     pub explain_log: bool,
     /// Judge only the rules of this jurisdiction (a code such as `BR`;
     /// repeat for several). A log names no jurisdiction: the policies do.
