@@ -43,7 +43,7 @@ impl LogBar {
     /// Starts showing the reading of `paths` as counted in `progress`.
     pub fn start(paths: &[PathBuf], progress: ReadProgress) -> LogBar {
         let template = match total_size(paths) {
-            Some(_) => "{spinner} reading the log [{bar:30}] {binary_bytes}/{binary_total_bytes}, {msg}, {eta} left",
+            Some(_) => "{spinner} reading the log [{wide_bar}] {binary_bytes}/{binary_total_bytes}, {msg}, {eta} left",
             None => "{spinner} reading the log: {binary_bytes}, {msg}",
         };
         let bar = bar(total_size(paths), template);
@@ -95,7 +95,7 @@ fn total_size(paths: &[PathBuf]) -> Option<u64> {
 
 /// The bar of tests being run: tests done of the total.
 pub fn tests(total: usize) -> ProgressBar {
-    let bar = bar(Some(total as u64), "{spinner} running tests [{bar:30}] {pos}/{len}, {eta} left");
+    let bar = bar(Some(total as u64), "{spinner} running tests [{wide_bar}] {pos}/{len}, {eta} left");
     bar.tick();
     bar
 }
