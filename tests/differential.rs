@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::str::FromStr as _;
-use tenet::eval::{compile, Collect, Engine, Instance, Streamed, Summary};
+use tenet::eval::{compile, parallel, Collect, Engine, Instance, Streamed, Summary};
 use tenet::log::{Event, Loc, OTHER};
 use tenet::syntax::ast;
 use tenet::value::Val;
@@ -243,6 +243,83 @@ struct Tally {
     owed: [Cell<u64>; 3],
 }
 
+/// The engine on several threads gives a sink exactly what one engine
+/// gives it (instances, exemptions and calendar gaps, in the same order),
+/// however the log is cut into chunks, with every kind of sink.
+fn parallel_agrees(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<(), String> {
+    let mut loader = MemoryLoader::new();
+    loader.insert("p.tenet", text.as_bytes().to_vec());
+    let program = compile(&tenet::check::analyze_with(&[PathBuf::from("p.tenet")], &loader));
+    // As a log is read: events after the horizon are counted, not judged.
+    let all = engine_events(&program, events);
+    let judged: Vec<&Event> = all.iter().filter(|e| as_of.is_none_or(|h| e.time <= h)).collect();
+    let one = |sink: Collect, detailed: bool| {
+        let mut engine = Engine::new(&program, sink, detailed);
+        judged.iter().for_each(|e| engine.push(e));
+        engine.finish(as_of)
+    };
+    for threads in [2, 3] {
+        // Chunks of varied sizes, so that decisions fall on their edges.
+        let feed = |chunks: &mut dyn tenet::log::Chunks| {
+            let mut rest = &all[..];
+            for size in [1, 3, 2, 7].into_iter().cycle() {
+                if rest.is_empty() {
+                    break;
+                }
+                let (chunk, tail) = rest.split_at(size.min(rest.len()));
+                chunks.chunk(chunk.to_vec());
+                rest = tail;
+            }
+            Ok::<(), ()>(())
+        };
+        for detailed in [true, false] {
+            let (many, _, after) = parallel::run(&program, Collect::default(), detailed, threads, as_of, feed);
+            let single = one(Collect::default(), detailed);
+            if after != (all.len() - judged.len()) as u64 {
+                return Err(format!("{threads} threads count {after} events after the horizon"));
+            }
+            if many.instances != single.instances
+                || many.exemptions != single.exemptions
+                || many.calendar_gaps != single.calendar_gaps
+            {
+                return Err(format!(
+                    "{threads} threads (detailed: {detailed}) decide {:?} {:?}, one engine {:?} {:?}",
+                    many.instances, many.exemptions, single.instances, single.exemptions
+                ));
+            }
+        }
+        let mut listed = vec![];
+        let (sink, _, _) =
+            parallel::run(&program, Streamed::new(&program, |v| listed.push(v)), false, threads, as_of, feed);
+        let counts = sink.summary.counts.clone();
+        drop(sink);
+        let mut single_listed = vec![];
+        let mut engine = Engine::new(&program, Streamed::new(&program, |v| single_listed.push(v)), false);
+        judged.iter().for_each(|e| engine.push(e));
+        let single_counts = engine.finish(as_of).summary.counts;
+        if listed != single_listed || counts != single_counts {
+            return Err(format!("{threads} threads stream {listed:?}, one engine {single_listed:?}"));
+        }
+        for keep in [0, 1] {
+            let (many, _, _) = parallel::run(&program, Summary::keeping(&program, keep), false, threads, as_of, feed);
+            let mut engine = Engine::new(&program, Summary::keeping(&program, keep), false);
+            judged.iter().for_each(|e| engine.push(e));
+            let single = engine.finish(as_of);
+            if many.counts != single.counts
+                || many.remedies != single.remedies
+                || many.by_customer != single.by_customer
+                || many.violations != single.violations
+            {
+                return Err(format!(
+                    "{threads} threads keeping {keep} give {:?} {:?}, one engine {:?} {:?}",
+                    many.counts, many.violations, single.counts, single.violations
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn bump(c: &Cell<u64>) {
     c.set(c.get() + 1);
 }
@@ -315,6 +392,9 @@ fn property() {
         }
         if let Err(why) = summaries_agree(&text, &case.events, case.as_of, outside_measures, &owed) {
             return Err(TestCaseError::fail(format!("the engine and the summaries disagree: {why}\n{case}")));
+        }
+        if let Err(why) = parallel_agrees(&text, &case.events, case.as_of) {
+            return Err(TestCaseError::fail(format!("the engine and the parallel engine disagree: {why}\n{case}")));
         }
         Ok(())
     });

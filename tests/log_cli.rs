@@ -169,3 +169,78 @@ fn a_log_whose_format_is_unknown_names_log_format() {
     assert_eq!(code, 2);
     assert!(stderr.contains("give `-` at most once"), "{stderr}");
 }
+
+/// A synthetic log on the reference policy's events: `n` cases, most met in
+/// time, some late, some never, with transfers; as JSON Lines in time order.
+fn synthetic(n: u64) -> Vec<String> {
+    let mut lines = vec![];
+    let mut x = 0x9e37_79b9_u64;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for i in 0..n {
+        let t = 1_767_225_600 + i * 600;
+        let stamp = |s: u64| chrono::DateTime::from_timestamp(s as i64, 0).unwrap().to_rfc3339();
+        let (case, customer) = (format!("C{i}"), format!("K{}", i % 97));
+        let event = |s: u64, kind: &str| format!(r#"{{"time":"{}","type":"{kind}","case":"{case}"}}"#, stamp(s));
+        let received =
+            format!(r#"{{"time":"{}","type":"complaint_received","case":"{case}","customer":"{customer}"}}"#, stamp(t));
+        lines.push((t, received));
+        match next() % 4 {
+            0 => {}
+            1 => lines.push((t + 3 * 86_400, event(t + 3 * 86_400, "complaint_acknowledged"))),
+            _ => lines.push((t + 3_600, event(t + 3_600, "complaint_acknowledged"))),
+        }
+        for k in 0..next() % 4 {
+            lines.push((t + 60 * (k + 1), event(t + 60 * (k + 1), "call_transferred")));
+        }
+    }
+    lines.sort_by_key(|(t, _)| *t);
+    lines.into_iter().map(|(_, l)| l).collect()
+}
+
+/// Runs `tenet check` on the reference policy; returns (exit, stdout).
+fn check(logs: &[&std::path::Path], extra: &[&str]) -> (i32, String) {
+    let mut cmd = Command::cargo_bin("tenet").unwrap();
+    cmd.args(["--color", "never", "check", "benches/reference.tenet"]);
+    for log in logs {
+        cmd.arg("--events").arg(log);
+    }
+    let out = cmd.args(extra).output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn one_thread_and_several_give_the_same_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = synthetic(6_000);
+    let whole = dir.path().join("all.jsonl");
+    std::fs::write(&whole, lines.join("\n") + "\n").unwrap();
+    // The same log in two files, merged by time.
+    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    let (even, odd): (Vec<_>, Vec<_>) = lines.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let text = |part: Vec<(usize, &String)>| part.into_iter().map(|(_, l)| format!("{l}\n")).collect::<String>();
+    std::fs::write(&a, text(even)).unwrap();
+    std::fs::write(&b, text(odd)).unwrap();
+    // A log that fails half way: the report still lists what was decided before.
+    let broken = dir.path().join("broken.jsonl");
+    let mut early = lines.clone();
+    early.insert(lines.len() / 2, lines[0].clone());
+    std::fs::write(&broken, early.join("\n") + "\n").unwrap();
+    for (logs, code) in [(vec![whole.as_path()], 1), (vec![a.as_path(), b.as_path()], 1), (vec![broken.as_path()], 2)] {
+        for format in ["json", "human", "jsonl"] {
+            let one = check(&logs, &["--format", format, "--threads", "1"]);
+            assert_eq!(one.0, code, "{logs:?} {format}: {}", one.1);
+            // A failed run prints its error on stderr, and its report (of what
+            // was decided before) only in the machine-readable formats.
+            assert_eq!(one.1.contains("ack24"), code == 1 || format != "human", "{format}: {}", one.1);
+            for threads in ["2", "4"] {
+                let many = check(&logs, &["--format", format, "--threads", threads]);
+                assert_eq!(many, one, "{logs:?} {format} on {threads} threads");
+            }
+        }
+    }
+}

@@ -61,7 +61,8 @@ pub struct CheckArgs {
     /// terminal).
     #[arg(long, short)]
     pub quiet: bool,
-    /// Parser threads for the log (default: the number of CPUs).
+    /// Threads for parsing the log, and at most as many for evaluating its
+    /// rules (default: the number of CPUs).
     #[arg(long)]
     pub threads: Option<usize>,
     /// The format of the log files, whatever their names (default: by

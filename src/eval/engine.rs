@@ -7,14 +7,9 @@
 //! not the length of the log. Verdicts are decided as soon as they are
 //! known; what is still open at the end is decided against the horizon.
 
-use super::aggregate::AggregateState;
-use super::fields::{PeriodFieldState, ShareState};
-use super::ir::{Jurisdiction, Kind, Program, Rule};
-use super::obligation::ObligationState;
-use super::period::{DelayState, PeriodCountState, RateState};
-use super::prior::{PrecedenceState, ProhibitionState};
-use super::recurring::RecurringState;
-use super::verdict::{Instance, Sink};
+use super::ir::{Jurisdiction, Program, Rule};
+use super::rules::{Decided, Reads, Rules};
+use super::verdict::Sink;
 use crate::log::{Event, Sym};
 use crate::time::{self, Micros};
 
@@ -56,161 +51,36 @@ impl RuleEnv<'_> {
     }
 }
 
-/// The state of one rule.
-enum State {
-    Obligation(ObligationState),
-    Recurring(RecurringState),
-    Precedence(PrecedenceState),
-    Prohibition(ProhibitionState),
-    Aggregate(AggregateState),
-    Rate(RateState),
-    Delay(DelayState),
-    PeriodCount(PeriodCountState),
-    PeriodField(PeriodFieldState),
-    Share(ShareState),
-}
-
 /// Runs a program over events pushed in log order.
 pub struct Engine<'p, S: Sink> {
-    program: &'p Program,
+    rules: Rules<'p>,
     sink: S,
-    states: Vec<State>,
-    /// Rules interested in each event type, by symbol.
-    dispatch: Vec<Vec<usize>>,
-    /// Rate standards measuring each rule.
-    rates_of: Vec<Vec<usize>>,
-    outbox: Vec<Instance>,
-    /// Exemptions since the last flush: (rule, exception number).
-    exemptions: Vec<(usize, usize)>,
+    decided: Decided,
     last_time: Option<Micros>,
-    detailed: bool,
-    customer: Option<Sym>,
 }
 
 impl<'p, S: Sink> Engine<'p, S> {
     /// An engine for `program` reporting to `sink`. `detailed` fills the
     /// keys and attributes of satisfied instances too (tests, the REPL).
     pub fn new(program: &'p Program, sink: S, detailed: bool) -> Self {
-        let mut dispatch: Vec<Vec<usize>> = vec![];
-        let mut rates_of = vec![vec![]; program.rules.len()];
-        let mut states = Vec::with_capacity(program.rules.len());
-        let mut measured = vec![false; program.rules.len()];
-        for r in &program.rules {
-            if let Some(m) = if let Kind::Rate(k) = &r.kind { measured.get_mut(k.target) } else { None } {
-                *m = true;
-            }
-        }
-        for (i, rule) in program.rules.iter().enumerate() {
-            // Only verdicts are read of the rule's instances: no details, no
-            // remedy (owed to a customer), no rate over their trigger times.
-            let verdicts_only = !detailed
-                && !sink.keeps_details(i)
-                && rule.remedy.is_none()
-                && !measured.get(i).copied().unwrap_or(false);
-            let (state, types) = match &rule.kind {
-                Kind::Obligation(o) => match &o.every {
-                    Some(every) => (State::Recurring(RecurringState::new(o)), RecurringState::types(o, every)),
-                    None => {
-                        (State::Obligation(ObligationState::new(o, rule.remedy.as_ref())), ObligationState::types(o))
-                    }
-                },
-                Kind::Precedence(p) => (State::Precedence(PrecedenceState::new(p)), PrecedenceState::types(p)),
-                Kind::Prohibition(p) => (State::Prohibition(ProhibitionState::new(p)), ProhibitionState::types(p)),
-                Kind::Aggregate(a) => (State::Aggregate(AggregateState::new(a, verdicts_only)), vec![a.event]),
-                Kind::Rate(r) => {
-                    if let Some(list) = rates_of.get_mut(r.target) {
-                        list.push(i);
-                    }
-                    (State::Rate(RateState::default()), vec![])
-                }
-                Kind::Delay(d) => {
-                    let mut types = vec![d.from];
-                    types.extend(&d.to.types);
-                    (State::Delay(DelayState::default()), types)
-                }
-                Kind::PeriodCount(c) => (State::PeriodCount(PeriodCountState::default()), vec![c.event]),
-                Kind::PeriodField(f) => (State::PeriodField(PeriodFieldState::default()), vec![f.event]),
-                Kind::Share(s) => (State::Share(ShareState::default()), vec![s.event]),
-            };
-            states.push(state);
-            for t in types {
-                let t = t as usize;
-                if t >= dispatch.len() {
-                    dispatch.resize(t + 1, vec![]);
-                }
-                // Rules are added in order: this rule is listed once if last.
-                if let Some(list) = dispatch.get_mut(t).filter(|l| l.last() != Some(&i)) {
-                    list.push(i);
-                }
-            }
-        }
-        let customer = program.proj.keys.get("customer").copied();
-        Engine {
-            program,
-            sink,
-            states,
-            dispatch,
-            rates_of,
-            outbox: vec![],
-            exemptions: vec![],
-            last_time: None,
-            detailed,
-            customer,
-        }
-    }
-
-    fn env(&self, index: usize) -> Option<RuleEnv<'p>> {
-        let program: &'p Program = self.program;
-        let rule = program.rules.get(index)?;
-        let jur = program.jurisdictions.get(rule.jurisdiction)?;
-        let (names, detailed, customer) = (&program.proj.names, self.detailed, self.customer);
-        let (sink_details, sink_attrs) = (self.sink.keeps_details(index), self.sink.keeps_attrs());
-        Some(RuleEnv { index, rule, jur, names, detailed, sink_details, sink_attrs, customer })
+        let rules = Rules::new(program, &|_| true, &reads(&sink), detailed);
+        Engine { rules, sink, decided: Decided::default(), last_time: None }
     }
 
     /// Processes the next event of the log.
     pub fn push(&mut self, event: &Event) {
         self.last_time = Some(self.last_time.map_or(event.time, |t| t.max(event.time)));
-        let Some(rules) = self.dispatch.get(event.kind as usize) else { return };
-        for &i in rules {
-            let Some(env) = self.env(i) else { continue };
-            let out = &mut self.outbox;
-            let ex = &mut self.exemptions;
-            match (&mut self.states[i], &env.rule.kind) {
-                (State::Obligation(s), Kind::Obligation(o)) => s.on_event(&env, o, event, out, ex),
-                (State::Recurring(s), Kind::Obligation(o)) => {
-                    if let Some(every) = &o.every {
-                        s.on_event(&env, o, every, event, out, ex);
-                    }
-                }
-                (State::Precedence(s), Kind::Precedence(p)) => s.on_event(&env, p, event, out, ex),
-                (State::Prohibition(s), Kind::Prohibition(p)) => s.on_event(&env, p, event, out, ex),
-                (State::Aggregate(s), Kind::Aggregate(a)) => s.on_event(&env, a, event),
-                (State::Delay(s), Kind::Delay(d)) => s.on_event(&env, d, event),
-                (State::PeriodCount(s), Kind::PeriodCount(c)) => s.on_event(&env, c, event),
-                (State::PeriodField(s), Kind::PeriodField(f)) => s.on_event(&env, f, event),
-                (State::Share(s), Kind::Share(k)) => s.on_event(&env, k, event),
-                _ => {}
-            }
-        }
+        self.rules.push(event, &reads(&self.sink), &mut self.decided);
         self.flush();
     }
 
     /// Hands decided instances to the rate standards and the sink.
     fn flush(&mut self) {
-        for (rule, unless) in self.exemptions.drain(..) {
+        for (rule, unless) in self.decided.exemptions.drain(..) {
             self.sink.exempted(rule, unless);
         }
-        for inst in self.outbox.drain(..) {
-            for &r in self.rates_of.get(inst.rule).into_iter().flatten() {
-                let program: &'p Program = self.program;
-                let tz = program.rules.get(r).and_then(|x| program.jurisdictions.get(x.jurisdiction)).map(|j| j.tz);
-                if let (Some(State::Rate(s)), Some(Kind::Rate(k)), Some(tz)) =
-                    (self.states.get_mut(r), program.rules.get(r).map(|x| &x.kind), tz)
-                {
-                    s.record(k, &inst, tz);
-                }
-            }
+        for inst in self.decided.instances.drain(..) {
+            self.rules.measure(&inst);
             self.sink.instance(inst);
         }
     }
@@ -224,63 +94,29 @@ impl<'p, S: Sink> Engine<'p, S> {
     /// event's time) and returns the sink.
     pub fn finish(mut self, horizon: Option<Micros>) -> S {
         let horizon = horizon.or(self.last_time).unwrap_or(0);
+        let n = self.rules.len();
         // Instance rules first, then the rates that measure them. A rule may
         // decide its open instances in batches, each passed on at once.
-        for i in 0..self.states.len() {
-            while let Some(env) = self.env(i) {
-                let out = &mut self.outbox;
-                let more = match (&mut self.states[i], &env.rule.kind) {
-                    (State::Obligation(s), Kind::Obligation(_)) => s.finish(&env, horizon, out),
-                    (State::Recurring(s), Kind::Obligation(o)) => {
-                        if let Some(every) = &o.every {
-                            s.finish(&env, every, horizon, out);
-                        }
-                        false
-                    }
-                    (State::Aggregate(s), Kind::Aggregate(a)) => s.finish(&env, a, out),
-                    (State::Delay(s), Kind::Delay(d)) => {
-                        s.finish(&env, d, horizon, out);
-                        false
-                    }
-                    (State::PeriodCount(s), Kind::PeriodCount(c)) => {
-                        s.finish(&env, c, horizon, out);
-                        false
-                    }
-                    (State::PeriodField(s), Kind::PeriodField(f)) => {
-                        s.finish(&env, f, horizon, out);
-                        false
-                    }
-                    (State::Share(s), Kind::Share(k)) => {
-                        s.finish(&env, k, horizon, out);
-                        false
-                    }
-                    _ => false,
-                };
+        for i in 0..n {
+            while self.rules.finish_rule(i, horizon, &reads(&self.sink), &mut self.decided.instances) {
                 self.flush();
-                if !more {
-                    break;
-                }
-            }
-        }
-        for i in 0..self.states.len() {
-            let Some(env) = self.env(i) else { continue };
-            if let (State::Rate(s), Kind::Rate(r)) = (&mut self.states[i], &env.rule.kind) {
-                s.finish(&env, r, horizon, &mut self.outbox);
             }
             self.flush();
         }
-        for (rule, state) in self.states.iter().enumerate() {
-            let years = match state {
-                State::Obligation(s) => s.calendar_gaps(),
-                State::Recurring(s) => s.calendar_gaps(),
-                _ => &[],
-            };
-            for &year in years {
-                self.sink.calendar_gap(super::CalendarGap { rule, year });
-            }
+        for i in 0..n {
+            self.rules.finish_rate(i, horizon, &reads(&self.sink), &mut self.decided.instances);
+            self.flush();
+        }
+        for gap in self.rules.calendar_gaps() {
+            self.sink.calendar_gap(gap);
         }
         self.sink
     }
+}
+
+/// What `sink` reads, as the rules ask it.
+pub(super) fn reads<S: Sink>(sink: &S) -> Reads<'_> {
+    Reads { details: sink, attrs: sink.keeps_attrs() }
 }
 
 #[cfg(test)]
@@ -323,7 +159,7 @@ rule answer "Questions are answered within a day" cites "test" {
                 engine.push(&Event { kind: answered, ..e });
             }
         }
-        let open = engine.states.iter().map(|s| if let State::Obligation(o) = s { o.open_count() } else { 0 }).sum();
+        let open = engine.rules.open_count();
         (open, engine.finish(None).counts)
     }
 

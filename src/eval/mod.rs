@@ -19,9 +19,11 @@ mod keys;
 mod lookback;
 pub mod numeric;
 mod obligation;
+pub mod parallel;
 mod period;
 mod prior;
 mod recurring;
+mod rules;
 pub mod verdict;
 
 pub use compile::{compile, compile_with_keys};
@@ -66,7 +68,8 @@ pub fn run_log_into(
 }
 
 /// [`run_log`] into any sink; also returns how many events were later than
-/// the horizon.
+/// the horizon. The rules are evaluated on as many threads as
+/// [`ReadOptions::threads`] allows (see [`parallel`]), with the same result.
 pub fn run_log_with<S: Sink>(
     program: &Program,
     paths: &[PathBuf],
@@ -74,6 +77,14 @@ pub fn run_log_with<S: Sink>(
     as_of: Option<Micros>,
     sink: S,
 ) -> Result<(S, ReadStats, u64), LogFailure> {
+    let cpus = || std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = parallel::threads_for(program, if opts.threads == 0 { cpus() } else { opts.threads });
+    if threads > 1 {
+        let read =
+            |chunks: &mut dyn crate::log::Chunks| crate::log::read_log_chunks(paths, &program.proj, opts, chunks);
+        let (sink, stats, after) = parallel::run(program, sink, false, threads, as_of, read);
+        return Ok((sink, stats?, after));
+    }
     let mut engine = Engine::new(program, sink, false);
     let mut after = 0u64;
     let stats = crate::log::read_log_each(paths, &program.proj, opts, &mut |e| match as_of {

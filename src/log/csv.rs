@@ -196,7 +196,7 @@ fn record_event(
                 time = Some(t);
             }
             Role::Type if cell.is_empty() => {}
-            Role::Type => info = Some(plan.type_info_noting(cell.as_bytes(), &mut memo.unnamed)),
+            Role::Type => info = Some(plan.type_info_noting(cell.as_bytes(), &mut memo.met)),
             Role::Attr(_) if cell.is_empty() => {}
             Role::Attr(kid) => pending.push(Pending { kid: *kid, raw: Raw::Cell(cell), at }),
             Role::Skip => {}

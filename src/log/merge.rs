@@ -11,7 +11,7 @@
 use super::event::Event;
 use super::failure::{BadLine, LogFailure};
 use super::pipeline::{Block, Stream};
-use super::ReadStats;
+use super::{Chunks, ReadStats};
 use crate::time::Micros;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -93,13 +93,10 @@ impl Checked {
         }
     }
 
-    /// Delivers every remaining event of the file, block by block.
-    fn drain(
-        &mut self,
-        bad: &mut BadLines,
-        stats: &mut ReadStats,
-        sink: &mut dyn FnMut(&Event),
-    ) -> Result<(), LogFailure> {
+    /// Delivers every remaining event of the file, block by block: each
+    /// block is checked, then handed over whole (an event is large, and
+    /// moving it costs). A failure hands over the events before it first.
+    fn drain(&mut self, bad: &mut BadLines, stats: &mut ReadStats, chunks: &mut dyn Chunks) -> Result<(), LogFailure> {
         // What is left of the current block, then whole blocks.
         let (events, bads) = (std::mem::take(&mut self.events), std::mem::replace(&mut self.bad, empty()));
         let pos = self.pos;
@@ -107,31 +104,47 @@ impl Checked {
         let current = Block { events: Vec::from(events), bad: bads, offset: self.offset };
         let mut current = Some(current);
         while let Some(mut block) = current.take().map_or_else(|| self.stream.next_block(), |b| Ok(Some(b)))? {
-            let offset = block.offset;
             let mut bads = block.bad.into_iter().peekable();
-            // Delivered in place: an event is large, and moving it costs.
-            if bads.peek().is_none() {
-                for ev in &mut block.events {
-                    ev.loc.line += offset;
-                    self.check(ev)?;
-                    deliver(stats, sink, ev);
-                }
-            } else {
-                for (i, ev) in block.events.iter_mut().enumerate() {
-                    while let Some((_, b)) = bads.next_if(|(j, _)| *j == i) {
-                        bad.take(b)?;
-                    }
-                    ev.loc.line += offset;
-                    self.check(ev)?;
-                    deliver(stats, sink, ev);
-                }
+            let failure = self.check_block(&mut block.events, block.offset, &mut bads, bad);
+            if let Some((at, _)) = &failure {
+                block.events.truncate(*at);
+            }
+            hand_over(stats, chunks, block.events);
+            while let Some(spent) = chunks.spent() {
+                self.stream.recycle(spent);
+            }
+            if let Some((_, f)) = failure {
+                return Err(f);
             }
             for (_, b) in bads {
                 bad.take(b)?;
             }
-            self.stream.recycle(block.events);
         }
         Ok(())
+    }
+
+    /// Puts the lines of a block's events in the file (adding `offset`) and
+    /// checks their order, taking the bad lines before each; the first
+    /// failure, with the index of the event it stops before.
+    fn check_block(
+        &mut self,
+        events: &mut [Event],
+        offset: u64,
+        bads: &mut std::iter::Peekable<std::vec::IntoIter<(usize, BadLine)>>,
+        bad: &mut BadLines,
+    ) -> Option<(usize, LogFailure)> {
+        for (i, ev) in events.iter_mut().enumerate() {
+            while let Some((_, b)) = bads.next_if(|(j, _)| *j == i) {
+                if let Err(f) = bad.take(b) {
+                    return Some((i, f));
+                }
+            }
+            ev.loc.line += offset;
+            if let Err(f) = self.check(ev) {
+                return Some((i, f));
+            }
+        }
+        None
     }
 }
 
@@ -191,33 +204,67 @@ pub(crate) fn sort_stream(mut stream: Stream, bad: &mut BadLines) -> Result<Vec<
     Ok(events)
 }
 
-/// Hands one event to the sink, counting it.
-#[inline]
-fn deliver(stats: &mut ReadStats, sink: &mut dyn FnMut(&Event), ev: &Event) {
-    stats.events += 1;
-    stats.types_seen.insert(ev.kind);
-    if stats.first_time.is_none() {
-        stats.first_time = Some(ev.time);
-    }
-    stats.last_time = Some(ev.time);
-    sink(ev);
+/// Events per chunk handed over when they are gathered one by one (files
+/// merged, or read whole).
+const CHUNK: usize = 4096;
+
+/// Hands a chunk of events over, counting them.
+fn hand_over(stats: &mut ReadStats, chunks: &mut dyn Chunks, events: Vec<Event>) {
+    let (Some(first), Some(last)) = (events.first(), events.last()) else { return };
+    stats.events += events.len() as u64;
+    stats.first_time.get_or_insert(first.time);
+    stats.last_time = Some(last.time);
+    chunks.chunk(events);
 }
 
-/// Delivers the events of all files in log order. Cursors are given in
-/// file order.
+/// Gathers events one by one into chunks.
+struct Gather<'c> {
+    chunks: &'c mut dyn Chunks,
+    events: Vec<Event>,
+}
+
+impl Gather<'_> {
+    #[inline]
+    fn push(&mut self, stats: &mut ReadStats, ev: Event) {
+        if self.events.capacity() == 0 {
+            self.events = self.chunks.spent().unwrap_or_default();
+            self.events.clear();
+            self.events.reserve(CHUNK);
+        }
+        self.events.push(ev);
+        if self.events.len() >= CHUNK {
+            self.flush(stats);
+        }
+    }
+
+    fn flush(&mut self, stats: &mut ReadStats) {
+        hand_over(stats, self.chunks, std::mem::take(&mut self.events));
+    }
+}
+
+/// Delivers the events of all files in log order, in chunks. Cursors are
+/// given in file order.
 pub(crate) fn merge(
     cursors: &mut [Cursor],
     bad: &mut BadLines,
     stats: &mut ReadStats,
-    sink: &mut dyn FnMut(&Event),
+    chunks: &mut dyn Chunks,
 ) -> Result<(), LogFailure> {
-    match cursors {
-        [Cursor::Checked(only)] => return only.drain(bad, stats, sink),
-        [Cursor::Sorted(only)] => {
-            only.for_each(|ev| deliver(stats, sink, &ev));
-            return Ok(());
-        }
-        _ => {}
+    if let [Cursor::Checked(only)] = cursors {
+        return only.drain(bad, stats, chunks);
+    }
+    let mut out = Gather { chunks, events: Vec::new() };
+    let merged = merge_each(cursors, bad, &mut |ev| out.push(stats, ev));
+    // What was merged before a failure is still delivered.
+    out.flush(stats);
+    merged
+}
+
+/// Merges the files event by event.
+fn merge_each(cursors: &mut [Cursor], bad: &mut BadLines, out: &mut dyn FnMut(Event)) -> Result<(), LogFailure> {
+    if let [Cursor::Sorted(only)] = cursors {
+        only.for_each(out);
+        return Ok(());
     }
     let mut heads: Vec<Option<Event>> = Vec::with_capacity(cursors.len());
     let mut heap = BinaryHeap::with_capacity(cursors.len());
@@ -231,13 +278,13 @@ pub(crate) fn merge(
     while let Some(Reverse((_, i))) = heap.pop() {
         let (Some(head), Some(cursor)) = (heads.get_mut(i), cursors.get_mut(i)) else { continue };
         if let Some(ev) = head.take() {
-            deliver(stats, sink, &ev);
+            out(ev);
         }
         // Keep delivering from this file while it still comes first.
         while let Some(ev) = cursor.next(bad)? {
             let first = heap.peek().is_none_or(|Reverse(top)| (ev.time, i) < *top);
             if first {
-                deliver(stats, sink, &ev);
+                out(ev);
             } else {
                 heap.push(Reverse((ev.time, i)));
                 *head = Some(ev);

@@ -79,7 +79,8 @@ pub struct ReadOptions {
     /// Collect bad lines in [`ReadStats::bad_lines`] and go on, instead of
     /// stopping at the first.
     pub keep_going: bool,
-    /// Parser threads (0: one per CPU).
+    /// Parser threads (0: one per CPU); `eval::run_log` evaluates the rules
+    /// on at most as many.
     pub threads: usize,
     /// The format of every file, whatever its name (None: by extension).
     /// Standard input (`-`) has no name to tell it by and needs one.
@@ -106,7 +107,7 @@ pub struct ReadStats {
     pub first_time: Option<Micros>,
     /// Time of the last event delivered.
     pub last_time: Option<Micros>,
-    /// The types the policy names that some event delivered has.
+    /// The types the policy names that some event read has.
     pub types_seen: TypesSeen,
     /// The distinct types of the log the policy neither names nor
     /// declares, sorted (at most [`MAX_UNNAMED_TYPES`]).
@@ -116,10 +117,11 @@ pub struct ReadStats {
 }
 
 impl ReadStats {
-    /// Records the type names the readers met that the policy neither
-    /// names nor declares.
-    fn set_unnamed(&mut self, plan: &Plan<'_>) {
-        (self.other_types, self.other_types_truncated) = plan.take_unnamed().into_sorted();
+    /// Records the event types the readers met.
+    fn set_met(&mut self, plan: &Plan<'_>) {
+        let met = plan.take_met();
+        self.types_seen = met.named;
+        (self.other_types, self.other_types_truncated) = met.unnamed.into_sorted();
     }
 }
 
@@ -153,6 +155,17 @@ pub fn read_log_each(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(&Event),
 ) -> Result<ReadStats, LogFailure> {
+    read_log_chunks(paths, proj, opts, &mut EachEvent { sink, spent: None })
+}
+
+/// [`read_log`], handing the events over in chunks (several thousand at a
+/// time, in log order): for a consumer on other threads.
+pub fn read_log_chunks(
+    paths: &[PathBuf],
+    proj: &Projection,
+    opts: &ReadOptions,
+    chunks: &mut dyn Chunks,
+) -> Result<ReadStats, LogFailure> {
     if paths.iter().filter(|p| p.as_path() == Path::new(STDIN_PATH)).count() > 1 {
         let reason = "standard input can be read once: give `-` at most once";
         return Err(LogFailure::Io { path: STDIN_NAME.into(), reason: reason.into() });
@@ -161,15 +174,37 @@ pub fn read_log_each(
     for path in paths {
         inputs.push(open::open(path, opts.format, opts.progress.as_ref())?);
     }
-    let Some(progress) = &opts.progress else { return read_inputs(inputs, proj, opts, Sizes::DEFAULT, sink) };
-    let mut delivered = 0;
-    let stats = read_inputs(inputs, proj, opts, Sizes::DEFAULT, &mut |e| {
-        delivered += 1;
-        progress.delivered(delivered);
-        sink(e)
-    });
-    progress.finish(delivered);
-    stats
+    match &opts.progress {
+        None => read_inputs(inputs, proj, opts, Sizes::DEFAULT, chunks),
+        Some(progress) => read_inputs(inputs, proj, opts, Sizes::DEFAULT, &mut progress.counting(chunks)),
+    }
+}
+
+/// Receives a log's events in log order, a chunk at a time.
+pub trait Chunks {
+    /// The next events.
+    fn chunk(&mut self, events: Vec<Event>);
+
+    /// A vector handed over earlier and no longer needed, to be reused (its
+    /// events are dropped by the reader's workers, which have the time).
+    fn spent(&mut self) -> Option<Vec<Event>>;
+}
+
+/// Lends each event of each chunk to a sink.
+struct EachEvent<'s> {
+    sink: &'s mut dyn FnMut(&Event),
+    spent: Option<Vec<Event>>,
+}
+
+impl Chunks for EachEvent<'_> {
+    fn chunk(&mut self, events: Vec<Event>) {
+        events.iter().for_each(&mut *self.sink);
+        self.spent = Some(events);
+    }
+
+    fn spent(&mut self) -> Option<Vec<Event>> {
+        self.spent.take()
+    }
 }
 
 /// Same as [`read_log`], from bytes already in memory (tests, the REPL);
@@ -202,7 +237,8 @@ pub(crate) fn read_bytes_in_blocks(
     } else {
         Box::new(bytes)
     };
-    read_inputs(vec![Input { path: name.to_path_buf(), format, read }], proj, opts, sizes, sink)
+    let mut each = EachEvent { sink, spent: None };
+    read_inputs(vec![Input { path: name.to_path_buf(), format, read }], proj, opts, sizes, &mut each)
 }
 
 /// A file to read.
@@ -224,7 +260,7 @@ fn read_inputs(
     proj: &Projection,
     opts: &ReadOptions,
     sizes: Sizes,
-    sink: &mut dyn FnMut(&Event),
+    chunks: &mut dyn Chunks,
 ) -> Result<ReadStats, LogFailure> {
     let plan = Plan::new(proj);
     let mut bad = BadLines { keep_going: opts.keep_going, lines: Vec::new() };
@@ -261,9 +297,9 @@ fn read_inputs(
     }
     if feeds.is_empty() {
         let mut cursors: Vec<Cursor> = whole.into_iter().flatten().map(|e| Cursor::Sorted(e.into_iter())).collect();
-        merge(&mut cursors, &mut bad, &mut stats, sink)?;
+        merge(&mut cursors, &mut bad, &mut stats, chunks)?;
         stats.bad_lines = bad.lines;
-        stats.set_unnamed(&plan);
+        stats.set_met(&plan);
         return Ok(stats);
     }
     let threads = if opts.threads == 0 { cpus() } else { opts.threads };
@@ -312,9 +348,9 @@ fn read_inputs(
             };
             cursors.push(cursor);
         }
-        merge(&mut cursors, &mut bad, &mut stats, sink)
+        merge(&mut cursors, &mut bad, &mut stats, chunks)
     })?;
     stats.bad_lines = bad.lines;
-    stats.set_unnamed(&plan);
+    stats.set_met(&plan);
     Ok(stats)
 }

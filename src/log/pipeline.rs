@@ -361,7 +361,7 @@ pub(crate) fn run_worker(
             let _ = tx.send(batch);
         }
     }
-    plan.absorb(std::mem::take(&mut memo.unnamed));
+    plan.absorb(std::mem::take(&mut memo.met));
 }
 
 /// The receiving end of one file: its blocks in file order, with line

@@ -11,7 +11,7 @@ use super::convert::{typed, untyped, Raw};
 use super::event::{Event, FieldKind, Loc, Projection, Sym, OTHER};
 use super::failure::LineError;
 use super::json_scan::{fingerprint, Print};
-use super::seen::Unnamed;
+use super::seen::Met;
 use crate::time::Micros;
 use crate::value::Val;
 use rustc_hash::FxHashMap;
@@ -107,9 +107,9 @@ pub(crate) struct Plan<'p> {
     /// Attribute names by key id, with the symbol when the policy keeps it.
     keys: Lookup<Option<Sym>>,
     types: Lookup<TypeInfo<'p>>,
-    /// The names of types neither used nor declared, from every reader
-    /// thread (each adds its own once, when it is done).
-    unnamed: Mutex<Unnamed>,
+    /// The types every reader thread met (each adds its own once, when it
+    /// is done).
+    met: Mutex<Met>,
 }
 
 impl<'p> Plan<'p> {
@@ -136,7 +136,7 @@ impl<'p> Plan<'p> {
                 info.fields.push((kid, kind));
             }
         }
-        Plan { keys, types, unnamed: Mutex::default() }
+        Plan { keys, types, met: Mutex::default() }
     }
 
     /// The key id of an attribute name the readers must look at.
@@ -162,27 +162,27 @@ impl<'p> Plan<'p> {
         self.types.get(name)
     }
 
-    /// [`Plan::type_info`], noting in `unnamed` a name that is neither
-    /// used nor declared.
+    /// [`Plan::type_info`], noting the type in `met`: by symbol when the
+    /// policy uses it, by name when it neither uses nor declares it.
     #[inline]
-    pub fn type_info_noting(&self, name: &[u8], unnamed: &mut Unnamed) -> Option<&TypeInfo<'p>> {
+    pub fn type_info_noting(&self, name: &[u8], met: &mut Met) -> Option<&TypeInfo<'p>> {
         let info = self.type_info(name);
-        if info.is_none() {
-            unnamed.note(name);
+        match info {
+            Some(t) => met.named.insert(t.sym),
+            None => met.unnamed.note(name),
         }
         info
     }
 
-    /// Adds the type names a reader thread met to those of the read.
-    pub fn absorb(&self, names: Unnamed) {
-        // A thread that panicked while holding the lock left whole names.
-        let mut all = self.unnamed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        all.absorb(names);
+    /// Adds the types a reader thread met to those of the read.
+    pub fn absorb(&self, met: Met) {
+        // A thread that panicked while holding the lock left whole records.
+        self.met.lock().unwrap_or_else(std::sync::PoisonError::into_inner).absorb(met);
     }
 
-    /// The type names every reader thread met, neither used nor declared.
-    pub fn take_unnamed(&self) -> Unnamed {
-        std::mem::take(&mut *self.unnamed.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    /// The types every reader thread met.
+    pub fn take_met(&self) -> Met {
+        std::mem::take(&mut *self.met.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     /// What becomes of attribute `kid` in an event of type `ty`: the symbol

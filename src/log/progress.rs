@@ -2,16 +2,14 @@
 //!
 //! The files are counted as they are read from disk (compressed bytes for a
 //! `.gz` file, so the total is the files' sizes), one atomic addition per
-//! read call, that is per block; events are published every
-//! [`EVENTS_STEP`] events. Whoever shows progress polls [`ReadProgress`]
+//! read call, that is per block; events as they are handed over, one
+//! atomic store per chunk. Whoever shows progress polls [`ReadProgress`]
 //! from another thread; the read never waits for it.
 
+use super::{Chunks, Event};
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-
-/// Events delivered between two updates of [`ReadProgress::events`].
-const EVENTS_STEP: u64 = 4096;
 
 /// Bytes read and events delivered so far, shared with a progress display.
 #[derive(Debug, Clone, Default)]
@@ -37,22 +35,14 @@ impl ReadProgress {
         self.counts.bytes.load(Ordering::Relaxed)
     }
 
-    /// Events delivered so far (updated every few thousand).
+    /// Events handed over so far (a chunk at a time).
     pub fn events(&self) -> u64 {
         self.counts.events.load(Ordering::Relaxed)
     }
 
-    /// Notes that `n` events have been delivered in all.
-    #[inline]
-    pub(crate) fn delivered(&self, n: u64) {
-        if n.is_multiple_of(EVENTS_STEP) {
-            self.counts.events.store(n, Ordering::Relaxed);
-        }
-    }
-
-    /// Notes the final number of events.
-    pub(crate) fn finish(&self, n: u64) {
-        self.counts.events.store(n, Ordering::Relaxed);
+    /// `chunks`, counting the events handed over to it here.
+    pub(crate) fn counting<'c>(&self, chunks: &'c mut dyn Chunks) -> Counting<'c> {
+        Counting { chunks, progress: self.clone(), events: 0 }
     }
 
     /// `read`, counting its bytes here.
@@ -84,22 +74,50 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
+/// Chunks of events passed on, counted in a [`ReadProgress`].
+pub(crate) struct Counting<'c> {
+    chunks: &'c mut dyn Chunks,
+    progress: ReadProgress,
+    events: u64,
+}
+
+impl Chunks for Counting<'_> {
+    fn chunk(&mut self, events: Vec<Event>) {
+        self.events += events.len() as u64;
+        self.progress.counts.events.store(self.events, Ordering::Relaxed);
+        self.chunks.chunk(events);
+    }
+
+    fn spent(&mut self) -> Option<Vec<Event>> {
+        self.chunks.spent()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn counts_bytes_read_and_events_in_steps() {
+    fn counts_bytes_read_and_events_handed_over() {
+        struct Keep(usize);
+        impl Chunks for Keep {
+            fn chunk(&mut self, events: Vec<Event>) {
+                self.0 += events.len();
+            }
+            fn spent(&mut self) -> Option<Vec<Event>> {
+                None
+            }
+        }
         let progress = ReadProgress::new();
         let mut text = String::new();
         progress.count(&b"0123456789"[..]).read_to_string(&mut text).ok();
         assert_eq!(progress.bytes(), 10);
-        progress.delivered(EVENTS_STEP - 1);
-        assert_eq!(progress.events(), 0);
-        progress.delivered(EVENTS_STEP);
-        assert_eq!(progress.events(), EVENTS_STEP);
-        progress.finish(EVENTS_STEP + 3);
-        assert_eq!(progress.events(), EVENTS_STEP + 3);
+        let mut kept = Keep(0);
+        let event = Event { time: 0, kind: crate::log::OTHER, attrs: Default::default(), loc: Default::default() };
+        let mut counting = progress.counting(&mut kept);
+        counting.chunk(vec![event.clone(); 3]);
+        counting.chunk(vec![event; 2]);
+        assert_eq!((progress.events(), kept.0), (5, 5));
         assert_eq!(progress.clone(), progress);
         assert_ne!(ReadProgress::new(), progress);
     }

@@ -2,12 +2,12 @@
 //!
 //! A misspelled event type in a policy (`when "Create fine"` where the log
 //! says `Create Fine`) matches nothing and gives no verdict at all. To warn
-//! about it, a run must know which types the log holds: the types the
-//! policy names are marked by symbol as events are delivered ([`TypesSeen`],
-//! one bit each), and the names of the other types are collected as the
-//! parsers meet them ([`Unnamed`], a small set per parser thread, merged
-//! once at its end). Neither allocates per event: a name is copied only
-//! the first time a thread meets it.
+//! about it, a run must know which types the log holds. Each parser thread
+//! records what it meets as it resolves each event's type ([`Met`]): the
+//! types the policy names by symbol ([`TypesSeen`], one bit each), the
+//! names of the others in a small set ([`Unnamed`]); the threads' records
+//! are merged once, when each is done. Nothing is allocated per event: a
+//! name is copied only the first time a thread meets it.
 
 use super::event::{Sym, OTHER};
 use rustc_hash::FxHashSet;
@@ -18,8 +18,8 @@ use rustc_hash::FxHashSet;
 /// here, so memory stays bounded.
 pub const MAX_UNNAMED_TYPES: usize = 4096;
 
-/// The event types the policy names that some delivered event has, as a
-/// bit set over their symbols.
+/// The event types the policy names that some event read has, as a bit
+/// set over their symbols.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TypesSeen {
     words: Vec<u64>,
@@ -41,9 +41,36 @@ impl TypesSeen {
         }
     }
 
-    /// Whether an event of type `kind` was delivered.
+    /// Whether an event of type `kind` was read.
     pub fn contains(&self, kind: Sym) -> bool {
         self.words.get(kind as usize / 64).is_some_and(|w| w & (1 << (kind % 64)) != 0)
+    }
+
+    /// Adds the types of `other`.
+    fn union(&mut self, other: &TypesSeen) {
+        if self.words.len() < other.words.len() {
+            self.words.resize(other.words.len(), 0);
+        }
+        for (w, o) in self.words.iter_mut().zip(&other.words) {
+            *w |= o;
+        }
+    }
+}
+
+/// The event types one reader thread met.
+#[derive(Debug, Default)]
+pub(crate) struct Met {
+    /// The types the policy names.
+    pub named: TypesSeen,
+    /// The names of the others.
+    pub unnamed: Unnamed,
+}
+
+impl Met {
+    /// Adds what another thread met.
+    pub fn absorb(&mut self, other: Met) {
+        self.named.union(&other.named);
+        self.unnamed.absorb(other.unnamed);
     }
 }
 
@@ -99,6 +126,10 @@ mod tests {
         seen.insert(OTHER);
         assert!(seen.contains(3) && seen.contains(130));
         assert!(!seen.contains(4) && !seen.contains(OTHER) && !seen.contains(1000));
+        let mut all = TypesSeen::default();
+        all.insert(4);
+        all.union(&seen);
+        assert!(all.contains(3) && all.contains(4) && all.contains(130));
     }
 
     #[test]
