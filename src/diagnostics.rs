@@ -149,8 +149,14 @@ impl Sources {
 pub struct RenderOptions {
     /// Use ANSI colours.
     pub color: bool,
-    /// Wrap width.
+    /// Wrap width ([`RenderOptions::UNWRAPPED`]: lines are never wrapped).
     pub width: usize,
+}
+
+impl RenderOptions {
+    /// The width that wraps nothing: for output read by programs (a pipe, a
+    /// file), where a path or a time cut in two breaks a search.
+    pub const UNWRAPPED: usize = usize::MAX;
 }
 
 impl Default for RenderOptions {
@@ -162,8 +168,12 @@ impl Default for RenderOptions {
 /// Renders one diagnostic as miette's graphical report.
 pub fn render_human(diag: &Diagnostic, sources: &Sources, opts: RenderOptions) -> String {
     let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler =
-        GraphicalReportHandler::new_themed(theme).with_width(opts.width).with_context_lines(1).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_links(false);
+    let handler = if opts.width == RenderOptions::UNWRAPPED {
+        handler.with_wrap_lines(false)
+    } else {
+        handler.with_width(opts.width)
+    };
     let report = Report { diag, file: diag.file.and_then(|f| sources.get(f)), sources };
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {

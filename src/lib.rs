@@ -6,8 +6,9 @@
 //! Stages, one module each: [`syntax`] (text to tree), [`check`] (names,
 //! types, schemas, calendars), [`fmt`] (tree to canonical text), [`time`]
 //! (deadlines, business days), [`log`] (event log readers), [`eval`] (the
-//! streaming engine), [`testing`] (inline tests), and [`diagnostics`] (the
-//! one path from problems to what users see).
+//! streaming engine), [`testing`] (inline tests), [`select`] (limiting a
+//! run to some jurisdictions and rules), and [`diagnostics`] (the one path
+//! from problems to what users see).
 
 pub mod check;
 pub mod diagnostics;
@@ -16,6 +17,7 @@ pub mod fmt;
 pub mod log;
 pub mod repl;
 pub mod report;
+pub mod select;
 pub mod span;
 pub mod syntax;
 pub mod testing;

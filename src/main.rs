@@ -35,6 +35,17 @@ enum Color {
     Never,
 }
 
+impl Color {
+    /// Whether a stream that is (or is not) a terminal takes colour.
+    fn on(self, terminal: bool) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
 /// Output formats.
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
 pub enum Format {
@@ -64,22 +75,24 @@ enum Command {
     /// pending. Exit status: 0 when nothing is violated, 1 when something
     /// is, 2 when the policy or the log cannot be read.
     #[command(
-        after_help = "Examples:\n  tenet check policies/br/sac.tenet\n  tenet check policies/ --format json\n  tenet check policies/br --events examples/acme-br.jsonl\n  tenet check benches/reference.tenet --events log.jsonl.gz --as-of 2026-04-01T00:00:00Z --summary"
+        after_help = "Examples:\n  tenet check policies/br/sac.tenet\n  tenet check policies/ --format json\n  tenet check policies/br --events examples/acme-br.jsonl\n  tenet check policies/ --events examples/acme-br.jsonl --jurisdiction BR --rule 'answer_*'\n  tenet check benches/reference.tenet --events log.jsonl.gz --as-of 2026-04-01T00:00:00Z --summary"
     )]
     Check(cli::check::CheckArgs),
     /// Run the inline `test` blocks of policy files.
     ///
     /// Each test gives events and expects verdicts; one line per test, the
-    /// evidence for each failure, then `N passed, M failed`. Exit status 1
-    /// when a test fails or a policy has errors.
+    /// evidence for each failure, the failures again, then `N passed, N
+    /// failed, N filtered out` with the time taken. Exit status 1 when a
+    /// test fails or a policy has errors, 2 when the filters leave no test.
     #[command(
-        after_help = "Examples:\n  tenet test policies/\n  tenet test policies/br --filter seventh\n  tenet test policies/ --format json"
+        after_help = "Examples:\n  tenet test policies/\n  tenet test policies/br --filter seventh\n  tenet test policies/ --jurisdiction BR --rule 'answer_*'\n  tenet test policies/ --format junit > tenet-tests.xml"
     )]
     Test(cli::test::TestArgs),
     /// Format policy files in place, in the canonical layout.
     ///
     /// Formatting keeps every comment and never changes meaning. Without a
-    /// path, the `.tenet` files below the current folder are formatted; `-`
+    /// path, the `.tenet` files below the current folder are formatted
+    /// (not those in hidden folders such as `.git`, nor in `target`); `-`
     /// formats standard input to standard output. With `--check`, nothing
     /// is written: the files that would change are listed; with `--diff`,
     /// what would change is printed as a unified diff. Either way the exit
@@ -130,16 +143,15 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = match cli.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
-    let width = if std::io::stderr().is_terminal() { 100 } else { 80 };
-    let opts = RenderOptions { color, width };
+    // Standard error and standard output each wrap and colour as what they
+    // are: a terminal, or a pipe or file read by a program.
+    let stderr_terminal = std::io::stderr().is_terminal();
+    let stdout_terminal = std::io::stdout().is_terminal();
+    let opts = RenderOptions { color: cli.color.on(stderr_terminal), width: cli::width(stderr_terminal) };
+    let out_opts = RenderOptions { color: cli.color.on(stdout_terminal), width: cli::width(stdout_terminal) };
     let code = match cli.command {
-        Command::Check(args) => cli::check::run(&args, opts),
-        Command::Test(args) => cli::test::run(&args, opts),
+        Command::Check(args) => cli::check::run(&args, opts, out_opts),
+        Command::Test(args) => cli::test::run(&args, opts, out_opts.color),
         Command::Fmt(args) => cli::fmt::run(&args, opts),
         Command::Repl(args) => cli::repl::run(&args, opts),
         Command::Completions { shell } => cli::docs::completions(shell, &mut Cli::command()),

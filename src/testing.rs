@@ -9,6 +9,7 @@ use crate::check::Analysis;
 use crate::eval::ir::Kind;
 use crate::eval::{compile_with_keys, Collect, Engine, Instance, Program};
 use crate::log::{Event, Loc, OTHER};
+use crate::select::Selection;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{self, ExpectKind, Item, Literal};
 use crate::time;
@@ -123,20 +124,64 @@ impl Exercised {
 /// (a rule: no instance; an `unless`: never exempted anything; a remedy:
 /// never owed).
 pub fn run_tests_with_coverage(analysis: &Analysis, filter: Option<&str>) -> (Vec<TestOutcome>, Vec<Uncovered>) {
-    let mut out = vec![];
-    let mut exercised = Exercised::default();
+    let run = run_selected(analysis, &TestFilter { name: filter, selection: &Selection::default() });
+    (run.outcomes, run.uncovered)
+}
+
+/// Which tests to run.
+#[derive(Debug, Clone, Copy)]
+pub struct TestFilter<'a> {
+    /// Only tests whose name contains this text.
+    pub name: Option<&'a str>,
+    /// Only tests of files of the selected jurisdictions that expect
+    /// something of a selected rule.
+    pub selection: &'a Selection,
+}
+
+impl TestFilter<'_> {
+    fn keeps(&self, jurisdiction: &str, t: &ast::TestDecl) -> bool {
+        self.name.is_none_or(|f| t.name.value.contains(f))
+            && self.selection.keeps_jurisdiction(jurisdiction)
+            && (self.selection.is_empty() || t.expects.iter().any(|e| self.selection.keeps_rule(&e.rule.text)))
+    }
+}
+
+/// The outcome of the tests a [`TestFilter`] selects.
+#[derive(Debug, Clone, Default)]
+pub struct TestRun {
+    /// One per test run, in file order.
+    pub outcomes: Vec<TestOutcome>,
+    /// What no test run exercised (see [`run_tests_with_coverage`]).
+    pub uncovered: Vec<Uncovered>,
+    /// The tests of the files named that the filter left out.
+    pub filtered_out: usize,
+}
+
+/// Runs the tests of the files the user named that `filter` keeps.
+pub fn run_selected(analysis: &Analysis, filter: &TestFilter) -> TestRun {
+    run_selected_with(analysis, filter, &mut |_, _| {})
+}
+
+/// [`run_selected`], calling `on_done(done, total)` after each test (for a
+/// progress bar).
+pub fn run_selected_with(analysis: &Analysis, filter: &TestFilter, on_done: &mut dyn FnMut(usize, usize)) -> TestRun {
+    let mut filtered_out = 0;
+    // Per file: its jurisdiction and the tests kept.
+    let mut selected = vec![];
     for unit in analysis.workspace.units.iter().filter(|u| u.requested) {
         let Some(jur) = analysis.scope.file_jurisdiction.get(&unit.id) else { continue };
-        let tests: Vec<&ast::TestDecl> = unit
-            .ast
-            .items
-            .iter()
-            .filter_map(|i| if let Item::Test(t) = i { Some(t) } else { None })
-            .filter(|t| filter.is_none_or(|f| t.name.value.contains(f)))
-            .collect();
-        if tests.is_empty() {
-            continue;
+        let all: Vec<&ast::TestDecl> =
+            unit.ast.items.iter().filter_map(|i| if let Item::Test(t) = i { Some(t) } else { None }).collect();
+        let tests: Vec<&ast::TestDecl> = all.iter().copied().filter(|t| filter.keeps(jur, t)).collect();
+        filtered_out += all.len() - tests.len();
+        if !tests.is_empty() {
+            selected.push((unit, jur, tests));
         }
+    }
+    let total = selected.iter().map(|(_, _, tests)| tests.len()).sum();
+    let mut out = Vec::with_capacity(total);
+    let mut exercised = Exercised::default();
+    for (unit, jur, tests) in selected {
         let keys: Vec<String> = tests
             .iter()
             .flat_map(|t| t.expects.iter().flat_map(|e| e.key.iter().map(|k| k.name.text.clone())))
@@ -149,9 +194,10 @@ pub fn run_tests_with_coverage(analysis: &Analysis, filter: Option<&str>) -> (Ve
             let (outcome, run) = run_one(&program, unit.id, text, t);
             exercised.add_run(&program, &run);
             out.push(outcome);
+            on_done(out.len(), total);
         }
     }
-    (out, exercised.uncovered())
+    TestRun { outcomes: out, uncovered: exercised.uncovered(), filtered_out }
 }
 
 fn run_one(program: &Program, file: FileId, text: &str, t: &ast::TestDecl) -> (TestOutcome, Collect) {

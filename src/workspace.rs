@@ -271,6 +271,21 @@ impl Workspace {
 /// The `.tenet` files at `path`: itself if a file, else the sorted files
 /// below it.
 pub fn policy_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    find_policy_files(path, &|_| false)
+}
+
+/// [`policy_files`] of a project folder not named by the user (`tenet fmt`
+/// without a path): hidden folders (`.git`, ...) and `target` folders
+/// (build output) are not searched.
+pub fn project_policy_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    find_policy_files(path, &|dir| {
+        dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| n == "target" || n.starts_with('.'))
+    })
+}
+
+/// The `.tenet` files at `path`, not searching the folders below it that
+/// `skip` refuses.
+fn find_policy_files(path: &Path, skip: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>, String> {
     let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
@@ -282,7 +297,9 @@ pub fn policy_files(path: &Path) -> Result<Vec<PathBuf>, String> {
         for entry in entries.flatten() {
             let p = entry.path();
             if p.is_dir() {
-                stack.push(p);
+                if !skip(&p) {
+                    stack.push(p);
+                }
             } else if p.extension().is_some_and(|e| e == "tenet") {
                 out.push(p);
             }

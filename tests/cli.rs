@@ -178,7 +178,9 @@ fn policy_library_tests_pass_through_the_binary() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     let last = stdout.lines().last().unwrap_or("");
     let passed: usize = last.split(' ').next().unwrap_or("0").parse().unwrap_or(0);
-    assert!(passed >= 80 && last.ends_with(" passed, 0 failed"), "{last}");
+    assert!(passed >= 80 && last.contains(" passed, 0 failed, 0 filtered out; finished in "), "{last}");
+    assert!(!stdout.contains('\x1b'), "no colour when piped: {stdout}");
+    assert!(!stdout.contains("failures:"), "no recap without failures: {stdout}");
 }
 
 /// A Brazilian policy with a business-day deadline; BR lists holidays for
@@ -716,4 +718,381 @@ fn fmt_without_a_path_formats_the_current_folder() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "formatted sub/p.tenet\n");
     assert_eq!(std::fs::read_to_string(&nested).unwrap(), FORMATTED);
     assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), UNFORMATTED, "only .tenet files");
+}
+
+#[test]
+fn fmt_without_a_path_leaves_hidden_and_target_folders_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let skipped = [".git/hooks/h.tenet", "target/debug/copy.tenet", "sub/.cache/c.tenet", "sub/target/t.tenet"];
+    for rel in skipped.iter().chain(&["sub/p.tenet"]) {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, UNFORMATTED).unwrap();
+    }
+    let out = tenet().args(["fmt", "--check"]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "would reformat sub/p.tenet\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = tenet().arg("fmt").current_dir(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for rel in skipped {
+        assert_eq!(std::fs::read_to_string(dir.path().join(rel)).unwrap(), UNFORMATTED, "{rel} was touched");
+    }
+    // Named, a folder is searched whole.
+    let out = tenet().args(["fmt", "--check", "target"]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "would reformat target/debug/copy.tenet\n");
+}
+
+/// A policy naming `Create fine` and `Send Fine`, and a log in JSON Lines
+/// and in CSV whose activities are `Create Fine`, `Send Fine` and `Payment`.
+fn fines() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("fines.tenet");
+    std::fs::write(
+        &policy,
+        "jurisdiction X \"x\"\n  timezone \"UTC\"\n\nrule send_fine \"Fines are sent\"\n  cites \"test\"\n{\n  when \"Create fine\" as f\n  require \"Send Fine\" where case == f.case within 90 calendar days\n}\n",
+    )
+    .unwrap();
+    let jsonl = dir.path().join("fines.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"time\":\"2026-03-02T10:00:00Z\",\"type\":\"Create Fine\",\"case\":\"A\"}\n\
+         {\"time\":\"2026-03-03T10:00:00Z\",\"type\":\"Send Fine\",\"case\":\"A\"}\n\
+         {\"time\":\"2026-03-04T10:00:00Z\",\"type\":\"Payment\",\"case\":\"A\"}\n",
+    )
+    .unwrap();
+    let csv = dir.path().join("fines.csv");
+    std::fs::write(
+        &csv,
+        "time,type,case\n2026-03-02T10:00:00Z,Create Fine,A\n2026-03-04T10:00:00Z,Payment,A\n2026-03-05T10:00:00Z,Payment,B\n",
+    )
+    .unwrap();
+    (dir, policy, jsonl, csv)
+}
+
+#[test]
+fn an_event_type_the_log_never_has_is_a_warning_with_the_closest_one() {
+    let (_dir, policy, jsonl, csv) = fines();
+    for log in [&jsonl, &csv] {
+        let out = tenet().args(["--color", "never", "check"]).arg(&policy).arg("--events").arg(log).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("tenet::event_not_in_log"), "{stderr}");
+        assert!(stderr.contains("no event of type `Create fine` in the log"), "{stderr}");
+        assert!(stderr.contains("did you mean `Create Fine`?"), "{stderr}");
+        assert!(stderr.contains("fines.tenet:7:8"), "the warning points at the name: {stderr}");
+        let send_fine_missing = stderr.contains("`Send Fine` in the log");
+        assert_eq!(send_fine_missing, log == &csv, "only the CSV log has no `Send Fine`: {stderr}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!stdout.contains("never names"), "listed only with --explain-log: {stdout}");
+    }
+    // The CSV log has no `Send Fine`, and nothing close to it.
+    let out = tenet().args(["--color", "never", "check"]).arg(&policy).arg("--events").arg(&csv).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no event of type `Send Fine` in the log"), "{stderr}");
+    assert!(stderr.contains("--explain-log"), "{stderr}");
+    let out = tenet()
+        .args(["--color", "never", "check", "--explain-log"])
+        .arg(&policy)
+        .arg("--events")
+        .arg(&jsonl)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("event types of the log that the policy never names (2):\n  Create Fine\n  Payment\n"),
+        "{stdout}"
+    );
+    for format in ["json", "jsonl", "sarif"] {
+        let (code, text) = check_as(format, &[policy.as_os_str(), "--events".as_ref(), jsonl.as_os_str()]);
+        assert_eq!(code, 0, "{text}");
+        let last = if format == "jsonl" { text.lines().last().unwrap_or_default() } else { text.as_str() };
+        let doc: serde_json::Value = serde_json::from_str(last).unwrap();
+        let warnings = match format {
+            "sarif" => doc["runs"][0]["results"].clone(),
+            "jsonl" => doc["summary"]["warnings"].clone(),
+            _ => doc["warnings"].clone(),
+        };
+        let codes = warnings.to_string();
+        assert!(codes.contains("tenet::event_not_in_log"), "{format}: {text}");
+        assert!(codes.contains("Create Fine"), "{format}: {text}");
+        if format == "json" {
+            assert_eq!(doc["log_types_not_named"], serde_json::json!(["Create Fine", "Payment"]));
+        }
+    }
+}
+
+#[test]
+fn jurisdiction_and_rule_filters_limit_check_and_test() {
+    let log = "examples/acme-br.jsonl";
+    let judged = |filters: &[&str]| -> Vec<String> {
+        let head = ["policies/br", "--events", log];
+        let args: Vec<&std::ffi::OsStr> = head.iter().chain(filters).map(|a| a.as_ref()).collect();
+        let (code, text) = check_as("json", &args);
+        assert!(code == 0 || code == 1, "{text}");
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        doc["rules"].as_array().unwrap().iter().map(|r| r["rule"].as_str().unwrap_or_default().to_string()).collect()
+    };
+    let all = judged(&[]);
+    assert!(all.len() > 10);
+    assert_eq!(judged(&["--rule", "answer_within_7_days"]), ["answer_within_7_days"]);
+    let globbed = judged(&["--rule", "cancel_*", "--rule", "history_within_?_days", "--jurisdiction", "BR"]);
+    assert!(globbed.iter().all(|r| r.starts_with("cancel_") || r == "history_within_5_days"), "{globbed:?}");
+    assert!(globbed.len() >= 3, "{globbed:?}");
+
+    // A selected rate keeps the measure it counts, and is still judged.
+    let out = tenet()
+        .args(["check", "policies/us/cable.tenet", "--events", "examples/acme-us.jsonl", "--summary"])
+        .args(["--rule", "answer_standard_met_90_percent_per_quarter"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = stdout.lines().skip(1).take_while(|l| !l.is_empty()).collect();
+    assert_eq!(rows.len(), 2, "{stdout}");
+    assert!(rows[0].starts_with("answer_within_30_seconds (measure) "), "{stdout}");
+    assert!(rows[1].contains("       0         1        1"), "{stdout}");
+    let out = tenet().args(["check", "policies/br", "--events", log, "--rule", "answer_in_7_days"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`--rule answer_in_7_days` matches no rule"), "{stderr}");
+    assert!(stderr.contains("did you mean `answer_within_7_days`?"), "{stderr}");
+    let out = tenet().args(["check", "policies/br", "--events", log, "--jurisdiction", "Br"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`--jurisdiction Br` matches no jurisdiction"), "{stderr}");
+    assert!(stderr.contains("did you mean `BR`?"), "{stderr}");
+    let (code, text) =
+        check_as("json", &["policies/br".as_ref(), "--events".as_ref(), log.as_ref(), "--rule".as_ref(), "[".as_ref()]);
+    assert_eq!(code, 2);
+    assert!(text.contains("is not a rule name or glob"), "{text}");
+    // The filters choose what a log is judged by: without one, an error.
+    let out = tenet().args(["check", "policies/br", "--rule", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = tenet().args(["test", "policies", "--jurisdiction", "BR", "--rule", "answer_*"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.lines().all(|l| l.is_empty() || l.contains("sac.tenet") || l.contains("passed")), "{stdout}");
+    assert!(stdout.contains(" filtered out; finished in "), "{stdout}");
+    let out = tenet().args(["test", "policies", "--jurisdiction", "XX"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = tenet().args(["test", "policies/br", "--filter", "no test is called this"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no test matches the filters"), "{stderr}");
+}
+
+/// A policy with one passing and one failing test.
+fn one_failing_test() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("t.tenet");
+    std::fs::write(
+        &policy,
+        "jurisdiction X \"x\"\n  timezone \"UTC\"\n\nevent fee_charged { customer: id }\n\nrule fee \"No fees\"\n  cites \"test\"\n{\n  forbid fee_charged\n}\n\ntest \"a fee <is> violated\" {\n  given {\n    2026-03-02T10:00:00Z fee_charged { customer: \"K-1\" }\n  }\n  expect violated fee for customer \"K-1\"\n}\n\ntest \"a fee & nothing else is satisfied\" {\n  given {\n    2026-03-02T10:00:00Z fee_charged { customer: \"K-1\" }\n  }\n  expect satisfied fee for customer \"K-1\"\n}\n",
+    )
+    .unwrap();
+    (dir, policy)
+}
+
+#[test]
+fn test_reports_recap_failures_colour_on_request_and_write_junit() {
+    let (_dir, policy) = one_failing_test();
+    let out = tenet().arg("test").arg(&policy).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains('\x1b'), "{stdout}");
+    let (_, recap) = stdout.split_once("\nfailures:\n").unwrap();
+    assert!(recap.starts_with("FAIL a fee & nothing else is satisfied (") && recap.contains("expected"), "{recap}");
+    assert!(stdout.contains("\n1 passed, 1 failed, 0 filtered out; finished in "), "{stdout}");
+    let out = tenet().args(["--color", "always", "test"]).arg(&policy).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\x1b[32mok  \x1b[0m a fee <is> violated"), "{stdout}");
+    assert!(stdout.contains("\x1b[1;31mFAIL\x1b[0m"), "{stdout}");
+    let out = tenet().arg("test").arg(&policy).args(["--filter", "violated"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed, 0 failed, 1 filtered out"));
+
+    let out = tenet().args(["test", "--format", "junit"]).arg(&policy).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let xml = String::from_utf8_lossy(&out.stdout);
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(xml.contains("tests=\"2\"") && xml.contains("failures=\"1\""), "{xml}");
+    assert!(xml.contains("<testcase name=\"a fee &lt;is&gt; violated\""), "names are escaped: {xml}");
+    assert!(xml.contains("<testcase name=\"a fee &amp; nothing else is satisfied\""), "{xml}");
+    assert!(xml.contains("<failure message=\""), "{xml}");
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed XML: {e}: {xml}"),
+        }
+    }
+}
+
+#[test]
+fn the_human_report_lists_remedies_owed_per_customer() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.tenet");
+    std::fs::write(
+        &policy,
+        "jurisdiction X \"x\"\n  timezone \"UTC\"\n\nevent fee_charged { customer: id }\n\nrule fee \"No fees\"\n  cites \"test\"\n{\n  forbid fee_charged\n  remedy 5 GBP\n}\n",
+    )
+    .unwrap();
+    let log = dir.path().join("log.jsonl");
+    let lines: Vec<String> = (0..25)
+        .map(|i| {
+            format!(
+                "{{\"time\":\"2026-03-02T10:{i:02}:00Z\",\"type\":\"fee_charged\",\"customer\":\"K{:02}\"}}",
+                i % 22
+            )
+        })
+        .collect();
+    std::fs::write(&log, lines.join("\n")).unwrap();
+    let run = |extra: &[&str]| {
+        let out = tenet().arg("check").arg(&policy).arg("--events").arg(&log).args(extra).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let stdout = run(&["--summary"]);
+    let (_, owed) = stdout.split_once("\ncustomer  remedies owed\n").unwrap();
+    assert!(owed.starts_with("K00       10 GBP\nK01       10 GBP\nK02       10 GBP\nK03       5 GBP\n"), "{stdout}");
+    assert!(
+        owed.contains("K19       5 GBP\n… and 2 more customers owed remedies: list every one with --all"),
+        "{stdout}"
+    );
+    let stdout = run(&["--all"]);
+    assert!(stdout.contains("K21       5 GBP\n\n25 events"), "{stdout}");
+    // Nothing owed: no table.
+    let stdout = tenet().args(["check", "policies/br", "--events", "examples/acme-br.jsonl"]).output().unwrap().stdout;
+    assert!(!String::from_utf8_lossy(&stdout).contains("remedies owed"));
+}
+
+#[test]
+fn piped_diagnostics_are_not_wrapped() {
+    let (dir, _, jsonl, _) = fines();
+    // A path longer than any terminal, which a wrap would cut.
+    let deep = dir.path().join("a_folder_whose_name_is_long_enough_to_pass_eighty_columns_on_its_own_surely");
+    std::fs::create_dir(&deep).unwrap();
+    let policy = deep.join("fines.tenet");
+    std::fs::copy(dir.path().join("fines.tenet"), &policy).unwrap();
+    let out = tenet().args(["check"]).arg(&policy).arg("--events").arg(&jsonl).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{}:7:8]", policy.display())), "{stderr}");
+    assert!(
+        stderr
+            .contains("help: did you mean `Create Fine`? the log has events of that type (names are case-sensitive)\n"),
+        "{stderr}"
+    );
+}
+
+/// Runs `tenet ARGS` in a pseudo-terminal `columns` wide; returns all it
+/// wrote (standard output and error together) with line ends as `\n`.
+#[cfg(unix)]
+fn in_terminal(args: &[&std::ffi::OsStr], columns: &str) -> String {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tenet"));
+    cmd.args(args).env("COLUMNS", columns).env("TERM", "xterm").env_remove("NO_COLOR");
+    let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).unwrap();
+    let text = p.exp_eof().unwrap();
+    text.replace("\r\n", "\n")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_terminal_wraps_diagnostics_at_columns() {
+    let (_dir, policy, jsonl, _) = fines();
+    let args = ["--color".as_ref(), "never".as_ref(), "check".as_ref(), policy.as_os_str()];
+    let text = in_terminal(&[&args[..], &["--events".as_ref(), jsonl.as_os_str()]].concat(), "60");
+    assert!(text.contains("help: did you mean `Create Fine`?"), "{text}");
+    let help = text.lines().skip_while(|l| !l.contains("help: did you mean")).take(2).collect::<Vec<_>>();
+    assert!(help.iter().all(|l| l.chars().count() <= 60) && help.len() == 2, "{help:?}");
+    assert!(help[1].starts_with("        ") && help[1].contains("case-sensitive)"), "continued: {help:?}");
+}
+
+#[test]
+fn piped_runs_draw_no_progress_bar() {
+    let (_dir, policy, log) = fees(40);
+    let out = tenet().arg("check").arg(&policy).arg("--events").arg(&log).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("reading the log") && !stderr.contains('\r') && !stderr.contains('\x1b'), "{stderr:?}");
+    let out = tenet().args(["test", "policies/br"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("running tests") && !stderr.contains('\r') && !stderr.contains('\x1b'), "{stderr:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_terminal_shows_progress_unless_quiet() {
+    let (_dir, policy, log) = fees(40);
+    let check = |quiet: &[&str]| {
+        let head = ["--color".as_ref(), "never".as_ref(), "check".as_ref(), policy.as_os_str(), "--events".as_ref()];
+        let quiet: Vec<&std::ffi::OsStr> = quiet.iter().map(|q| q.as_ref()).collect();
+        in_terminal(&[&head[..], &[log.as_os_str()], &quiet].concat(), "100")
+    };
+    let text = check(&[]);
+    assert!(text.contains("reading the log ["), "{text}");
+    assert!(text.contains("40 events, 0 bad lines, 40 violations"), "{text}");
+    assert!(!check(&["--quiet"]).contains("reading the log"));
+    let text = in_terminal(&["test".as_ref(), "policies/br".as_ref()], "100");
+    assert!(text.contains("running tests ["), "{text}");
+    assert!(!in_terminal(&["test".as_ref(), "-q".as_ref(), "policies/br".as_ref()], "100").contains("running tests"));
+}
+
+/// The `tenet ...` commands a distribution file runs: the values of its
+/// `key:` lines that call `tenet`, without shell redirections.
+fn tenet_commands(text: &str, key: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .filter_map(|l| l.trim_start().trim_start_matches("- ").strip_prefix(key))
+        .map(|v| v.trim().split('>').next().unwrap_or_default().split_whitespace().map(String::from).collect())
+        .filter(|words: &Vec<String>| words.first().is_some_and(|w| w == "tenet"))
+        .collect()
+}
+
+#[test]
+fn distribution_files_run_real_subcommands() {
+    let hooks = std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap();
+    let entries: Vec<&str> = hooks.split("\n- ").skip(1).collect();
+    assert_eq!(entries.len(), 2, "{hooks}");
+    for (hook, id) in entries.iter().zip(["tenet-fmt", "tenet-check"]) {
+        assert!(hook.starts_with(&format!("id: {id}\n")), "{hook}");
+        for key in ["name: ", "description: ", "entry: tenet ", "language: rust", "files: \\.tenet$"] {
+            assert!(hook.contains(&format!("\n  {key}")), "hook `{id}` lacks `{key}`: {hook}");
+        }
+    }
+    let hook_commands = tenet_commands(&hooks, "entry:");
+    assert_eq!(hook_commands, [vec!["tenet", "fmt", "--check"], vec!["tenet", "check"]]);
+
+    let workflow = std::fs::read_to_string("examples/ci/tenet.yml").unwrap();
+    for key in
+        ["name: tenet\n", "\non:\n", "\njobs:\n", "    steps:\n", "uses: actions/checkout@", "cargo install --locked"]
+    {
+        assert!(workflow.contains(key), "the workflow lacks `{key}`");
+    }
+    let run_commands = tenet_commands(&workflow, "run:");
+    let subcommands: Vec<&str> = run_commands.iter().map(|c| c[1].as_str()).collect();
+    assert_eq!(subcommands, ["fmt", "check", "test"]);
+
+    // Every command is one the binary accepts (`--help` stops before running it).
+    for command in hook_commands.iter().chain(&run_commands) {
+        let out = tenet().args(&command[1..]).arg("--help").output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "`{}` is refused: {}",
+            command.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    let docker = std::fs::read_to_string("Dockerfile").unwrap();
+    assert_eq!(docker.lines().filter(|l| l.starts_with("FROM ")).count(), 2, "a build and a run stage");
+    assert!(docker.contains("cargo build --release --locked --bin tenet"), "{docker}");
+    assert!(docker.contains("COPY --from=build /src/target/release/tenet /usr/local/bin/tenet"), "{docker}");
+    assert!(docker.contains("ENTRYPOINT [\"tenet\"]"), "{docker}");
+    let ignored = std::fs::read_to_string(".dockerignore").unwrap();
+    assert!(ignored.lines().any(|l| l == "target/"), "{ignored}");
 }

@@ -29,7 +29,7 @@ fn proj() -> Projection {
 }
 
 fn opts() -> ReadOptions {
-    ReadOptions { sort: false, keep_going: false, threads: 2, format: None }
+    ReadOptions { sort: false, keep_going: false, threads: 2, format: None, progress: None }
 }
 
 fn keep_going() -> ReadOptions {

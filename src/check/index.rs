@@ -432,6 +432,11 @@ impl Builder<'_> {
 }
 
 /// The event matches of a clause that may bind an alias: (event, alias).
+/// The event types a rule names (each as written, in clause order).
+pub fn event_names(r: &ast::RuleDecl) -> impl Iterator<Item = &Name> {
+    r.clauses.iter().flat_map(|c| matches_of(c).into_iter().map(|(name, _)| name))
+}
+
 fn matches_of(c: &Clause) -> Vec<(&Name, Option<&Name>)> {
     match c {
         Clause::When(w) => {

@@ -1,15 +1,18 @@
 //! `tenet check`: the static check, and with `--events` the verdicts.
 
+use super::progress::LogBar;
 use super::{plural, report};
 use crate::Format;
+use std::io::IsTerminal;
 use std::io::Write;
 use std::path::PathBuf;
 use tenet::check::Analysis;
 use tenet::diagnostics::{render_human, JsonDiagnostic, RenderOptions};
 use tenet::eval::Streamed;
-use tenet::log::ReadOptions;
+use tenet::log::{ReadOptions, ReadProgress};
 use tenet::report::checked::Checked;
-use tenet::report::{background, failure, human, json, jsonl, sarif, Context, Report, Streaming};
+use tenet::report::{background, failure, human, json, jsonl, log_types, sarif, Context, Report, Streaming};
+use tenet::select::Selection;
 use tenet::{Diagnostic, Problem, Sources};
 
 /// Arguments of `tenet check`.
@@ -42,6 +45,22 @@ pub struct CheckArgs {
     /// and how many more).
     #[arg(long, conflicts_with = "summary")]
     pub all: bool,
+    /// Also list the event types of the log that the policy never names
+    /// (JSON reports always list them, as `log_types_not_named`).
+    #[arg(long = "explain-log", requires = "events")]
+    pub explain_log: bool,
+    /// Judge only the rules of this jurisdiction (a code such as `BR`;
+    /// repeat for several). A log names no jurisdiction: the policies do.
+    #[arg(long = "jurisdiction", value_name = "CODE", requires = "events")]
+    pub jurisdictions: Vec<String>,
+    /// Judge only the rules of this name or glob (`answer_*`; repeat for
+    /// several). A measure a selected rate counts is judged too.
+    #[arg(long = "rule", value_name = "NAME|GLOB", requires = "events")]
+    pub rules: Vec<String>,
+    /// Show no progress bar (it is shown only when standard error is a
+    /// terminal).
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Threads for parsing the log, and at most as many for evaluating its
     /// rules (default: the number of CPUs).
     #[arg(long)]
@@ -73,8 +92,9 @@ impl From<LogFormat> for tenet::log::Format {
     }
 }
 
-/// Runs `tenet check`; returns the exit status.
-pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
+/// Runs `tenet check`; returns the exit status. `opts` renders what goes to
+/// standard error, `out_opts` the violations on standard output.
+pub fn run(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions) -> u8 {
     let analysis = tenet::analyze(&args.paths);
     if let Some(p) = args.events.iter().find(|p| p.extension().is_some_and(|e| e == "tenet")) {
         let reason = format!(
@@ -109,10 +129,17 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
             }
         },
     };
-    let program = tenet::eval::compile(&analysis);
+    let program = match Selection::new(&args.jurisdictions, &args.rules).and_then(|s| s.compile(&analysis)) {
+        Ok(program) => program,
+        Err(errors) => return fail(args.format, &errors, analysis.sources(), opts, 2),
+    };
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let format = args.log_format.map(Into::into);
-    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format };
+    // A bar on standard error, unless a report streams to the same terminal.
+    let streams_to_terminal = args.format != Format::Human && std::io::stdout().is_terminal();
+    let progress = (super::progress::wanted(args.quiet) && !streams_to_terminal).then(ReadProgress::new);
+    let bar = progress.clone().map(|p| LogBar::start(&args.events, p));
+    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format, progress };
     // People see a few violations per rule (every one with --all); programs get them all.
     // With --summary, none (the JSON report then has no `violations`).
     let summary = match (args.format, args.summary) {
@@ -151,6 +178,9 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
             (run, Some(stream))
         }),
     };
+    if let Some(bar) = bar {
+        bar.finish();
+    }
     let (summary, stats) = match run {
         Ok(x) => x,
         Err(failure) => {
@@ -168,6 +198,7 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
     let mut calendar =
         tenet::eval::calendar_warnings(&program, &summary.calendar_gaps, stats.first_time, stats.last_time, as_of);
     calendar.extend(tenet::eval::remedy_warnings(&program, &summary.remedy_errors));
+    calendar.extend(log_types::unseen_type_warnings(&analysis, &program, &stats));
     if args.format == Format::Human {
         report(&calendar, analysis.sources(), opts);
     }
@@ -199,9 +230,13 @@ pub fn run(args: &CheckArgs, opts: RenderOptions) -> u8 {
             }
             if !args.summary {
                 let per_rule = if args.all { None } else { Some(human::SHOWN_PER_RULE) };
-                super::out(&human::violations(&r, opts, per_rule));
+                super::out(&human::violations(&r, out_opts, per_rule));
             }
-            super::out(&human::table(&r));
+            let customers = if args.all { None } else { Some(human::SHOWN_CUSTOMERS) };
+            super::out(&human::table_and_remedies(&r, customers));
+            if args.explain_log {
+                super::out(&log_types::section(&stats));
+            }
         }
     }
     if !stats.bad_lines.is_empty() {

@@ -5,15 +5,16 @@ use super::{plural, report};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use tenet::diagnostics::RenderOptions;
-use tenet::workspace::{io_reason, policy_files};
+use tenet::workspace::{io_reason, policy_files, project_policy_files};
 use tenet::{Diagnostic, Problem, Sources};
 
 /// Arguments of `tenet fmt`.
 #[derive(clap::Args)]
 pub struct FmtArgs {
     /// Policy files or directories (default: the current folder, searched
-    /// recursively); `-` reads one policy from standard input and writes it
-    /// formatted to standard output.
+    /// recursively except hidden folders such as `.git` and `target`); `-`
+    /// reads one policy from standard input and writes it formatted to
+    /// standard output.
     pub paths: Vec<PathBuf>,
     /// Only list the files that are not formatted (exit status 1 if any).
     #[arg(long, conflicts_with = "diff")]
@@ -56,7 +57,8 @@ pub fn run(args: &FmtArgs, opts: RenderOptions) -> u8 {
     let mut status = 0;
     let mut changed = 0;
     for path in paths {
-        let files = match policy_files(path) {
+        let found = if args.paths.is_empty() { project_policy_files(path) } else { policy_files(path) };
+        let files = match found {
             Ok(f) if !f.is_empty() => f,
             Ok(_) => {
                 let problem = Problem::NoPolicyFiles { path: path.display().to_string() };

@@ -3,12 +3,24 @@
 pub mod check;
 pub mod docs;
 pub mod fmt;
+pub mod progress;
 pub mod repl;
 pub mod test;
 
 use std::io::Write;
 use tenet::diagnostics::{render_human, RenderOptions};
 use tenet::{Diagnostic, Sources};
+
+/// The width to wrap diagnostics at on a stream that is (or is not) a
+/// terminal: `COLUMNS` when set, else the terminal's width, else 100; never
+/// wrapped when the stream is a pipe or a file.
+pub fn width(terminal: bool) -> usize {
+    if !terminal {
+        return RenderOptions::UNWRAPPED;
+    }
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&c| c > 0);
+    columns.or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))).unwrap_or(100)
+}
 
 /// Writes diagnostics to standard error.
 pub fn report(diags: &[Diagnostic], sources: &Sources, opts: RenderOptions) {

@@ -2,8 +2,11 @@
 
 use super::report;
 use std::path::PathBuf;
+use std::time::Instant;
 use tenet::diagnostics::RenderOptions;
-use tenet::testing::run_tests_with_coverage;
+use tenet::report::test_run::{self, Look};
+use tenet::select::Selection;
+use tenet::testing::{run_selected_with, TestFilter};
 
 /// Arguments of `tenet test`.
 #[derive(clap::Args)]
@@ -14,9 +17,21 @@ pub struct TestArgs {
     /// Only tests whose name contains this text.
     #[arg(long)]
     pub filter: Option<String>,
+    /// Only the tests of files of this jurisdiction (a code such as `BR`;
+    /// repeat for several).
+    #[arg(long = "jurisdiction", value_name = "CODE")]
+    pub jurisdictions: Vec<String>,
+    /// Only the tests that expect a verdict of a rule of this name or glob
+    /// (`answer_*`; repeat for several).
+    #[arg(long = "rule", value_name = "NAME|GLOB")]
+    pub rules: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TestFormat::Human)]
     pub format: TestFormat,
+    /// Show no progress bar (it is shown only when standard error is a
+    /// terminal).
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Also list the rules, `unless` branches and remedies no test exercised.
     #[arg(long)]
     pub coverage: bool,
@@ -29,73 +44,60 @@ pub enum TestFormat {
     Human,
     /// Stable JSON.
     Json,
+    /// JUnit XML, for CI systems.
+    Junit,
 }
 
-/// Runs `tenet test`; returns the exit status.
-pub fn run(args: &TestArgs, opts: RenderOptions) -> u8 {
+/// Runs `tenet test`; returns the exit status. `color` tells whether
+/// standard output takes colour.
+pub fn run(args: &TestArgs, opts: RenderOptions, color: bool) -> u8 {
+    let started = Instant::now();
     let analysis = tenet::analyze(&args.paths);
     if analysis.has_errors() || analysis.workspace.io_failed {
         report(&analysis.diagnostics, analysis.sources(), opts);
         return if analysis.workspace.io_failed { 2 } else { 1 };
     }
-    let (outcomes, uncovered) = run_tests_with_coverage(&analysis, args.filter.as_deref());
-    let place = |file, span: tenet::Span| {
-        analysis
-            .sources()
-            .get(file)
-            .map(|f| format!("{}:{}", f.name(), f.line_col(span.start).line))
-            .unwrap_or_default()
+    // Compiled only to tell a filter that matches nothing.
+    let selection = Selection::new(&args.jurisdictions, &args.rules).and_then(|s| s.compile(&analysis).map(|_| s));
+    let selection = match selection {
+        Ok(s) => s,
+        Err(errors) => {
+            report(&errors, analysis.sources(), opts);
+            return 2;
+        }
     };
-    let failed = outcomes.iter().filter(|o| !o.passed()).count();
-    let passed = outcomes.len() - failed;
-    if args.format == TestFormat::Human {
-        for o in &outcomes {
-            let file = analysis.sources().get(o.file).map(|f| (f.name(), f.line_col(o.span.start).line));
-            let place = file.map(|(n, l)| format!("{n}:{l}")).unwrap_or_default();
-            super::out(&format!("{} {} ({place})\n", if o.passed() { "ok  " } else { "FAIL" }, o.name));
-            for f in &o.failures {
-                super::out(&format!("       {f}\n"));
-            }
-            for w in &o.warnings {
-                super::out(&format!("       warning: {w}\n"));
-            }
+    let filter = TestFilter { name: args.filter.as_deref(), selection: &selection };
+    let bar = super::progress::wanted(args.quiet).then(|| super::progress::tests(0));
+    let run = run_selected_with(&analysis, &filter, &mut |done, total| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
         }
-        if args.coverage {
-            for u in &uncovered {
-                let what = match u.what {
-                    "rule" => format!("rule `{}` has no instance in any test", u.rule),
-                    "unless" => format!("an `unless` of `{}` never exempted anything", u.rule),
-                    _ => format!("the remedy of `{}` is never owed in a test", u.rule),
-                };
-                super::out(&format!("not covered: {what} ({})\n", place(u.file, u.span)));
-            }
-            super::out(&format!("coverage: {} part(s) not exercised\n", uncovered.len()));
-        }
-        super::out(&format!("{passed} passed, {failed} failed\n"));
-    } else {
-        let tests: Vec<serde_json::Value> = outcomes
-            .iter()
-            .map(|o| {
-                let file = analysis.sources().get(o.file);
-                serde_json::json!({
-                    "name": o.name,
-                    "file": file.map(|f| f.name()),
-                    "line": file.map(|f| f.line_col(o.span.start).line),
-                    "passed": o.passed(),
-                    "failures": o.failures,
-                    "warnings": o.warnings,
-                })
-            })
-            .collect();
-        let not_covered: Vec<serde_json::Value> = uncovered
-            .iter()
-            .map(|u| serde_json::json!({ "rule": u.rule, "what": u.what, "at": place(u.file, u.span) }))
-            .collect();
-        let mut out = serde_json::json!({ "passed": passed, "failed": failed, "tests": tests });
-        if args.coverage {
-            out["not_covered"] = serde_json::Value::Array(not_covered);
-        }
-        super::out(&format!("{}\n", serde_json::to_string_pretty(&out).unwrap_or_default()));
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
-    u8::from(failed > 0)
+    let elapsed = started.elapsed();
+    let sources = analysis.sources();
+    match args.format {
+        TestFormat::Human => {
+            super::out(&test_run::human(&run, sources, Look { color, coverage: args.coverage }, elapsed));
+        }
+        TestFormat::Json => {
+            let json = test_run::json(&run, sources, args.coverage);
+            super::out(&format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default()));
+        }
+        TestFormat::Junit => match test_run::junit(&run, sources, elapsed) {
+            Ok(xml) => super::out(&xml),
+            Err(e) => {
+                super::err(&format!("error: cannot write the JUnit report: {e}\n"));
+                return 2;
+            }
+        },
+    }
+    if run.outcomes.is_empty() && run.filtered_out > 0 {
+        super::err(&format!("error: {}", test_run::nothing_selected(&run)));
+        return 2;
+    }
+    u8::from(run.outcomes.iter().any(|o| !o.passed()))
 }

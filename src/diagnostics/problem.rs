@@ -529,6 +529,29 @@ pub enum Problem {
         /// The event type.
         name: String,
     },
+    /// A `--jurisdiction` or `--rule` that selects nothing.
+    #[error("`{option} {value}` matches no {what}")]
+    NoMatch {
+        /// The option.
+        option: String,
+        /// The value given.
+        value: String,
+        /// `jurisdiction` or `rule`.
+        what: &'static str,
+        /// The names there are, quoted and joined.
+        known: String,
+        /// The closest of them.
+        suggestion: Option<String>,
+    },
+    /// An event type a rule names that no event of the judged log has: a
+    /// misspelled activity matches nothing and the rule gives no verdict.
+    #[error("no event of type `{name}` in the log")]
+    EventNotInLog {
+        /// The event type, as the rule names it.
+        name: String,
+        /// The closest type the log does have.
+        suggestion: Option<String>,
+    },
     /// A `measure` that no `rate(...)` names: it counts nowhere.
     #[error("measure `{rule}` is named by no `rate(...)`")]
     UnusedMeasure {
@@ -628,6 +651,8 @@ impl Problem {
             OutOfOrder { .. } => "tenet::out_of_order",
             MissingCitation { .. } => "tenet::missing_citation",
             UnusedEvent { .. } => "tenet::unused_event",
+            EventNotInLog { .. } => "tenet::event_not_in_log",
+            NoMatch { .. } => "tenet::no_match",
             UnreachableUnless { .. } => "tenet::unreachable_unless",
             UnusedMeasure { .. } => "tenet::unused_measure",
         }
@@ -641,6 +666,7 @@ impl Problem {
             | Problem::RemedyNotComputed { .. }
             | Problem::MissingCitation { .. }
             | Problem::UnusedEvent { .. }
+            | Problem::EventNotInLog { .. }
             | Problem::UnreachableUnless { .. }
             | Problem::UnusedMeasure { .. } => Severity::Warning,
             _ => Severity::Error,
@@ -655,6 +681,7 @@ impl Problem {
             UnknownEvent { .. } => "not a declared event type".into(),
             UnknownField { .. } => "no such field".into(),
             UnknownRule { .. } => "no rule of this name".into(),
+            EventNotInLog { .. } => "matches no event of the log".into(),
             UnknownAlias { .. } => "not in scope here".into(),
             TypeMismatch { found, .. } => format!("this is {found}"),
             Duplicate { .. } => "declared again here".into(),
@@ -818,6 +845,17 @@ impl Problem {
             OutOfOrder { .. } => Some("events are judged in time order: sort the log by time, or pass --sort".into()),
             MissingCitation { .. } => Some("add `cites \"article\"` so verdicts can name the law they apply".into()),
             UnusedEvent { .. } => Some("remove it, or use it in a rule".into()),
+            NoMatch { what, known, suggestion: Some(s), .. } => {
+                Some(format!("did you mean `{s}`? the {what}s here are {known}"))
+            }
+            NoMatch { what, known, suggestion: None, .. } => Some(format!("the {what}s here are {known}")),
+            EventNotInLog { suggestion: Some(s), .. } => {
+                Some(format!("did you mean `{s}`? the log has events of that type (names are case-sensitive)"))
+            }
+            EventNotInLog { suggestion: None, .. } => Some(
+                "check the name against the log: `--explain-log` lists the log's types that the policy never names"
+                    .into(),
+            ),
             UnreachableUnless { .. } => Some("remove it, or fix its condition".into()),
             MeasureMisuse { hint, .. } => Some(hint.clone()),
             UnusedMeasure { rule } => Some(format!(

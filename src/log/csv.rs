@@ -12,8 +12,9 @@ use super::convert::Raw;
 use super::event::{Event, Loc};
 use super::failure::{quote, LineError};
 use super::jsonl::OnBad;
+use super::memo::Memo;
 use super::plan::{Pending, Plan};
-use super::time_parse::{parse_with, TimeMemo};
+use super::time_parse::parse_with;
 use memchr::{memchr, memchr3, memchr_iter};
 use smallvec::SmallVec;
 use std::borrow::Cow;
@@ -159,7 +160,7 @@ fn parse_record(
     header: &Header,
     plan: &Plan<'_>,
     loc: Loc,
-    memo: &mut TimeMemo,
+    memo: &mut Memo,
     out: &mut Vec<Event>,
 ) -> Result<(), LineError> {
     if rec.is_empty() {
@@ -175,7 +176,7 @@ fn record_event(
     header: &Header,
     plan: &Plan<'_>,
     loc: Loc,
-    memo: &mut TimeMemo,
+    memo: &mut Memo,
     out: &mut Vec<Event>,
 ) -> Result<(), LineError> {
     if cells.len() != header.roles.len() {
@@ -189,13 +190,13 @@ fn record_event(
         match role {
             Role::Time if cell.is_empty() => {}
             Role::Time => {
-                let t = parse_with(cell.as_bytes(), memo).ok_or_else(|| {
+                let t = parse_with(cell.as_bytes(), &mut memo.time).ok_or_else(|| {
                     LineError::at(at, format!("{} is not an RFC 3339 time with an offset", quote(&cell))).field("time")
                 })?;
                 time = Some(t);
             }
             Role::Type if cell.is_empty() => {}
-            Role::Type => info = Some(plan.type_info(cell.as_bytes())),
+            Role::Type => info = Some(plan.type_info_noting(cell.as_bytes(), &mut memo.met)),
             Role::Attr(_) if cell.is_empty() => {}
             Role::Attr(kid) => pending.push(Pending { kid: *kid, raw: Raw::Cell(cell), at }),
             Role::Skip => {}
@@ -217,7 +218,7 @@ pub(crate) fn parse_block(
     file: u32,
     header: &Header,
     plan: &Plan<'_>,
-    memo: &mut TimeMemo,
+    memo: &mut Memo,
     events: &mut Vec<Event>,
     on_bad: &mut OnBad<'_>,
 ) -> u64 {
@@ -234,7 +235,7 @@ fn parse_plain(
     file: u32,
     header: &Header,
     plan: &Plan<'_>,
-    memo: &mut TimeMemo,
+    memo: &mut Memo,
     events: &mut Vec<Event>,
     on_bad: &mut OnBad<'_>,
 ) -> u64 {
@@ -298,7 +299,7 @@ fn parse_quoted(
     file: u32,
     header: &Header,
     plan: &Plan<'_>,
-    memo: &mut TimeMemo,
+    memo: &mut Memo,
     events: &mut Vec<Event>,
     on_bad: &mut OnBad<'_>,
 ) -> u64 {

@@ -169,9 +169,9 @@ pub(crate) fn parse_line(
         None => return Err(LineError::line("missing `time`; every event needs an RFC 3339 `time`").field("time")),
     };
     let info = match ty {
-        Some((JVal::Str { start, end, escaped: false }, _)) => plan.type_info(&line[start..end]),
+        Some((JVal::Str { start, end, escaped: false }, _)) => plan.type_info_noting(&line[start..end], &mut memo.met),
         Some((JVal::Str { start, end, escaped: true }, _)) => {
-            plan.type_info(decode(text.get(start..end).unwrap_or("")).as_bytes())
+            plan.type_info_noting(decode(text.get(start..end).unwrap_or("")).as_bytes(), &mut memo.met)
         }
         Some((v, at)) => {
             let reason = format!("expected the event type as a string, found {}", describe(text, v));

@@ -8,6 +8,7 @@
 //! all recognised needs no duplicate check beyond a bit set.
 
 use super::json_scan::Print;
+use super::seen::Met;
 use super::time_parse::TimeMemo;
 use smallvec::SmallVec;
 
@@ -30,6 +31,8 @@ pub(crate) struct Memo {
     ids: Vec<Box<[u8]>>,
     /// The last time's date and hour.
     pub time: TimeMemo,
+    /// The event types met.
+    pub met: Met,
 }
 
 /// The bucket of the key written at `i` in `line`.

@@ -20,6 +20,8 @@ mod merge;
 mod open;
 mod pipeline;
 mod plan;
+mod progress;
+mod seen;
 mod time_parse;
 mod xes;
 
@@ -30,6 +32,8 @@ pub use event::{Event, FieldKind, Loc, Projection, Sym, OTHER};
 pub use failure::{BadLine, LogFailure};
 use open::is_gz;
 pub use open::{detect_format, STDIN_NAME, STDIN_PATH, UNKNOWN_FORMAT};
+pub use progress::ReadProgress;
+pub use seen::{TypesSeen, MAX_UNNAMED_TYPES};
 
 use crate::time::Micros;
 use crate::workspace::io_reason;
@@ -81,11 +85,14 @@ pub struct ReadOptions {
     /// The format of every file, whatever its name (None: by extension).
     /// Standard input (`-`) has no name to tell it by and needs one.
     pub format: Option<Format>,
+    /// Where to count the bytes read and the events delivered, for a
+    /// progress bar (None: not counted).
+    pub progress: Option<ReadProgress>,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { sort: false, keep_going: false, threads: cpus(), format: None }
+        ReadOptions { sort: false, keep_going: false, threads: cpus(), format: None, progress: None }
     }
 }
 
@@ -100,6 +107,22 @@ pub struct ReadStats {
     pub first_time: Option<Micros>,
     /// Time of the last event delivered.
     pub last_time: Option<Micros>,
+    /// The types the policy names that some event read has.
+    pub types_seen: TypesSeen,
+    /// The distinct types of the log the policy neither names nor
+    /// declares, sorted (at most [`MAX_UNNAMED_TYPES`]).
+    pub other_types: Vec<String>,
+    /// Whether some types were left out of `other_types` (too many).
+    pub other_types_truncated: bool,
+}
+
+impl ReadStats {
+    /// Records the event types the readers met.
+    fn set_met(&mut self, plan: &Plan<'_>) {
+        let met = plan.take_met();
+        self.types_seen = met.named;
+        (self.other_types, self.other_types_truncated) = met.unnamed.into_sorted();
+    }
 }
 
 /// A log file format.
@@ -149,9 +172,12 @@ pub fn read_log_chunks(
     }
     let mut inputs = Vec::with_capacity(paths.len());
     for path in paths {
-        inputs.push(open::open(path, opts.format)?);
+        inputs.push(open::open(path, opts.format, opts.progress.as_ref())?);
     }
-    read_inputs(inputs, proj, opts, Sizes::DEFAULT, chunks)
+    match &opts.progress {
+        None => read_inputs(inputs, proj, opts, Sizes::DEFAULT, chunks),
+        Some(progress) => read_inputs(inputs, proj, opts, Sizes::DEFAULT, &mut progress.counting(chunks)),
+    }
 }
 
 /// Receives a log's events in log order, a chunk at a time.
@@ -273,6 +299,7 @@ fn read_inputs(
         let mut cursors: Vec<Cursor> = whole.into_iter().flatten().map(|e| Cursor::Sorted(e.into_iter())).collect();
         merge(&mut cursors, &mut bad, &mut stats, chunks)?;
         stats.bad_lines = bad.lines;
+        stats.set_met(&plan);
         return Ok(stats);
     }
     let threads = if opts.threads == 0 { cpus() } else { opts.threads };
@@ -324,5 +351,6 @@ fn read_inputs(
         merge(&mut cursors, &mut bad, &mut stats, chunks)
     })?;
     stats.bad_lines = bad.lines;
+    stats.set_met(&plan);
     Ok(stats)
 }

@@ -6,7 +6,7 @@
 //! would report every line as bad. An unknown extension is an error naming
 //! the way out instead.
 
-use super::{Format, Input, LogFailure};
+use super::{Format, Input, LogFailure, ReadProgress};
 use crate::workspace::io_reason;
 use flate2::read::MultiGzDecoder;
 use std::io::{BufRead, BufReader, Read};
@@ -41,9 +41,14 @@ pub(super) fn is_gz(path: &Path) -> bool {
 
 /// Opens `path` (`-`: standard input) to be read as `forced`, or else as
 /// its extension says.
-pub(super) fn open(path: &Path, forced: Option<Format>) -> Result<Input<'static>, LogFailure> {
+/// With `progress`, the bytes read from the file are counted there.
+pub(super) fn open(
+    path: &Path,
+    forced: Option<Format>,
+    progress: Option<&ReadProgress>,
+) -> Result<Input<'static>, LogFailure> {
     if path == Path::new(STDIN_PATH) {
-        return open_stdin(forced);
+        return open_stdin(forced, progress);
     }
     let io = |e: std::io::Error| LogFailure::Io { path: path.to_path_buf(), reason: io_reason(&e) };
     let Some(format) = forced.or_else(|| detect_format(path)) else {
@@ -56,23 +61,32 @@ pub(super) fn open(path: &Path, forced: Option<Format>) -> Result<Input<'static>
     if file.metadata().map_err(io)?.is_dir() {
         return Err(LogFailure::Io { path: path.to_path_buf(), reason: "is a directory, not a log file".into() });
     }
-    let read: Box<dyn Read + Send> = if is_gz(path) { Box::new(MultiGzDecoder::new(file)) } else { Box::new(file) };
+    let read = counted(file, progress);
+    let read: Box<dyn Read + Send> = if is_gz(path) { Box::new(MultiGzDecoder::new(read)) } else { read };
     Ok(Input { path: path.to_path_buf(), format, read })
 }
 
 /// Standard input, which has no name to tell its format by: `forced` must
 /// say it. Gzip-compressed input is recognised by its first bytes.
-fn open_stdin(forced: Option<Format>) -> Result<Input<'static>, LogFailure> {
+fn open_stdin(forced: Option<Format>, progress: Option<&ReadProgress>) -> Result<Input<'static>, LogFailure> {
     let name = PathBuf::from(STDIN_NAME);
     let Some(format) = forced else {
         let reason = format!("{UNKNOWN_FORMAT}: standard input has no file name to tell it by");
         return Err(LogFailure::Io { path: name, reason });
     };
-    let mut input = BufReader::with_capacity(1 << 16, std::io::stdin());
+    let mut input = BufReader::with_capacity(1 << 16, counted(std::io::stdin(), progress));
     let head = input.fill_buf().map_err(|e| LogFailure::Io { path: name.clone(), reason: io_reason(&e) })?;
     let read: Box<dyn Read + Send> =
         if head.starts_with(&[0x1f, 0x8b]) { Box::new(MultiGzDecoder::new(input)) } else { Box::new(input) };
     Ok(Input { path: name, format, read })
+}
+
+/// `read`, its bytes counted in `progress` if given.
+fn counted<R: Read + Send + 'static>(read: R, progress: Option<&ReadProgress>) -> Box<dyn Read + Send> {
+    match progress {
+        Some(p) => Box::new(p.count(read)),
+        None => Box::new(read),
+    }
 }
 
 #[cfg(test)]
@@ -81,11 +95,11 @@ mod tests {
 
     #[test]
     fn an_unknown_extension_names_the_option_that_gives_the_format() {
-        let Err(failure) = open(Path::new("events.txt"), None) else { panic!("opened") };
+        let Err(failure) = open(Path::new("events.txt"), None, None) else { panic!("opened") };
         let help = failure.to_diagnostic().problem.help().unwrap_or_default();
         assert_eq!(help, "give the log's format with `--log-format jsonl|csv|xes`");
         // Given, the extension no longer matters (the file is then opened).
-        let Err(LogFailure::Io { reason, .. }) = open(Path::new("no/such/events.txt"), Some(Format::Csv)) else {
+        let Err(LogFailure::Io { reason, .. }) = open(Path::new("no/such/events.txt"), Some(Format::Csv), None) else {
             panic!("opened")
         };
         assert_eq!(reason, "no such file or directory");

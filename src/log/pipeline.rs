@@ -342,7 +342,7 @@ pub(crate) fn run_worker(
                 // A bug must not leave the receiving side waiting forever for
                 // this block: a panic becomes a failure of the file.
                 let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &header {
-                    Some(h) => csv::parse_block(&buf, idx, h, plan, &mut memo.time, &mut events, &mut on_bad),
+                    Some(h) => csv::parse_block(&buf, idx, h, plan, &mut memo, &mut events, &mut on_bad),
                     None => jsonl::parse_block(&buf, idx, plan, &mut memo, &mut events, &mut on_bad),
                 }));
                 let body = match parsed {
@@ -361,6 +361,7 @@ pub(crate) fn run_worker(
             let _ = tx.send(batch);
         }
     }
+    plan.absorb(std::mem::take(&mut memo.met));
 }
 
 /// The receiving end of one file: its blocks in file order, with line

@@ -11,10 +11,12 @@ use super::convert::{typed, untyped, Raw};
 use super::event::{Event, FieldKind, Loc, Projection, Sym, OTHER};
 use super::failure::LineError;
 use super::json_scan::{fingerprint, Print};
+use super::seen::Met;
 use crate::time::Micros;
 use crate::value::Val;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
+use std::sync::Mutex;
 
 /// Up to this many names, lookups scan a list instead of hashing.
 const LINEAR: usize = 16;
@@ -105,6 +107,9 @@ pub(crate) struct Plan<'p> {
     /// Attribute names by key id, with the symbol when the policy keeps it.
     keys: Lookup<Option<Sym>>,
     types: Lookup<TypeInfo<'p>>,
+    /// The types every reader thread met (each adds its own once, when it
+    /// is done).
+    met: Mutex<Met>,
 }
 
 impl<'p> Plan<'p> {
@@ -131,7 +136,7 @@ impl<'p> Plan<'p> {
                 info.fields.push((kid, kind));
             }
         }
-        Plan { keys, types }
+        Plan { keys, types, met: Mutex::default() }
     }
 
     /// The key id of an attribute name the readers must look at.
@@ -155,6 +160,29 @@ impl<'p> Plan<'p> {
     #[inline]
     pub fn type_info(&self, name: &[u8]) -> Option<&TypeInfo<'p>> {
         self.types.get(name)
+    }
+
+    /// [`Plan::type_info`], noting the type in `met`: by symbol when the
+    /// policy uses it, by name when it neither uses nor declares it.
+    #[inline]
+    pub fn type_info_noting(&self, name: &[u8], met: &mut Met) -> Option<&TypeInfo<'p>> {
+        let info = self.type_info(name);
+        match info {
+            Some(t) => met.named.insert(t.sym),
+            None => met.unnamed.note(name),
+        }
+        info
+    }
+
+    /// Adds the types a reader thread met to those of the read.
+    pub fn absorb(&self, met: Met) {
+        // A thread that panicked while holding the lock left whole records.
+        self.met.lock().unwrap_or_else(std::sync::PoisonError::into_inner).absorb(met);
+    }
+
+    /// The types every reader thread met.
+    pub fn take_met(&self) -> Met {
+        std::mem::take(&mut *self.met.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     /// What becomes of attribute `kid` in an event of type `ty`: the symbol

@@ -13,6 +13,7 @@ use super::convert::Raw;
 use super::event::{Event, Loc};
 use super::failure::{quote, BadLine, LineError, LogFailure};
 use super::plan::{Pending, Plan};
+use super::seen::Met;
 use super::time_parse::parse_rfc3339;
 use memchr::{memchr, memchr_iter, memrchr};
 use quick_xml::events::{BytesStart, Event as Xml};
@@ -51,6 +52,8 @@ struct Out<'s, 'p> {
     plan: &'s Plan<'p>,
     events: Vec<Event>,
     bad: &'s mut dyn FnMut(BadLine) -> Result<(), LogFailure>,
+    /// The event types met.
+    met: Met,
 }
 
 /// Reads a whole XES document; bad events go to `bad`, which decides
@@ -64,7 +67,7 @@ pub(crate) fn read(
 ) -> Result<Vec<Event>, LogFailure> {
     let mut reader = Reader::from_reader(bytes);
     let mut lines = Lines { bytes, pos: 0, line: 1 };
-    let mut out = Out { file, path, plan, events: Vec::new(), bad };
+    let mut out = Out { file, path, plan, events: Vec::new(), bad, met: Met::default() };
     let mut stack: Vec<Elem> = Vec::new();
     let mut trace: Vec<Open> = Vec::new();
     let mut trace_attrs: Vec<Kept> = Vec::new();
@@ -153,6 +156,7 @@ pub(crate) fn read(
         let (line, at) = open.as_ref().map_or_else(|| (lines.at(bytes.len()), bytes.len()), |o| (o.line, o.pos));
         (out.bad)(LineError::line(reason).into_bad(path, line, lines.text(at)))?;
     }
+    plan.absorb(out.met);
     let mut events = out.events;
     events.sort_by_key(|e| e.time);
     Ok(events)
@@ -267,7 +271,13 @@ impl Out<'_, '_> {
             }
         }
         let loc = Loc { file: self.file, line };
-        match self.plan.finish(time, self.plan.type_info(name.as_bytes()), &mut pending, loc, &mut self.events) {
+        match self.plan.finish(
+            time,
+            self.plan.type_info_noting(name.as_bytes(), &mut self.met),
+            &mut pending,
+            loc,
+            &mut self.events,
+        ) {
             Ok(()) => Ok(()),
             Err(mut e) => {
                 e.at = None;

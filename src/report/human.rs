@@ -77,8 +77,52 @@ pub fn violations(r: &Report, opts: RenderOptions, per_rule: Option<usize>) -> S
     out
 }
 
+/// Customers listed in the table of remedies owed before the rest are
+/// only counted.
+pub const SHOWN_CUSTOMERS: usize = 20;
+
 /// The per-rule table and a closing line.
 pub fn table(r: &Report) -> String {
+    summary(r, None)
+}
+
+/// The per-rule table, then when any remedy is owed the totals per
+/// customer (at most `per_customer` customers, all with None), and a
+/// closing line.
+pub fn table_and_remedies(r: &Report, per_customer: Option<usize>) -> String {
+    summary(r, Some(per_customer))
+}
+
+/// The remedies owed per customer: a row per customer (name order) with
+/// the totals per currency, at most `limit`, then how many more.
+fn remedies_by_customer(r: &Report, limit: Option<usize>) -> String {
+    let owed = &r.summary.by_customer;
+    let shown = limit.unwrap_or(usize::MAX).min(owed.len());
+    let mut rows: Vec<[String; 2]> = vec![["customer".into(), "remedies owed".into()]];
+    for (customer, totals) in owed.iter().take(shown) {
+        let amounts: Vec<String> = totals.iter().map(|(c, a)| format!("{a} {c}")).collect();
+        rows.push([customer.clone(), amounts.join(", ")]);
+    }
+    let width = rows.iter().map(|row| row[0].chars().count()).max().unwrap_or(0);
+    let mut out = String::from("\n");
+    for [customer, amounts] in &rows {
+        let pad = width - customer.chars().count();
+        let _ = writeln!(out, "{customer}{}  {amounts}", " ".repeat(pad));
+    }
+    let more = owed.len() - shown;
+    if more > 0 {
+        let _ = writeln!(
+            out,
+            "… and {more} more customer{} owed remedies: list every one with --all, or see `remedies_by_customer` in --format json",
+            plural(more)
+        );
+    }
+    out
+}
+
+/// The per-rule table, the remedies per customer when asked (`Some`, with
+/// their limit) and owed, and a closing line.
+fn summary(r: &Report, customers: Option<Option<usize>>) -> String {
     let mut rows: Vec<[String; 6]> = vec![[
         "rule".into(),
         "jurisdiction".into(),
@@ -109,6 +153,9 @@ pub fn table(r: &Report) -> String {
             }
         }
         let _ = writeln!(out, "{}", line.trim_end());
+    }
+    if let Some(limit) = customers.filter(|_| !r.summary.by_customer.is_empty()) {
+        out.push_str(&remedies_by_customer(r, limit));
     }
     let violated = r.summary.violated();
     if r.summary.after_horizon > 0 {

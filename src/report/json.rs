@@ -107,6 +107,7 @@ impl Serialize for Rest<'_, '_> {
         m.serialize_entry("events", &r.stats.events)?;
         m.serialize_entry("events_after_horizon", &r.summary.after_horizon)?;
         m.serialize_entry("horizon", &local_time(r.horizon, chrono_tz::UTC))?;
+        m.serialize_entry("log_types_not_named", &r.stats.other_types)?;
         m.serialize_entry("remedies_by_customer", &Totals(|| r.summary.by_customer.iter()))?;
         m.serialize_entry("rules", &Seq(|| (0..r.program.rules.len()).map(|i| RuleRow { r, i })))?;
         // Few; converted through values so their keys sort like the rest.

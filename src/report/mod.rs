@@ -10,8 +10,10 @@ pub mod human;
 pub mod json;
 mod json_violation;
 pub mod jsonl;
+pub mod log_types;
 pub mod sarif;
 mod stream;
+pub mod test_run;
 
 use crate::diagnostics::Sources;
 use crate::eval::{EventRef, Program, Summary};
@@ -128,7 +130,7 @@ impl Streaming<'_> {
         match self {
             Streaming::Json(s) => s.finish(r),
             Streaming::Jsonl(s) => s.finish(r),
-            Streaming::Sarif(s) => s.finish(),
+            Streaming::Sarif(s) => s.finish(r),
         }
     }
 

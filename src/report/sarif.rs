@@ -57,8 +57,12 @@ impl<'w> Stream<'w> {
         self.array.error()
     }
 
-    /// Ends the log, then a line break.
-    pub fn finish(self) -> io::Result<()> {
+    /// Ends the log with the warnings of the run as results, then a line
+    /// break.
+    pub fn finish(mut self, r: &Report) -> io::Result<()> {
+        for w in r.warnings {
+            self.array.item(&DiagnosticResult::of(&JsonDiagnostic::from_diagnostic(w, r.sources)));
+        }
         let out = self.array.finish()?;
         out.write_all(&self.after)?;
         out.write_all(b"\n")
@@ -97,7 +101,7 @@ pub fn write(r: &Report, out: &mut (dyn Write + Send)) -> io::Result<()> {
     for v in &r.summary.violations {
         stream.violation(v);
     }
-    stream.finish()
+    stream.finish(r)
 }
 
 /// The SARIF log as a JSON value (for tests and embedding).

@@ -147,3 +147,28 @@ fn a_truncated_xes_file_is_a_bad_line_not_a_silent_loss() {
         assert_eq!(stats.bad_lines.len(), 1);
     }
 }
+
+#[test]
+fn every_format_records_the_types_it_holds() {
+    let p = proj();
+    let named = p.types.get("complaint_received").copied().unwrap_or(OTHER);
+    let logs: [(Format, &str); 3] = [
+        (
+            Format::Jsonl,
+            "{\"time\":\"2026-03-02T09:00:00Z\",\"type\":\"complaint_received\"}\n\
+             {\"time\":\"2026-03-02T09:01:00Z\",\"type\":\"Payment\"}\n\
+             {\"time\":\"2026-03-02T09:02:00Z\",\"type\":\"Appeal\\u0021\"}\n",
+        ),
+        (Format::Csv, "time,type\n2026-03-02T09:00:00Z,complaint_received\n2026-03-02T09:01:00Z,Payment\n2026-03-02T09:02:00Z,Appeal!\n"),
+        (
+            Format::Xes,
+            r#"<log><trace><event><string key="concept:name" value="complaint_received"/><date key="time:timestamp" value="2026-03-02T09:00:00Z"/></event><event><string key="concept:name" value="Payment"/><date key="time:timestamp" value="2026-03-02T09:01:00Z"/></event><event><string key="concept:name" value="Appeal!"/><date key="time:timestamp" value="2026-03-02T09:02:00Z"/></event></trace></log>"#,
+        ),
+    ];
+    for (format, text) in logs {
+        let (_, stats) = read_with(&p, format, text.as_bytes(), &opts()).unwrap();
+        assert!(stats.types_seen.contains(named), "{format:?}");
+        assert_eq!(stats.other_types, ["Appeal!", "Payment"], "{format:?}");
+        assert!(!stats.other_types_truncated);
+    }
+}
