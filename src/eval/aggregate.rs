@@ -7,27 +7,28 @@ use super::ir::Aggregate;
 use super::keyed::{Keyed, Ordered};
 use super::keys::key_of;
 use super::verdict::{EventRef, Instance};
-use crate::log::{Event, Sym};
+use crate::log::{Event, Loc, Sym};
 use crate::syntax::ast::{AggFn, CmpOp, Verdict};
 use crate::value::Val;
 use rustc_hash::FxHashSet;
 use smallvec::SmallVec;
 
-/// The running value of one key, kept small (72 bytes, 96 with its key): a log may hold
-/// millions of keys (cases), and this is all the rule remembers of each.
+/// The running value of one key, kept small (56 bytes, 80 with its key): a
+/// log may hold millions of keys (cases), and this is all the rule
+/// remembers of each. What few keys have lives out of line, by index.
 struct Acc {
-    /// The first event of the key, which names the instance.
-    first: EventRef,
-    /// The customer of the first event (owed the remedy).
-    customer: Val,
+    /// The first event of the key, which names the instance: its time,
+    /// line and file (an [`EventRef`] split so the record packs tightly).
+    first_time: crate::time::Micros,
+    first_line: u64,
     count: i64,
+    first_file: u32,
     /// Where the event shown as evidence is in [`AggregateState::shown`]
     /// (`NONE` while there is none): under an upper bound the event that
     /// first broke it, which few keys have; otherwise the last event.
     shown: u32,
-    /// The running value and what `distinct` and `average` need beyond it,
-    /// out of line: most aggregates are counts, whose value is `count`.
-    extra: Option<Box<Extra>>,
+    /// The customer of the first event (owed the remedy).
+    customer: Val,
 }
 
 /// No event shown yet.
@@ -53,12 +54,9 @@ enum More {
 }
 
 impl Acc {
-    /// The running value.
-    fn value(&self) -> Val {
-        match &self.extra {
-            Some(x) => x.value.clone(),
-            None => Val::Int(self.count),
-        }
+    /// The first event of the key.
+    fn first(&self) -> EventRef {
+        EventRef { loc: Loc { file: self.first_file, line: self.first_line }, time: self.first_time }
     }
 }
 
@@ -70,11 +68,15 @@ pub struct AggregateState {
     accs: Keyed<Acc>,
     /// The events shown as evidence, for the keys that have one.
     shown: Vec<EventRef>,
+    /// The running values of an aggregate other than a count (whose value
+    /// is the count), one per key in the keys' order.
+    extras: Vec<Extra>,
     /// Counts alone, when nothing else of an instance is read: the verdict
     /// of a count needs no more, and a key costs a few dozen bytes.
     counts: Option<Keyed<i64>>,
     /// Keys still to decide, once deciding has begun.
     left: Option<Ordered<Acc>>,
+    extras_left: Option<std::vec::IntoIter<Extra>>,
     counts_left: Option<Ordered<i64>>,
 }
 
@@ -107,38 +109,40 @@ impl AggregateState {
         if a.func != AggFn::Count && field.as_ref().is_none_or(|v| *v == Val::Null) {
             return;
         }
-        let Some(acc) = self.accs.get_or_insert_with(key, || {
-            let more = match a.func {
-                AggFn::Count => None,
-                AggFn::Distinct => Some(More::Distinct(FxHashSet::default())),
-                AggFn::Average | AggFn::Percentile => Some(More::Mean { sum: Some(rust_decimal::Decimal::ZERO), n: 0 }),
-                AggFn::Sum | AggFn::Min | AggFn::Max => Some(More::Nothing),
-            };
-            Acc {
-                first: EventRef::from(e),
-                customer: env.customer.map_or(Val::Null, |c| e.get(c).clone()),
-                count: 0,
-                shown: NONE,
-                extra: more.map(|more| Box::new(Extra { value: Val::Null, more })),
-            }
+        let Some((at, acc)) = self.accs.position_or_insert_with(key, || Acc {
+            first_time: e.time,
+            first_line: e.loc.line,
+            count: 0,
+            first_file: e.loc.file,
+            shown: NONE,
+            customer: env.customer.map_or(Val::Null, |c| e.get(c).clone()),
         }) else {
             return;
         };
         acc.count += 1;
-        if let Some(extra) = acc.extra.as_deref_mut() {
+        let value = if a.func == AggFn::Count {
+            Val::Int(acc.count)
+        } else {
+            if at == self.extras.len() {
+                let more = match a.func {
+                    AggFn::Distinct => More::Distinct(FxHashSet::default()),
+                    AggFn::Average | AggFn::Percentile => More::Mean { sum: Some(rust_decimal::Decimal::ZERO), n: 0 },
+                    AggFn::Count | AggFn::Sum | AggFn::Min | AggFn::Max => More::Nothing,
+                };
+                self.extras.push(Extra { value: Val::Null, more });
+            }
+            let Some(extra) = self.extras.get_mut(at) else { return };
             extra.add(a.func, field.unwrap_or(Val::Null));
-        }
+            extra.value.clone()
+        };
         // Under an upper bound the event that crossed it is the evidence;
         // other bounds are judged on the final value, shown by the last event.
         let upper = matches!(a.op, CmpOp::Le | CmpOp::Lt);
-        let show = if upper { acc.shown == NONE && !compare(a.op, &acc.value(), &a.bound) } else { true };
+        let show = if upper { acc.shown == NONE && !compare(a.op, &value, &a.bound) } else { true };
         if show {
             match self.shown.get_mut(acc.shown as usize) {
                 Some(place) => *place = EventRef::from(e),
-                None => {
-                    acc.shown = u32::try_from(self.shown.len()).unwrap_or(NONE);
-                    self.shown.push(EventRef::from(e));
-                }
+                None => acc.shown = index_of_push(&mut self.shown, EventRef::from(e)),
             }
         }
     }
@@ -158,8 +162,11 @@ impl AggregateState {
             return left.len() > 0;
         }
         let left = self.left.get_or_insert_with(|| std::mem::take(&mut self.accs).into_ordered());
+        let extras = self.extras_left.get_or_insert_with(|| std::mem::take(&mut self.extras).into_iter());
         for (key, acc) in left.by_ref().take(super::FINISH_BATCH) {
-            let value = acc.value();
+            // Keys and running values come in the same (first-seen) order.
+            let value =
+                if a.func == AggFn::Count { Val::Int(acc.count) } else { extras.next().map_or(Val::Null, |x| x.value) };
             let ok = compare(a.op, &value, &a.bound);
             let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
             // Only the details of violations are read unless the engine is
@@ -170,15 +177,16 @@ impl AggregateState {
                 format!("{} is {}, bound {} {}", a.func.as_str(), value, a.op.as_str(), a.bound).into()
             };
             // The instance is named by the key (and owed to the customer).
+            let first = acc.first();
             let mut attrs: SmallVec<[(Sym, Val); 4]> = a.keys.iter().copied().zip(key.values(a.keys.len())).collect();
             if let Some(c) = env.customer.filter(|c| !a.keys.contains(c)) {
-                attrs.push((c, acc.customer.clone()));
+                attrs.push((c, acc.customer));
             }
-            let subject = Event { time: acc.first.time, kind: a.event, attrs, loc: acc.first.loc };
+            let subject = Event { time: first.time, kind: a.event, attrs, loc: first.loc };
             let mut inst = instance(env, verdict, Some(&subject), &a.keys, note);
             if !ok {
                 inst.evidence = self.shown.get(acc.shown as usize).copied();
-                owe(&mut inst, env, None, acc.first.time, Some(&subject));
+                owe(&mut inst, env, None, first.time, Some(&subject));
             }
             out.push(inst);
         }
@@ -221,5 +229,18 @@ fn pick(old: &Val, new: Val, want: std::cmp::Ordering) -> Val {
         Some(o) if o == want => new,
         _ if *old == Val::Null => new,
         _ => old.clone(),
+    }
+}
+
+/// Pushes `item` and returns its index, or `NONE` (and pushes nothing) when
+/// `u32` cannot number it: four billion keys would need hundreds of
+/// gigabytes first.
+fn index_of_push<T>(items: &mut Vec<T>, item: T) -> u32 {
+    match u32::try_from(items.len()) {
+        Ok(i) if i != NONE => {
+            items.push(item);
+            i
+        }
+        _ => NONE,
     }
 }

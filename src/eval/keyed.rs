@@ -35,6 +35,12 @@ impl<T> Keyed<T> {
     /// The value of `key`, made by `make` when the key is new (always
     /// Some: the index found or pushed points at its record).
     pub fn get_or_insert_with(&mut self, key: Key, make: impl FnOnce() -> T) -> Option<&mut T> {
+        self.position_or_insert_with(key, make).map(|(_, value)| value)
+    }
+
+    /// [`Keyed::get_or_insert_with`], with the key's position in first-seen
+    /// order (0 for the first key).
+    pub fn position_or_insert_with(&mut self, key: Key, make: impl FnOnce() -> T) -> Option<(usize, &mut T)> {
         let hash = rustc_hash::FxBuildHasher.hash_one(&key);
         let chunks = &self.chunks;
         let found = self.table.find(hash, |&i| record(chunks, i).is_some_and(|(k, _)| *k == key)).copied();
@@ -57,7 +63,7 @@ impl<T> Keyed<T> {
             }
         };
         let (chunk, offset) = (at / CHUNK, at % CHUNK);
-        self.chunks.get_mut(chunk).and_then(|c| c.get_mut(offset)).map(|(_, value)| value)
+        self.chunks.get_mut(chunk).and_then(|c| c.get_mut(offset)).map(|(_, value)| (at, value))
     }
 
     /// How many keys.

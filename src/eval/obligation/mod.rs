@@ -21,6 +21,7 @@ use super::deadline::{extend, opening, Opening};
 use super::emit::{get, instance_at, lateness, owe};
 use super::engine::RuleEnv;
 use super::ir::{ExceptionKind, Match, Obligation};
+mod by_key;
 mod verdicts;
 use super::keys::{anchor_keys, candidate_keys, key_of, Key};
 use super::lookback::PriorConds;
@@ -31,6 +32,7 @@ use crate::log::{Event, Sym};
 use crate::syntax::ast::Verdict;
 use crate::time::{Due, Micros};
 use crate::value::Val;
+use by_key::ByKey;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use std::borrow::Cow;
@@ -114,11 +116,11 @@ enum Close {
 pub struct ObligationState {
     /// Open obligations still on time, by primary key: the event that
     /// fulfils one finds it (and everything about it) with a single lookup.
-    open: FxHashMap<Key, Opens>,
+    open: ByKey,
     /// Obligations past their deadline, by primary key, waiting for a late
     /// event (the evidence) or the end; each keeps only what its violation
     /// shows or reads (see [`kept_when_overdue`]).
-    overdue: FxHashMap<Key, Opens>,
+    overdue: ByKey,
     /// The attributes an overdue trigger keeps when the sink does not read
     /// them all (None: not yet known).
     kept: Option<Box<[Sym]>>,
@@ -168,8 +170,8 @@ impl ObligationState {
             usize::from(o.before.is_some()) + o.unless.events.len() + o.window_forbids.len() + o.extensions.len();
         let prior = o.unless.prior.iter().map(|(m, w)| PriorStore::new(m, *w)).collect();
         ObligationState {
-            open: FxHashMap::default(),
-            overdue: FxHashMap::default(),
+            open: ByKey::default(),
+            overdue: ByKey::default(),
             kept: None,
             unkeyed: BTreeMap::new(),
             others: vec![FxHashMap::default(); others],
@@ -280,7 +282,7 @@ impl ObligationState {
         let extra = (!other_keys.is_empty() || !attrs.is_empty()).then(|| Box::new(Extra { other_keys, attrs }));
         let open = Open { at: EventRef::from(e), due, serial, extended: 0, no_date, extra };
         match primary {
-            Some(key) => self.open.entry(key).or_default().push(open),
+            Some(key) => self.open.add(key, open),
             None => {
                 self.unkeyed.insert(serial, open);
             }
@@ -320,11 +322,7 @@ impl ObligationState {
                     open.keep_only(kept);
                 }
                 match primary {
-                    Some(key) => {
-                        let list = self.overdue.entry(key).or_default();
-                        let at = list.partition_point(|o| o.serial < serial);
-                        list.insert(at, open);
-                    }
+                    Some(key) => self.overdue.add(key, open),
                     None => {
                         self.unkeyed.insert(serial, open);
                     }
@@ -465,7 +463,7 @@ impl ObligationState {
     /// How many obligations are open.
     #[cfg(test)]
     pub fn open_count(&self) -> usize {
-        self.open.values().chain(self.overdue.values()).map(|list| list.len()).sum::<usize>() + self.unkeyed.len()
+        self.open.count() + self.overdue.count() + self.unkeyed.len()
     }
 
     /// Whether obligation `serial` waits in the deadline queue.
@@ -507,8 +505,7 @@ impl ObligationState {
     pub fn finish(&mut self, env: &RuleEnv, horizon: Micros, out: &mut Vec<Instance>) -> bool {
         let left = self.left.get_or_insert_with(|| {
             // Keys are hashed, so their order is not the log's: sort by trigger.
-            let mut opens: Vec<Open> =
-                self.open.drain().chain(self.overdue.drain()).flat_map(|(_, list)| list).collect();
+            let mut opens: Vec<Open> = self.open.drain().chain(self.overdue.drain()).collect();
             opens.extend(std::mem::take(&mut self.unkeyed).into_values());
             opens.sort_by_key(|o| (o.at.time, o.at.loc));
             self.deadlines.clear();
@@ -548,12 +545,7 @@ impl ObligationState {
 /// Takes open obligation `serial`, whose primary key is `primary`, out of
 /// one of `keyed` (on time, overdue) or `unkeyed`; None when it is no
 /// longer open.
-fn take(
-    keyed: [&mut FxHashMap<Key, Opens>; 2],
-    unkeyed: &mut BTreeMap<u64, Open>,
-    primary: &Primary,
-    serial: u64,
-) -> Option<Open> {
+fn take(keyed: [&mut ByKey; 2], unkeyed: &mut BTreeMap<u64, Open>, primary: &Primary, serial: u64) -> Option<Open> {
     let Some(key) = primary else { return unkeyed.remove(&serial) };
     for map in keyed {
         // Taken out and put back unless emptied: usually one lookup.
@@ -571,7 +563,7 @@ fn take(
 
 /// Open obligation `serial`, as [`take`] finds it, without taking it out.
 fn peek<'a>(
-    keyed: [&'a FxHashMap<Key, Opens>; 2],
+    keyed: [&'a ByKey; 2],
     unkeyed: &'a BTreeMap<u64, Open>,
     primary: &Primary,
     serial: u64,
