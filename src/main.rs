@@ -116,14 +116,17 @@ enum Command {
     Repl(cli::repl::ReplArgs),
     /// Run the language server, speaking the Language Server Protocol on stdin and stdout.
     ///
-    /// Editors start it themselves: diagnostics as you type, hover with the
-    /// legal text and exact deadlines, go to definition, references, rename,
-    /// completion, formatting, semantic highlighting, quick fixes, "run test"
-    /// lenses and inlay hints. See the README for VS Code, Neovim and Helix.
+    /// Editors start it themselves: diagnostics as you type (and when an
+    /// imported file changes on disk), hover with the legal text and exact
+    /// deadlines, go to definition, references, highlight, rename,
+    /// completion, formatting of the file or a selection, semantic
+    /// highlighting, quick fixes, "run test" lenses and inlay hints. Stdio
+    /// is the only transport (`--stdio` is accepted). See the README for VS
+    /// Code, Neovim and Helix.
     #[command(
-        after_help = "Examples:\n  tenet lsp\n  (Neovim) vim.lsp.start({ name = 'tenet', cmd = { 'tenet', 'lsp' } })"
+        after_help = "Examples:\n  tenet lsp\n  tenet lsp --stdio\n  (Neovim) vim.lsp.start({ name = 'tenet', cmd = { 'tenet', 'lsp' } })"
     )]
-    Lsp,
+    Lsp(cli::lsp::LspArgs),
     /// Print a completion script for a shell to standard output.
     ///
     /// Completes subcommands, options and their values. See the README
@@ -156,13 +159,7 @@ fn main() -> ExitCode {
         Command::Repl(args) => cli::repl::run(&args, opts),
         Command::Completions { shell } => cli::docs::completions(shell, &mut Cli::command()),
         Command::Man => cli::docs::man(Cli::command()),
-        Command::Lsp => match lsp::run() {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("error: the language server could not start: {e}");
-                2
-            }
-        },
+        Command::Lsp(args) => cli::lsp::run(&args),
     };
     ExitCode::from(code)
 }

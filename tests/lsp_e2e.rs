@@ -21,12 +21,14 @@ struct Client {
     next_id: i64,
     /// Notifications received while waiting for responses.
     notifications: Vec<Value>,
+    /// Requests the server sent (each answered with `null`).
+    server_requests: Vec<Value>,
 }
 
 impl Client {
-    fn start(root: &std::path::Path) -> Client {
+    fn start(root: &std::path::Path, args: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
-            .arg("lsp")
+            .args(args)
             .current_dir(root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -60,7 +62,7 @@ impl Client {
                 }
             }
         });
-        Client { child, stdin, incoming, next_id: 0, notifications: vec![] }
+        Client { child, stdin, incoming, next_id: 0, notifications: vec![], server_requests: vec![] }
     }
 
     fn send(&mut self, message: Value) {
@@ -87,15 +89,22 @@ impl Client {
         loop {
             let m = self.receive();
             if m.get("method").is_some() {
-                if let Some(server_id) = m.get("id") {
-                    self.send(json!({ "jsonrpc": "2.0", "id": server_id, "result": null }));
-                } else {
-                    self.notifications.push(m);
-                }
+                self.keep(m);
             } else if m["id"] == id {
                 assert!(m.get("error").is_none(), "{method}: {m}");
                 return m["result"].clone();
             }
+        }
+    }
+
+    /// Keeps a message from the server that is no response: a request is
+    /// answered with `null`, a notification kept for later.
+    fn keep(&mut self, m: Value) {
+        if let (Some(_), Some(server_id)) = (m.get("method"), m.get("id")) {
+            self.send(json!({ "jsonrpc": "2.0", "id": server_id, "result": null }));
+            self.server_requests.push(m);
+        } else {
+            self.notifications.push(m);
         }
     }
 
@@ -109,7 +118,7 @@ impl Client {
             if is_diagnostics_for(&m, uri) {
                 return m["params"].clone();
             }
-            self.notifications.push(m);
+            self.keep(m);
         }
     }
 }
@@ -137,24 +146,30 @@ fn a_whole_session_over_stdio() {
     let uri = format!("{root_uri}/policy.tenet");
     let schema_uri = format!("{root_uri}/schema.tenet");
     let doc = json!({ "uri": uri });
-    let mut c = Client::start(&root);
+    // As VS Code starts it: `--stdio` names the transport.
+    let mut c = Client::start(&root, &["lsp", "--stdio"]);
 
     // initialize: the advertised capabilities.
     let init = c.request(
         "initialize",
-        json!({ "processId": null, "rootUri": root_uri, "capabilities": {},
+        json!({ "processId": null, "rootUri": root_uri,
+                "capabilities": { "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } },
                 "workspaceFolders": [{ "uri": root_uri, "name": "policies" }] }),
     );
     let caps = &init["capabilities"];
     assert_eq!(caps["positionEncoding"], "utf-16");
-    assert_eq!(caps["textDocumentSync"], 2, "incremental sync");
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
+    assert_eq!(caps["textDocumentSync"]["openClose"], true);
+    assert_eq!(caps["textDocumentSync"]["save"], json!({ "includeText": false }));
     for provider in [
         "hoverProvider",
         "definitionProvider",
+        "documentHighlightProvider",
         "referencesProvider",
         "documentSymbolProvider",
         "workspaceSymbolProvider",
         "documentFormattingProvider",
+        "documentRangeFormattingProvider",
         "foldingRangeProvider",
         "inlayHintProvider",
     ] {
@@ -290,6 +305,23 @@ fn a_whole_session_over_stdio() {
     );
     assert_eq!(formatted[0]["newText"], tenet::fmt::format_source(&messy).unwrap());
     assert_eq!(formatted[0]["newText"], edited);
+    // rangeFormatting: the selected rule only.
+    let ranged = c.request(
+        "textDocument/rangeFormatting",
+        json!({ "textDocument": doc, "range": { "start": pos(&messy, "forbid", 0, 0), "end": pos(&messy, "forbid", 0, 6) },
+                "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(ranged.as_array().unwrap().len(), 1, "{ranged}");
+    assert_eq!(ranged[0]["range"]["start"], pos(&messy, "rule cancel_regardless_of_debt", 0, 0));
+    assert!(ranged[0]["newText"].as_str().unwrap().contains("\n  forbid cancellation_refused"), "{ranged}");
+
+    // documentHighlight: the alias, declared (write, 3) then read (2).
+    let lit = c.request(
+        "textDocument/documentHighlight",
+        json!({ "textDocument": doc, "position": pos(&messy, "received as c", 0, 12) }),
+    );
+    let kinds: Vec<&Value> = lit.as_array().unwrap().iter().map(|h| &h["kind"]).collect();
+    assert_eq!(kinds, [&json!(3), &json!(2)]);
 
     // semanticTokens: full, then a delta against it.
     let tokens = c.request("textDocument/semanticTokens/full", json!({ "textDocument": doc }));
@@ -323,6 +355,21 @@ fn a_whole_session_over_stdio() {
     let outline = c.request("textDocument/documentSymbol", json!({ "textDocument": doc }));
     assert_eq!(outline[0]["name"], "BR");
 
+    // The server asked to watch policy files, and the client answered.
+    let registration = c.server_requests.iter().find(|r| r["method"] == "client/registerCapability").unwrap();
+    let watcher = &registration["params"]["registrations"][0];
+    assert_eq!(watcher["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(watcher["registerOptions"]["watchers"][0]["globPattern"], "**/*.tenet");
+
+    // didChangeWatchedFiles: the schema, not open, loses an event on disk;
+    // the policy that imports it is checked again.
+    let fewer = SCHEMA.replace("event complaint_resolved \"Resolvida ✅\" { case: id }\n", "");
+    std::fs::write(root.join("schema.tenet"), fewer).unwrap();
+    c.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": schema_uri, "type": 2 }] }));
+    let published = c.diagnostics_for(&uri);
+    let codes: Vec<&Value> = published["diagnostics"].as_array().unwrap().iter().map(|d| &d["code"]).collect();
+    assert!(codes.contains(&&json!("tenet::unknown_event")), "{codes:?}");
+
     // didClose: the diagnostics are cleared.
     c.notify("textDocument/didClose", json!({ "textDocument": doc }));
     assert_eq!(c.diagnostics_for(&uri)["diagnostics"], json!([]));
@@ -340,12 +387,21 @@ fn help_names_the_subcommand() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success());
     assert!(text.contains("Language Server Protocol") && text.contains("tenet lsp"), "{text}");
+    assert!(text.contains("--stdio"), "{text}");
+}
+
+#[test]
+fn a_transport_other_than_stdio_is_refused_clearly() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tenet")).args(["lsp", "--socket", "6009"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stderr).unwrap();
+    assert!(text.contains("speaks only over standard input and output, not `--socket`"), "{text}");
 }
 
 #[test]
 fn malformed_messages_get_errors_and_the_server_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
-    let mut c = Client::start(dir.path());
+    let mut c = Client::start(dir.path(), &["lsp"]);
     c.request("initialize", json!({ "capabilities": {}, "rootUri": null }));
     c.notify("initialized", json!({}));
     let raw = |c: &mut Client, body: &str| {

@@ -7,7 +7,13 @@
 //! (references, rename, workspace symbols) use one analysis of the
 //! workspace folders and every open document, built on demand and dropped
 //! at the next edit.
+//!
+//! Files that are not open are read from disk at every analysis, so a file
+//! changed on disk (a watched-file event, a save) needs no cache dropped
+//! but the workspace analysis: only the open documents that read it are
+//! checked again.
 
+use super::dependants::{depends_on, depends_on_disk};
 use super::document::{Document, Snapshot};
 use super::incremental::ParseCache;
 use super::line_index::LineIndex;
@@ -99,13 +105,14 @@ impl Engine {
         self.reanalyze(uri)
     }
 
-    /// Closes a document; its diagnostics are cleared.
+    /// Closes a document; its diagnostics are cleared, and the documents
+    /// that read it now read the file on disk instead of the buffer.
     pub fn close(&mut self, uri: &Uri) -> Vec<Publish> {
         self.workspace = None;
-        if self.docs.remove(uri.as_str()).is_none() {
-            return vec![];
-        }
-        vec![Publish { uri: uri.clone(), version: None, diagnostics: vec![] }]
+        let Some(closed) = self.docs.remove(uri.as_str()) else { return vec![] };
+        let mut out = vec![Publish { uri: uri.clone(), version: None, diagnostics: vec![] }];
+        out.extend(self.recheck_dependants(&[closed.path], None, depends_on));
+        out
     }
 
     /// Re-analyses `uri`, then the other open documents that read it.
@@ -115,13 +122,48 @@ impl Engine {
         let mut out = vec![];
         self.analyze_one(uri.as_str());
         out.extend(self.publish(uri));
-        let dependents: Vec<String> = self
+        out.extend(self.recheck_dependants(&[path], Some(uri.as_str()), depends_on));
+        out
+    }
+
+    /// A document was saved: the open documents that read it are checked
+    /// again (one may read the file on disk under another path, through a
+    /// link; and the workspace analysis reads the disk).
+    pub fn save(&mut self, uri: &Uri) -> Vec<Publish> {
+        self.workspace = None;
+        let Some(path) = self.docs.get(uri.as_str()).map(|d| d.path.clone()) else { return vec![] };
+        self.recheck_dependants(&[path], Some(uri.as_str()), depends_on_disk)
+    }
+
+    /// Files changed, appeared or disappeared on disk: the open documents
+    /// that read them (or failed to) are checked again. A file open in the
+    /// editor is ignored: its buffer, not the disk, is what is analysed.
+    pub fn disk_changed(&mut self, paths: &[PathBuf]) -> Vec<Publish> {
+        self.workspace = None;
+        let open: Vec<PathBuf> = self.docs.values().map(|d| normalize(&d.path)).collect();
+        let closed: Vec<PathBuf> = paths.iter().filter(|p| !open.contains(&normalize(p))).cloned().collect();
+        if closed.is_empty() {
+            return vec![];
+        }
+        self.recheck_dependants(&closed, None, depends_on_disk)
+    }
+
+    /// Checks again every open document (but `except`) that `reads` one of
+    /// `paths`, and returns their diagnostics.
+    fn recheck_dependants(
+        &mut self,
+        paths: &[PathBuf],
+        except: Option<&str>,
+        reads: fn(&Snapshot, &[PathBuf]) -> bool,
+    ) -> Vec<Publish> {
+        let dependants: Vec<String> = self
             .docs
             .iter()
-            .filter(|(k, d)| k.as_str() != uri.as_str() && d.snapshot.file_of(&path).is_some())
+            .filter(|(k, d)| Some(k.as_str()) != except && reads(&d.snapshot, paths))
             .map(|(k, _)| k.clone())
             .collect();
-        for key in dependents {
+        let mut out = vec![];
+        for key in dependants {
             self.analyze_one(&key);
             if let Some(u) = self.docs.get(&key).map(|d| d.uri.clone()) {
                 out.extend(self.publish(&u));

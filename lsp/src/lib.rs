@@ -11,6 +11,7 @@
 //! These sources are also compiled into the `tenet` binary as a module, so
 //! they name the library as `tenet::...` and each other relatively.
 
+pub mod dependants;
 pub mod document;
 pub mod engine;
 pub mod guard;

@@ -1,15 +1,17 @@
 //! The routing table: each protocol method locks the engine, calls its
-//! handler, and answers. Diagnostics are pushed after every edit.
+//! handler, and answers. Diagnostics are pushed after every edit, save and
+//! close, and when files change on disk.
 //!
 //! A handler that panicked (it must not; property tests hunt for it) costs
 //! one empty answer, never the server: each call runs under `catch_unwind`.
 
 use super::engine::{Engine, Publish};
 use super::handlers::{
-    code_actions, code_lens, completion, folding, formatting, hover, inlay_hints, navigation, rename, semantic_tokens,
-    symbols,
+    code_actions, code_lens, completion, folding, formatting, highlight, hover, inlay_hints, navigation,
+    range_formatting, rename, semantic_tokens, symbols, watched_files,
 };
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
@@ -20,13 +22,20 @@ pub struct Server {
     client: Client,
     engine: Mutex<Engine>,
     /// True when the client can be asked to refresh its code lenses.
-    lens_refresh: std::sync::atomic::AtomicBool,
+    lens_refresh: AtomicBool,
+    /// True when the client lets the server register its file watcher.
+    watch_registration: AtomicBool,
 }
 
 impl Server {
     /// A server talking to `client`.
     pub fn new(client: Client) -> Server {
-        Server { client, engine: Mutex::new(Engine::new()), lens_refresh: std::sync::atomic::AtomicBool::new(false) }
+        Server {
+            client,
+            engine: Mutex::new(Engine::new()),
+            lens_refresh: AtomicBool::new(false),
+            watch_registration: AtomicBool::new(false),
+        }
     }
 
     /// Runs `f` on the engine; None if it panicked.
@@ -46,9 +55,16 @@ impl Server {
 pub fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(PositionEncodingKind::UTF16),
-        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::INCREMENTAL)),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(TextDocumentSyncKind::INCREMENTAL),
+            // The text is already held: a save only tells that the disk changed.
+            save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions { include_text: Some(false) })),
+            ..TextDocumentSyncOptions::default()
+        })),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         rename_provider: Some(OneOf::Right(RenameOptions {
             prepare_provider: Some(true),
@@ -61,6 +77,7 @@ pub fn capabilities() -> ServerCapabilities {
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
+        document_range_formatting_provider: Some(OneOf::Left(true)),
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
             SemanticTokensOptions {
                 legend: semantic_tokens::legend(),
@@ -104,12 +121,27 @@ impl LanguageServer for Server {
             .and_then(|w| w.code_lens.as_ref())
             .and_then(|c| c.refresh_support)
             .unwrap_or(false);
-        self.lens_refresh.store(refresh, std::sync::atomic::Ordering::Relaxed);
+        self.lens_refresh.store(refresh, Ordering::Relaxed);
+        let can_register = watched_files::client_can_register(&params.capabilities);
+        self.watch_registration.store(can_register, Ordering::Relaxed);
         Ok(InitializeResult {
             capabilities: capabilities(),
             server_info: Some(ServerInfo { name: "tenet".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
             offset_encoding: None,
         })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        if !self.watch_registration.load(Ordering::Relaxed) {
+            return;
+        }
+        // Not awaited here: a client slow to answer must not hold up the
+        // messages behind this one. A refusal leaves the client's own
+        // watchers, if any.
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let _ = client.register_capability(vec![watched_files::registration()]).await;
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -128,6 +160,16 @@ impl LanguageServer for Server {
         self.publish(list).await;
     }
 
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let list = self.with(|e| e.save(&params.text_document.uri));
+        self.publish(list).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let list = self.with(|e| watched_files::handle(e, &params));
+        self.publish(list).await;
+    }
+
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let list = self.with(|e| e.close(&params.text_document.uri));
         self.publish(list).await;
@@ -139,6 +181,10 @@ impl LanguageServer for Server {
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         Ok(self.with(|e| navigation::definition(e, &params)).flatten())
+    }
+
+    async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
+        Ok(self.with(|e| highlight::handle(e, &params)).flatten())
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
@@ -173,6 +219,10 @@ impl LanguageServer for Server {
         Ok(self.with(|e| formatting::handle(e, &params)).flatten())
     }
 
+    async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        Ok(self.with(|e| range_formatting::handle(e, &params)).flatten())
+    }
+
     async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
         Ok(self.with(|e| semantic_tokens::full(e, &params)).flatten())
     }
@@ -198,7 +248,7 @@ impl LanguageServer for Server {
         let kind = if ran.passed { MessageType::INFO } else { MessageType::ERROR };
         self.client.show_message(kind, ran.message.clone()).await;
         // The lenses now show the result.
-        if self.lens_refresh.load(std::sync::atomic::Ordering::Relaxed) {
+        if self.lens_refresh.load(Ordering::Relaxed) {
             // A client that cannot refresh keeps its lenses: nothing to do.
             let _ = self.client.code_lens_refresh().await;
         }

@@ -1,6 +1,7 @@
 //! Mutation fuzzing of the language server's message loop: whole sessions
-//! (initialise, open a mutated policy, edit it, ask everything the server
-//! answers, with malformed frames among the messages) served by
+//! (initialise, open a mutated policy, edit it, save it, report files
+//! changed on disk, ask everything the server answers, with malformed
+//! frames among the messages) served by
 //! [`tenet_lsp::serve`] on in-memory streams. After every session the
 //! server must still answer `shutdown`: a message never ends the session.
 //! See `tests/common/mutate.rs` for the mutations and `FUZZ_CASES`.
@@ -74,7 +75,9 @@ fn session(policy: &[u8]) -> Vec<u8> {
     let pos = |i: usize| json!({ "line": pick(i) % (lines + 2), "character": pick(i + 7) % 90 });
     let doc = json!({ "uri": uri });
     let mut messages = vec![
-        json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } }),
+        // A client that lets the server register its file watcher (and never answers it).
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {
+            "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } } } }),
         json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }),
         json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
             "textDocument": { "uri": uri, "languageId": "tenet", "version": 1, "text": text } } }),
@@ -101,6 +104,12 @@ fn session(policy: &[u8]) -> Vec<u8> {
             json!({ "textDocument": doc, "range": { "start": pos(6), "end": pos(9) },
             "context": { "diagnostics": [] } }),
         ),
+        ("textDocument/documentHighlight", json!({ "textDocument": doc, "position": pos(14) })),
+        (
+            "textDocument/rangeFormatting",
+            json!({ "textDocument": doc, "range": { "start": pos(15), "end": pos(16) },
+            "options": { "tabSize": 2, "insertSpaces": true } }),
+        ),
     ];
     for (i, (method, params)) in requests.into_iter().enumerate() {
         messages.push(json!({ "jsonrpc": "2.0", "id": 10 + i, "method": method, "params": params }));
@@ -109,6 +118,9 @@ fn session(policy: &[u8]) -> Vec<u8> {
     messages.push(json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
         "textDocument": { "uri": uri, "version": 2 },
         "contentChanges": [{ "range": { "start": pos(11), "end": pos(13) }, "text": edit }] } }));
+    messages.push(json!({ "jsonrpc": "2.0", "method": "textDocument/didSave", "params": { "textDocument": doc } }));
+    messages.push(json!({ "jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {
+        "changes": [{ "uri": "file:///fuzz/schema.tenet", "type": 2 }, { "uri": "file:///fuzz", "type": 3 }, { "uri": uri, "type": 1 }] } }));
     messages.push(json!({ "jsonrpc": "2.0", "id": 30, "method": "textDocument/semanticTokens/full", "params": { "textDocument": doc } }));
     let mut out: Vec<u8> = messages.iter().flat_map(|m| frame(m.to_string().as_bytes())).collect();
     // The input itself as a message, and a line that is no header.
@@ -153,7 +165,7 @@ fn message_loop() {
         tenet_lsp::serve(Script(std::io::Cursor::new(session(bytes))), sink.clone()).expect("a runtime");
         let output = sink.0.lock().unwrap().clone();
         let ids = answered(&output);
-        for id in [1, 10, 17, 23, 30, LAST] {
+        for id in [1, 10, 17, 23, 24, 25, 30, LAST] {
             assert!(ids.contains(&json!(id)), "request {id} was not answered");
         }
     });

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod docs;
 pub mod fmt;
+pub mod lsp;
 pub mod progress;
 pub mod repl;
 pub mod test;

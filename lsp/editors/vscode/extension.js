@@ -1,8 +1,12 @@
 // @ts-check
 // Starts `tenet lsp` for `.tenet` files. Everything else (diagnostics,
-// hover, navigation, completion, formatting, semantic tokens, quick fixes,
-// the "run test" lenses and their commands, inlay hints) comes from the
-// server through the standard protocol.
+// hover, navigation, highlight, completion, formatting of a file or a
+// selection, semantic tokens, quick fixes, the "run test" lenses and their
+// commands, inlay hints, the watcher on policy files) comes from the server
+// through the standard protocol.
+//
+// No `transport` is set, so the client passes no `--stdio`: the server
+// speaks stdio only, and accepts `--stdio` too should a transport be set.
 
 const vscode = require("vscode");
 const { LanguageClient } = require("vscode-languageclient/node");

@@ -3,7 +3,8 @@
 use crate::support::*;
 use tower_lsp_server::ls_types::{Diagnostic, NumberOrString};
 
-fn drawn(text: &str, diags: &[Diagnostic]) -> String {
+/// Diagnostics drawn under the source lines, with their code and message.
+pub fn drawn(text: &str, diags: &[Diagnostic]) -> String {
     let marks: Vec<_> = diags
         .iter()
         .map(|d| {

@@ -6,8 +6,11 @@
 mod support;
 
 mod diagnostics;
+mod disk;
 mod editing;
 mod features;
+mod highlight;
 mod incremental;
 mod navigation;
 mod no_panic;
+mod range_formatting;

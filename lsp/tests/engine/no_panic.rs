@@ -44,10 +44,24 @@ fn an_edit() -> impl Strategy<Value = Edit> {
     ((0u32..40, 0u32..120), (0u32..40, 0u32..120), fragment()).prop_map(|(start, end, text)| Edit { start, end, text })
 }
 
-fn every_request(e: &mut Engine, at: Position) {
+fn every_request(e: &mut Engine, at: Position, to: Position) {
     let doc = TextDocumentIdentifier { uri: policy_uri() };
     let tdp = TextDocumentPositionParams { text_document: doc.clone(), position: at };
     let range = Range::new(Position::new(0, 0), at);
+    let dhp = DocumentHighlightParams {
+        text_document_position_params: tdp.clone(),
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    };
+    highlight::handle(e, &dhp);
+    // Any two positions, in either order, past the end or not.
+    let rfp = DocumentRangeFormattingParams {
+        text_document: doc.clone(),
+        range: Range::new(at, to),
+        options: FormattingOptions::default(),
+        work_done_progress_params: Default::default(),
+    };
+    range_formatting::handle(e, &rfp);
     hover::handle(
         e,
         &HoverParams { text_document_position_params: tdp.clone(), work_done_progress_params: Default::default() },
@@ -134,18 +148,56 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_edits_never_panic(edits in proptest::collection::vec(an_edit(), 1..12), probe in (0u32..40, 0u32..120)) {
+    fn random_edits_never_panic(
+        edits in proptest::collection::vec(an_edit(), 1..12),
+        probe in (0u32..40, 0u32..120),
+        to in (0u32..40, 0u32..120),
+    ) {
         let mut e = engine();
         for (version, edit) in edits.iter().enumerate() {
             let range = Range::new(Position::new(edit.start.0, edit.start.1), Position::new(edit.end.0, edit.end.1));
             let change = TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: edit.text.clone() };
             e.change(&policy_uri(), version as i32 + 2, vec![change]);
-            every_request(&mut e, Position::new(probe.0, probe.1));
+            every_request(&mut e, Position::new(probe.0, probe.1), Position::new(to.0, to.1));
         }
         // The pieces re-parsed along the way give what a fresh parse gives.
         let text = policy(&e).text.clone();
         let fresh = tenet_lsp::incremental::ParseCache::default().parse(&text);
         let reused = e.doc(&policy_uri()).unwrap().snapshot.analysis.workspace.units[0].ast.clone();
         prop_assert_eq!(reused, fresh.file);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Every request, highlight and range formatting among them, on any
+    /// text at any positions: an answer, never a panic.
+    #[test]
+    fn highlight_and_range_formatting_on_any_text(
+        text in prop_oneof![any::<String>(), proptest::collection::vec(fragment(), 0..24).prop_map(|f| f.concat())],
+        at in (0u32..30, 0u32..100),
+        to in (0u32..30, 0u32..100),
+    ) {
+        let mut e = Engine::new();
+        e.open(policy_uri(), 1, text.clone());
+        let (at, to) = (Position::new(at.0, at.1), Position::new(to.0, to.1));
+        every_request(&mut e, at, to);
+        let rfp = DocumentRangeFormattingParams {
+            text_document: TextDocumentIdentifier { uri: policy_uri() },
+            range: Range::new(at, to),
+            options: FormattingOptions::default(),
+            work_done_progress_params: Default::default(),
+        };
+        if let Some(edits) = range_formatting::handle(&e, &rfp) {
+            prop_assert!(edits.len() <= 1);
+            let mut after = text.clone();
+            for edit in &edits {
+                let (start, end) = (offset(&text, edit.range.start), offset(&text, edit.range.end));
+                after.replace_range(start..end, &edit.new_text);
+            }
+            // Formatting a part gives nothing that formatting the whole would not.
+            prop_assert_eq!(tenet::fmt::format_source(&after).ok(), tenet::fmt::format_source(&text).ok());
+        }
     }
 }
