@@ -200,4 +200,15 @@ mod tests {
         assert!(flat.is_ok());
         assert!(measured_per_period(&[("x".into(), f64::NAN, Verdict::Satisfied)], f64::NAN, "").is_err());
     }
+
+    /// The largest values an instance count or a decimal can hold are
+    /// drawn, not a panic.
+    #[test]
+    fn extreme_values_are_drawn() {
+        assert!(verdicts_per_month(&[("m".into(), [u64::MAX / 4, u64::MAX / 4, 0])]).is_ok());
+        let huge = 7.9e28;
+        let periods = vec![("a".to_string(), huge, Verdict::Violated), ("b".to_string(), -huge, Verdict::Pending)];
+        assert!(measured_per_period(&periods, 0.0, "value").is_ok());
+        assert!(measured_per_period(&periods, f64::INFINITY, "value").is_ok());
+    }
 }
