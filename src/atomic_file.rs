@@ -22,6 +22,10 @@ impl AtomicFile {
     /// Starts writing `target`: creates the temporary file beside it (which
     /// fails at once when the folder is missing or not writable).
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        // Renaming over a folder would fail only once the text is written.
+        if target.is_dir() {
+            return Err(io::Error::new(io::ErrorKind::IsADirectory, "is a directory"));
+        }
         let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
@@ -112,9 +116,11 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_folder_fails_at_once() {
+    fn a_missing_folder_or_a_folder_in_the_way_fails_at_once() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let err = AtomicFile::create(&dir.path().join("no/such/report.html")).err();
         assert_eq!(err.map(|e| e.kind()), Some(io::ErrorKind::NotFound));
+        let err = AtomicFile::create(dir.path()).err();
+        assert_eq!(err.map(|e| e.kind()), Some(io::ErrorKind::IsADirectory));
     }
 }
