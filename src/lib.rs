@@ -7,9 +7,11 @@
 //! types, schemas, calendars), [`fmt`] (tree to canonical text), [`time`]
 //! (deadlines, business days), [`log`] (event log readers), [`eval`] (the
 //! streaming engine), [`testing`] (inline tests), [`select`] (limiting a
-//! run to some jurisdictions and rules), and [`diagnostics`] (the one path
-//! from problems to what users see).
+//! run to some jurisdictions and rules), [`report`] (verdicts rendered),
+//! [`atomic_file`] (reports and files replaced whole), and [`diagnostics`]
+//! (the one path from problems to what users see).
 
+pub mod atomic_file;
 pub mod check;
 pub mod diagnostics;
 pub mod eval;

@@ -57,6 +57,9 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0 for code-review tools: violations, or the policy diagnostics without --events.
     Sarif,
+    /// One self-contained HTML page to keep or send: tables per jurisdiction and rule, charts, evidence,
+    /// remedies (with --events; best with --output).
+    Html,
 }
 
 #[derive(Subcommand)]
@@ -75,7 +78,7 @@ enum Command {
     /// pending. Exit status: 0 when nothing is violated, 1 when something
     /// is, 2 when the policy or the log cannot be read.
     #[command(
-        after_help = "Examples:\n  tenet check policies/br/sac.tenet\n  tenet check policies/ --format json\n  tenet check policies/br --events examples/acme-br.jsonl\n  tenet check policies/ --events examples/acme-br.jsonl --jurisdiction BR --rule 'answer_*'\n  tenet check benches/reference.tenet --events log.jsonl.gz --as-of 2026-04-01T00:00:00Z --summary"
+        after_help = "Examples:\n  tenet check policies/br/sac.tenet\n  tenet check policies/ --format json\n  tenet check policies/br --events examples/acme-br.jsonl\n  tenet check policies/us --events examples/acme-us.jsonl --format html --output report.html\n  tenet check policies/ --events examples/acme-br.jsonl --jurisdiction BR --rule 'answer_*'\n  tenet check benches/reference.tenet --events log.jsonl.gz --as-of 2026-04-01T00:00:00Z --summary"
     )]
     Check(cli::check::CheckArgs),
     /// Run the inline `test` blocks of policy files.

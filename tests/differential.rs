@@ -5,7 +5,8 @@
 //! plain data, run through the evaluator in `differential/naive.rs`, which
 //! recomputes every instance from scratch by scanning the log. Both must
 //! give the same multiset of (rule, verdict, trigger line, evidence line,
-//! period, remedy owed), and the summary the same remedy totals. The instants sit on and around deadlines, local midnights,
+//! period, remedy owed, what a period standard measured), and the summary
+//! the same remedy totals. The instants sit on and around deadlines, local midnights,
 //! clock changes and holidays, and the keys come from a three-letter
 //! alphabet, so ties, collisions and boundaries are the common case.
 //!
@@ -25,14 +26,14 @@ use gen::Case;
 use model::*;
 use naive::{Out, Verdict};
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use smallvec::SmallVec;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::str::FromStr as _;
-use tenet::eval::{compile, parallel, Collect, Engine, Instance, Streamed, Summary};
+use tenet::eval::{compile, parallel, Collect, Engine, Instance, MeasuredUnit, Streamed, Summary};
 use tenet::log::{Event, Loc, OTHER};
 use tenet::syntax::ast;
 use tenet::value::Val;
@@ -72,6 +73,17 @@ fn run_engine(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<Vec<Out>,
                 other => other.to_string(),
             }),
             remedy: inst.remedy.map(|(amount, currency)| (amount.normalize().to_string(), currency)),
+            measured: inst.measured.map(|m| {
+                let value = m.value.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero).normalize();
+                let unit = match m.unit {
+                    MeasuredUnit::Percent => "%".to_string(),
+                    MeasuredUnit::Count => "count".to_string(),
+                    MeasuredUnit::Number => "number".to_string(),
+                    MeasuredUnit::Micros => "µs".to_string(),
+                    MeasuredUnit::Money(currency) => currency,
+                };
+                format!("{value} {} {} {unit}", m.op.as_str(), m.bound.normalize())
+            }),
         })
         .collect();
     out.sort();
@@ -190,6 +202,9 @@ fn show(list: &[Out]) -> String {
         }
         if let Some((amount, currency)) = &o.remedy {
             let _ = write!(s, " owes {amount} {currency}");
+        }
+        if let Some(m) = &o.measured {
+            let _ = write!(s, " measured {m}");
         }
         s.push('\n');
     }
@@ -499,6 +514,7 @@ fn expected(lines: &[&str]) -> Vec<Out> {
                 evidence: line(p[3]),
                 period: p.get(4).map(|s| s.to_string()),
                 remedy,
+                measured: None,
             }
         })
         .collect();
@@ -512,7 +528,15 @@ fn regression(policy: Policy, events: &str, as_of: Option<&str>, want: &[&str]) 
     let case = Case { policy, events: log(events), as_of: as_of.map(instant), cluster: "hand-picked" };
     let want = expected(want);
     let engine = run_engine(&case.policy.text(), &case.events, case.as_of).unwrap_or_else(|e| panic!("{case}\n{e}"));
-    let naive = naive::evaluate(&case.policy, &case.events, case.as_of);
+    // The verdicts written out by hand leave what periods measured to the
+    // random cases.
+    let unmeasured = |list: Vec<Out>| {
+        let mut list: Vec<Out> = list.into_iter().map(|o| Out { measured: None, ..o }).collect();
+        list.sort();
+        list
+    };
+    let engine = unmeasured(engine);
+    let naive = unmeasured(naive::evaluate(&case.policy, &case.events, case.as_of));
     let title = "the naive evaluator is wrong";
     assert!(naive == want, "{}", report(title, &case, ("naive evaluator", &naive), ("expected", &want)));
     let title = "the engine is wrong";

@@ -1,10 +1,11 @@
 //! `tenet check`: the static check, and with `--events` the verdicts.
 
+use super::output::{cannot_write, Output};
 use super::progress::LogBar;
 use super::{plural, report};
 use crate::Format;
 use std::io::IsTerminal;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use tenet::check::Analysis;
 use tenet::diagnostics::{render_human, JsonDiagnostic, RenderOptions};
@@ -26,9 +27,14 @@ pub struct CheckArgs {
     /// `-` reads standard input (with --log-format).
     #[arg(long = "events", value_name = "LOG", num_args = 1..)]
     pub events: Vec<PathBuf>,
-    /// Output format.
+    /// Output format: `html` is one self-contained page (tables, charts,
+    /// evidence) to keep or send, and needs --events.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Write the report to this file instead of standard output; the file
+    /// is replaced only once the report is complete.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
     /// The horizon (RFC 3339): obligations due after it are pending. Default: the last event's time.
     #[arg(long = "as-of", value_name = "TIME")]
     pub as_of: Option<String>,
@@ -92,9 +98,42 @@ impl From<LogFormat> for tenet::log::Format {
     }
 }
 
+/// The report's destination, buffered: standard output or `--output`.
+type Out = BufWriter<Output>;
+
 /// Runs `tenet check`; returns the exit status. `opts` renders what goes to
 /// standard error, `out_opts` the violations on standard output.
 pub fn run(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions) -> u8 {
+    let output = match Output::open(args.output.as_deref()) {
+        Ok(output) => output,
+        Err(e) => return cannot_write_to(args, &e, opts),
+    };
+    // A file gets plain text, as a pipe does.
+    let out_opts =
+        if output.is_file() { RenderOptions { color: false, width: RenderOptions::UNWRAPPED } } else { out_opts };
+    let mut out = BufWriter::with_capacity(1 << 16, output);
+    let status = check(args, opts, out_opts, &mut out);
+    let finished = match out.into_inner() {
+        Ok(output) => output.finish(),
+        Err(e) => Err(e.into_error()),
+    };
+    match finished {
+        Ok(()) => status,
+        Err(e) => cannot_write_to(args, &e, opts),
+    }
+}
+
+/// Says that the report could not be written; the exit status.
+fn cannot_write_to(args: &CheckArgs, e: &std::io::Error, opts: RenderOptions) -> u8 {
+    end_if_closed(Some(e));
+    match &args.output {
+        Some(path) => report(&[cannot_write(path, e)], &Sources::new(), opts),
+        None => super::err(&format!("error: cannot write the report: {e}\n")),
+    }
+    2
+}
+
+fn check(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions, out: &mut Out) -> u8 {
     let analysis = tenet::analyze(&args.paths);
     if let Some(p) = args.events.iter().find(|p| p.extension().is_some_and(|e| e == "tenet")) {
         let reason = format!(
@@ -102,20 +141,25 @@ pub fn run(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions) -> u8
             tenet::span::display_path(p)
         );
         let usage = Diagnostic::global(Problem::Io { path: "--events".into(), reason });
-        return fail(args.format, &[usage], analysis.sources(), opts, 2);
+        return fail(args.format, &[usage], analysis.sources(), opts, 2, out);
+    }
+    if args.events.is_empty() && args.format == Format::Html {
+        let usage = Diagnostic::global(Problem::HtmlNeedsEvents);
+        return fail(args.format, &[usage], analysis.sources(), opts, 2, out);
     }
     if args.events.is_empty() {
-        return static_check(&analysis, args.format, opts);
+        return static_check(&analysis, args.format, opts, out);
     }
     if analysis.has_errors() || analysis.workspace.io_failed {
-        if args.format == Format::Human {
-            return static_check(&analysis, Format::Human, opts).max(1);
+        if matches!(args.format, Format::Human | Format::Html) {
+            return static_check(&analysis, Format::Human, opts, out).max(1);
         }
         let errors: Vec<Diagnostic> = analysis.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-        return fail(args.format, &errors, analysis.sources(), opts, if analysis.workspace.io_failed { 2 } else { 1 });
+        let status = if analysis.workspace.io_failed { 2 } else { 1 };
+        return fail(args.format, &errors, analysis.sources(), opts, status, out);
     }
     let mut warnings: Vec<Diagnostic> = analysis.diagnostics.clone();
-    if args.format == Format::Human {
+    if matches!(args.format, Format::Human | Format::Html) {
         report(&warnings, analysis.sources(), opts);
     }
     let as_of = match &args.as_of {
@@ -125,21 +169,25 @@ pub fn run(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions) -> u8
             None => {
                 let reason = format!("`{text}` is not an RFC 3339 time such as 2026-04-01T00:00:00Z");
                 let bad = Diagnostic::global(Problem::Io { path: "--as-of".into(), reason });
-                return fail(args.format, &[bad], analysis.sources(), opts, 2);
+                return fail(args.format, &[bad], analysis.sources(), opts, 2, out);
             }
         },
     };
     let program = match Selection::new(&args.jurisdictions, &args.rules).and_then(|s| s.compile(&analysis)) {
         Ok(program) => program,
-        Err(errors) => return fail(args.format, &errors, analysis.sources(), opts, 2),
+        Err(errors) => return fail(args.format, &errors, analysis.sources(), opts, 2, out),
     };
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let format = args.log_format.map(Into::into);
     // A bar on standard error, unless a report streams to the same terminal.
-    let streams_to_terminal = args.format != Format::Human && std::io::stdout().is_terminal();
+    let streams_to_terminal = args.format != Format::Human && args.output.is_none() && std::io::stdout().is_terminal();
     let progress = (super::progress::wanted(args.quiet) && !streams_to_terminal).then(ReadProgress::new);
     let bar = progress.clone().map(|p| LogBar::start(&args.events, p));
     let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format, progress };
+    if args.format == Format::Html {
+        let run = super::html::Run { args, analysis: &analysis, program: &program, read, as_of, warnings };
+        return super::html::run(run, bar, opts, out);
+    }
     // People see a few violations per rule (every one with --all); programs get them all.
     // With --summary, none (the JSON report then has no `violations`).
     let summary = match (args.format, args.summary) {
@@ -149,14 +197,13 @@ pub fn run(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions) -> u8
     };
     // JSON, JSON Lines and SARIF are written while the log is read, each violation as it
     // is decided (with --summary there is none to write).
-    // Unlocked (a locked one cannot move to the writer thread); buffered,
-    // so it is locked once per 64 KiB.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    // Standard output unlocked (a locked one cannot move to the writer
+    // thread); buffered, so it is locked once per 64 KiB.
     let ctx = Context { program: &program, logs: &args.events };
     let streaming = match (args.format, args.summary) {
-        (Format::Json, false) => Some(Streaming::Json(json::Stream::begin(&mut out, ctx))),
-        (Format::Jsonl, false) => Some(Streaming::Jsonl(jsonl::Stream::begin(&mut out, ctx))),
-        (Format::Sarif, false) => Some(Streaming::Sarif(sarif::Stream::begin(&mut out, ctx, analysis.sources()))),
+        (Format::Json, false) => Some(Streaming::Json(json::Stream::begin(out, ctx))),
+        (Format::Jsonl, false) => Some(Streaming::Jsonl(jsonl::Stream::begin(out, ctx))),
+        (Format::Sarif, false) => Some(Streaming::Sarif(sarif::Stream::begin(out, ctx, analysis.sources()))),
         _ => None,
     };
     let (run, streaming) = match streaming {
@@ -186,19 +233,16 @@ pub fn run(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions) -> u8
         Err(failure) => {
             let diagnostic = failure.to_diagnostic();
             let Some(s) = streaming else {
-                return fail(args.format, &[diagnostic], analysis.sources(), opts, 2);
+                return fail(args.format, &[diagnostic], analysis.sources(), opts, 2, out);
             };
             report(std::slice::from_ref(&diagnostic), analysis.sources(), opts);
             let written = s.fail(&JsonDiagnostic::from_diagnostic(&diagnostic, analysis.sources()));
-            end_if_closed(written.and_then(|()| out.flush()).err().as_ref());
+            end_if_closed(written.err().as_ref());
             return 2;
         }
     };
     let horizon = as_of.or(stats.last_time).unwrap_or(0);
-    let mut calendar =
-        tenet::eval::calendar_warnings(&program, &summary.calendar_gaps, stats.first_time, stats.last_time, as_of);
-    calendar.extend(tenet::eval::remedy_warnings(&program, &summary.remedy_errors));
-    calendar.extend(log_types::unseen_type_warnings(&analysis, &program, &stats));
+    let calendar = run_warnings(&analysis, &program, &summary, &stats, as_of);
     if args.format == Format::Human {
         report(&calendar, analysis.sources(), opts);
     }
@@ -212,33 +256,29 @@ pub fn run(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions) -> u8
         horizon,
         warnings: &warnings,
     };
-    match (args.format, streaming) {
-        (_, Some(s)) => {
-            let written = s.finish(&r).and_then(|()| out.flush());
-            end_if_closed(written.as_ref().err());
-            if let Err(e) = written {
-                super::err(&format!("error: cannot write the report: {e}\n"));
-                return 2;
-            }
-        }
-        (Format::Json, None) => super::stream_out(|w| json::write(&r, w)),
-        (Format::Jsonl, None) => super::stream_out(|w| jsonl::write(&r, w)),
-        (Format::Sarif, None) => super::stream_out(|w| sarif::write(&r, w)),
-        (Format::Human, None) => {
+    let written = match (args.format, streaming) {
+        (_, Some(s)) => s.finish(&r),
+        (Format::Json, None) => json::write(&r, out),
+        (Format::Jsonl, None) => jsonl::write(&r, out),
+        (Format::Sarif, None) => sarif::write(&r, out),
+        (Format::Human | Format::Html, None) => {
             for bad in &stats.bad_lines {
                 super::err(&render_human(&bad.to_skipped_diagnostic(), analysis.sources(), opts));
             }
             if !args.summary {
                 let per_rule = if args.all { None } else { Some(human::SHOWN_PER_RULE) };
-                super::out(&human::violations(&r, out_opts, per_rule));
+                show(out, &human::violations(&r, out_opts, per_rule));
             }
             let customers = if args.all { None } else { Some(human::SHOWN_CUSTOMERS) };
-            super::out(&human::table_and_remedies(&r, customers));
+            show(out, &human::table_and_remedies(&r, customers));
             if args.explain_log {
-                super::out(&log_types::section(&stats));
+                show(out, &log_types::section(&stats));
             }
+            Ok(())
         }
-    }
+    };
+    // A write error is kept by the output and said when it is closed.
+    drop(written);
     if !stats.bad_lines.is_empty() {
         2
     } else if summary.violated() > 0 {
@@ -248,23 +288,46 @@ pub fn run(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions) -> u8
     }
 }
 
+/// The warnings a run adds to the policy's: years a business calendar does
+/// not cover, remedies not computed, event types the log never had.
+pub(super) fn run_warnings(
+    analysis: &Analysis,
+    program: &tenet::eval::Program,
+    summary: &tenet::eval::Summary,
+    stats: &tenet::log::ReadStats,
+    as_of: Option<tenet::time::Micros>,
+) -> Vec<Diagnostic> {
+    let mut warnings =
+        tenet::eval::calendar_warnings(program, &summary.calendar_gaps, stats.first_time, stats.last_time, as_of);
+    warnings.extend(tenet::eval::remedy_warnings(program, &summary.remedy_errors));
+    warnings.extend(log_types::unseen_type_warnings(analysis, program, stats));
+    warnings
+}
+
+/// Writes text of the human report at once (it follows what standard
+/// error said), ending quietly when the reader has gone.
+fn show(out: &mut Out, text: &str) {
+    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    end_if_closed(written.as_ref().err());
+}
+
 /// Ends the process quietly, as Unix tools do, once the reader of the
 /// output has gone.
-fn end_if_closed(error: Option<&std::io::Error>) {
+pub(super) fn end_if_closed(error: Option<&std::io::Error>) {
     if error.is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
         std::process::exit(141);
     }
 }
 
-fn static_check(analysis: &Analysis, format: Format, opts: RenderOptions) -> u8 {
+fn static_check(analysis: &Analysis, format: Format, opts: RenderOptions, out: &mut Out) -> u8 {
     let diags = &analysis.diagnostics;
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     let files = analysis.sources().iter().count();
     let json = || diags.iter().map(|d| JsonDiagnostic::from_diagnostic(d, analysis.sources())).collect::<Vec<_>>();
     let names = || analysis.sources().iter().map(|(_, f)| f.name()).collect::<Vec<_>>();
-    match format {
-        Format::Human => {
+    let written = match format {
+        Format::Human | Format::Html => {
             report(diags, analysis.sources(), opts);
             super::err(&format!(
                 "checked {files} file{}: {errors} error{}, {warnings} warning{}\n",
@@ -272,13 +335,14 @@ fn static_check(analysis: &Analysis, format: Format, opts: RenderOptions) -> u8 
                 plural(errors),
                 plural(warnings)
             ));
+            Ok(())
         }
-        Format::Json => super::stream_out(|w| Checked::new(names(), &json()).write_json(w)),
-        Format::Jsonl => super::stream_out(|w| Checked::new(names(), &json()).write_jsonl(w)),
-        Format::Sarif => {
-            super::stream_out(|w| sarif::write_diagnostics(&json(), !analysis.workspace.io_failed, w));
-        }
-    }
+        Format::Json => Checked::new(names(), &json()).write_json(out),
+        Format::Jsonl => Checked::new(names(), &json()).write_jsonl(out),
+        Format::Sarif => sarif::write_diagnostics(&json(), !analysis.workspace.io_failed, out),
+    };
+    // A write error is kept by the output and said when it is closed.
+    drop(written);
     if analysis.workspace.io_failed {
         2
     } else if errors > 0 {
@@ -290,15 +354,25 @@ fn static_check(analysis: &Analysis, format: Format, opts: RenderOptions) -> u8 
 
 /// Ends a run that gives no verdicts with `status`: the diagnostics that
 /// stopped it on standard error and, for a program reading the output, one
-/// document holding them on standard output.
-fn fail(format: Format, diags: &[Diagnostic], sources: &Sources, opts: RenderOptions, status: u8) -> u8 {
+/// document holding them in the report.
+pub(super) fn fail(
+    format: Format,
+    diags: &[Diagnostic],
+    sources: &Sources,
+    opts: RenderOptions,
+    status: u8,
+    out: &mut Out,
+) -> u8 {
     report(diags, sources, opts);
     let json: Vec<JsonDiagnostic> = diags.iter().map(|d| JsonDiagnostic::from_diagnostic(d, sources)).collect();
-    match format {
-        Format::Human => {}
-        Format::Json => super::stream_out(|w| failure::write_json(&json, w)),
-        Format::Jsonl => super::stream_out(|w| failure::write_jsonl(&json, w)),
-        Format::Sarif => super::stream_out(|w| sarif::write_diagnostics(&json, false, w)),
-    }
+    let written = match format {
+        // People read standard error; a page without verdicts is no page.
+        Format::Human | Format::Html => Ok(()),
+        Format::Json => failure::write_json(&json, out),
+        Format::Jsonl => failure::write_jsonl(&json, out),
+        Format::Sarif => sarif::write_diagnostics(&json, false, out),
+    };
+    // A write error is kept by the output and said when it is closed.
+    drop(written);
     status
 }

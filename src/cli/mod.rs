@@ -3,7 +3,9 @@
 pub mod check;
 pub mod docs;
 pub mod fmt;
+pub mod html;
 pub mod lsp;
+pub mod output;
 pub mod progress;
 pub mod repl;
 pub mod test;
@@ -40,18 +42,6 @@ pub fn out(text: &str) {
 /// [`out`] for standard error.
 pub fn err(text: &str) {
     write_or_end(&mut std::io::stderr().lock(), text);
-}
-
-/// Writes to standard output through `write`, buffered; a closed pipe ends
-/// the process quietly as in [`out`], another failure is reported.
-pub fn stream_out(write: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>) {
-    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
-    let written = write(&mut w).and_then(|()| w.flush());
-    match written {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(141),
-        Err(e) => err(&format!("error: cannot write the report: {e}\n")),
-        Ok(()) => {}
-    }
 }
 
 fn write_or_end(w: &mut impl Write, text: &str) {

@@ -17,6 +17,18 @@ pub enum Problem {
         /// The system's reason.
         reason: String,
     },
+    /// A report could not be written to the file `--output` names.
+    #[error("cannot write `{path}`: {reason}")]
+    CannotWrite {
+        /// The path.
+        path: String,
+        /// The system's reason.
+        reason: String,
+    },
+    /// `tenet check --format html` without `--events`: the page shows the
+    /// verdicts of a log, and a static check has none.
+    #[error("`--format html` needs `--events`: the page shows the verdicts of an event log")]
+    HtmlNeedsEvents,
     /// `tenet check` found no `.tenet` file in a directory.
     #[error("no `.tenet` file found in `{path}`")]
     NoPolicyFiles {
@@ -584,6 +596,8 @@ impl Problem {
         use Problem::*;
         match self {
             Io { .. } => "tenet::io",
+            CannotWrite { .. } => "tenet::cannot_write",
+            HtmlNeedsEvents => "tenet::html_needs_events",
             NoPolicyFiles { .. } => "tenet::no_policy_files",
             InvalidUtf8 => "tenet::invalid_utf8",
             NulByte => "tenet::nul_byte",
@@ -701,6 +715,12 @@ impl Problem {
                 Some("give the log's format with `--log-format jsonl|csv|xes`".into())
             }
             Io { .. } => Some("check that the path exists and is readable".into()),
+            CannotWrite { .. } => Some("check that the folder exists and that you may write in it".into()),
+            HtmlNeedsEvents => Some(
+                "give the log to judge with `--events LOG`, or check the policies alone with \
+                 `--format human|json|jsonl|sarif`"
+                    .into(),
+            ),
             NoPolicyFiles { .. } => Some("policy files end in `.tenet`".into()),
             InvalidUtf8 => Some("policy files are UTF-8 text; re-save the file as UTF-8".into()),
             NulByte => Some("policy files are text; is this a binary file?".into()),

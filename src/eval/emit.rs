@@ -64,6 +64,7 @@ pub fn instance_at(
         remedy_error: None,
         customer: customer.cloned(),
         note: note.into(),
+        measured: None,
     }
 }
 

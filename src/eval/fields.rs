@@ -15,7 +15,7 @@ use super::engine::RuleEnv;
 use super::expr::compare;
 use super::ir::{PeriodField, ShareStandard};
 use super::period::{complete, period_instance};
-use super::verdict::Instance;
+use super::verdict::{Instance, Measured, MeasuredUnit};
 use crate::log::Event;
 use crate::syntax::ast::{AggFn, CmpOp, Sign, Verdict};
 use crate::time::{self, Micros, PeriodKey};
@@ -101,26 +101,41 @@ impl PeriodFieldState {
                 1 => format!("; 1 event without `{}` skipped", f.field_name),
                 n => format!("; {n} events without `{}` skipped", f.field_name),
             };
-            let Some((ok, summary)) = judged else {
+            let Some((ok, summary, value)) = judged else {
                 let note = format!("{key}: the {} overflows{skipped}", f.func.as_str());
-                out.push(period_instance(env, Verdict::Pending, key, note));
+                out.push(period_instance(env, Verdict::Pending, key, note, None));
                 continue;
             };
+            let measured = field_measured(f, key, value);
             let bound = format!("bound {} {}", f.op.as_str(), f.bound);
             if !complete(key, env.jur.tz, horizon) {
                 let note = format!("{key}: {summary}, {bound}{skipped}; period not over");
-                out.push(period_instance(env, Verdict::Pending, key, note));
+                out.push(period_instance(env, Verdict::Pending, key, note, measured));
                 continue;
             }
             let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
-            out.push(period_instance(env, verdict, key, format!("{key}: {summary}, {bound}{skipped}")));
+            let note = format!("{key}: {summary}, {bound}{skipped}");
+            out.push(period_instance(env, verdict, key, note, measured));
         }
     }
 }
 
-/// Whether the period meets the bound, and what it measured; None on
-/// overflow.
-fn judge(f: &PeriodField, acc: &mut FieldAcc) -> Option<(bool, String)> {
+/// What a period aggregate over a field measured, in the kind of its bound
+/// (None when the bound is no number).
+fn field_measured(f: &PeriodField, period: PeriodKey, value: Decimal) -> Option<Measured> {
+    let unit = match (&f.bound, f.func) {
+        (_, AggFn::Distinct) => MeasuredUnit::Count,
+        (Val::Money(_, c), _) => MeasuredUnit::Money(c.to_string()),
+        (Val::Dur(_), _) => MeasuredUnit::Micros,
+        _ => MeasuredUnit::Number,
+    };
+    let bound = f.bound.as_decimal()?;
+    Some(Measured { period, value, op: f.op, bound, unit })
+}
+
+/// Whether the period meets the bound, what it measured in words, and the
+/// value; None on overflow.
+fn judge(f: &PeriodField, acc: &mut FieldAcc) -> Option<(bool, String, Decimal)> {
     let n = acc.count;
     let values = if n == 1 { "1 value".to_string() } else { format!("{n} values") };
     if f.func == AggFn::Distinct {
@@ -128,6 +143,7 @@ fn judge(f: &PeriodField, acc: &mut FieldAcc) -> Option<(bool, String)> {
         return Some((
             compare(f.op, &Val::Int(d), &f.bound),
             format!("{d} distinct `{}` among {values}", f.field_name),
+            Decimal::from(d),
         ));
     }
     let bound = counted(&f.bound, &f.bound)?;
@@ -165,7 +181,7 @@ fn judge(f: &PeriodField, acc: &mut FieldAcc) -> Option<(bool, String)> {
         AggFn::Percentile => format!("percentile {}", f.percentile.unwrap_or_default()),
         other => other.as_str().to_string(),
     };
-    Some((ok, format!("{what} of {values} is {}", show(value, &f.bound))))
+    Some((ok, format!("{what} of {values} is {}", show(value, &f.bound)), value))
 }
 
 /// The nearest-rank percentile of sorted values: the value at rank
@@ -223,16 +239,41 @@ impl ShareState {
     pub fn finish(&mut self, env: &RuleEnv, s: &ShareStandard, horizon: Micros, out: &mut Vec<Instance>) {
         for (key, (total, matched)) in std::mem::take(&mut self.periods) {
             let (ok, summary) = share_verdict(s, total, &matched);
+            let measured = Some(Measured {
+                period: key,
+                value: share_value(s, total, &matched),
+                op: s.op,
+                bound: s.bound,
+                unit: MeasuredUnit::Percent,
+            });
             let bound = format!("bound {} {}%", s.op.as_str(), s.bound.normalize());
             if !complete(key, env.jur.tz, horizon) {
                 let note = format!("{key}: {summary}, {bound}; period not over");
-                out.push(period_instance(env, Verdict::Pending, key, note));
+                out.push(period_instance(env, Verdict::Pending, key, note, measured));
                 continue;
             }
             let verdict = if ok { Verdict::Satisfied } else { Verdict::Violated };
-            out.push(period_instance(env, verdict, key, format!("{key}: {summary}, {bound}")));
+            let note = format!("{key}: {summary}, {bound}");
+            out.push(period_instance(env, verdict, key, note, measured));
         }
     }
+}
+
+/// Σ ±matched·100/total, in percent (zero without events).
+fn share_value(s: &ShareStandard, total: u64, matched: &[u64]) -> Decimal {
+    if total == 0 {
+        return Decimal::ZERO;
+    }
+    let sum: Decimal = s
+        .terms
+        .iter()
+        .zip(matched)
+        .map(|((sign, _), m)| match sign {
+            Sign::Plus => Decimal::from(*m),
+            Sign::Minus => -Decimal::from(*m),
+        })
+        .sum();
+    sum * Decimal::ONE_HUNDRED / Decimal::from(total)
 }
 
 /// Whether Σ ±matched·100/total meets the bound (compared exactly as

@@ -64,6 +64,8 @@ pub struct Rule {
     pub title: Option<String>,
     /// Its citation.
     pub cites: Option<String>,
+    /// The legal text it encodes (`text "..."`).
+    pub legal_text: Option<String>,
     /// The file declaring it (may belong to a parent jurisdiction).
     pub file: FileId,
     /// The span of its name.

@@ -30,7 +30,7 @@ pub use compile::{compile, compile_with_keys};
 pub use coverage::{calendar_warnings, remedy_warnings, CalendarGap};
 pub use engine::Engine;
 pub use ir::Program;
-pub use verdict::{Collect, EventRef, Instance, Sink, Streamed, Summary};
+pub use verdict::{Collect, EventRef, Instance, Measured, MeasuredUnit, Sink, Streamed, Summary};
 
 use crate::log::{LogFailure, ReadOptions, ReadStats};
 use crate::time::Micros;

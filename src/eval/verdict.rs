@@ -3,8 +3,8 @@
 
 use super::ir::Program;
 use crate::log::{Event, Loc, Sym};
-use crate::syntax::ast::Verdict;
-use crate::time::{Due, Micros};
+use crate::syntax::ast::{CmpOp, Verdict};
+use crate::time::{Due, Micros, PeriodKey};
 use crate::value::Val;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -53,6 +53,42 @@ pub struct Instance {
     pub customer: Option<Val>,
     /// A sentence explaining the verdict.
     pub note: Cow<'static, str>,
+    /// What a period standard measured in its period, against its bound
+    /// (None for every other rule). Boxed: instances are built by the
+    /// million and few of them are periods.
+    pub measured: Option<Box<Measured>>,
+}
+
+/// The value a period standard measured in one period and the bound it was
+/// held to: what its note says in words, as numbers a chart can draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measured {
+    /// The period.
+    pub period: PeriodKey,
+    /// The value measured (for a period not over or not all decided, so
+    /// far).
+    pub value: Decimal,
+    /// How the value must compare to the bound.
+    pub op: CmpOp,
+    /// The bound.
+    pub bound: Decimal,
+    /// What the value and the bound count.
+    pub unit: MeasuredUnit,
+}
+
+/// What a measured value and its bound count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MeasuredUnit {
+    /// A percentage (a rate of satisfied instances, a share of events).
+    Percent,
+    /// A number of events, or of distinct values.
+    Count,
+    /// A plain number (a statistic of a numeric field).
+    Number,
+    /// An amount of money of this currency (empty when the log does not say).
+    Money(String),
+    /// A duration in microseconds.
+    Micros,
 }
 
 /// Receives instances as the engine decides them.
@@ -300,5 +336,17 @@ impl<F: FnMut(Instance)> Sink for Streamed<F> {
     /// Reports show keys, not the other attributes.
     fn keeps_attrs(&self) -> bool {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Instances are built by the million, and few are periods: what a
+    /// period standard measured costs every other instance one pointer.
+    #[test]
+    fn what_a_period_measured_costs_other_instances_one_pointer() {
+        assert_eq!(std::mem::size_of::<Option<Box<Measured>>>(), std::mem::size_of::<usize>());
     }
 }

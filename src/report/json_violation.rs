@@ -190,6 +190,7 @@ mod tests {
             remedy_error: None,
             customer: Some(Val::Str("K-1".into())),
             note: "met late; \t\\ tab".into(),
+            measured: None,
         };
         let bare = Instance {
             rule: 7,

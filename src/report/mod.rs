@@ -1,11 +1,13 @@
-//! Rendering verdicts: for people ([`human`]), for programs ([`json`],
-//! [`jsonl`]) and for code-review tools ([`sarif`]). All of them read one
-//! [`Report`]; a run that gives no verdicts still writes one document
-//! ([`failure`], [`sarif::write_diagnostics`]).
+//! Rendering verdicts: for people ([`human`], and as a page to keep or send,
+//! [`html`]), for programs ([`json`], [`jsonl`]) and for code-review tools
+//! ([`sarif`]). All of them read one [`Report`]; a run that gives no
+//! verdicts still writes one document ([`failure`],
+//! [`sarif::write_diagnostics`]).
 
 pub mod background;
 pub mod checked;
 pub mod failure;
+pub mod html;
 pub mod human;
 pub mod json;
 mod json_violation;

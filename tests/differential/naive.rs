@@ -79,6 +79,17 @@ pub struct Out {
     /// The remedy owed: the amount as a plain decimal (`12.5`) and its
     /// currency; None when there is none or it cannot be computed.
     pub remedy: Option<(String, String)>,
+    /// What a period standard measured: `value op bound unit`, the value
+    /// rounded to 4 places, half away from zero (see [`measured`]); None
+    /// for other rules and while nothing is measured.
+    pub measured: Option<String>,
+}
+
+/// What a period standard measured, as [`Out::measured`] writes it: units
+/// `%` (rates and shares), `count`, `number` (a statistic of a field) and
+/// `µs` (delays).
+fn measured(value: Q, op: Op, bound: i64, unit: &str) -> Option<String> {
+    Some(format!("{} {} {bound} {unit}", value.text4(), op.text()))
 }
 
 /// One instance, with event indexes rather than lines.
@@ -91,11 +102,13 @@ struct Inst {
     /// For a violation that owes the rule's remedy: the deadline its rates
     /// per unit late count from (None: no lateness) and when it was decided.
     owes: Option<(Option<i64>, i64)>,
+    /// What a period standard measured.
+    measured: Option<String>,
 }
 
 impl Inst {
     fn new(verdict: Verdict, trigger: usize, evidence: Option<usize>) -> Inst {
-        Inst { verdict, trigger: Some(trigger), evidence, period: None, owes: None }
+        Inst { verdict, trigger: Some(trigger), evidence, period: None, owes: None, measured: None }
     }
 
     /// A violation owing the remedy with lateness after `due` at `at`.
@@ -170,6 +183,7 @@ pub fn evaluate(policy: &Policy, events: &[Ev], as_of: Option<i64>) -> Vec<Out> 
                 evidence: inst.evidence.map(|t| t as u64 + 1),
                 period: inst.period,
                 remedy,
+                measured: inst.measured,
             });
         }
     }
@@ -745,8 +759,9 @@ impl Naive<'_> {
     }
 
     /// The instance of period `name` ending at `end`: pending while the
-    /// period is not over at the horizon, else whether the bound `holds`.
-    fn period_verdict(&self, name: String, end: i64, holds: bool) -> Inst {
+    /// period is not over at the horizon, else whether the bound `holds`;
+    /// it measured `measured`.
+    fn period_verdict(&self, name: String, end: i64, holds: bool, measured: Option<String>) -> Inst {
         let verdict = if end > self.horizon {
             Verdict::Pending
         } else if holds {
@@ -754,7 +769,7 @@ impl Naive<'_> {
         } else {
             Verdict::Violated
         };
-        Inst { verdict, trigger: None, evidence: None, period: Some(name), owes: None }
+        Inst { verdict, trigger: None, evidence: None, period: Some(name), owes: None, measured }
     }
 
     /// The distinct periods of instants `times` (name, end), in first-seen
@@ -792,7 +807,8 @@ impl Naive<'_> {
                 Verdict::Violated => (1..=members.len()).find(|&n| !ok(n)).map(|n| members[n - 1]),
                 _ => None,
             };
-            out.push(Inst { verdict, trigger: None, evidence, period: Some(name), owes: None });
+            let measured = measured(Q::int(members.len() as i64), op, bound, "count");
+            out.push(Inst { verdict, trigger: None, evidence, period: Some(name), owes: None, measured });
         }
         out
     }
@@ -833,21 +849,24 @@ impl Naive<'_> {
             ints.sort();
             let n = vs.len() as i128;
             let b = i128::from(bound);
-            let ord = match stat {
-                FieldStat::Sum => ints.iter().sum::<i128>().cmp(&b),
-                FieldStat::Min => ints[0].cmp(&b),
-                FieldStat::Max => ints[ints.len() - 1].cmp(&b),
-                FieldStat::Average => ints.iter().sum::<i128>().cmp(&(b * n)),
+            let sum = ints.iter().sum::<i128>();
+            let (ord, value) = match stat {
+                FieldStat::Sum => (sum.cmp(&b), Q::new(sum, 1)),
+                FieldStat::Min => (ints[0].cmp(&b), Q::new(ints[0], 1)),
+                FieldStat::Max => (ints[ints.len() - 1].cmp(&b), Q::new(ints[ints.len() - 1], 1)),
+                FieldStat::Average => (sum.cmp(&(b * n)), Q::new(sum, n)),
                 FieldStat::Percentile(pc) => {
                     let rank = (1..=ints.len()).find(|&r| (r as i128) * 100 >= i128::from(pc) * n);
-                    ints[rank.unwrap_or(ints.len()) - 1].cmp(&b)
+                    let v = ints[rank.unwrap_or(ints.len()) - 1];
+                    (v.cmp(&b), Q::new(v, 1))
                 }
                 FieldStat::Distinct => {
                     let distinct = (0..vs.len()).filter(|&x| !vs[..x].contains(&vs[x])).count() as i128;
-                    distinct.cmp(&b)
+                    (distinct.cmp(&b), Q::new(distinct, 1))
                 }
             };
-            out.push(self.period_verdict(name, end, op.test(ord)));
+            let unit = if stat == FieldStat::Distinct { "count" } else { "number" };
+            out.push(self.period_verdict(name, end, op.test(ord), measured(value, op, bound, unit)));
         }
         out
     }
@@ -867,7 +886,8 @@ impl Naive<'_> {
                 let met = members.iter().filter(|&&i| self.holds(&t.cond, &self.events[i], None)).count() as i64;
                 sum += if t.minus { -met * 100 } else { met * 100 };
             }
-            out.push(self.period_verdict(name, end, op.test(sum.cmp(&(bound * total)))));
+            let value = measured(Q::new(i128::from(sum), i128::from(total)), op, bound, "%");
+            out.push(self.period_verdict(name, end, op.test(sum.cmp(&(bound * total))), value));
         }
         out
     }
@@ -890,7 +910,11 @@ impl Naive<'_> {
             } else {
                 Verdict::Violated
             };
-            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name), owes: None });
+            // The rate so far, once an instance is decided.
+            let measured = (sat + vio > 0)
+                .then(|| measured(Q::new(i128::from(sat * 100), i128::from(sat + vio)), op, bound, "%"))
+                .flatten();
+            out.push(Inst { verdict, trigger: None, evidence: None, period: Some(name), owes: None, measured });
         }
         out
     }
@@ -932,18 +956,23 @@ impl Naive<'_> {
             let n = values.len() as i128;
             // Compares the statistic with the bound exactly (the average as
             // the fraction sum / n).
-            let ord = match stat {
-                Stat::Average => values.iter().sum::<i128>().cmp(&(bound * n)),
-                Stat::Min => values[0].cmp(&bound),
-                Stat::Max => values[values.len() - 1].cmp(&bound),
+            let sum = values.iter().sum::<i128>();
+            let (ord, value) = match stat {
+                // Measured in whole microseconds, the average rounded toward
+                // zero.
+                Stat::Average => (sum.cmp(&(bound * n)), sum / n),
+                Stat::Min => (values[0].cmp(&bound), values[0]),
+                Stat::Max => (values[values.len() - 1].cmp(&bound), values[values.len() - 1]),
                 Stat::Percentile(pc) => {
                     // Nearest rank: the smallest value with at least pc% of
                     // the values at or below it.
                     let rank = (1..=values.len()).find(|&r| (r as i128) * 100 >= i128::from(pc) * n);
-                    values[rank.unwrap_or(values.len()) - 1].cmp(&bound)
+                    let v = values[rank.unwrap_or(values.len()) - 1];
+                    (v.cmp(&bound), v)
                 }
             };
-            out.push(self.period_verdict(name, end, op.test(ord)));
+            let value = measured(Q::new(value, 1), op, hours * HOUR, "µs");
+            out.push(self.period_verdict(name, end, op.test(ord), value));
         }
         out
     }
@@ -1024,6 +1053,22 @@ impl Q {
     }
 
     /// A whole number of pence as a plain decimal: `12.5`, `0.05`, `3`.
+    /// Rounded to 4 decimal places, half away from zero, without trailing
+    /// zeros (`33.3333`, `50`, `-0.5`).
+    fn text4(self) -> String {
+        let (n, d) = (self.n.abs(), self.d.abs());
+        let scaled = (n * 20_000 + d) / (2 * d);
+        let sign = if scaled != 0 && (self.n < 0) != (self.d < 0) { "-" } else { "" };
+        let (whole, frac) = (scaled / 10_000, scaled % 10_000);
+        let frac = format!("{frac:04}");
+        let frac = frac.trim_end_matches('0');
+        if frac.is_empty() {
+            format!("{sign}{whole}")
+        } else {
+            format!("{sign}{whole}.{frac}")
+        }
+    }
+
     fn text(self) -> String {
         let pence = self.n * 100 / self.d;
         let sign = if pence < 0 { "-" } else { "" };

@@ -128,6 +128,7 @@ impl Compiler<'_> {
             jurisdiction,
             title: r.title.as_ref().map(|t| t.value.clone()),
             cites: r.cites.as_ref().map(|t| t.value.clone()),
+            legal_text: r.legal_text.as_ref().map(|t| t.value.clone()),
             file,
             span: r.name.span,
             in_force,
