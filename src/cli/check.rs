@@ -139,7 +139,7 @@ pub fn run(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions) -> u8
     let streams_to_terminal = args.format != Format::Human && std::io::stdout().is_terminal();
     let progress = (super::progress::wanted(args.quiet) && !streams_to_terminal).then(ReadProgress::new);
     let bar = progress.clone().map(|p| LogBar::start(&args.events, p));
-    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format, progress };
+    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format, progress, cancel: None };
     // People see a few violations per rule (every one with --all); programs get them all.
     // With --summary, none (the JSON report then has no `violations`).
     let summary = match (args.format, args.summary) {

@@ -11,6 +11,7 @@ pub mod json;
 mod json_violation;
 pub mod jsonl;
 pub mod log_types;
+pub mod progress;
 pub mod sarif;
 mod stream;
 pub mod test_run;
