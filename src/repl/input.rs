@@ -94,7 +94,7 @@ fn balanced(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_complete;
+    use super::{ends_header, is_complete};
 
     #[test]
     fn open_braces_continue() {
