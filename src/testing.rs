@@ -165,6 +165,21 @@ pub fn run_selected(analysis: &Analysis, filter: &TestFilter) -> TestRun {
 /// [`run_selected`], calling `on_done(done, total)` after each test (for a
 /// progress bar).
 pub fn run_selected_with(analysis: &Analysis, filter: &TestFilter, on_done: &mut dyn FnMut(usize, usize)) -> TestRun {
+    run_tests_until(analysis, filter, on_done, &|| false).unwrap_or_default()
+}
+
+/// [`run_selected`], stopping before the next test once `stop()` says so
+/// (the REPL's Ctrl-C); None when it stopped.
+pub fn run_selected_until(analysis: &Analysis, filter: &TestFilter, stop: &dyn Fn() -> bool) -> Option<TestRun> {
+    run_tests_until(analysis, filter, &mut |_, _| {}, stop)
+}
+
+fn run_tests_until(
+    analysis: &Analysis,
+    filter: &TestFilter,
+    on_done: &mut dyn FnMut(usize, usize),
+    stop: &dyn Fn() -> bool,
+) -> Option<TestRun> {
     let mut filtered_out = 0;
     // Per file: its jurisdiction and the tests kept.
     let mut selected = vec![];
@@ -191,13 +206,16 @@ pub fn run_selected_with(analysis: &Analysis, filter: &TestFilter, on_done: &mut
         exercised.add_program(&program);
         let text = analysis.sources().get(unit.id).map_or("", |f| f.text.as_str());
         for t in tests {
+            if stop() {
+                return None;
+            }
             let (outcome, run) = run_one(&program, unit.id, text, t);
             exercised.add_run(&program, &run);
             out.push(outcome);
             on_done(out.len(), total);
         }
     }
-    TestRun { outcomes: out, uncovered: exercised.uncovered(), filtered_out }
+    Some(TestRun { outcomes: out, uncovered: exercised.uncovered(), filtered_out })
 }
 
 fn run_one(program: &Program, file: FileId, text: &str, t: &ast::TestDecl) -> (TestOutcome, Collect) {

@@ -7,7 +7,8 @@ use rust_decimal::Decimal;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use tenet::log::{
-    detect_format, read_bytes, read_log, BadLine, Event, Format, LogFailure, Projection, ReadOptions, ReadStats, OTHER,
+    detect_format, read_bytes, read_log, BadLine, Cancel, Event, Format, LogFailure, Projection, ReadOptions,
+    ReadStats, OTHER,
 };
 use tenet::value::Val;
 
@@ -29,7 +30,7 @@ fn proj() -> Projection {
 }
 
 fn opts() -> ReadOptions {
-    ReadOptions { sort: false, keep_going: false, threads: 2, format: None, progress: None }
+    ReadOptions { sort: false, keep_going: false, threads: 2, format: None, progress: None, cancel: None }
 }
 
 fn keep_going() -> ReadOptions {
@@ -318,6 +319,18 @@ fn gzipped_files_of_every_format() {
         let format = detect_format(&zipped).unwrap();
         let (from_bytes, _) = read_with(&proj(), format, &bytes, &opts()).unwrap();
         assert_eq!(from_bytes, want, "{name} from bytes");
+    }
+}
+
+#[test]
+fn a_cancel_flag_stops_every_format() {
+    for name in ["basic.jsonl", "basic.csv", "basic.xes"] {
+        let cancel = Cancel::new();
+        let watched = ReadOptions { cancel: Some(cancel.clone()), ..opts() };
+        // Not set: the read is the same as without the flag.
+        assert_eq!(files(&[fixture(name)], &watched).unwrap(), files(&[fixture(name)], &opts()).unwrap(), "{name}");
+        cancel.set();
+        assert_eq!(files(&[fixture(name)], &watched).unwrap_err(), LogFailure::Interrupted, "{name}");
     }
 }
 

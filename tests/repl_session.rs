@@ -525,3 +525,67 @@ fn a_policy_with_errors_still_counts_in_its_zone_and_calendar() {
     let out = ok(&mut s, "2026-04-20T12:00:00-03:00 + 1 business day");
     assert!(out.contains("ends at the end of 2026-04-22 (Wed, America/Sao_Paulo)"), "{out}");
 }
+
+#[test]
+fn check_and_test_take_the_scope_of_tenet_check() {
+    let mut s = br();
+    let out = ok(&mut s, ":check --rule 'cancel_*'");
+    assert!(out.contains("cancel_regardless_of_debt"), "{out}");
+    assert!(!out.contains("answer_within_7_days"), "{out}");
+    let wrong = err(&mut s, ":check --rule cancel_regardles");
+    assert!(wrong.contains("`--rule cancel_regardles` matches no rule"), "{wrong}");
+    assert!(err(&mut s, ":check --jurisdiction XX").contains("matches no jurisdiction"));
+    assert!(err(&mut s, ":check --nonsense").contains("unknown option `--nonsense`"));
+    let tests = ok(&mut s, ":test --rule answer_within_7_days");
+    assert!(tests.contains("left out by the name or scope"), "{tests}");
+    // The session's scope, replaced for one command by the same option.
+    let mut s = br();
+    assert!(s.scope(&[], &["answer_*".into()]).ok);
+    let out = ok(&mut s, ":check");
+    assert!(out.contains("answer_within_7_days") && !out.contains("cancel_regardless_of_debt"), "{out}");
+    let out = ok(&mut s, ":check --rule cancel_regardless_of_debt");
+    assert!(!out.contains("answer_within_7_days") && out.contains("cancel_regardless_of_debt"), "{out}");
+    assert!(!s.scope(&["XX".into()], &[]).ok, "a scope that matches nothing is refused");
+}
+
+#[test]
+fn an_interrupted_command_changes_nothing() {
+    use tenet::log::Cancel;
+    use tenet::repl::Watch;
+    let mut s = br();
+    let before = ok(&mut s, ":check");
+    let cancel = Cancel::new();
+    s.watch(Watch { cancel: Some(cancel.clone()), progress: false });
+    ok(&mut s, ":event 2026-03-03T10:00:00-03:00 complaint_received {case: \"X-1\", customer: \"K-1\"}");
+    // As if Ctrl-C came while each command ran.
+    cancel.set();
+    let out = err(&mut s, ":check");
+    assert_eq!(out, "interrupted: the session is as it was before `:check`\n");
+    assert_eq!(
+        err(&mut s, ":events examples/acme-br.jsonl"),
+        "interrupted: the session is as it was before `:events`\n"
+    );
+    assert!(err(&mut s, ":test").starts_with("interrupted"));
+    cancel.clear();
+    let after = ok(&mut s, ":check");
+    assert!(after.contains("30 events, 0 bad lines"), "one log and the typed event, no second log: {after}");
+    assert_ne!(before, after);
+}
+
+#[test]
+fn a_script_types_a_header_as_in_a_file() {
+    let mut s = Session::new(plain());
+    let script = "jurisdiction ZZ \"Draft\"\n  timezone \"America/Sao_Paulo\"\n  calendar BR\nevent demand { case: id }\n:rules\n";
+    let mut out = Vec::new();
+    let status = tenet::repl::terminal::script(&mut s, script.as_bytes(), &mut out);
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(status, 0, "{out}");
+    // The header is judged alone when the next line is not indented.
+    assert!(out.starts_with("defined jurisdiction `ZZ`\n"), "{out}");
+    assert!(out.contains("defined event `demand`"), "{out}");
+    assert_eq!(s.prompt(), "tenet[ZZ]> ");
+    // Business days count in the header's calendar: Tiradentes is skipped.
+    let day = ok(&mut s, "2026-04-20T12:00:00-03:00 + 1 business day");
+    assert!(day.contains("2026-04-22"), "{day}");
+    assert!(!is_complete("jurisdiction ZZ \"Draft\""), "a header waits for its clauses");
+}

@@ -183,7 +183,7 @@ fn check(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions, out: &m
     let streams_to_terminal = args.format != Format::Human && args.output.is_none() && std::io::stdout().is_terminal();
     let progress = (super::progress::wanted(args.quiet) && !streams_to_terminal).then(ReadProgress::new);
     let bar = progress.clone().map(|p| LogBar::start(&args.events, p));
-    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format, progress };
+    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format, progress, cancel: None };
     if args.format == Format::Html {
         let run = super::html::Run { args, analysis: &analysis, program: &program, read, as_of, warnings };
         return super::html::run(run, bar, opts, out);

@@ -13,6 +13,14 @@ pub struct ReplArgs {
     /// Event logs to load first (JSON Lines, CSV or XES, optionally .gz).
     #[arg(long = "events", value_name = "LOG", num_args = 1..)]
     pub events: Vec<PathBuf>,
+    /// Judge only the rules of this jurisdiction in `:check`, `:explain`,
+    /// `:diff` and `:test` (a code such as `BR`; repeat for several).
+    #[arg(long = "jurisdiction", value_name = "CODE")]
+    pub jurisdictions: Vec<String>,
+    /// Judge only the rules of this name or glob (`answer_*`; repeat for
+    /// several); `:check --rule` and `:test --rule` replace it for one command.
+    #[arg(long = "rule", value_name = "NAME|GLOB")]
+    pub rules: Vec<String>,
 }
 
 /// Runs the REPL; returns the exit status.
@@ -24,6 +32,13 @@ pub fn run(args: &ReplArgs, opts: RenderOptions) -> u8 {
         let reply = if policy { session.load_path(&text) } else { session.load_events(&text) };
         super::out(&reply.text);
         if !reply.ok {
+            return 2;
+        }
+    }
+    if !args.jurisdictions.is_empty() || !args.rules.is_empty() {
+        let reply = session.scope(&args.jurisdictions, &args.rules);
+        if !reply.ok {
+            super::err(&reply.text);
             return 2;
         }
     }

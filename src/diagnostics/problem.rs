@@ -489,6 +489,10 @@ pub enum Problem {
         /// Its time.
         previous_time: String,
     },
+    /// Reading a log or judging it stopped because it was asked to (Ctrl-C
+    /// in the REPL).
+    #[error("interrupted before the end of the log")]
+    Interrupted,
 
     /// Violations of a rule whose amount owed could not be computed.
     #[error("the remedy of `{rule}` could not be computed for {count} violation(s): {reason}")]
@@ -663,6 +667,7 @@ impl Problem {
             CalendarNotCovering { .. } => "tenet::calendar_not_covering",
             RemedyNotComputed { .. } => "tenet::remedy_not_computed",
             OutOfOrder { .. } => "tenet::out_of_order",
+            Interrupted => "tenet::interrupted",
             MissingCitation { .. } => "tenet::missing_citation",
             UnusedEvent { .. } => "tenet::unused_event",
             EventNotInLog { .. } => "tenet::event_not_in_log",
@@ -863,6 +868,7 @@ impl Problem {
                     .into(),
             ),
             OutOfOrder { .. } => Some("events are judged in time order: sort the log by time, or pass --sort".into()),
+            Interrupted => Some("nothing was judged; run it again to go to the end".into()),
             MissingCitation { .. } => Some("add `cites \"article\"` so verdicts can name the law they apply".into()),
             UnusedEvent { .. } => Some("remove it, or use it in a rule".into()),
             NoMatch { what, known, suggestion: Some(s), .. } => {

@@ -58,6 +58,8 @@ pub enum LogFailure {
         /// Its time.
         previous_time: Micros,
     },
+    /// The read was stopped by its [`Cancel`](super::Cancel) flag.
+    Interrupted,
 }
 
 impl BadLine {
@@ -105,6 +107,7 @@ impl LogFailure {
                     previous_time: Val::Time(*previous_time).to_string(),
                 })
             }
+            LogFailure::Interrupted => Diagnostic::global(Problem::Interrupted),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! arrive by time, ties by file order then position; an event out of order
 //! within a file is a failure unless sorting was asked for.
 
+mod cancel;
 mod convert;
 mod csv;
 pub mod event;
@@ -28,6 +29,7 @@ mod xes;
 #[cfg(test)]
 mod tests;
 
+pub use cancel::Cancel;
 pub use event::{Event, FieldKind, Loc, Projection, Sym, OTHER};
 pub use failure::{BadLine, LogFailure};
 use open::is_gz;
@@ -88,11 +90,14 @@ pub struct ReadOptions {
     /// Where to count the bytes read and the events delivered, for a
     /// progress bar (None: not counted).
     pub progress: Option<ReadProgress>,
+    /// A flag that stops the read when set (None: it runs to the end); the
+    /// read then fails with [`LogFailure::Interrupted`].
+    pub cancel: Option<Cancel>,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { sort: false, keep_going: false, threads: cpus(), format: None, progress: None }
+        ReadOptions { sort: false, keep_going: false, threads: cpus(), format: None, progress: None, cancel: None }
     }
 }
 
@@ -172,11 +177,21 @@ pub fn read_log_chunks(
     }
     let mut inputs = Vec::with_capacity(paths.len());
     for path in paths {
-        inputs.push(open::open(path, opts.format, opts.progress.as_ref())?);
+        let mut input = open::open(path, opts.format, opts.progress.as_ref())?;
+        if let Some(cancel) = &opts.cancel {
+            input.read = Box::new(cancel.guard(input.read));
+        }
+        inputs.push(input);
     }
-    match &opts.progress {
+    let read = match &opts.progress {
         None => read_inputs(inputs, proj, opts, Sizes::DEFAULT, chunks),
         Some(progress) => read_inputs(inputs, proj, opts, Sizes::DEFAULT, &mut progress.counting(chunks)),
+    };
+    // A stopped reader fails in its own words (an I/O error, a cut line):
+    // what the caller asked for is the interruption.
+    match (read, &opts.cancel) {
+        (Err(_), Some(cancel)) if cancel.is_set() => Err(LogFailure::Interrupted),
+        (read, _) => read,
     }
 }
 

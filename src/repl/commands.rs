@@ -1,10 +1,10 @@
 //! The REPL's commands, one table: name, arguments, what it does.
 
 use super::defs::{self, item_key, DefKind};
+use super::scope::{self, Scope};
 use super::session::{Reply, Session};
-use super::verdicts::{self, Typed};
+use super::verdicts::{self, Inputs, Stop, Typed};
 use crate::diagnostics::{Diagnostic, Problem};
-use crate::eval::Summary;
 use crate::report::{self, Report};
 use crate::span::{display_path, FileId};
 use crate::syntax;
@@ -140,19 +140,25 @@ impl Session {
         if let Some(r) = self.needs(arg, "events") {
             return r;
         }
-        let path = PathBuf::from(arg);
         let mut logs = self.logs.clone();
-        logs.push(path);
-        match verdicts::run(&self.built.analysis, &logs, &[], None) {
-            Ok(run) => {
+        logs.push(PathBuf::from(arg));
+        // Read through to check it and count, keeping nothing: `:check`
+        // reads it again for the rules as they are then.
+        let program = crate::eval::compile(&self.built.analysis);
+        let (opts, bar) = self.watch.read(&logs);
+        let read = crate::log::read_log_each(&logs, &program.proj, &opts, &mut |_| {});
+        drop(bar);
+        match read {
+            Ok(stats) => {
                 self.logs = logs;
-                let span = match (run.stats.first_time, run.stats.last_time) {
+                let span = match (stats.first_time, stats.last_time) {
                     (Some(a), Some(b)) => format!(" from {} to {}", time_text(a), time_text(b)),
                     _ => String::new(),
                 };
-                Reply::ok(format!("{} events{span}", run.stats.events))
+                Reply::ok(format!("{} events{span}", stats.events))
             }
-            Err(d) => Reply::error(self.draw(&[*d])),
+            Err(crate::log::LogFailure::Interrupted) => interrupted("events"),
+            Err(f) => Reply::error(self.draw(&[f.to_diagnostic()])),
         }
     }
 
@@ -175,22 +181,36 @@ impl Session {
         }
     }
 
-    /// Evaluates the session, or says why it cannot. Runs are kept until
-    /// the policy, the events or the horizon change, so `:explain` after
-    /// `:check` does not read the log again.
-    pub(super) fn judge(&mut self) -> Result<Rc<verdicts::Run>, Reply> {
+    /// Evaluates the session within `scope`, or says why it cannot (as
+    /// `:command` would). Runs are kept until the policy, the events, the
+    /// horizon or the scope change, so `:explain` after `:check` does not
+    /// read the log again.
+    pub(super) fn judge(&mut self, scope: &Scope, command: &str) -> Result<Rc<verdicts::Run>, Reply> {
         if self.built.analysis.has_errors() {
             return Err(Reply::error(format!("{}the policy has errors: fix them first", self.policy_problems())));
         }
-        let key = (self.builds, self.logs.clone(), self.typed.iter().map(|t| t.entry).collect(), self.as_of);
+        let key =
+            (self.builds, self.logs.clone(), self.typed.iter().map(|t| t.entry).collect(), self.as_of, scope.clone());
         if let Some((cached, run)) = &self.cache {
             if *cached == key {
                 return Ok(Rc::clone(run));
             }
         }
-        let run = verdicts::run(&self.built.analysis, &self.logs, &self.typed, self.as_of)
-            .map_err(|d| Reply::error(self.draw(&[*d])))?;
-        let run = Rc::new(run);
+        let selection = scope.selection().map_err(|d| Reply::error(self.draw(&d)))?;
+        // The old run goes first: two would be held at once otherwise.
+        self.cache = None;
+        let inputs = Inputs {
+            analysis: &self.built.analysis,
+            scope: &selection,
+            logs: &self.logs,
+            typed: &self.typed,
+            as_of: self.as_of,
+        };
+        let run = match verdicts::run(&inputs, &self.watch) {
+            Ok(run) => Rc::new(run),
+            Err(Stop::Interrupted) => return Err(interrupted(command)),
+            Err(Stop::Failed(d)) => return Err(Reply::error(self.draw(&d))),
+        };
         self.cache = Some((key, Rc::clone(&run)));
         Ok(run)
     }
@@ -209,32 +229,28 @@ impl Session {
     }
 
     fn check(&mut self, arg: &str) -> Reply {
-        let (all, arg) = match arg.strip_prefix("--all") {
-            Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => (true, rest.trim()),
-            _ => (false, arg),
+        let opts = match scope::options(arg, true) {
+            Ok(o) => o,
+            Err(e) => return self.usage(format!("`:check`: {e}"), "`:help` shows its options"),
         };
-        let run = match self.judge() {
+        let scope = self.scope.with(&opts.scope);
+        let run = match self.judge(&scope, "check") {
             Ok(r) => r,
             Err(reply) => return reply,
         };
-        let only = if arg.is_empty() {
+        let only = if opts.rest.is_empty() {
             None
         } else {
-            match self.rule_index(&run, arg, "check") {
+            match self.rule_index(&run, opts.rest, "check") {
                 Ok(i) => Some(i),
                 Err(reply) => return reply,
             }
         };
-        let mut summary = Summary::new(&run.program);
-        for i in run.instances.iter().filter(|i| only.is_none_or(|r| r == i.rule)) {
-            crate::eval::Sink::instance(&mut summary, i.clone());
-        }
-        summary.after_horizon = run.after_horizon;
         let stats = crate::log::ReadStats { events: run.events.len() as u64, ..run.stats.clone() };
         let report = Report {
             program: &run.program,
             sources: self.sources(),
-            summary: &summary,
+            summary: &run.summary,
             stats: &stats,
             logs: &run.logs,
             horizon: run.horizon,
@@ -253,7 +269,7 @@ impl Session {
         }
         self.last_check = Some(run.snapshot());
         let warnings = if run.warnings.is_empty() { String::new() } else { self.draw(&run.warnings) };
-        let per_rule = if all { None } else { Some(report::human::SHOWN_PER_RULE) };
+        let per_rule = if opts.all { None } else { Some(report::human::SHOWN_PER_RULE) };
         Reply::ok(format!("{warnings}{}{table}", verdicts::violation_lines(&run, only, per_rule)))
     }
 
@@ -261,7 +277,8 @@ impl Session {
         let Some(before) = self.last_check.clone() else {
             return self.usage("no `:check` yet", "run `:check`, change a rule or the events, then `:diff`");
         };
-        let run = match self.judge() {
+        let scope = self.scope.clone();
+        let run = match self.judge(&scope, "diff") {
             Ok(r) => r,
             Err(reply) => return reply,
         };
@@ -276,17 +293,35 @@ impl Session {
         if self.built.analysis.has_errors() {
             return Reply::error(format!("{}the policy has errors: fix them first", self.policy_problems()));
         }
-        let filter = (!arg.is_empty()).then_some(arg);
-        let outcomes = crate::testing::run_tests(&self.built.analysis, filter);
+        let opts = match scope::options(arg, false) {
+            Ok(o) => o,
+            Err(e) => return self.usage(format!("`:test`: {e}"), "`:help` shows its options"),
+        };
+        let scope = self.scope.with(&opts.scope);
+        // Compiled only to tell a filter that matches nothing, as `tenet test` does.
+        let selection = match scope.selection().and_then(|s| s.compile(&self.built.analysis).map(|_| s)) {
+            Ok(s) => s,
+            Err(d) => return Reply::error(self.draw(&d)),
+        };
+        let filter =
+            crate::testing::TestFilter { name: (!opts.rest.is_empty()).then_some(opts.rest), selection: &selection };
+        let watch = self.watch.clone();
+        let Some(run) = crate::testing::run_selected_until(&self.built.analysis, &filter, &|| watch.interrupted())
+        else {
+            return interrupted("test");
+        };
         let mut out = String::new();
-        let failed = outcomes.iter().filter(|o| !o.passed()).count();
-        for o in &outcomes {
+        let failed = run.outcomes.iter().filter(|o| !o.passed()).count();
+        for o in &run.outcomes {
             let _ = writeln!(out, "{} {}", if o.passed() { "ok    " } else { "FAILED" }, o.name);
             for f in &o.failures {
                 let _ = writeln!(out, "       {f}");
             }
         }
-        let _ = write!(out, "{} passed, {failed} failed", outcomes.len() - failed);
+        let _ = write!(out, "{} passed, {failed} failed", run.outcomes.len() - failed);
+        if run.filtered_out > 0 && !scope.is_empty() {
+            let _ = write!(out, " ({} left out by the name or scope)", run.filtered_out);
+        }
         if failed > 0 {
             Reply::error(out)
         } else {
@@ -488,6 +523,11 @@ fn doc_start(text: &str, start: usize) -> usize {
     begin
 }
 
+/// The answer to a command stopped by Ctrl-C: nothing it would change has.
+fn interrupted(command: &str) -> Reply {
+    Reply::error(format!("interrupted: the session is as it was before `:{command}`"))
+}
+
 fn time_text(t: time::Micros) -> String {
     report::local_time(t, chrono_tz::UTC)
 }
@@ -504,8 +544,13 @@ pub fn help() -> String {
         let _ = writeln!(out, "  {usage:width$}  {what}");
     }
     out.push_str(
-        "\nInput continues on the next line while a brace is open. Ctrl-C cancels it, Ctrl-D leaves;\n\
-         `help`, `quit` and `exit` work without the colon too.",
+        "\n`:check` and `:test` also take `--rule NAME|GLOB` and `--jurisdiction CODE` (each may be\n\
+         repeated): for that command they replace the ones `tenet repl` was started with.\n\
+         \n\
+         Input continues on the next line (prompt `...>`) while a brace is open; a `jurisdiction`\n\
+         header continues on indented lines, until an empty line or one that is not indented.\n\
+         Ctrl-C cancels the input, or stops a running `:events`, `:check` or `:test` (the session\n\
+         stays as it was); Ctrl-D leaves; `help`, `quit` and `exit` work without the colon too.",
     );
     out
 }

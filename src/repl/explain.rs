@@ -5,11 +5,12 @@
 //! the instance's key, the one that fulfilled or broke it, lateness and
 //! remedy; or, for an instance with no verdict, the `unless` that exempted it.
 
+use super::kept::Kept;
 use super::session::{Reply, Session};
+use super::store::StoredEvent;
 use super::verdicts::{key_text, Run};
 use crate::eval::ir::{Kind, Rule};
-use crate::eval::Instance;
-use crate::log::{Event, Sym};
+use crate::log::Sym;
 use crate::report::{describe_due, local_time};
 use crate::syntax::ast::Verdict;
 use crate::time;
@@ -27,7 +28,8 @@ impl Session {
         if rule_name.is_empty() {
             return self.usage("`:explain` needs a rule", "`:explain RULE [KEY]`, e.g. `:explain ack24 C-17`");
         }
-        let run = match self.judge() {
+        let scope = self.scope.clone();
+        let run = match self.judge(&scope, "explain") {
             Ok(r) => r,
             Err(reply) => return reply,
         };
@@ -36,8 +38,8 @@ impl Session {
             Err(reply) => return reply,
         };
         let wanted = parse_key(key);
-        let matching: Vec<&Instance> =
-            run.instances.iter().filter(|i| i.rule == index && instance_matches(&run, i, &wanted)).collect();
+        let matching: Vec<&Kept> =
+            run.instances.iter().filter(|i| i.rule() == index && instance_matches(&run, i, &wanted)).collect();
         // Without a key, a violation is the interesting one.
         let pick = matching
             .iter()
@@ -52,7 +54,7 @@ impl Session {
                     let known: Vec<String> = run
                         .instances
                         .iter()
-                        .filter(|i| i.rule == index)
+                        .filter(|i| i.rule() == index)
                         .take(8)
                         .map(|i| format!("  {}{}", i.verdict.as_str(), key_text(i)))
                         .collect();
@@ -99,16 +101,19 @@ fn value_is(v: &Val, text: &str) -> bool {
     }
 }
 
-fn instance_matches(run: &Run, i: &Instance, wanted: &Option<(Option<String>, String)>) -> bool {
+fn instance_matches(run: &Run, i: &Kept, wanted: &Option<(Option<String>, String)>) -> bool {
     let Some((name, value)) = wanted else { return true };
     let by_key = i.key.iter().any(|(k, v)| name.as_ref().is_none_or(|n| n == k) && value_is(v, value));
-    let by_attr =
-        i.attrs.iter().any(|(s, v)| name.as_ref().is_none_or(|n| n == run.program.proj.name(*s)) && value_is(v, value));
-    by_key || by_attr
+    // The other attributes of the event the instance is about.
+    let by_attr = || {
+        let Some(e) = i.trigger.and_then(|t| run.events.find(t.time, t.loc)) else { return false };
+        e.attrs().any(|(s, v)| name.as_ref().is_none_or(|n| n == run.program.proj.name(s)) && value_is(v, value))
+    };
+    by_key || by_attr()
 }
 
-fn explain_instance(run: &Run, i: &Instance) -> String {
-    let Some(rule) = run.program.rules.get(i.rule) else { return String::new() };
+fn explain_instance(run: &Run, i: &Kept) -> String {
+    let Some(rule) = run.program.rules.get(i.rule()) else { return String::new() };
     let jur = run.program.jurisdictions.get(rule.jurisdiction);
     let tz = jur.map_or(chrono_tz::UTC, |j| j.tz);
     let mut out = format!("`{}`{}: {}\n", rule.name, key_text(i), i.verdict.as_str());
@@ -121,7 +126,7 @@ fn explain_instance(run: &Run, i: &Instance) -> String {
         about.push(')');
     }
     let _ = writeln!(out, "  rule: {}", about.trim());
-    let trigger_event = i.trigger.and_then(|t| run.events.iter().find(|e| e.loc == t.loc));
+    let trigger_event = i.trigger.and_then(|t| run.events.find(t.time, t.loc));
     if let Some(t) = &i.trigger {
         let kind = trigger_event.map_or("event", |e| run.program.proj.name(e.kind));
         let _ = writeln!(out, "  trigger: {kind} at {} ({})", local_time(t.time, tz), run.place(t.loc));
@@ -178,8 +183,8 @@ fn explain_instance(run: &Run, i: &Instance) -> String {
     if i.deadline.is_some() && i.evidence.is_none() && i.verdict != Verdict::Satisfied {
         let _ = writeln!(out, "  horizon: {} (no fulfilling event by then)", local_time(run.horizon, tz));
     }
-    if let Some((amount, currency)) = &i.remedy {
-        let _ = writeln!(out, "  remedy: {amount} {currency}");
+    if let Some(r) = &i.remedy {
+        let _ = writeln!(out, "  remedy: {} {}", r.0, r.1);
     }
     if let (Some(r), Some(t)) = (&rule.remedy, i.trigger) {
         let day = crate::time::local_date(t.time, tz);
@@ -233,16 +238,16 @@ fn rule_types(rule: &Rule) -> Vec<Sym> {
 }
 
 /// The events of the rule's types that share a key value with the instance.
-fn considered<'r>(run: &'r Run, rule: &Rule, i: &Instance, trigger: Option<&Event>) -> Vec<&'r Event> {
+fn considered<'r>(run: &'r Run, rule: &Rule, i: &'r Kept, trigger: Option<StoredEvent<'r>>) -> Vec<StoredEvent<'r>> {
     let types = rule_types(rule);
     let mut values: Vec<&Val> = i.key.iter().map(|(_, v)| v).collect();
     if values.is_empty() {
-        values.extend(trigger.iter().flat_map(|e| e.attrs.iter().map(|(_, v)| v)));
+        values.extend(trigger.iter().flat_map(|e| e.attrs().map(|(_, v)| v)));
     }
     run.events
         .iter()
         .filter(|e| types.contains(&e.kind))
-        .filter(|e| values.is_empty() || e.attrs.iter().any(|(_, v)| values.iter().any(|w| w.equals(v))))
+        .filter(|e| values.is_empty() || e.attrs().any(|(_, v)| values.iter().any(|w| w.equals(v))))
         .collect()
 }
 
@@ -260,9 +265,8 @@ fn exemption(
         match wanted {
             None => true,
             Some((name, value)) => e
-                .attrs
-                .iter()
-                .any(|(s, v)| name.as_ref().is_none_or(|n| n == run.program.proj.name(*s)) && value_is(v, value)),
+                .attrs()
+                .any(|(s, v)| name.as_ref().is_none_or(|n| n == run.program.proj.name(s)) && value_is(v, value)),
         }
     })?;
     let e = run.events.get(ex.event)?;

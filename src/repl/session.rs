@@ -6,7 +6,9 @@
 
 use super::calc::{self, Place};
 use super::defs::{self, item_key, Built, DefKind, Definition};
+use super::scope::Scope;
 use super::verdicts::{Run, Snapshot, Typed};
+use super::watch::Watch;
 use crate::diagnostics::{render_all, Diagnostic, RenderOptions, Sources};
 use crate::span::{FileId, SourceFile};
 use crate::syntax::{self, ast::Item};
@@ -15,8 +17,8 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 /// What an evaluation was made from: the policy build, the logs, the typed
-/// events (by input number) and the horizon.
-pub(super) type RunKey = (u64, Vec<PathBuf>, Vec<usize>, Option<Micros>);
+/// events (by input number), the horizon and the scope.
+pub(super) type RunKey = (u64, Vec<PathBuf>, Vec<usize>, Option<Micros>, Scope);
 
 /// What the session answers to one input.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -78,6 +80,10 @@ pub struct Session {
     pub(super) cache: Option<(RunKey, Rc<Run>)>,
     /// How diagnostics are drawn.
     pub(super) render: RenderOptions,
+    /// The jurisdictions and rules judged (`tenet repl --jurisdiction --rule`).
+    pub(super) scope: Scope,
+    /// Ctrl-C and the progress bar, on a terminal.
+    pub(super) watch: Watch,
 }
 
 impl Session {
@@ -96,6 +102,29 @@ impl Session {
             builds: 0,
             cache: None,
             render,
+            scope: Scope::default(),
+            watch: Watch::default(),
+        }
+    }
+
+    /// Lets Ctrl-C (setting `watch.cancel`) stop long commands, and shows
+    /// a bar while a large log is read when `watch.progress` says so.
+    pub fn watch(&mut self, watch: Watch) {
+        self.watch = watch;
+    }
+
+    /// Limits what `:check`, `:explain`, `:diff` and `:test` judge to the
+    /// jurisdictions and rules given (by name or glob); refused, with the
+    /// names there are, when one matches nothing.
+    pub fn scope(&mut self, jurisdictions: &[String], rules: &[String]) -> Reply {
+        let scope = Scope { jurisdictions: jurisdictions.to_vec(), rules: rules.to_vec() };
+        let checked = scope.selection().and_then(|s| s.compile(&self.built.analysis).map(|_| ()));
+        match checked {
+            Ok(()) => {
+                self.scope = scope;
+                Reply::ok("")
+            }
+            Err(d) => Reply::error(self.draw(&d)),
         }
     }
 

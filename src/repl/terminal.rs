@@ -3,28 +3,37 @@
 //! On a terminal: history kept in the user's data directory, a session
 //! journal there too (a session that dies is offered back next time), Tab
 //! completion, colours, a prompt naming the jurisdiction, input that
-//! continues while a brace is open, Ctrl-C to drop the input, Ctrl-D to
-//! leave. Without one (a script on stdin), lines are read and answered one
-//! complete input at a time, without prompts.
+//! continues (under a `...>` prompt) while a brace is open or a header may
+//! take clauses, Ctrl-C to drop the input or stop a long command, Ctrl-D
+//! to leave. Without one (a script on stdin), lines are read and answered
+//! one complete input at a time, without prompts.
+//!
+//! Each line is read on its own, so that continuation lines get a prompt
+//! of their own (the line editor has none for them), and the whole input
+//! goes to the history as one entry. The line editor reads Ctrl-C as a key
+//! (the terminal is raw while it reads), so the SIGINT handler installed
+//! here only ever fires while a command runs: it sets the flag the
+//! command's log reader, evaluation loop and test runner look at.
 
 use super::complete::{complete, Words};
 use super::highlight::highlight;
-use super::input::is_complete;
+use super::input::{ends_header, is_complete};
 use super::journal::{self, Journal};
-use super::session::Session;
+use super::session::{Reply, Session};
+use super::watch::Watch;
+use crate::log::Cancel;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::Hinter;
 use rustyline::history::DefaultHistory;
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::validate::Validator;
 use rustyline::{CompletionType, Config, Context, Editor, Helper};
 use std::borrow::Cow;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-/// The rustyline helper: completion from the session's names, colours,
-/// multi-line validation.
+/// The rustyline helper: completion from the session's names, colours.
 struct Assist {
     words: Words,
     colour: bool,
@@ -57,11 +66,8 @@ impl Highlighter for Assist {
     }
 }
 
-impl Validator for Assist {
-    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        Ok(if is_complete(ctx.input()) { ValidationResult::Valid(None) } else { ValidationResult::Incomplete })
-    }
-}
+/// Every line is complete for the editor: the loop joins them.
+impl Validator for Assist {}
 
 impl Helper for Assist {}
 
@@ -105,9 +111,29 @@ fn restore_and_journal(editor: &mut Editor<Assist, DefaultHistory>, session: &mu
     journal
 }
 
+/// The prompt of a continuation line, as wide as `prompt`.
+pub fn continuation(prompt: &str) -> String {
+    format!("{:>width$}", "...> ", width = prompt.chars().count())
+}
+
+/// Lets Ctrl-C stop a running command: None when the handler cannot be
+/// installed (Ctrl-C then ends the process, as it would anyway). Installed
+/// once the line editor is up, so that it replaces the editor's handler.
+fn ctrl_c() -> Option<Cancel> {
+    let cancel = Cancel::new();
+    let flag = cancel.clone();
+    match ctrlc::set_handler(move || flag.set()) {
+        Ok(()) => Some(cancel),
+        Err(e) => {
+            eprintln!("warning: Ctrl-C cannot stop a running command ({e}): it would end the session");
+            None
+        }
+    }
+}
+
 /// Runs the interactive loop on a terminal; returns the exit status.
 pub fn interactive(session: &mut Session, colour: bool) -> u8 {
-    let config = Config::builder().completion_type(CompletionType::List).auto_add_history(true).build();
+    let config = Config::builder().completion_type(CompletionType::List).build();
     let mut editor: Editor<Assist, DefaultHistory> = match Editor::with_config(config) {
         Ok(e) => e,
         Err(e) => {
@@ -126,27 +152,56 @@ pub fn interactive(session: &mut Session, colour: bool) -> u8 {
     if let Some(h) = editor.helper_mut() {
         h.words = Words::of(session);
     }
+    let cancel = ctrl_c();
+    session.watch(Watch { cancel: cancel.clone(), progress: std::io::stderr().is_terminal() });
+    let mut pending = String::new();
+    let answer = |session: &mut Session, input: &str, journal: &mut Option<Journal>| -> Reply {
+        // A Ctrl-C pressed before this command does not stop it.
+        if let Some(c) = &cancel {
+            c.clear();
+        }
+        let reply = session.eval(input);
+        if reply.ok {
+            if let Some(Err(e)) = journal.as_mut().map(|j| j.record(input)) {
+                eprintln!("warning: the session journal stopped ({e}): a crash would lose the draft");
+                *journal = None;
+            }
+        }
+        print!("{}", reply.text);
+        let _ = std::io::stdout().flush();
+        reply
+    };
     let status = loop {
-        match editor.readline(&session.prompt()) {
-            Ok(input) => {
-                let reply = session.eval(&input);
-                if reply.ok {
-                    if let Some(Err(e)) = journal.as_mut().map(|j| j.record(&input)) {
-                        eprintln!("warning: the session journal stopped ({e}): a crash would lose the draft");
-                        journal = None;
+        let prompt = session.prompt();
+        let prompt = if pending.is_empty() { prompt } else { continuation(&prompt) };
+        match editor.readline(&prompt) {
+            Ok(line) => {
+                if ends_header(&pending, &line) {
+                    let _ = editor.add_history_entry(pending.as_str());
+                    if answer(session, &std::mem::take(&mut pending), &mut journal).quit {
+                        break 0;
                     }
                 }
-                print!("{}", reply.text);
-                let _ = std::io::stdout().flush();
-                if reply.quit {
+                if !pending.is_empty() {
+                    pending.push('\n');
+                }
+                pending.push_str(&line);
+                if !is_complete(&pending) {
+                    continue;
+                }
+                let input = std::mem::take(&mut pending);
+                if !input.trim().is_empty() {
+                    let _ = editor.add_history_entry(input.as_str());
+                }
+                if answer(session, &input, &mut journal).quit {
                     break 0;
                 }
                 if let Some(h) = editor.helper_mut() {
                     h.words = Words::of(session);
                 }
             }
-            // Ctrl-C drops the input being typed.
-            Err(ReadlineError::Interrupted) => continue,
+            // Ctrl-C drops the input being typed (every line of it).
+            Err(ReadlineError::Interrupted) => pending.clear(),
             Err(ReadlineError::Eof) => break 0,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -173,32 +228,35 @@ pub fn interactive(session: &mut Session, colour: bool) -> u8 {
 pub fn script(session: &mut Session, input: impl BufRead, out: &mut dyn Write) -> u8 {
     let mut status = 0;
     let mut pending = String::new();
+    let mut answer = |session: &mut Session, input: &str| {
+        let reply = session.eval(input);
+        let _ = write!(out, "{}", reply.text);
+        if !reply.ok {
+            status = 1;
+        }
+        reply.quit
+    };
     for line in input.lines() {
         let Ok(line) = line else {
             let _ = writeln!(out, "error: standard input is not UTF-8 text");
             return 2;
         };
+        if ends_header(&pending, &line) && answer(session, &std::mem::take(&mut pending)) {
+            return status;
+        }
+        if !pending.is_empty() {
+            pending.push('\n');
+        }
         pending.push_str(&line);
-        pending.push('\n');
         if !is_complete(&pending) {
             continue;
         }
-        let reply = session.eval(&pending);
-        pending.clear();
-        let _ = write!(out, "{}", reply.text);
-        if !reply.ok {
-            status = 1;
-        }
-        if reply.quit {
+        if answer(session, &std::mem::take(&mut pending)) {
             return status;
         }
     }
     if !pending.trim().is_empty() {
-        let reply = session.eval(&pending);
-        let _ = write!(out, "{}", reply.text);
-        if !reply.ok {
-            status = 1;
-        }
+        answer(session, &pending);
     }
     status
 }

@@ -2,15 +2,21 @@
 //!
 //! The log files are read again on every run, projected for the rules as
 //! they are now (a redefined rule may use fields the old one did not), and
-//! the hypothetical events typed with `:event` join them in time order,
-//! after log events of the same instant. Every exemption is recorded with
-//! the event being judged when it happened, so `:explain` can say which
-//! `unless` fired on what.
+//! judged as they are read; the hypothetical events typed with `:event`
+//! join them in time order, after log events of the same instant. What the
+//! REPL shows afterwards is kept compactly ([`EventStore`], [`Kept`]): a
+//! session holding a log of millions of events stays within about twice
+//! the log's size. Every exemption is recorded with the event being judged
+//! when it happened, so `:explain` can say which `unless` fired on what.
 
+use super::kept::Kept;
+use super::store::EventStore;
+use super::watch::Watch;
 use crate::check::Analysis;
 use crate::diagnostics::Diagnostic;
-use crate::eval::{compile, Engine, Instance, Program, Sink};
-use crate::log::{read_log, Event, Loc, ReadOptions, ReadStats};
+use crate::eval::{Engine, Instance, Program, Sink, Summary};
+use crate::log::{read_log_each, Event, Loc, LogFailure, ReadStats};
+use crate::select::Selection;
 use crate::span::display_path;
 use crate::syntax::ast::{GivenEvent, Verdict};
 use crate::testing::event_of;
@@ -23,6 +29,9 @@ use std::rc::Rc;
 
 /// The name hypothetical events are shown under (`<repl>:4` is input 4).
 pub const TYPED: &str = "<repl>";
+
+/// Events judged between two looks at the Ctrl-C flag.
+const CANCEL_EVERY: usize = 4096;
 
 /// An event typed with `:event`.
 #[derive(Debug, Clone)]
@@ -49,35 +58,55 @@ pub struct Run {
     /// The compiled rules.
     pub program: Program,
     /// The events judged, in log order.
-    pub events: Vec<Event>,
+    pub events: EventStore,
     /// Every decided instance.
-    pub instances: Vec<Instance>,
+    pub instances: Rc<Vec<Kept>>,
     /// Every exemption.
     pub exemptions: Vec<Exemption>,
+    /// The verdict table: counts and amounts owed per rule.
+    pub summary: Summary,
     /// What reading the logs found.
     pub stats: ReadStats,
     /// The log files by `Loc::file`, then [`TYPED`].
     pub logs: Vec<PathBuf>,
     /// The horizon.
     pub horizon: Micros,
-    /// Events after the horizon, not judged.
-    pub after_horizon: u64,
     /// Calendar coverage warnings: the log, the horizon or a business-day
     /// deadline in a year the calendar lists no holidays for.
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Collects instances and exemptions, the latter with the current event.
+/// Why a run gave no verdicts.
+#[derive(Debug)]
+pub enum Stop {
+    /// Ctrl-C: nothing was judged to the end.
+    Interrupted,
+    /// The scope matches nothing, or a log cannot be read.
+    Failed(Vec<Diagnostic>),
+}
+
+impl From<LogFailure> for Stop {
+    fn from(f: LogFailure) -> Self {
+        match f {
+            LogFailure::Interrupted => Stop::Interrupted,
+            f => Stop::Failed(vec![f.to_diagnostic()]),
+        }
+    }
+}
+
+/// Keeps instances and exemptions (the latter with the current event), and
+/// sums the verdict table.
 struct Recorder {
-    instances: Vec<Instance>,
+    instances: Vec<Kept>,
     exemptions: Vec<Exemption>,
-    gaps: Vec<crate::eval::CalendarGap>,
+    summary: Summary,
     current: Rc<Cell<usize>>,
 }
 
 impl Sink for Recorder {
     fn instance(&mut self, inst: Instance) {
-        self.instances.push(inst);
+        self.instances.push(Kept::of(&inst));
+        self.summary.instance(inst);
     }
 
     fn exempted(&mut self, rule: usize, unless: usize) {
@@ -85,48 +114,93 @@ impl Sink for Recorder {
     }
 
     fn calendar_gap(&mut self, gap: crate::eval::CalendarGap) {
-        self.gaps.push(gap);
+        self.summary.calendar_gap(gap);
     }
 }
 
-/// Evaluates the rules of `analysis` over `logs` and `typed` as of `as_of`
-/// (default: the last event).
-pub fn run(
-    analysis: &Analysis,
-    logs: &[PathBuf],
-    typed: &[Typed],
-    as_of: Option<Micros>,
-) -> Result<Run, Box<Diagnostic>> {
-    let program = compile(analysis);
-    let mut events = vec![];
-    let opts = ReadOptions::default();
-    let stats = if logs.is_empty() {
+/// What a run judges: the policy (within a scope), the logs, the typed
+/// events and the horizon.
+pub struct Inputs<'a> {
+    /// The checked policy.
+    pub analysis: &'a Analysis,
+    /// The jurisdictions and rules judged.
+    pub scope: &'a Selection,
+    /// The log files.
+    pub logs: &'a [PathBuf],
+    /// The events typed with `:event`.
+    pub typed: &'a [Typed],
+    /// The horizon (None: the last event).
+    pub as_of: Option<Micros>,
+}
+
+/// Judges `inputs` as they are read, watched by `watch`.
+pub fn run(inputs: &Inputs, watch: &Watch) -> Result<Run, Stop> {
+    let program = inputs.scope.compile(inputs.analysis).map_err(Stop::Failed)?;
+    let file = u32::try_from(inputs.logs.len()).unwrap_or(u32::MAX);
+    let mut typed: Vec<Event> =
+        inputs.typed.iter().map(|t| event_of(&program, &t.event, Loc { file, line: t.entry as u64 })).collect();
+    typed.sort_by_key(|e| e.time);
+    let mut typed = typed.into_iter().peekable();
+    let current = Rc::new(Cell::new(0));
+    let recorder = Recorder {
+        instances: vec![],
+        exemptions: vec![],
+        summary: Summary::keeping(&program, 0),
+        current: Rc::clone(&current),
+    };
+    let mut engine = Engine::new(&program, recorder, true);
+    let mut events = EventStore::default();
+    let mut after_horizon = 0u64;
+    let mut stopped = false;
+    let mut judge = |e: &Event| {
+        if stopped {
+            return;
+        }
+        if inputs.as_of.is_some_and(|h| e.time > h) {
+            after_horizon += 1;
+            return;
+        }
+        if events.len() % CANCEL_EVERY == 0 && watch.interrupted() {
+            stopped = true;
+            return;
+        }
+        current.set(events.len());
+        events.push(e);
+        engine.push(e);
+    };
+    let stats = if inputs.logs.is_empty() {
         ReadStats::default()
     } else {
-        read_log(logs, &program.proj, &opts, &mut |e| events.push(e)).map_err(|f| Box::new(f.to_diagnostic()))?
+        let (opts, bar) = watch.read(inputs.logs);
+        let read = read_log_each(inputs.logs, &program.proj, &opts, &mut |e| {
+            // Typed events go before log events of a later instant.
+            while let Some(t) = typed.next_if(|t| t.time < e.time) {
+                judge(&t);
+            }
+            judge(e);
+        });
+        drop(bar);
+        read?
     };
-    let file = u32::try_from(logs.len()).unwrap_or(u32::MAX);
     for t in typed {
-        events.push(event_of(&program, &t.event, Loc { file, line: t.entry as u64 }));
+        judge(&t);
     }
-    // Stable: log events keep their order, typed ones follow at equal times.
-    events.sort_by_key(|e| e.time);
-    let horizon = as_of.or_else(|| events.last().map(|e| e.time)).unwrap_or(0);
-    let after_horizon = events.iter().filter(|e| e.time > horizon).count() as u64;
-    events.retain(|e| e.time <= horizon);
-    let current = Rc::new(Cell::new(0));
-    let recorder = Recorder { instances: vec![], exemptions: vec![], gaps: vec![], current: Rc::clone(&current) };
-    let mut engine = Engine::new(&program, recorder, true);
-    for (i, e) in events.iter().enumerate() {
-        current.set(i);
-        engine.push(e);
+    if stopped || watch.interrupted() {
+        return Err(Stop::Interrupted);
     }
-    let Recorder { instances, exemptions, gaps, .. } = engine.finish(Some(horizon));
-    let (first, last) = (events.first().map(|e| e.time), events.last().map(|e| e.time));
-    let warnings = crate::eval::calendar_warnings(&program, &gaps, first, last, Some(horizon));
-    let mut all_logs = logs.to_vec();
-    all_logs.push(PathBuf::from(TYPED));
-    Ok(Run { program, events, instances, exemptions, stats, logs: all_logs, horizon, after_horizon, warnings })
+    events.trim();
+    let (first, last) = events.span();
+    let horizon = inputs.as_of.or(last).unwrap_or(0);
+    let Recorder { mut instances, exemptions, mut summary, .. } = engine.finish(Some(horizon));
+    // Kept as they are (an `Rc<[Kept]>` would copy them, twice the memory
+    // for a moment), without the room they grew into.
+    instances.shrink_to_fit();
+    summary.after_horizon = after_horizon;
+    let warnings = crate::eval::calendar_warnings(&program, &summary.calendar_gaps, first, last, Some(horizon));
+    let mut logs = inputs.logs.to_vec();
+    logs.push(PathBuf::from(TYPED));
+    let instances = Rc::new(instances);
+    Ok(Run { program, events, instances, exemptions, summary, stats, logs, horizon, warnings })
 }
 
 impl Run {
@@ -141,34 +215,18 @@ impl Run {
         format!("{file}:{}", loc.line)
     }
 
-    /// The verdict of every instance, by identity, for `:diff`.
+    /// The verdicts of this run, for a later `:diff`.
     pub fn snapshot(&self) -> Snapshot {
-        let mut out = BTreeMap::new();
-        for i in &self.instances {
-            let mut id = format!("{}{}", self.rule_name(i.rule), key_text(i));
-            if let Some(t) = &i.trigger {
-                let _ = write!(id, " (trigger {})", self.place(t.loc));
-            }
-            let mut state = i.verdict.as_str().to_string();
-            if let Some((amount, currency)) = &i.remedy {
-                let _ = write!(state, ", remedy {amount} {currency}");
-            }
-            // Instances with the same identity (two triggers on one line)
-            // are told apart by their order.
-            let mut n = 1;
-            let mut unique = id.clone();
-            while out.contains_key(&unique) {
-                n += 1;
-                unique = format!("{id} #{n}");
-            }
-            out.insert(unique, state);
+        Snapshot {
+            instances: Rc::clone(&self.instances),
+            rules: self.program.rules.iter().map(|r| r.name.clone()).collect(),
+            logs: self.logs.clone(),
         }
-        Snapshot(out)
     }
 }
 
 /// ` for case "A", customer "K"`, or nothing.
-pub fn key_text(i: &Instance) -> String {
+pub fn key_text(i: &Kept) -> String {
     if i.key.is_empty() {
         return String::new();
     }
@@ -176,24 +234,70 @@ pub fn key_text(i: &Instance) -> String {
     format!(" for {}", parts.join(", "))
 }
 
-/// Verdicts by instance identity.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Snapshot(BTreeMap<String, String>);
+/// The verdicts of a run: its instances (shared with it, not copied), with
+/// the rule names and log files their identities are written with.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    instances: Rc<Vec<Kept>>,
+    rules: Vec<String>,
+    logs: Vec<PathBuf>,
+}
 
 impl Snapshot {
+    /// What identifies instance `i` across runs: rule, key and trigger.
+    fn id(&self, i: &Kept) -> String {
+        let rule = self.rules.get(i.rule()).map_or("?", String::as_str);
+        let mut id = format!("{rule}{}", key_text(i));
+        if let Some(t) = &i.trigger {
+            let file = self.logs.get(t.loc.file as usize).map_or_else(|| "?".to_string(), |p| display_path(p));
+            let _ = write!(id, " (trigger {file}:{})", t.loc.line);
+        }
+        id
+    }
+
+    /// Its verdict (and remedy).
+    fn state(i: &Kept) -> String {
+        let mut state = i.verdict.as_str().to_string();
+        if let Some(r) = &i.remedy {
+            let _ = write!(state, ", remedy {} {}", r.0, r.1);
+        }
+        state
+    }
+
+    /// Every instance by identity and verdict. Instances with the same
+    /// identity (two triggers on one line) are told apart by their order.
+    fn verdicts(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for i in self.instances.iter() {
+            let id = self.id(i);
+            let mut n = 1;
+            let mut unique = id.clone();
+            while out.contains_key(&unique) {
+                n += 1;
+                unique = format!("{id} #{n}");
+            }
+            out.insert(unique, Snapshot::state(i));
+        }
+        out
+    }
+
     /// The instances whose verdict changed from `self` to `now`, one line
     /// each: `~ changed`, `+ new`, `- gone`; None when nothing changed.
     pub fn diff(&self, now: &Snapshot) -> Vec<String> {
+        if Rc::ptr_eq(&self.instances, &now.instances) {
+            return vec![];
+        }
+        let (before, now) = (self.verdicts(), now.verdicts());
         let mut out = vec![];
-        for (id, before) in &self.0 {
-            match now.0.get(id) {
+        for (id, before) in &before {
+            match now.get(id) {
                 Some(after) if after != before => out.push(format!("~ {id}: {before} → {after}")),
                 Some(_) => {}
                 None => out.push(format!("- {id}: was {before}")),
             }
         }
-        for (id, after) in &now.0 {
-            if !self.0.contains_key(id) {
+        for (id, after) in &now {
+            if !before.contains_key(id) {
                 out.push(format!("+ {id}: {after}"));
             }
         }
@@ -206,26 +310,26 @@ impl Snapshot {
 pub fn violation_lines(run: &Run, only: Option<usize>, per_rule: Option<usize>) -> String {
     let mut out = String::new();
     let mut shown = vec![0usize; run.program.rules.len()];
-    for i in run.instances.iter().filter(|i| only.is_none_or(|r| r == i.rule)) {
+    for i in run.instances.iter().filter(|i| only.is_none_or(|r| r == i.rule())) {
         // A measure's instances are listed only when it is asked for by name.
-        let measure = run.program.rules.get(i.rule).is_some_and(|r| r.measure);
+        let measure = run.program.rules.get(i.rule()).is_some_and(|r| r.measure);
         if i.verdict != Verdict::Violated || (measure && only.is_none()) {
             continue;
         }
-        let Some(n) = shown.get_mut(i.rule) else { continue };
+        let Some(n) = shown.get_mut(i.rule()) else { continue };
         *n += 1;
         if per_rule.is_some_and(|most| *n > most) {
             continue;
         }
-        let _ = write!(out, "violated {}{}", run.rule_name(i.rule), key_text(i));
+        let _ = write!(out, "violated {}{}", run.rule_name(i.rule()), key_text(i));
         if let Some(t) = &i.trigger {
             let _ = write!(out, " — trigger {}", run.place(t.loc));
         }
         if let Some(l) = i.lateness {
             let _ = write!(out, ", late by {}", crate::value::format_duration(l));
         }
-        if let Some((amount, currency)) = &i.remedy {
-            let _ = write!(out, ", owes {amount} {currency}");
+        if let Some(r) = &i.remedy {
+            let _ = write!(out, ", owes {} {}", r.0, r.1);
         }
         out.push('\n');
     }

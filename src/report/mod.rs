@@ -13,6 +13,7 @@ pub mod json;
 mod json_violation;
 pub mod jsonl;
 pub mod log_types;
+pub mod progress;
 pub mod sarif;
 mod stream;
 pub mod test_run;
