@@ -76,7 +76,8 @@ impl ByKey {
             }
             None => {
                 if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
-                    self.chunks.push(Vec::with_capacity(CHUNK));
+                    // Grown as filled: thousands of rules may each hold one obligation.
+                    self.chunks.push(Vec::new());
                 }
                 let at = (self.chunks.len() - 1) * CHUNK + self.chunks.last().map_or(0, Vec::len);
                 if let Some(chunk) = self.chunks.last_mut() {
