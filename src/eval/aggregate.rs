@@ -54,9 +54,9 @@ enum More {
 }
 
 impl Acc {
-    /// The first event of the key.
-    fn first(&self) -> EventRef {
-        EventRef { loc: Loc { file: self.first_file, line: self.first_line }, time: self.first_time }
+    /// The first event of the key, of type `kind`.
+    fn first(&self, kind: Sym) -> EventRef {
+        EventRef::new(Loc { file: self.first_file, line: self.first_line }, self.first_time, kind)
     }
 }
 
@@ -177,12 +177,12 @@ impl AggregateState {
                 format!("{} is {}, bound {} {}", a.func.as_str(), value, a.op.as_str(), a.bound).into()
             };
             // The instance is named by the key (and owed to the customer).
-            let first = acc.first();
+            let first = acc.first(a.event);
             let mut attrs: SmallVec<[(Sym, Val); 4]> = a.keys.iter().copied().zip(key.values(a.keys.len())).collect();
             if let Some(c) = env.customer.filter(|c| !a.keys.contains(c)) {
                 attrs.push((c, acc.customer));
             }
-            let subject = Event { time: first.time, kind: a.event, attrs, loc: first.loc };
+            let subject = Event { time: first.time, kind: a.event, attrs, loc: first.loc() };
             let mut inst = instance(env, verdict, Some(&subject), &a.keys, note);
             if !ok {
                 inst.evidence = self.shown.get(acc.shown as usize).copied();

@@ -56,7 +56,7 @@ struct Duty {
 
 impl Duty {
     fn trigger(&self, kind: Sym) -> Event {
-        Event { time: self.at.time, kind, attrs: self.attrs.iter().cloned().collect(), loc: self.at.loc }
+        Event { time: self.at.time, kind, attrs: self.attrs.iter().cloned().collect(), loc: self.at.loc() }
     }
 }
 

@@ -197,8 +197,12 @@ impl Session {
             }
         }
         let selection = scope.selection().map_err(|d| Reply::error(self.draw(&d)))?;
-        // The old run goes first: two would be held at once otherwise.
+        // The old run goes first: two would be held at once otherwise. Of its
+        // verdicts, the last `:check` keeps only what `:diff` compares.
         self.cache = None;
+        if let Some(last) = &mut self.last_check {
+            last.brief();
+        }
         let inputs = Inputs {
             analysis: &self.built.analysis,
             scope: &selection,
@@ -274,14 +278,15 @@ impl Session {
     }
 
     fn diff(&mut self) -> Reply {
-        let Some(before) = self.last_check.clone() else {
+        if self.last_check.is_none() {
             return self.usage("no `:check` yet", "run `:check`, change a rule or the events, then `:diff`");
-        };
+        }
         let scope = self.scope.clone();
         let run = match self.judge(&scope, "diff") {
             Ok(r) => r,
             Err(reply) => return reply,
         };
+        let Some(before) = &self.last_check else { return Reply::ok("no verdict changed since the last :check") };
         let lines = before.diff(&run.snapshot());
         if lines.is_empty() {
             return Reply::ok("no verdict changed since the last :check");

@@ -56,7 +56,7 @@ impl Session {
                         .iter()
                         .filter(|i| i.rule() == index)
                         .take(8)
-                        .map(|i| format!("  {}{}", i.verdict.as_str(), key_text(i)))
+                        .map(|i| format!("  {}{}", i.verdict.as_str(), key_text(&i.key, &run.program.proj.names)))
                         .collect();
                     let mut msg = format!("no instance of `{rule_name}`");
                     if !key.is_empty() {
@@ -103,10 +103,11 @@ fn value_is(v: &Val, text: &str) -> bool {
 
 fn instance_matches(run: &Run, i: &Kept, wanted: &Option<(Option<String>, String)>) -> bool {
     let Some((name, value)) = wanted else { return true };
-    let by_key = i.key.iter().any(|(k, v)| name.as_ref().is_none_or(|n| n == k) && value_is(v, value));
+    let by_key =
+        i.key.iter().any(|(k, v)| name.as_ref().is_none_or(|n| n == run.program.proj.name(*k)) && value_is(v, value));
     // The other attributes of the event the instance is about.
     let by_attr = || {
-        let Some(e) = i.trigger.and_then(|t| run.events.find(t.time, t.loc)) else { return false };
+        let Some(e) = i.trigger.and_then(|t| run.events.find(t.time, t.loc())) else { return false };
         e.attrs().any(|(s, v)| name.as_ref().is_none_or(|n| n == run.program.proj.name(s)) && value_is(v, value))
     };
     by_key || by_attr()
@@ -116,7 +117,7 @@ fn explain_instance(run: &Run, i: &Kept) -> String {
     let Some(rule) = run.program.rules.get(i.rule()) else { return String::new() };
     let jur = run.program.jurisdictions.get(rule.jurisdiction);
     let tz = jur.map_or(chrono_tz::UTC, |j| j.tz);
-    let mut out = format!("`{}`{}: {}\n", rule.name, key_text(i), i.verdict.as_str());
+    let mut out = format!("`{}`{}: {}\n", rule.name, key_text(&i.key, &run.program.proj.names), i.verdict.as_str());
     let mut about = rule.title.clone().unwrap_or_default();
     if let Some(j) = jur {
         let _ = write!(about, " ({}", j.name);
@@ -126,10 +127,10 @@ fn explain_instance(run: &Run, i: &Kept) -> String {
         about.push(')');
     }
     let _ = writeln!(out, "  rule: {}", about.trim());
-    let trigger_event = i.trigger.and_then(|t| run.events.find(t.time, t.loc));
+    let trigger_event = i.trigger.and_then(|t| run.events.find(t.time, t.loc()));
     if let Some(t) = &i.trigger {
         let kind = trigger_event.map_or("event", |e| run.program.proj.name(e.kind));
-        let _ = writeln!(out, "  trigger: {kind} at {} ({})", local_time(t.time, tz), run.place(t.loc));
+        let _ = writeln!(out, "  trigger: {kind} at {} ({})", local_time(t.time, tz), run.place(t.loc()));
     }
     if let Some(due) = &i.deadline {
         let _ = writeln!(out, "  deadline: {}", describe_due(due, tz));
@@ -162,9 +163,9 @@ fn explain_instance(run: &Run, i: &Kept) -> String {
     if !considered.is_empty() {
         let _ = writeln!(out, "  events considered:");
         for e in considered.iter().take(LISTED) {
-            let mark = if i.trigger.is_some_and(|t| t.loc == e.loc) {
+            let mark = if i.trigger.is_some_and(|t| t.loc() == e.loc) {
                 "  ← trigger"
-            } else if i.evidence.is_some_and(|t| t.loc == e.loc) {
+            } else if i.evidence.is_some_and(|t| t.loc() == e.loc) {
                 "  ← decided the verdict"
             } else {
                 ""

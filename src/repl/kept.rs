@@ -4,16 +4,34 @@
 //! the REPL keeps them between commands. An [`Instance`] carries what every
 //! report may need; this keeps what the REPL shows: no copy of the
 //! attributes (the trigger's are in the event store), the key in a slice of
-//! its own length, the rare remedy boxed. The counts and amounts of the
+//! its own length with its attribute names as symbols, the rare remedy
+//! boxed. The counts and amounts of the
 //! verdict table are summed as the instances arrive, not from these.
 
 use crate::eval::{EventRef, Instance};
+use crate::log::{Sym, OTHER};
 use crate::syntax::ast::Verdict;
 use crate::time::Due;
 use crate::value::Val;
-use compact_str::CompactString;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+
+/// The symbols of a program's attribute names, to keep keys by symbol.
+#[derive(Debug, Default)]
+pub struct Symbols(FxHashMap<Box<str>, Sym>);
+
+impl Symbols {
+    /// The symbols of `names` (a symbol is its position).
+    pub fn new(names: &[Box<str>]) -> Symbols {
+        Symbols(names.iter().enumerate().map(|(n, name)| (name.clone(), Sym::try_from(n).unwrap_or(OTHER))).collect())
+    }
+
+    /// The symbol of `name` ([`OTHER`] for a name the program does not have).
+    pub fn get(&self, name: &str) -> Sym {
+        self.0.get(name).copied().unwrap_or(OTHER)
+    }
+}
 
 /// One decided instance, as the REPL keeps it.
 #[derive(Debug, Clone)]
@@ -22,8 +40,8 @@ pub struct Kept {
     pub rule: u32,
     /// Satisfied, violated or pending.
     pub verdict: Verdict,
-    /// What identifies it (`case = "A"`).
-    pub key: Box<[(CompactString, Val)]>,
+    /// What identifies it (`case = "A"`), by attribute symbol.
+    pub key: Box<[(Sym, Val)]>,
     /// The triggering (or offending) event.
     pub trigger: Option<EventRef>,
     /// The fulfilling, ending or offending event.
@@ -39,12 +57,12 @@ pub struct Kept {
 }
 
 impl Kept {
-    /// What the REPL keeps of `i`.
-    pub fn of(i: &Instance) -> Kept {
+    /// What the REPL keeps of `i`, its key's names as symbols of `syms`.
+    pub fn of(i: &Instance, syms: &Symbols) -> Kept {
         Kept {
             rule: u32::try_from(i.rule).unwrap_or(u32::MAX),
             verdict: i.verdict,
-            key: i.key.clone().into_boxed_slice(),
+            key: i.key.iter().map(|(k, v)| (syms.get(k.as_str()), v.clone())).collect(),
             trigger: i.trigger,
             evidence: i.evidence,
             deadline: i.deadline,

@@ -8,9 +8,11 @@
 mod calc;
 mod calc_num;
 mod calc_show;
+mod columns;
 mod commands;
 mod complete;
 mod defs;
+mod diff;
 mod explain;
 mod highlight;
 mod input;

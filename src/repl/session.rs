@@ -6,8 +6,9 @@
 
 use super::calc::{self, Place};
 use super::defs::{self, item_key, Built, DefKind, Definition};
+use super::diff::Snapshot;
 use super::scope::Scope;
-use super::verdicts::{Run, Snapshot, Typed};
+use super::verdicts::{Run, Typed};
 use super::watch::Watch;
 use crate::diagnostics::{render_all, Diagnostic, RenderOptions, Sources};
 use crate::span::{FileId, SourceFile};

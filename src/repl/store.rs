@@ -4,9 +4,12 @@
 //! inline for four of them, so every event takes about 170 bytes whatever
 //! it holds. The REPL keeps millions of them between commands, so it keeps
 //! each field in a column of its own and the attributes side by side in two
-//! more: an event with two attributes then takes about 90 bytes, and the
-//! columns are trimmed to their length once the log is read.
+//! more: an event with two attributes then takes about 80 bytes (its file
+//! is kept once per run of events from one file, its line and where its
+//! attributes start in 32 bits), and the columns are trimmed to their
+//! length once the log is read.
 
+use super::columns::{Dictionary, Narrow, Runs};
 use crate::log::{Event, Loc, Sym};
 use crate::time::Micros;
 use crate::value::Val;
@@ -16,12 +19,12 @@ use crate::value::Val;
 pub struct EventStore {
     times: Vec<Micros>,
     kinds: Vec<Sym>,
-    files: Vec<u32>,
-    lines: Vec<u64>,
+    files: Runs,
+    lines: Narrow,
     /// Where each event's attributes start in `keys` and `vals`.
-    starts: Vec<usize>,
+    starts: Narrow,
     keys: Vec<Sym>,
-    vals: Vec<Val>,
+    vals: Dictionary,
 }
 
 /// One stored event, borrowed.
@@ -33,14 +36,17 @@ pub struct StoredEvent<'s> {
     pub kind: Sym,
     /// Where it was read.
     pub loc: Loc,
+    /// Its attributes' keys, and where the first is in the store's values.
     keys: &'s [Sym],
-    vals: &'s [Val],
+    start: usize,
+    vals: &'s Dictionary,
 }
 
 impl<'s> StoredEvent<'s> {
     /// Its attributes, by key.
     pub fn attrs(&self) -> impl Iterator<Item = (Sym, &'s Val)> + 's {
-        self.keys.iter().copied().zip(self.vals.iter())
+        let (start, vals) = (self.start, self.vals);
+        self.keys.iter().enumerate().filter_map(move |(n, k)| Some((*k, vals.get(start + n)?)))
     }
 }
 
@@ -51,10 +57,10 @@ impl EventStore {
         self.kinds.push(e.kind);
         self.files.push(e.loc.file);
         self.lines.push(e.loc.line);
-        self.starts.push(self.keys.len());
+        self.starts.push(self.keys.len() as u64);
         for (k, v) in &e.attrs {
             self.keys.push(*k);
-            self.vals.push(v.clone());
+            self.vals.push(v);
         }
     }
 
@@ -76,14 +82,15 @@ impl EventStore {
 
     /// The event at `index`.
     pub fn get(&self, index: usize) -> Option<StoredEvent<'_>> {
-        let start = *self.starts.get(index)?;
-        let end = self.starts.get(index + 1).copied().unwrap_or(self.keys.len());
+        let start = usize::try_from(self.starts.get(index)?).ok()?;
+        let end = self.starts.get(index + 1).and_then(|e| usize::try_from(e).ok()).unwrap_or(self.keys.len());
         Some(StoredEvent {
             time: *self.times.get(index)?,
             kind: *self.kinds.get(index)?,
-            loc: Loc { file: *self.files.get(index)?, line: *self.lines.get(index)? },
+            loc: Loc { file: self.files.get(index)?, line: self.lines.get(index)? },
             keys: self.keys.get(start..end)?,
-            vals: self.vals.get(start..end)?,
+            start,
+            vals: &self.vals,
         })
     }
 

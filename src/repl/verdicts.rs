@@ -9,20 +9,21 @@
 //! the log's size. Every exemption is recorded with the event being judged
 //! when it happened, so `:explain` can say which `unless` fired on what.
 
-use super::kept::Kept;
+use super::diff::Snapshot;
+use super::kept::{Kept, Symbols};
 use super::store::EventStore;
 use super::watch::Watch;
 use crate::check::Analysis;
 use crate::diagnostics::Diagnostic;
 use crate::eval::{Engine, Instance, Program, Sink, Summary};
-use crate::log::{read_log_each, Event, Loc, LogFailure, ReadStats};
+use crate::log::{read_log_each, Event, Loc, LogFailure, ReadStats, Sym};
 use crate::select::Selection;
 use crate::span::display_path;
 use crate::syntax::ast::{GivenEvent, Verdict};
 use crate::testing::event_of;
 use crate::time::Micros;
+use crate::value::Val;
 use std::cell::Cell;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -98,6 +99,7 @@ impl From<LogFailure> for Stop {
 /// sums the verdict table.
 struct Recorder {
     instances: Vec<Kept>,
+    symbols: Symbols,
     exemptions: Vec<Exemption>,
     summary: Summary,
     current: Rc<Cell<usize>>,
@@ -105,7 +107,7 @@ struct Recorder {
 
 impl Sink for Recorder {
     fn instance(&mut self, inst: Instance) {
-        self.instances.push(Kept::of(&inst));
+        self.instances.push(Kept::of(&inst, &self.symbols));
         self.summary.instance(inst);
     }
 
@@ -144,6 +146,7 @@ pub fn run(inputs: &Inputs, watch: &Watch) -> Result<Run, Stop> {
     let current = Rc::new(Cell::new(0));
     let recorder = Recorder {
         instances: vec![],
+        symbols: Symbols::new(&program.proj.names),
         exemptions: vec![],
         summary: Summary::keeping(&program, 0),
         current: Rc::clone(&current),
@@ -217,92 +220,19 @@ impl Run {
 
     /// The verdicts of this run, for a later `:diff`.
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            instances: Rc::clone(&self.instances),
-            rules: self.program.rules.iter().map(|r| r.name.clone()).collect(),
-            logs: self.logs.clone(),
-        }
+        let rules = self.program.rules.iter().map(|r| r.name.clone()).collect();
+        Snapshot::new(&self.instances, rules, self.program.proj.names.clone(), self.logs.clone())
     }
 }
 
 /// ` for case "A", customer "K"`, or nothing.
-pub fn key_text(i: &Kept) -> String {
-    if i.key.is_empty() {
+pub fn key_text(key: &[(Sym, Val)], names: &[Box<str>]) -> String {
+    if key.is_empty() {
         return String::new();
     }
-    let parts: Vec<String> = i.key.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let parts: Vec<String> =
+        key.iter().map(|(k, v)| format!("{} {v}", names.get(*k as usize).map_or("?", |n| n))).collect();
     format!(" for {}", parts.join(", "))
-}
-
-/// The verdicts of a run: its instances (shared with it, not copied), with
-/// the rule names and log files their identities are written with.
-#[derive(Debug, Clone, Default)]
-pub struct Snapshot {
-    instances: Rc<Vec<Kept>>,
-    rules: Vec<String>,
-    logs: Vec<PathBuf>,
-}
-
-impl Snapshot {
-    /// What identifies instance `i` across runs: rule, key and trigger.
-    fn id(&self, i: &Kept) -> String {
-        let rule = self.rules.get(i.rule()).map_or("?", String::as_str);
-        let mut id = format!("{rule}{}", key_text(i));
-        if let Some(t) = &i.trigger {
-            let file = self.logs.get(t.loc.file as usize).map_or_else(|| "?".to_string(), |p| display_path(p));
-            let _ = write!(id, " (trigger {file}:{})", t.loc.line);
-        }
-        id
-    }
-
-    /// Its verdict (and remedy).
-    fn state(i: &Kept) -> String {
-        let mut state = i.verdict.as_str().to_string();
-        if let Some(r) = &i.remedy {
-            let _ = write!(state, ", remedy {} {}", r.0, r.1);
-        }
-        state
-    }
-
-    /// Every instance by identity and verdict. Instances with the same
-    /// identity (two triggers on one line) are told apart by their order.
-    fn verdicts(&self) -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
-        for i in self.instances.iter() {
-            let id = self.id(i);
-            let mut n = 1;
-            let mut unique = id.clone();
-            while out.contains_key(&unique) {
-                n += 1;
-                unique = format!("{id} #{n}");
-            }
-            out.insert(unique, Snapshot::state(i));
-        }
-        out
-    }
-
-    /// The instances whose verdict changed from `self` to `now`, one line
-    /// each: `~ changed`, `+ new`, `- gone`; None when nothing changed.
-    pub fn diff(&self, now: &Snapshot) -> Vec<String> {
-        if Rc::ptr_eq(&self.instances, &now.instances) {
-            return vec![];
-        }
-        let (before, now) = (self.verdicts(), now.verdicts());
-        let mut out = vec![];
-        for (id, before) in &before {
-            match now.get(id) {
-                Some(after) if after != before => out.push(format!("~ {id}: {before} → {after}")),
-                Some(_) => {}
-                None => out.push(format!("- {id}: was {before}")),
-            }
-        }
-        for (id, after) in &now {
-            if !before.contains_key(id) {
-                out.push(format!("+ {id}: {after}"));
-            }
-        }
-        out
-    }
 }
 
 /// One line per violation of rule `only` (every rule when None), at most
@@ -321,9 +251,9 @@ pub fn violation_lines(run: &Run, only: Option<usize>, per_rule: Option<usize>) 
         if per_rule.is_some_and(|most| *n > most) {
             continue;
         }
-        let _ = write!(out, "violated {}{}", run.rule_name(i.rule()), key_text(i));
+        let _ = write!(out, "violated {}{}", run.rule_name(i.rule()), key_text(&i.key, &run.program.proj.names));
         if let Some(t) = &i.trigger {
-            let _ = write!(out, " — trigger {}", run.place(t.loc));
+            let _ = write!(out, " — trigger {}", run.place(t.loc()));
         }
         if let Some(l) = i.lateness {
             let _ = write!(out, ", late by {}", crate::value::format_duration(l));

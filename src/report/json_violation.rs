@@ -42,8 +42,8 @@ pub(super) fn write(o: &mut Vec<u8>, layout: Layout, ctx: Context, files: &[Stri
         None => o.extend_from_slice(b"null"),
         Some(e) => {
             let mut p = Object::open(o, layout.nested());
-            string(p.member("file"), files.get(e.loc.file as usize).map_or("?", String::as_str));
-            number(p.member("line"), e.loc.line);
+            string(p.member("file"), files.get(e.file as usize).map_or("?", String::as_str));
+            number(p.member("line"), e.line);
             string(p.member("time"), &local_time(e.time, tz));
             p.close();
         }
@@ -170,7 +170,7 @@ mod tests {
         let logs = [std::path::PathBuf::from("logs/a b.jsonl")];
         let ctx = Context { program: &program, logs: &logs };
         let files: Vec<String> = logs.iter().map(|p| crate::span::display_path(p)).collect();
-        let at = |line, time| EventRef { loc: Loc { file: 0, line }, time };
+        let at = |line, time| EventRef::new(Loc { file: 0, line }, time, 0);
         let full = Instance {
             rule: 0,
             verdict: Verdict::Violated,
@@ -204,8 +204,7 @@ mod tests {
             note: "".into(),
             ..full.clone()
         };
-        let other_file =
-            Instance { trigger: Some(EventRef { loc: Loc { file: 9, line: 1 }, time: 0 }), ..bare.clone() };
+        let other_file = Instance { trigger: Some(EventRef::new(Loc { file: 9, line: 1 }, 0, 0)), ..bare.clone() };
         for v in [&full, &bare, &other_file] {
             for indent in [0, 4, 37] {
                 let want = super::super::stream::pretty_at(&Violation { ctx, files: &files, v }, indent).unwrap();
@@ -281,8 +280,8 @@ mod tests {
     }
 
     fn place<'a>(files: &'a [String], e: &EventRef, tz: chrono_tz::Tz) -> Place<'a> {
-        let file = files.get(e.loc.file as usize).map_or("?", String::as_str);
-        Place { file, line: e.loc.line, time: local_time(e.time, tz) }
+        let file = files.get(e.file as usize).map_or("?", String::as_str);
+        Place { file, line: e.line, time: local_time(e.time, tz) }
     }
 
     /// An attribute value as JSON: text, integer and truth values as such,

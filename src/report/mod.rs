@@ -52,7 +52,7 @@ impl<'a> Report<'a> {
 
     /// `file:line` of an event.
     pub fn place(&self, e: &EventRef) -> String {
-        format!("{}:{}", self.log_file(e), e.loc.line)
+        format!("{}:{}", self.log_file(e), e.loc().line)
     }
 
     /// The log file of an event.
@@ -79,7 +79,7 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// The log file of an event.
     pub fn log_file(&self, e: &EventRef) -> String {
-        self.logs.get(e.loc.file as usize).map_or_else(|| "?".to_string(), |p| log_name(p))
+        self.logs.get(e.loc().file as usize).map_or_else(|| "?".to_string(), |p| log_name(p))
     }
 
     /// The time zone of a rule's jurisdiction.

@@ -279,7 +279,7 @@ fn result(ctx: Context, sources: &Sources, v: &Instance) -> Option<SarifResult> 
         .map(|t| Location {
             physical_location: Physical {
                 artifact_location: Artifact { uri: ctx.log_file(t) },
-                region: Region { start_column: None, start_line: t.loc.line },
+                region: Region { start_column: None, start_line: t.loc().line },
             },
         })
         .collect();

@@ -66,7 +66,7 @@ struct Extra {
 impl Open {
     /// The trigger (of type `kind`), as far as it is kept.
     fn trigger(&self, kind: Sym) -> Event {
-        Event { time: self.at.time, kind, attrs: self.attrs().iter().cloned().collect(), loc: self.at.loc }
+        Event { time: self.at.time, kind, attrs: self.attrs().iter().cloned().collect(), loc: self.at.loc() }
     }
 
     /// The trigger's attributes, as far as they are kept.
@@ -507,7 +507,7 @@ impl ObligationState {
             // Keys are hashed, so their order is not the log's: sort by trigger.
             let mut opens: Vec<Open> = self.open.drain().chain(self.overdue.drain()).collect();
             opens.extend(std::mem::take(&mut self.unkeyed).into_values());
-            opens.sort_by_key(|o| (o.at.time, o.at.loc));
+            opens.sort_by_key(|o| (o.at.time, o.at.loc()));
             self.deadlines.clear();
             self.waiting.clear();
             self.waiting_base = self.next_serial;

@@ -7,7 +7,6 @@
 //! [`EVIDENCE_PER_RULE`]: super::EVIDENCE_PER_RULE
 
 use super::escape::Esc;
-use crate::eval::ir::Kind;
 use crate::eval::{EventRef, Instance};
 use crate::report::{describe_due, lateness_seconds, local_time, plural, Report};
 use crate::value::{format_duration, Val};
@@ -27,9 +26,8 @@ pub fn table(r: &Report, rule: usize, listed: &[&Instance]) -> String {
             "<table class=\"evidence\">\n<thead><tr><th>Instance</th><th>Trigger</th><th>Deadline</th>\
              <th>Deciding event</th><th>Late by</th><th>Remedy</th><th>Note</th></tr></thead>\n<tbody>\n",
         );
-        let trigger_type = trigger_type(r, rule);
         for v in listed {
-            s.push_str(&row(r, v, trigger_type));
+            s.push_str(&row(r, v));
         }
         s.push_str("</tbody>\n</table>\n");
     }
@@ -47,7 +45,7 @@ pub fn table(r: &Report, rule: usize, listed: &[&Instance]) -> String {
 }
 
 /// One violation.
-fn row(r: &Report, v: &Instance, trigger_type: Option<&str>) -> String {
+fn row(r: &Report, v: &Instance) -> String {
     let tz = r.tz(v.rule);
     let key: Vec<String> =
         v.key.iter().map(|(k, val)| format!("{} <code>{}</code>", Esc(k), Esc(&plain(val)))).collect();
@@ -56,11 +54,11 @@ fn row(r: &Report, v: &Instance, trigger_type: Option<&str>) -> String {
     if let Some(c) = v.customer.as_ref().filter(|c| !v.key.iter().any(|(_, val)| val == *c)) {
         let _ = write!(instance, "<br>customer <code>{}</code>", Esc(&plain(c)));
     }
-    let trigger = v.trigger.as_ref().map(|t| event(r, t, tz, trigger_type)).unwrap_or_default();
+    let trigger = v.trigger.as_ref().map(|t| event(r, t, tz)).unwrap_or_default();
     let deadline = v.deadline.as_ref().map(|d| Esc(&describe_due(d, tz)).to_string()).unwrap_or_default();
     let deciding = match (&v.evidence, &v.trigger) {
         (Some(e), Some(t)) if e == t => "the trigger itself".to_string(),
-        (Some(e), _) => event(r, e, tz, None),
+        (Some(e), _) => event(r, e, tz),
         (None, _) if v.deadline.is_some() => "none by the horizon".to_string(),
         (None, _) => String::new(),
     };
@@ -76,24 +74,16 @@ fn row(r: &Report, v: &Instance, trigger_type: Option<&str>) -> String {
     )
 }
 
-/// An event named as evidence: its time, type when known, and log line.
-fn event(r: &Report, e: &EventRef, tz: Tz, kind: Option<&str>) -> String {
-    let kind = kind.map(|k| format!("<br><code>{}</code>", Esc(k))).unwrap_or_default();
-    format!("<time>{}</time>{kind}<br><code class=\"place\">{}</code>", Esc(&local_time(e.time, tz)), Esc(&r.place(e)))
-}
-
-/// The event type of the trigger of rule `rule`'s instances (the offending
-/// event of a prohibition, the first counted event of a per-key
-/// aggregate); none for period standards.
-fn trigger_type<'a>(r: &'a Report, rule: usize) -> Option<&'a str> {
-    let sym = match &r.program.rules.get(rule)?.kind {
-        Kind::Obligation(o) => o.trigger,
-        Kind::Precedence(p) => p.trigger,
-        Kind::Prohibition(p) => p.event,
-        Kind::Aggregate(a) => a.event,
-        _ => return None,
-    };
-    r.program.proj.names.get(sym as usize).map(|n| &**n)
+/// An event named as evidence: its time, type (when the policy names it)
+/// and log line.
+fn event(r: &Report, e: &EventRef, tz: Tz) -> String {
+    let kind = r.program.proj.names.get(e.kind as usize).map(|k| format!("<br><code>{}</code>", Esc(k)));
+    format!(
+        "<time>{}</time>{}<br><code class=\"place\">{}</code>",
+        Esc(&local_time(e.time, tz)),
+        kind.unwrap_or_default(),
+        Esc(&r.place(e))
+    )
 }
 
 /// A value as written in a log: text without quotes.

@@ -99,7 +99,7 @@ mod tests {
 
     fn at(rfc3339: &str) -> Option<EventRef> {
         let time = time::parse_instant(rfc3339).unwrap_or_else(|| panic!("{rfc3339}"));
-        Some(EventRef { loc: Loc { file: 0, line: 1 }, time })
+        Some(EventRef::new(Loc { file: 0, line: 1 }, time, crate::log::OTHER))
     }
 
     fn instance(verdict: Verdict, trigger: Option<EventRef>) -> Instance {
