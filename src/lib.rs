@@ -20,6 +20,7 @@ pub mod log;
 pub mod repl;
 pub mod report;
 pub mod select;
+pub mod slice;
 pub mod span;
 pub mod syntax;
 pub mod testing;
