@@ -257,6 +257,8 @@ struct Tally {
     verdicts: [Cell<u64>; 3],
     /// Violations owing a remedy: more than zero, zero, not computed.
     owed: [Cell<u64>; 3],
+    /// Rules the slicing plan slices, and keeps at the merge.
+    sliced: [Cell<u64>; 2],
 }
 
 /// The engine on several threads gives a sink exactly what one engine
@@ -334,6 +336,17 @@ fn parallel_agrees(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// The compiled program of `text`, when it checks clean.
+fn compile_text(text: &str) -> Result<tenet::eval::Program, ()> {
+    let mut loader = MemoryLoader::new();
+    loader.insert("p.tenet", text.as_bytes().to_vec());
+    let analysis = tenet::check::analyze_with(&[PathBuf::from("p.tenet")], &loader);
+    if analysis.has_errors() {
+        return Err(());
+    }
+    Ok(compile(&analysis))
 }
 
 /// The engine in N slices (by correlation key, merged) gives a sink
@@ -497,6 +510,12 @@ fn property() {
         if let Err(why) = parallel_agrees(&text, &case.events, case.as_of) {
             return Err(TestCaseError::fail(format!("the engine and the parallel engine disagree: {why}\n{case}")));
         }
+        if let Ok(program) = compile_text(&text) {
+            let plan = Plan::new(&program);
+            for r in 0..program.rules.len() {
+                bump(&tally.sliced[usize::from(!plan.is_sliced(r))]);
+            }
+        }
         if let Err(why) = sliced_agrees(&text, &case.events, case.as_of) {
             return Err(TestCaseError::fail(format!("the engine and the sliced engine disagree: {why}\n{case}")));
         }
@@ -519,8 +538,10 @@ fn property() {
     eprintln!(
         "differential: {accepted} cases compared, {rejected} rejected by the checker, {} excluded as known \
          engine bugs; naive instances: {sat} satisfied, {vio} violated, {pend} pending; remedies: {owed} owed, \
-         {zero} zero, {unknown} not computed",
-        tally.excluded.get()
+         {zero} zero, {unknown} not computed; rules sliced: {}, kept at the merge: {}",
+        tally.excluded.get(),
+        tally.sliced[0].get(),
+        tally.sliced[1].get()
     );
     assert!(
         accepted * 10 >= (accepted + rejected) * 9,
