@@ -58,11 +58,13 @@
 //! come from the one reader. Calendar-coverage gaps are merged by rule and
 //! year, the order the warnings sort them in.
 
+pub mod describe;
 mod merge;
 pub mod plan;
 pub mod route;
 mod run;
 
+pub use describe::{plan_json, PLAN_VERSION};
 pub use plan::{Plan, Route, Treatment};
 pub use run::{run, Slicing};
 
@@ -90,3 +92,6 @@ pub fn run_log_sliced<S: Sink>(
     let (sink, stats, after) = run(program, slicing, sink, false, as_of, read);
     Ok((sink, stats?, after))
 }
+
+#[cfg(test)]
+mod tests;
