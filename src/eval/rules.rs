@@ -62,6 +62,10 @@ impl Decided {
     }
 }
 
+/// A part of a rule's state measured in one slice of the log, to add to
+/// the others' (see [`Rules::take_partial`]).
+pub(crate) struct Partial(State);
+
 /// The state of one rule.
 enum State {
     Obligation(ObligationState),
@@ -250,6 +254,23 @@ impl<'p> Rules<'p> {
             {
                 s.record(k, inst, tz);
             }
+        }
+    }
+
+    /// Takes the state of rule `i` when it is one whose parts, measured in
+    /// slices of the log, add up (a delay standard's delays per period).
+    pub fn take_partial(&mut self, i: usize) -> Option<Partial> {
+        match self.states.get_mut(i) {
+            Some(Some(State::Delay(s))) => Some(Partial(State::Delay(std::mem::take(s)))),
+            _ => None,
+        }
+    }
+
+    /// Adds a part of rule `i`'s state measured elsewhere (see
+    /// [`Rules::take_partial`]).
+    pub fn absorb(&mut self, i: usize, part: Partial) {
+        if let (Some(Some(State::Delay(s))), Partial(State::Delay(other))) = (self.states.get_mut(i), part) {
+            s.absorb(other);
         }
     }
 

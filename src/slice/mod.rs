@@ -35,11 +35,16 @@
 //!   grouping key; each key's running value lives in one slice.
 //! - **Rate standards** (`rate(rule)`): decided at the merge from the
 //!   instances every slice hands on, as one engine decides them.
-//! - **Period standards over the whole log** (`average(delay ...)`,
-//!   `percentile`, `count(E)` per period, field aggregates, `share`):
-//!   evaluated at the merge on every event of their types (the merging
-//!   thread reads the whole log anyway), so they are exact and cost what
-//!   they cost in one run, on one thread.
+//! - **Delay standards** (`average(delay from A as a to B where k ==
+//!   a.k)`, `percentile`, `min`, `max` per period): each delay is measured
+//!   in the slice of its key; at the end each slice hands over its delays
+//!   per period (the values themselves, no sketch), the merge adds them up
+//!   and decides the periods, so averages and percentiles are exact. Cost:
+//!   the delays are kept as in one run, moved once.
+//! - **Period standards over events without a key** (`count(E)` per
+//!   period, field aggregates, `share`): evaluated at the merge on every
+//!   event of their types (the merging thread reads the whole log anyway),
+//!   so they are exact and cost what they cost in one run, on one thread.
 //! - **A rule whose matchers share no key**, or whose event type would need
 //!   two routes (a trigger type also copied as a look-back): evaluated at
 //!   the merge, never approximated; the plan says why.

@@ -116,6 +116,12 @@ impl Plan {
         matches!(self.treatments.get(rule), Some(Treatment::Sliced { .. }))
     }
 
+    /// True when rule `rule` is measured in the slices and decided at the
+    /// merge from their parts added up (a delay standard).
+    pub fn adds_up(&self, program: &Program, rule: usize) -> bool {
+        self.is_sliced(rule) && program.rules.get(rule).is_some_and(|r| matches!(r.kind, Kind::Delay(_)))
+    }
+
     /// The group of rule `rule`, if sliced.
     pub fn group_of(&self, rule: usize) -> Option<usize> {
         match self.treatments.get(rule) {
@@ -156,7 +162,10 @@ fn routes_of(kind: &Kind) -> Result<Vec<(Sym, Route)>, &'static str> {
         }
         Kind::Aggregate(a) => Ok(vec![(a.event, Route::Key(a.keys.clone()))]),
         Kind::Rate(_) => Err(RATE),
-        Kind::Delay(_) | Kind::PeriodCount(_) | Kind::PeriodField(_) | Kind::Share(_) => Err(PERIOD),
+        // Each delay is measured in the slice of its key; the slices' delays
+        // per period add up at the merge, which decides the periods.
+        Kind::Delay(d) => keyed_routes(d.from, &[&d.to], vec![]),
+        Kind::PeriodCount(_) | Kind::PeriodField(_) | Kind::Share(_) => Err(PERIOD),
     }
 }
 

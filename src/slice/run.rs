@@ -11,7 +11,7 @@ use super::merge::{merge_chunk, merge_finished, Batches, Merged, Tagged};
 use super::plan::Plan;
 use super::route::{route, Routed};
 use crate::eval::engine::reads;
-use crate::eval::rules::{Decided, Details, Reads, Rules};
+use crate::eval::rules::{Decided, Details, Partial, Reads, Rules};
 use crate::eval::{CalendarGap, Program, Sink};
 use crate::log::{Chunks, Event};
 use crate::time::Micros;
@@ -43,6 +43,8 @@ enum Sent {
     /// A batch of what rule `rule` decides at the end, its slices merged;
     /// `more` when another follows.
     Finished { rule: usize, decided: Decided, more: bool },
+    /// The parts of rule `rule`'s state its slices measured, to add up.
+    Parts { rule: usize, parts: Vec<Partial> },
     Gaps(Vec<CalendarGap>),
 }
 
@@ -185,7 +187,13 @@ impl<'p> Worker<'p, '_> {
             }
         };
         for rule in (0..self.program.rules.len()).filter(|&r| plan.is_sliced(r)) {
-            if !self.finish(rule, horizon, &mut slices, tx) {
+            let sent = if plan.adds_up(self.program, rule) {
+                let parts = slices.iter_mut().filter_map(|(_, rules)| rules.take_partial(rule)).collect();
+                tx.send(Sent::Parts { rule, parts }).is_ok()
+            } else {
+                self.finish(rule, horizon, &mut slices, tx)
+            };
+            if !sent {
                 return;
             }
         }
@@ -345,15 +353,18 @@ struct Merger<'f, S> {
 
 impl<S: Sink> Merger<'_, S> {
     fn work(&mut self, program: &Program, plan: &Plan, detailed: bool, rx: &Receiver<Feed>) {
-        let mut rules = Rules::new(program, &|i| !plan.is_sliced(i), &reads(&self.sink), detailed);
-        let every_rule = vec![1; program.rules.len()];
+        // The rules kept here, and those whose slices' parts add up here.
+        let held = |i| !plan.is_sliced(i) || plan.adds_up(program, i);
+        let mut rules = Rules::new(program, &held, &reads(&self.sink), detailed);
+        // Only the rules kept here read the events.
+        let kept: Vec<u64> = (0..program.rules.len()).map(|i| u64::from(!plan.is_sliced(i))).collect();
         let horizon = loop {
             let Ok(feed) = rx.recv() else { return };
             match feed {
                 Feed::Chunk(chunk) => {
                     let reads = reads(&self.sink);
                     let every = (0..chunk.events.len()).filter_map(|i| u32::try_from(i).ok()).map(|i| (i, 1));
-                    let own = evaluate(&mut rules, &chunk.events, every, &every_rule, &reads);
+                    let own = evaluate(&mut rules, &chunk.events, every, &kept, &reads);
                     let _ = self.spent.send(chunk);
                     let mut all = vec![own];
                     for rx in &self.sent {
@@ -370,6 +381,16 @@ impl<S: Sink> Merger<'_, S> {
             }
         };
         for rule in 0..rules.len() {
+            if plan.adds_up(program, rule) {
+                for rx in &self.sent {
+                    match rx.recv() {
+                        Ok(Sent::Parts { rule: r, parts }) if r == rule => {
+                            parts.into_iter().for_each(|part| rules.absorb(rule, part));
+                        }
+                        _ => return,
+                    }
+                }
+            }
             if rules.holds(rule) {
                 let mut decided = Decided::default();
                 loop {
