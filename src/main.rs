@@ -124,7 +124,9 @@ enum Command {
     /// normalised value of a key, copied to every slice, or spread by
     /// position), and the rules evaluated at the merge say why. The
     /// document is versioned (`"version": 1`).
-    #[command(after_help = "Examples:\n  tenet plan benches/reference.tenet --slices 4\n  tenet plan policies/ --jurisdiction BR")]
+    #[command(
+        after_help = "Examples:\n  tenet plan benches/reference.tenet --slices 4\n  tenet plan policies/ --jurisdiction BR"
+    )]
     Plan(cli::plan::PlanArgs),
     /// Run the language server, speaking the Language Server Protocol on stdin and stdout.
     ///

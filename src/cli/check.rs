@@ -224,12 +224,11 @@ fn check(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions, out: &m
         Some(stream) => std::thread::scope(|scope| {
             let (mut handoff, writer) = background::start(scope, stream, |e| end_if_closed(Some(e)));
             let sink = Streamed::new(&program, |v| handoff.push(v));
-            let run =
-                run_log(args, &program, &read, as_of, sink).map(|(sink, stats, after)| {
-                    let mut summary = sink.into_summary();
-                    summary.after_horizon = after;
-                    (summary, stats)
-                });
+            let run = run_log(args, &program, &read, as_of, sink).map(|(sink, stats, after)| {
+                let mut summary = sink.into_summary();
+                summary.after_horizon = after;
+                (summary, stats)
+            });
             handoff.close();
             // The writer only ends by returning the report.
             let stream = writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));

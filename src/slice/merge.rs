@@ -39,6 +39,10 @@ pub struct Tagged {
 }
 
 /// What a merged chunk hands on, in one engine's order.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "handed on one at a time, never stored in bulk: boxing would allocate per instance"
+)]
 pub enum Merged {
     /// `n` more satisfied instances of a rule, only counted.
     Satisfied(usize, u64),

@@ -191,11 +191,7 @@ fn obligation_routes(o: &Obligation) -> Result<Vec<(Sym, Route)>, &'static str> 
 /// correlates on (the first that fits, in the first matcher's order).
 fn keyed_routes(anchor: Sym, closing: &[&Match], lookback: Vec<&Match>) -> Result<Vec<(Sym, Route)>, &'static str> {
     let first = closing.first().map_or(&[][..], |m| &m.corr.pairs[..]);
-    first
-        .iter()
-        .map(|(_, a)| *a)
-        .find_map(|a| assign(anchor, a, closing, &lookback, true))
-        .ok_or(NO_SHARED_KEY)
+    first.iter().map(|(_, a)| *a).find_map(|a| assign(anchor, a, closing, &lookback, true)).ok_or(NO_SHARED_KEY)
 }
 
 /// The anchor attributes the look-back matchers correlate on, each once.

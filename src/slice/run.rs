@@ -42,9 +42,16 @@ enum Sent {
     Chunk(Vec<Tagged>),
     /// A batch of what rule `rule` decides at the end, its slices merged;
     /// `more` when another follows.
-    Finished { rule: usize, decided: Decided, more: bool },
+    Finished {
+        rule: usize,
+        decided: Decided,
+        more: bool,
+    },
     /// The parts of rule `rule`'s state its slices measured, to add up.
-    Parts { rule: usize, parts: Vec<Partial> },
+    Parts {
+        rule: usize,
+        parts: Vec<Partial>,
+    },
     Gaps(Vec<CalendarGap>),
 }
 
@@ -111,7 +118,8 @@ where
             });
         }
         let feeder = scope.spawn(move || {
-            let mut out = Feeder { plan, slices, txs, spent: spent_rx, spare: vec![], as_of, after: 0, seen: 0, last: None };
+            let mut out =
+                Feeder { plan, slices, txs, spent: spent_rx, spare: vec![], as_of, after: 0, seen: 0, last: None };
             let result = feed(&mut out);
             let horizon = as_of.or(out.last).unwrap_or(0);
             out.end(result.is_ok().then_some(horizon));
@@ -164,8 +172,7 @@ impl<'p> Worker<'p, '_> {
             .iter()
             .map(|&s| (s, Rules::new(self.program, &|i| plan.is_sliced(i), &self.reads, self.detailed)))
             .collect();
-        let bits: Vec<u64> =
-            (0..self.program.rules.len()).map(|r| plan.group_of(r).map_or(0, |g| 1u64 << g)).collect();
+        let bits: Vec<u64> = (0..self.program.rules.len()).map(|r| plan.group_of(r).map_or(0, |g| 1u64 << g)).collect();
         let horizon = loop {
             let Ok(feed) = rx.recv() else { return };
             match feed {
@@ -408,7 +415,8 @@ impl<S: Sink> Merger<'_, S> {
             } else if plan.is_sliced(rule) {
                 // Taken out while their batches merge into the sink.
                 let sent = std::mem::take(&mut self.sent);
-                let mut sources: Vec<SentBatches> = sent.iter().map(|rx| SentBatches { rx, rule, done: false }).collect();
+                let mut sources: Vec<SentBatches> =
+                    sent.iter().map(|rx| SentBatches { rx, rule, done: false }).collect();
                 let mut sources: Vec<&mut dyn Batches> = sources.iter_mut().map(|s| s as &mut dyn Batches).collect();
                 merge_finished(&mut sources, |m| self.deliver(&mut rules, m));
                 drop(sources);

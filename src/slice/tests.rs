@@ -75,7 +75,8 @@ fn a_number_and_its_text_land_in_the_same_slice() {
     let program = program();
     let case = program.proj.keys["case"];
     let event = |v: Val| Event { time: 0, kind: 0, attrs: [(case, v)].into_iter().collect(), loc: Loc::default() };
-    let (n, s) = (key_of(&event(Val::Int(42)), [case].into_iter()), key_of(&event(Val::Str("42".into())), [case].into_iter()));
+    let (n, s) =
+        (key_of(&event(Val::Int(42)), [case].into_iter()), key_of(&event(Val::Str("42".into())), [case].into_iter()));
     let (n, s) = (n.unwrap(), s.unwrap());
     for slices in [1, 2, 3, 5, 16, 1000] {
         assert_eq!(slice_of_key(n.as_str(), slices), slice_of_key(s.as_str(), slices));
