@@ -389,6 +389,11 @@ fn sliced_agrees(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<(), St
             engine.finish(as_of)
         })
         .into();
+    // Sinks that read no attributes let an obligation past its deadline
+    // drop those its report never shows, once an event of its slice shows
+    // the deadline passed: which ones may differ, never what is shown.
+    let without_attrs =
+        |list: &[Instance]| list.iter().map(|v| Instance { attrs: vec![], ..v.clone() }).collect::<Vec<_>>();
     let mut gaps = single.calendar_gaps.clone();
     gaps.sort();
     gaps.dedup();
@@ -408,7 +413,7 @@ fn sliced_agrees(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<(), St
         let (sink, _, _) =
             slice::run(&program, slicing, Streamed::new(&program, |v| listed.push(v)), false, as_of, feed);
         let summary = sink.into_summary();
-        if listed != single_listed
+        if without_attrs(&listed) != without_attrs(&single_listed)
             || summary.counts != single_counts.counts
             || summary.remedies != single_counts.remedies
             || summary.by_customer != single_counts.by_customer
@@ -421,7 +426,7 @@ fn sliced_agrees(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<(), St
             if many.counts != single.counts
                 || many.remedies != single.remedies
                 || many.by_customer != single.by_customer
-                || many.violations != single.violations
+                || without_attrs(&many.violations) != without_attrs(&single.violations)
                 || many.remedy_errors != single.remedy_errors
             {
                 return Err(format!(

@@ -54,6 +54,12 @@ fn four_slices_give_the_same_report_on_a_generated_benchmark_log() {
         same_sliced(&args, "4");
     }
     same_sliced(&["check", "benches/reference.tenet", "--events", log, "-q", "--format", "json"], "16");
+    // A horizon inside the log: the events after it are counted, not judged.
+    let as_of = ["--as-of", "2026-04-01T00:00:00Z"];
+    same_sliced(
+        &["check", "benches/reference.tenet", "--events", log, "-q", "--format", "json", as_of[0], as_of[1]],
+        "3",
+    );
 }
 
 #[test]
