@@ -39,6 +39,10 @@ rule few_transfers "At most one transfer" cites "test" {
   per case: count(transferred) <= 1
 }
 
+rule answer_time "Answers come within an hour on average" cites "test" {
+  per month: average(delay from asked as a to answered where case == a.case) <= 1 hours
+}
+
 rule scores "Few scores" cites "test" {
   per month: count(score) <= 1
 }
@@ -65,6 +69,9 @@ fn each_shape_is_sliced_by_its_key_or_kept_at_the_merge() {
     assert_eq!(answer.routes[&sym("opted_in")], Route::Copy);
     assert_eq!(group("no_refusal").unwrap().routes[&sym("refused")], Route::Spread);
     assert_eq!(group("few_transfers").unwrap().routes[&sym("transferred")], Route::Key(vec![sym("case")]));
+    // Each delay measured in its case's slice, the periods decided at the merge.
+    assert!(plan.adds_up(&program, rule(&program, "answer_time")));
+    assert_eq!(group("answer_time").unwrap().routes[&sym("answered")], Route::Key(vec![sym("case")]));
     for name in ["during_call", "scores"] {
         assert!(matches!(plan.treatments[rule(&program, name)], Treatment::Merge { .. }), "{name}");
     }
@@ -125,7 +132,9 @@ fn slices_decide_what_one_engine_decides_rules_kept_at_the_merge_included() {
     let mut engine = Engine::new(&program, Collect::default(), true);
     all.iter().for_each(|e| engine.push(e));
     let single = engine.finish(None);
-    assert!(single.instances.iter().any(|i| i.rule == rule(&program, "during_call")));
+    for name in ["during_call", "answer_time", "few_transfers", "scores"] {
+        assert!(single.instances.iter().any(|i| i.rule == rule(&program, name)), "{name}");
+    }
     for slices in [1, 2, 3, 7] {
         let feed = |chunks: &mut dyn crate::log::Chunks| {
             all.chunks(3).for_each(|c| chunks.chunk(c.to_vec()));
