@@ -64,10 +64,12 @@
 //! year, the order the warnings sort them in.
 
 pub mod describe;
+mod feed;
 mod merge;
 pub mod plan;
 pub mod route;
 mod run;
+mod worker;
 
 pub use describe::{plan_json, PLAN_VERSION};
 pub use plan::{Plan, Route, Treatment};

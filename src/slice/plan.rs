@@ -148,7 +148,7 @@ fn routes_of(kind: &Kind) -> Result<Vec<(Sym, Route)>, &'static str> {
             // Keyed by the look-back's key when one is shared, else the
             // forbidden events spread and the look-back copied.
             for anchor in anchors(&lookback) {
-                if let Some(routes) = assign(p.event, anchor, &[], &lookback, true) {
+                if let Some(routes) = assign(p.event, anchor, &[], &lookback) {
                     return Ok(routes);
                 }
             }
@@ -191,7 +191,7 @@ fn obligation_routes(o: &Obligation) -> Result<Vec<(Sym, Route)>, &'static str> 
 /// correlates on (the first that fits, in the first matcher's order).
 fn keyed_routes(anchor: Sym, closing: &[&Match], lookback: Vec<&Match>) -> Result<Vec<(Sym, Route)>, &'static str> {
     let first = closing.first().map_or(&[][..], |m| &m.corr.pairs[..]);
-    first.iter().map(|(_, a)| *a).find_map(|a| assign(anchor, a, closing, &lookback, true)).ok_or(NO_SHARED_KEY)
+    first.iter().map(|(_, a)| *a).find_map(|a| assign(anchor, a, closing, &lookback)).ok_or(NO_SHARED_KEY)
 }
 
 /// The anchor attributes the look-back matchers correlate on, each once.
@@ -207,9 +207,9 @@ fn anchors(matchers: &[&Match]) -> Vec<Sym> {
 
 /// The routes when the anchor event (type `anchor`) is routed by its
 /// attribute `key`: each closing matcher by its attribute paired with
-/// `key` (None when one has none), each look-back likewise or copied when
-/// `copy`; None when a type would need two routes.
-fn assign(anchor: Sym, key: Sym, closing: &[&Match], lookback: &[&Match], copy: bool) -> Option<Vec<(Sym, Route)>> {
+/// `key` (None when one has none), each look-back likewise or else copied;
+/// None when a type would need two routes.
+fn assign(anchor: Sym, key: Sym, closing: &[&Match], lookback: &[&Match]) -> Option<Vec<(Sym, Route)>> {
     let paired = |m: &Match| m.corr.pairs.iter().find(|(_, a)| *a == key).map(|(c, _)| Route::Key(vec![*c]));
     let mut routes = vec![(anchor, Route::Key(vec![key]))];
     for m in closing {
@@ -219,7 +219,7 @@ fn assign(anchor: Sym, key: Sym, closing: &[&Match], lookback: &[&Match], copy: 
         }
     }
     for m in lookback {
-        let route = paired(m).or(copy.then_some(Route::Copy))?;
+        let route = paired(m).unwrap_or(Route::Copy);
         for t in &m.types {
             add(&mut routes, *t, route.clone())?;
         }

@@ -7,54 +7,21 @@
 //! Slices are shared among at most `threads` workers (slice `s` on worker
 //! `s % workers`), so sixteen slices on two cores run two at a time.
 
-use super::merge::{merge_chunk, merge_finished, Batches, Merged, Tagged};
+use super::feed::{Chunk, Feed, Feeder};
+use super::merge::{merge_chunk, merge_finished, Batches, Merged};
 use super::plan::Plan;
-use super::route::{route, Routed};
+use super::worker::{evaluate, Sent, Worker};
 use crate::eval::engine::reads;
-use crate::eval::rules::{Decided, Details, Partial, Reads, Rules};
-use crate::eval::{CalendarGap, Program, Sink};
-use crate::log::{Chunks, Event};
+use crate::eval::rules::{Decided, Details, Reads, Rules};
+use crate::eval::{Program, Sink};
+use crate::log::Chunks;
 use crate::time::Micros;
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// Chunks waiting for each thread: enough to even out their pace.
-const QUEUED: usize = 4;
-
-/// A chunk of the log with its routes.
-struct Chunk {
-    events: Vec<Event>,
-    routed: Routed,
-}
-
-/// What a thread receives.
-enum Feed {
-    Chunk(Arc<Chunk>),
-    /// The log is over: Some(horizon) when it was read whole, None when
-    /// reading failed.
-    End(Option<Micros>),
-}
-
-/// What a worker sends the merging thread.
-enum Sent {
-    /// Per slice of the worker, in slice order.
-    Chunk(Vec<Tagged>),
-    /// A batch of what rule `rule` decides at the end, its slices merged;
-    /// `more` when another follows.
-    Finished {
-        rule: usize,
-        decided: Decided,
-        more: bool,
-    },
-    /// The parts of rule `rule`'s state its slices measured, to add up.
-    Parts {
-        rule: usize,
-        parts: Vec<Partial>,
-    },
-    Gaps(Vec<CalendarGap>),
-}
-
+pub(super) const QUEUED: usize = 4;
 /// Whether the sink reads the details of each rule, as last told.
 struct Flags<'a>(&'a [AtomicBool]);
 
@@ -135,131 +102,6 @@ where
     })
 }
 
-/// Evaluates the events `list` names of a chunk (each with the groups it
-/// is routed for; `bits` gives each rule's group bit) into `rules`.
-fn evaluate(
-    rules: &mut Rules,
-    events: &[Event],
-    list: impl Iterator<Item = (u32, u64)>,
-    bits: &[u64],
-    reads: &Reads,
-) -> Tagged {
-    let mut decided = Decided::default();
-    let mut tagged = Tagged::default();
-    for (i, mask) in list {
-        let Some(e) = events.get(i as usize) else { continue };
-        rules.push_where(e, reads, &mut decided, |r| bits.get(r).is_some_and(|b| b & mask != 0));
-        tagged.events.resize(decided.instances.len(), i);
-        tagged.exemptions.extend(decided.exemptions.drain(..).map(|(r, u)| (i, r, u)));
-    }
-    tagged.instances = decided.instances;
-    tagged.satisfied = decided.satisfied;
-    tagged
-}
-
-/// A thread evaluating some slices.
-struct Worker<'p, 'r> {
-    program: &'p Program,
-    plan: &'p Plan,
-    detailed: bool,
-    reads: Reads<'r>,
-}
-
-impl<'p> Worker<'p, '_> {
-    fn work(&self, own: &[usize], rx: &Receiver<Feed>, tx: &Sender<Sent>, spent: &Sender<Arc<Chunk>>) {
-        let plan = self.plan;
-        let mut slices: Vec<(usize, Rules<'p>)> = own
-            .iter()
-            .map(|&s| (s, Rules::new(self.program, &|i| plan.is_sliced(i), &self.reads, self.detailed)))
-            .collect();
-        let bits: Vec<u64> = (0..self.program.rules.len()).map(|r| plan.group_of(r).map_or(0, |g| 1u64 << g)).collect();
-        let horizon = loop {
-            let Ok(feed) = rx.recv() else { return };
-            match feed {
-                Feed::Chunk(chunk) => {
-                    let tagged = slices
-                        .iter_mut()
-                        .map(|(s, rules)| {
-                            let list = chunk.routed.get(*s).map_or(&[][..], Vec::as_slice);
-                            evaluate(rules, &chunk.events, list.iter().copied(), &bits, &self.reads)
-                        })
-                        .collect();
-                    let _ = spent.send(chunk);
-                    if tx.send(Sent::Chunk(tagged)).is_err() {
-                        return;
-                    }
-                }
-                Feed::End(None) => return,
-                Feed::End(Some(horizon)) => break horizon,
-            }
-        };
-        for rule in (0..self.program.rules.len()).filter(|&r| plan.is_sliced(r)) {
-            let sent = if plan.adds_up(self.program, rule) {
-                let parts = slices.iter_mut().filter_map(|(_, rules)| rules.take_partial(rule)).collect();
-                tx.send(Sent::Parts { rule, parts }).is_ok()
-            } else {
-                self.finish(rule, horizon, &mut slices, tx)
-            };
-            if !sent {
-                return;
-            }
-        }
-        let gaps = slices.iter().flat_map(|(_, rules)| rules.calendar_gaps()).collect();
-        let _ = tx.send(Sent::Gaps(gaps));
-    }
-
-    /// Sends what rule `rule` decides at the end in its slices, merged, in
-    /// batches; false when the merging thread has gone.
-    fn finish(&self, rule: usize, horizon: Micros, slices: &mut [(usize, Rules<'p>)], tx: &Sender<Sent>) -> bool {
-        let mut sources: Vec<SliceBatches> = slices
-            .iter_mut()
-            .map(|(_, rules)| SliceBatches { rules, rule, horizon, reads: &self.reads, more: true })
-            .collect();
-        let mut sources: Vec<&mut dyn Batches> = sources.iter_mut().map(|s| s as &mut dyn Batches).collect();
-        let mut batch = Decided::default();
-        let mut open = true;
-        merge_finished(&mut sources, |m| match m {
-            Merged::Satisfied(r, n) => {
-                if batch.satisfied.len() <= r {
-                    batch.satisfied.resize(r + 1, 0);
-                }
-                if let Some(s) = batch.satisfied.get_mut(r) {
-                    *s += n;
-                }
-            }
-            Merged::Instance(inst) => {
-                batch.instances.push(inst);
-                if batch.instances.len() >= crate::eval::FINISH_BATCH && open {
-                    let decided = std::mem::take(&mut batch);
-                    open = tx.send(Sent::Finished { rule, decided, more: true }).is_ok();
-                }
-            }
-            Merged::Exempted(..) => {}
-        });
-        open && tx.send(Sent::Finished { rule, decided: batch, more: false }).is_ok()
-    }
-}
-
-/// One slice's instances of a rule decided at the end.
-struct SliceBatches<'a, 'p, 'r> {
-    rules: &'a mut Rules<'p>,
-    rule: usize,
-    horizon: Micros,
-    reads: &'a Reads<'r>,
-    more: bool,
-}
-
-impl Batches for SliceBatches<'_, '_, '_> {
-    fn next_batch(&mut self) -> Option<Decided> {
-        if !self.more {
-            return None;
-        }
-        let mut decided = Decided::default();
-        self.more = self.rules.finish_rule(self.rule, self.horizon, self.reads, &mut decided);
-        Some(decided)
-    }
-}
-
 /// A worker's instances of a rule decided at the end, as it sends them.
 struct SentBatches<'a> {
     rx: &'a Receiver<Sent>,
@@ -282,69 +124,6 @@ impl Batches for SentBatches<'_> {
                 None
             }
         }
-    }
-}
-
-/// Reads the log for the slices: routes each chunk and hands it to every
-/// thread, and takes chunks back to reuse.
-struct Feeder<'a> {
-    plan: &'a Plan,
-    slices: usize,
-    /// The merging thread's, then each worker's.
-    txs: Vec<Sender<Feed>>,
-    spent: Receiver<Arc<Chunk>>,
-    spare: Vec<Vec<Event>>,
-    as_of: Option<Micros>,
-    /// Events later than `as_of`.
-    after: u64,
-    /// Events routed so far.
-    seen: u64,
-    /// The last event's time.
-    last: Option<Micros>,
-}
-
-impl Feeder<'_> {
-    fn end(&self, horizon: Option<Micros>) {
-        for tx in &self.txs {
-            let _ = tx.send(Feed::End(horizon));
-        }
-    }
-}
-
-impl Chunks for Feeder<'_> {
-    fn chunk(&mut self, mut events: Vec<Event>) {
-        if let Some(h) = self.as_of {
-            let before = events.len();
-            events.retain(|e| e.time <= h);
-            self.after += (before - events.len()) as u64;
-        }
-        if events.is_empty() {
-            self.spare.push(events);
-            return;
-        }
-        for e in &events {
-            self.last = Some(self.last.map_or(e.time, |t| t.max(e.time)));
-        }
-        let mut routed = vec![];
-        route(self.plan, self.slices, &events, self.seen, &mut routed);
-        self.seen += events.len() as u64;
-        let chunk = Arc::new(Chunk { events, routed });
-        for tx in &self.txs {
-            let _ = tx.send(Feed::Chunk(chunk.clone()));
-        }
-    }
-
-    fn spent(&mut self) -> Option<Vec<Event>> {
-        if let Some(v) = self.spare.pop() {
-            return Some(v);
-        }
-        // Each thread gives its share back; the last one frees the chunk.
-        while let Ok(chunk) = self.spent.try_recv() {
-            if let Ok(chunk) = Arc::try_unwrap(chunk) {
-                return Some(chunk.events);
-            }
-        }
-        None
     }
 }
 
