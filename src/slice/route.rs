@@ -1,7 +1,7 @@
 //! Routing events to slices: a stable hash of the normalised key.
 //!
 //! The hash is 64-bit FNV-1a over the bytes of the key as the engine
-//! normalises it ([`crate::eval::keys`]: `42` and `"42"` are one key), so
+//! normalises it (`eval::keys`: `42` and `"42"` are one key), so
 //! a key lands in the same slice on every run, on every platform and in
 //! every process (a worker on another machine too); std's `RandomState`
 //! would not.
