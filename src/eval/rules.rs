@@ -258,10 +258,12 @@ impl<'p> Rules<'p> {
     }
 
     /// Takes the state of rule `i` when it is one whose parts, measured in
-    /// slices of the log, add up (a delay standard's delays per period).
+    /// slices of the log, add up (a delay standard's delays per period, a
+    /// share standard's counts per period).
     pub fn take_partial(&mut self, i: usize) -> Option<Partial> {
         match self.states.get_mut(i) {
             Some(Some(State::Delay(s))) => Some(Partial(State::Delay(std::mem::take(s)))),
+            Some(Some(State::Share(s))) => Some(Partial(State::Share(std::mem::take(s)))),
             _ => None,
         }
     }
@@ -269,8 +271,10 @@ impl<'p> Rules<'p> {
     /// Adds a part of rule `i`'s state measured elsewhere (see
     /// [`Rules::take_partial`]).
     pub fn absorb(&mut self, i: usize, part: Partial) {
-        if let (Some(Some(State::Delay(s))), Partial(State::Delay(other))) = (self.states.get_mut(i), part) {
-            s.absorb(other);
+        match (self.states.get_mut(i), part) {
+            (Some(Some(State::Delay(s))), Partial(State::Delay(other))) => s.absorb(other),
+            (Some(Some(State::Share(s))), Partial(State::Share(other))) => s.absorb(other),
+            _ => {}
         }
     }
 

@@ -41,10 +41,15 @@
 //!   per period (the values themselves, no sketch), the merge adds them up
 //!   and decides the periods, so averages and percentiles are exact. Cost:
 //!   the delays are kept as in one run, moved once.
-//! - **Period standards over events without a key** (`count(E)` per
-//!   period, field aggregates, `share`): evaluated at the merge on every
-//!   event of their types (the merging thread reads the whole log anyway),
-//!   so they are exact and cost what they cost in one run, on one thread.
+//! - **Share standards** (`share(E where ...) >= 80%` per period): the
+//!   events spread by position, each slice counts per period, the merge
+//!   adds the whole counts up and decides.
+//! - **Other period standards over events without a key** (`count(E)` per
+//!   period, whose evidence is the event that broke the bound in log
+//!   order; field aggregates, whose decimal sums could round differently
+//!   added in another order): evaluated at the merge on every event of
+//!   their types (the merging thread reads the whole log anyway), so they
+//!   are exact and cost what they cost in one run, on one thread.
 //! - **A rule whose matchers share no key**, or whose event type would need
 //!   two routes (a trigger type also copied as a look-back): evaluated at
 //!   the merge, never approximated; the plan says why.

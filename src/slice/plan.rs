@@ -117,9 +117,10 @@ impl Plan {
     }
 
     /// True when rule `rule` is measured in the slices and decided at the
-    /// merge from their parts added up (a delay standard).
+    /// merge from their parts added up (a delay or share standard).
     pub fn adds_up(&self, program: &Program, rule: usize) -> bool {
-        self.is_sliced(rule) && program.rules.get(rule).is_some_and(|r| matches!(r.kind, Kind::Delay(_)))
+        self.is_sliced(rule)
+            && program.rules.get(rule).is_some_and(|r| matches!(r.kind, Kind::Delay(_) | Kind::Share(_)))
     }
 
     /// The group of rule `rule`, if sliced.
@@ -165,7 +166,9 @@ fn routes_of(kind: &Kind) -> Result<Vec<(Sym, Route)>, &'static str> {
         // Each delay is measured in the slice of its key; the slices' delays
         // per period add up at the merge, which decides the periods.
         Kind::Delay(d) => keyed_routes(d.from, &[&d.to], vec![]),
-        Kind::PeriodCount(_) | Kind::PeriodField(_) | Kind::Share(_) => Err(PERIOD),
+        // Whole counts per period: the events spread, the counts add up.
+        Kind::Share(s) => Ok(vec![(s.event, Route::Spread)]),
+        Kind::PeriodCount(_) | Kind::PeriodField(_) => Err(PERIOD),
     }
 }
 

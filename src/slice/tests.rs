@@ -43,6 +43,10 @@ rule answer_time "Answers come within an hour on average" cites "test" {
   per month: average(delay from asked as a to answered where case == a.case) <= 1 hours
 }
 
+rule high_scores "Half the scores are high" cites "test" {
+  per month: share(score as s where s.value >= 12) >= 50%
+}
+
 rule scores "Few scores" cites "test" {
   per month: count(score) <= 1
 }
@@ -71,6 +75,9 @@ fn each_shape_is_sliced_by_its_key_or_kept_at_the_merge() {
     assert_eq!(group("few_transfers").unwrap().routes[&sym("transferred")], Route::Key(vec![sym("case")]));
     // Each delay measured in its case's slice, the periods decided at the merge.
     assert!(plan.adds_up(&program, rule(&program, "answer_time")));
+    // Shares count whole events: spread, the counts added up at the merge.
+    assert!(plan.adds_up(&program, rule(&program, "high_scores")));
+    assert_eq!(group("high_scores").unwrap().routes[&sym("score")], Route::Spread);
     assert_eq!(group("answer_time").unwrap().routes[&sym("answered")], Route::Key(vec![sym("case")]));
     for name in ["during_call", "scores"] {
         assert!(matches!(plan.treatments[rule(&program, name)], Treatment::Merge { .. }), "{name}");
@@ -132,7 +139,7 @@ fn slices_decide_what_one_engine_decides_rules_kept_at_the_merge_included() {
     let mut engine = Engine::new(&program, Collect::default(), true);
     all.iter().for_each(|e| engine.push(e));
     let single = engine.finish(None);
-    for name in ["during_call", "answer_time", "few_transfers", "scores"] {
+    for name in ["during_call", "answer_time", "few_transfers", "high_scores", "scores"] {
         assert!(single.instances.iter().any(|i| i.rule == rule(&program, name)), "{name}");
     }
     for slices in [1, 2, 3, 7] {
@@ -157,5 +164,6 @@ fn a_copied_event_reaches_every_slice_and_a_keyed_one_one() {
     let count = |i: u32| routed.iter().filter(|list| list.iter().any(|(e, _)| *e == i)).count();
     assert_eq!(count(0), 4, "opted_in is copied");
     assert_eq!(count(2), 1, "asked goes to its case's slice");
-    assert_eq!(count(11), 0, "score is read at the merge only");
+    assert_eq!(count(5), 0, "call_ended is read at the merge only");
+    assert_eq!(count(11), 1, "score is spread for the share standard");
 }
