@@ -7,7 +7,8 @@
 //! types, schemas, calendars), [`fmt`] (tree to canonical text), [`time`]
 //! (deadlines, business days), [`log`] (event log readers), [`eval`] (the
 //! streaming engine), [`testing`] (inline tests), [`select`] (limiting a
-//! run to some jurisdictions and rules), [`report`] (verdicts rendered),
+//! run to some jurisdictions and rules), [`slice`](mod@slice) (one log judged in
+//! slices by correlation key, merged exactly), [`report`] (verdicts rendered),
 //! [`atomic_file`] (reports and files replaced whole), and [`diagnostics`]
 //! (the one path from problems to what users see).
 
@@ -20,6 +21,7 @@ pub mod log;
 pub mod repl;
 pub mod report;
 pub mod select;
+pub mod slice;
 pub mod span;
 pub mod syntax;
 pub mod testing;

@@ -117,6 +117,17 @@ enum Command {
         after_help = "Examples:\n  tenet repl policies/br --events examples/acme-br.jsonl\n  tenet repl\n  printf ':check\\n' | tenet repl policies/br --events examples/acme-br.jsonl"
     )]
     Repl(cli::repl::ReplArgs),
+    /// Print how `tenet check --slices N` slices a policy, as JSON.
+    ///
+    /// Rules are grouped by the correlation key all their matchers share;
+    /// each group lists how every event type it reads is routed (by the
+    /// normalised value of a key, copied to every slice, or spread by
+    /// position), and the rules evaluated at the merge say why. The
+    /// document is versioned (`"version": 1`).
+    #[command(
+        after_help = "Examples:\n  tenet plan benches/reference.tenet --slices 4\n  tenet plan policies/ --jurisdiction BR"
+    )]
+    Plan(cli::plan::PlanArgs),
     /// Run the language server, speaking the Language Server Protocol on stdin and stdout.
     ///
     /// Editors start it themselves: diagnostics as you type (and when an
@@ -163,6 +174,7 @@ fn main() -> ExitCode {
         Command::Completions { shell } => cli::docs::completions(shell, &mut Cli::command()),
         Command::Man => cli::docs::man(Cli::command()),
         Command::Lsp(args) => cli::lsp::run(&args),
+        Command::Plan(args) => cli::plan::run(&args, opts),
     };
     ExitCode::from(code)
 }

@@ -35,6 +35,7 @@ use std::path::PathBuf;
 use std::str::FromStr as _;
 use tenet::eval::{compile, parallel, Collect, Engine, Instance, MeasuredUnit, Streamed, Summary};
 use tenet::log::{Event, Loc, OTHER};
+use tenet::slice::{self, Plan, Slicing};
 use tenet::syntax::ast;
 use tenet::value::Val;
 use tenet::workspace::MemoryLoader;
@@ -256,6 +257,8 @@ struct Tally {
     verdicts: [Cell<u64>; 3],
     /// Violations owing a remedy: more than zero, zero, not computed.
     owed: [Cell<u64>; 3],
+    /// Rules the slicing plan slices, and keeps at the merge.
+    sliced: [Cell<u64>; 2],
 }
 
 /// The engine on several threads gives a sink exactly what one engine
@@ -327,6 +330,107 @@ fn parallel_agrees(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<(), 
             {
                 return Err(format!(
                     "{threads} threads keeping {keep} give {:?} {:?}, one engine {:?} {:?}",
+                    many.counts, many.violations, single.counts, single.violations
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The compiled program of `text`, when it checks clean.
+fn compile_text(text: &str) -> Result<tenet::eval::Program, ()> {
+    let mut loader = MemoryLoader::new();
+    loader.insert("p.tenet", text.as_bytes().to_vec());
+    let analysis = tenet::check::analyze_with(&[PathBuf::from("p.tenet")], &loader);
+    if analysis.has_errors() {
+        return Err(());
+    }
+    Ok(compile(&analysis))
+}
+
+/// The engine in N slices (by correlation key, merged) gives a sink
+/// exactly what one engine gives it: every instance and exemption in the
+/// same order, the same streamed report, the same summaries.
+fn sliced_agrees(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<(), String> {
+    let mut loader = MemoryLoader::new();
+    loader.insert("p.tenet", text.as_bytes().to_vec());
+    let program = compile(&tenet::check::analyze_with(&[PathBuf::from("p.tenet")], &loader));
+    let plan = Plan::new(&program);
+    let all = engine_events(&program, events);
+    let judged: Vec<&Event> = all.iter().filter(|e| as_of.is_none_or(|h| e.time <= h)).collect();
+    let feed = |chunks: &mut dyn tenet::log::Chunks| {
+        let mut rest = &all[..];
+        for size in [1, 3, 2, 7].into_iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (chunk, tail) = rest.split_at(size.min(rest.len()));
+            chunks.chunk(chunk.to_vec());
+            rest = tail;
+        }
+        Ok::<(), ()>(())
+    };
+    let single = {
+        let mut engine = Engine::new(&program, Collect::default(), true);
+        judged.iter().for_each(|e| engine.push(e));
+        engine.finish(as_of)
+    };
+    let mut single_listed = vec![];
+    let single_counts = {
+        let mut engine = Engine::new(&program, Streamed::new(&program, |v| single_listed.push(v)), false);
+        judged.iter().for_each(|e| engine.push(e));
+        engine.finish(as_of).summary
+    };
+    let kept: Vec<Summary> = [0, 1]
+        .map(|keep| {
+            let mut engine = Engine::new(&program, Summary::keeping(&program, keep), false);
+            judged.iter().for_each(|e| engine.push(e));
+            engine.finish(as_of)
+        })
+        .into();
+    // Sinks that read no attributes let an obligation past its deadline
+    // drop those its report never shows, once an event of its slice shows
+    // the deadline passed: which ones may differ, never what is shown.
+    let without_attrs =
+        |list: &[Instance]| list.iter().map(|v| Instance { attrs: vec![], ..v.clone() }).collect::<Vec<_>>();
+    let mut gaps = single.calendar_gaps.clone();
+    gaps.sort();
+    gaps.dedup();
+    for slices in [1, 2, 3, 5, 16] {
+        let slicing = Slicing { plan: &plan, slices, threads: 2 };
+        let (many, _, after) = slice::run(&program, slicing, Collect::default(), true, as_of, feed);
+        if after != (all.len() - judged.len()) as u64 {
+            return Err(format!("{slices} slices count {after} events after the horizon"));
+        }
+        if many.instances != single.instances || many.exemptions != single.exemptions || many.calendar_gaps != gaps {
+            return Err(format!(
+                "{slices} slices decide {:?} {:?}, one engine {:?} {:?}",
+                many.instances, many.exemptions, single.instances, single.exemptions
+            ));
+        }
+        let mut listed = vec![];
+        let (sink, _, _) =
+            slice::run(&program, slicing, Streamed::new(&program, |v| listed.push(v)), false, as_of, feed);
+        let summary = sink.into_summary();
+        if without_attrs(&listed) != without_attrs(&single_listed)
+            || summary.counts != single_counts.counts
+            || summary.remedies != single_counts.remedies
+            || summary.by_customer != single_counts.by_customer
+            || summary.remedy_errors != single_counts.remedy_errors
+        {
+            return Err(format!("{slices} slices stream {listed:?}, one engine {single_listed:?}"));
+        }
+        for (keep, single) in kept.iter().enumerate() {
+            let (many, _, _) = slice::run(&program, slicing, Summary::keeping(&program, keep), false, as_of, feed);
+            if many.counts != single.counts
+                || many.remedies != single.remedies
+                || many.by_customer != single.by_customer
+                || without_attrs(&many.violations) != without_attrs(&single.violations)
+                || many.remedy_errors != single.remedy_errors
+            {
+                return Err(format!(
+                    "{slices} slices keeping {keep} give {:?} {:?}, one engine {:?} {:?}",
                     many.counts, many.violations, single.counts, single.violations
                 ));
             }
@@ -411,6 +515,15 @@ fn property() {
         if let Err(why) = parallel_agrees(&text, &case.events, case.as_of) {
             return Err(TestCaseError::fail(format!("the engine and the parallel engine disagree: {why}\n{case}")));
         }
+        if let Ok(program) = compile_text(&text) {
+            let plan = Plan::new(&program);
+            for r in 0..program.rules.len() {
+                bump(&tally.sliced[usize::from(!plan.is_sliced(r))]);
+            }
+        }
+        if let Err(why) = sliced_agrees(&text, &case.events, case.as_of) {
+            return Err(TestCaseError::fail(format!("the engine and the sliced engine disagree: {why}\n{case}")));
+        }
         Ok(())
     });
     match result {
@@ -430,8 +543,10 @@ fn property() {
     eprintln!(
         "differential: {accepted} cases compared, {rejected} rejected by the checker, {} excluded as known \
          engine bugs; naive instances: {sat} satisfied, {vio} violated, {pend} pending; remedies: {owed} owed, \
-         {zero} zero, {unknown} not computed",
-        tally.excluded.get()
+         {zero} zero, {unknown} not computed; rules sliced: {}, kept at the merge: {}",
+        tally.excluded.get(),
+        tally.sliced[0].get(),
+        tally.sliced[1].get()
     );
     assert!(
         accepted * 10 >= (accepted + rejected) * 9,

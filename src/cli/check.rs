@@ -71,6 +71,11 @@ pub struct CheckArgs {
     /// rules (default: the number of CPUs).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Judge the log in N slices by correlation key, on at most as many
+    /// threads as CPUs, and merge them: the report is the one an unsliced
+    /// run gives, byte for byte (see `tenet plan`).
+    #[arg(long, value_name = "N", requires = "events", value_parser = clap::value_parser!(u16).range(1..=4096))]
+    pub slices: Option<u16>,
     /// The format of the log files, whatever their names (default: by
     /// extension); needed to read standard input (`--events -`).
     #[arg(long = "log-format", value_enum, value_name = "FORMAT")]
@@ -207,18 +212,23 @@ fn check(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions, out: &m
         _ => None,
     };
     let (run, streaming) = match streaming {
-        None => (tenet::eval::run_log_into(&program, &args.events, &read, as_of, summary), None),
+        None => {
+            let run = run_log(args, &program, &read, as_of, summary).map(|(mut summary, stats, after)| {
+                summary.after_horizon = after;
+                (summary, stats)
+            });
+            (run, None)
+        }
         // The report is formatted on a thread of its own while the log is
         // evaluated.
         Some(stream) => std::thread::scope(|scope| {
             let (mut handoff, writer) = background::start(scope, stream, |e| end_if_closed(Some(e)));
             let sink = Streamed::new(&program, |v| handoff.push(v));
-            let run =
-                tenet::eval::run_log_with(&program, &args.events, &read, as_of, sink).map(|(sink, stats, after)| {
-                    let mut summary = sink.into_summary();
-                    summary.after_horizon = after;
-                    (summary, stats)
-                });
+            let run = run_log(args, &program, &read, as_of, sink).map(|(sink, stats, after)| {
+                let mut summary = sink.into_summary();
+                summary.after_horizon = after;
+                (summary, stats)
+            });
             handoff.close();
             // The writer only ends by returning the report.
             let stream = writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -285,6 +295,21 @@ fn check(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions, out: &m
         1
     } else {
         0
+    }
+}
+
+/// Judges the log into `sink`, in slices with `--slices`; also returns how
+/// many events were later than the horizon.
+pub(super) fn run_log<S: tenet::eval::Sink>(
+    args: &CheckArgs,
+    program: &tenet::eval::Program,
+    read: &ReadOptions,
+    as_of: Option<tenet::time::Micros>,
+    sink: S,
+) -> Result<(S, tenet::log::ReadStats, u64), tenet::log::LogFailure> {
+    match args.slices {
+        Some(n) => tenet::slice::run_log_sliced(program, usize::from(n), &args.events, read, as_of, sink),
+        None => tenet::eval::run_log_with(program, &args.events, read, as_of, sink),
     }
 }
 

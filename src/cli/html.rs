@@ -39,7 +39,7 @@ pub fn run(run: Run, bar: Option<LogBar>, opts: RenderOptions, out: &mut impl Wr
         (false, true) => None,
         (false, false) => Some(html::EVIDENCE_PER_RULE),
     };
-    let judged = tenet::eval::run_log_with(program, &args.events, &read, as_of, Collector::new(program, per_rule));
+    let judged = super::check::run_log(args, program, &read, as_of, Collector::new(program, per_rule));
     if let Some(bar) = bar {
         bar.finish();
     }

@@ -6,6 +6,7 @@ pub mod fmt;
 pub mod html;
 pub mod lsp;
 pub mod output;
+pub mod plan;
 pub mod progress;
 pub mod repl;
 pub mod test;

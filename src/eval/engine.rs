@@ -118,7 +118,7 @@ impl<'p, S: Sink> Engine<'p, S> {
 }
 
 /// What `sink` reads, as the rules ask it.
-pub(super) fn reads<S: Sink>(sink: &S) -> Reads<'_> {
+pub(crate) fn reads<S: Sink>(sink: &S) -> Reads<'_> {
     Reads { details: sink, attrs: sink.keeps_attrs(), satisfied: sink.keeps_satisfied() }
 }
 

@@ -235,6 +235,18 @@ impl ShareState {
         }
     }
 
+    /// Adds the counts another slice of the log made (whole numbers: the
+    /// shares at the merge are exactly those of one run).
+    pub fn absorb(&mut self, other: ShareState) {
+        for (period, (total, matched)) in other.periods {
+            let entry = self.periods.entry(period).or_insert_with(|| (0, vec![0; matched.len()]));
+            entry.0 += total;
+            for (n, m) in entry.1.iter_mut().zip(matched) {
+                *n += m;
+            }
+        }
+    }
+
     /// One instance per period with events of the type.
     pub fn finish(&mut self, env: &RuleEnv, s: &ShareStandard, horizon: Micros, out: &mut Vec<Instance>) {
         for (key, (total, matched)) in std::mem::take(&mut self.periods) {

@@ -26,6 +26,12 @@ const ESCAPED: char = '\u{2}';
 pub struct Key(CompactString);
 
 impl Key {
+    /// The normalised encoding: equal keys have equal bytes, which is what
+    /// a stable routing hash reads.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     /// The values of the key, as normalised (numbers as their decimal text).
     pub fn values(&self, arity: usize) -> SmallVec<[Val; 2]> {
         if arity == 0 {

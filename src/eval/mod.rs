@@ -15,7 +15,7 @@ pub mod expr;
 mod fields;
 pub mod ir;
 mod keyed;
-mod keys;
+pub(crate) mod keys;
 mod lookback;
 pub mod numeric;
 mod obligation;
@@ -23,7 +23,7 @@ pub mod parallel;
 mod period;
 mod prior;
 mod recurring;
-mod rules;
+pub(crate) mod rules;
 pub mod verdict;
 
 pub use compile::{compile, compile_with_keys};
@@ -39,7 +39,7 @@ use std::path::PathBuf;
 /// Instances decided per call of a rule's `finish`: the engine hands each
 /// batch on before asking for the next, so that deciding millions of keys or
 /// obligations at the end never holds all their instances at once.
-const FINISH_BATCH: usize = 4096;
+pub(crate) const FINISH_BATCH: usize = 4096;
 
 /// Runs `program` over the log files `paths` and returns the summary and
 /// what the reader saw. `as_of` is the horizon (default: the last event):

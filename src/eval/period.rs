@@ -126,6 +126,15 @@ impl DelayState {
         }
     }
 
+    /// Takes in the delays another slice of the log measured (the values
+    /// themselves, so that averages and percentiles stay exact); the
+    /// delays still open there stay there.
+    pub fn absorb(&mut self, other: DelayState) {
+        for (period, mut delays) in other.delays {
+            self.delays.entry(period).or_default().append(&mut delays);
+        }
+    }
+
     /// One instance per period with measured delays.
     pub fn finish(&mut self, env: &RuleEnv, d: &DelayStandard, horizon: Micros, out: &mut Vec<Instance>) {
         for (key, mut delays) in std::mem::take(&mut self.delays) {

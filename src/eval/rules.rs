@@ -24,7 +24,7 @@ use crate::time::Micros;
 /// What the sink reads of the instances, as the rules see it (see
 /// [`Sink::keeps_details`](super::Sink::keeps_details) and
 /// [`Sink::keeps_attrs`](super::Sink::keeps_attrs)).
-pub(super) struct Reads<'a> {
+pub(crate) struct Reads<'a> {
     /// Whether the sink still reads the details of a rule's instances.
     pub details: &'a dyn Details,
     /// Whether it reads their attributes.
@@ -35,7 +35,7 @@ pub(super) struct Reads<'a> {
 
 /// Tells whether the sink still reads the details of rule `rule`'s
 /// instances.
-pub(super) trait Details {
+pub(crate) trait Details {
     fn keeps_details(&self, rule: usize) -> bool;
 }
 
@@ -49,7 +49,7 @@ impl<S: super::Sink> Details for S {
 /// number), in the order decided, and per rule how many satisfied instances
 /// the sink only counts.
 #[derive(Default)]
-pub(super) struct Decided {
+pub(crate) struct Decided {
     pub instances: Vec<Instance>,
     pub exemptions: Vec<(usize, usize)>,
     pub satisfied: Vec<u64>,
@@ -61,6 +61,10 @@ impl Decided {
         self.satisfied.iter_mut().enumerate().filter(|(_, n)| **n > 0).map(|(rule, n)| (rule, std::mem::take(n)))
     }
 }
+
+/// A part of a rule's state measured in one slice of the log, to add to
+/// the others' (see [`Rules::take_partial`]).
+pub(crate) struct Partial(State);
 
 /// The state of one rule.
 enum State {
@@ -77,7 +81,7 @@ enum State {
 }
 
 /// Some or all rules of a program, with their states.
-pub(super) struct Rules<'p> {
+pub(crate) struct Rules<'p> {
     program: &'p Program,
     /// By rule: its state, None for a rule held elsewhere.
     states: Vec<Option<State>>,
@@ -177,9 +181,19 @@ impl<'p> Rules<'p> {
 
     /// Evaluates the next event of the log.
     pub fn push(&mut self, event: &Event, reads: &Reads, out: &mut Decided) {
+        self.push_where(event, reads, out, |_| true);
+    }
+
+    /// Evaluates the next event of the log for the rules held here that
+    /// `wanted` accepts (a slice hands an event only to the rules it was
+    /// routed to them for).
+    pub fn push_where(&mut self, event: &Event, reads: &Reads, out: &mut Decided, wanted: impl Fn(usize) -> bool) {
         let Some(rules) = self.dispatch.get(event.kind as usize) else { return };
         let start = out.instances.len();
         for &i in rules {
+            if !wanted(i) {
+                continue;
+            }
             let Some(env) = self.env(i, reads) else { continue };
             let (inst, ex) = (&mut out.instances, &mut out.exemptions);
             match (self.states.get_mut(i).and_then(Option::as_mut), &env.rule.kind) {
@@ -240,6 +254,27 @@ impl<'p> Rules<'p> {
             {
                 s.record(k, inst, tz);
             }
+        }
+    }
+
+    /// Takes the state of rule `i` when it is one whose parts, measured in
+    /// slices of the log, add up (a delay standard's delays per period, a
+    /// share standard's counts per period).
+    pub fn take_partial(&mut self, i: usize) -> Option<Partial> {
+        match self.states.get_mut(i) {
+            Some(Some(State::Delay(s))) => Some(Partial(State::Delay(std::mem::take(s)))),
+            Some(Some(State::Share(s))) => Some(Partial(State::Share(std::mem::take(s)))),
+            _ => None,
+        }
+    }
+
+    /// Adds a part of rule `i`'s state measured elsewhere (see
+    /// [`Rules::take_partial`]).
+    pub fn absorb(&mut self, i: usize, part: Partial) {
+        match (self.states.get_mut(i), part) {
+            (Some(Some(State::Delay(s))), Partial(State::Delay(other))) => s.absorb(other),
+            (Some(Some(State::Share(s))), Partial(State::Share(other))) => s.absorb(other),
+            _ => {}
         }
     }
 
