@@ -24,6 +24,7 @@ mod period;
 mod prior;
 mod recurring;
 pub(crate) mod rules;
+pub(crate) mod tagged;
 pub mod verdict;
 
 pub use compile::{compile, compile_with_keys};

@@ -20,6 +20,7 @@
 
 use super::ir::{Kind, Program};
 use super::rules::{Decided, Details, Reads, Rules};
+use super::tagged::{merge_chunk, Merged, Tagged};
 use super::verdict::{Instance, Sink};
 use super::CalendarGap;
 use crate::log::{Chunks, Event};
@@ -46,18 +47,6 @@ enum Feed {
     End(bool),
 }
 
-/// A chunk's instances and exemptions, each with its event's index in the
-/// chunk (kept apart: an instance is large, and moving it costs).
-#[derive(Default)]
-struct Tagged {
-    instances: Vec<Instance>,
-    /// By instance: its event.
-    events: Vec<u32>,
-    /// (event, rule, exception number).
-    exemptions: Vec<(u32, usize, usize)>,
-    /// Per rule: satisfied instances only counted.
-    satisfied: Vec<u64>,
-}
 
 /// What another thread sends the merging one.
 enum Sent {
@@ -398,34 +387,11 @@ impl<S: Sink> Merger<'_, S> {
     /// by event; on each, the exemptions, then the instances, by rule (a
     /// rule is on one thread, which keeps its decisions in order).
     fn deliver_merged(&mut self, rules: &mut Rules, all: Vec<Tagged>) {
-        for (rule, n) in all.iter().flat_map(|t| t.satisfied.iter().copied().enumerate()) {
-            if n > 0 {
-                self.sink.satisfied(rule, n);
-            }
-        }
-        let mut exemptions: Vec<_> = all.iter().flat_map(|t| t.exemptions.iter().copied()).collect();
-        exemptions.sort_by_key(|&(i, rule, _)| (i, rule));
-        let mut exemptions = exemptions.into_iter().peekable();
-        let mut heads: Vec<_> = all.into_iter().map(|t| t.events.into_iter().zip(t.instances).peekable()).collect();
-        loop {
-            // The earliest (event, rule) at the head of a thread's list.
-            let mut first: Option<(usize, (u32, usize))> = None;
-            for (k, head) in heads.iter_mut().enumerate() {
-                if let Some((i, inst)) = head.peek() {
-                    if first.is_none_or(|(_, at)| (*i, inst.rule) < at) {
-                        first = Some((k, (*i, inst.rule)));
-                    }
-                }
-            }
-            let event = first.map(|(_, (i, _))| i);
-            while let Some((_, rule, unless)) = exemptions.next_if(|x| event.is_none_or(|i| x.0 <= i)) {
-                self.sink.exempted(rule, unless);
-            }
-            let Some((k, _)) = first else { break };
-            if let Some((_, inst)) = heads.get_mut(k).and_then(Iterator::next) {
-                self.deliver(rules, std::iter::once(inst));
-            }
-        }
+        merge_chunk(all, |m| match m {
+            Merged::Satisfied(rule, n) => self.sink.satisfied(rule, n),
+            Merged::Exempted(rule, unless) => self.sink.exempted(rule, unless),
+            Merged::Instance(inst) => self.deliver(rules, std::iter::once(inst)),
+        });
     }
 }
 
