@@ -379,7 +379,7 @@ fn read_inputs(
     let k = feeds.len();
     let in_flight = if k == 1 { threads + 2 } else { 3 };
     let block = sizes.block;
-    let block = if k == 1 { block } else { (block * 4 / k).clamp(MIN_BLOCK.min(block), block) };
+    let block = if k <= 1 { block } else { (block * 4 / k).clamp(MIN_BLOCK.min(block), block) };
     // A block holds whole lines: no line it holds is longer than the limit.
     let block = block.min(sizes.max_line);
     #[cfg(feature = "parquet")]

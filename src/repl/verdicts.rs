@@ -212,7 +212,7 @@ impl Run {
     /// `file:line` of an event location.
     pub fn place(&self, loc: Loc) -> String {
         let file = self.logs.get(loc.file as usize).map_or_else(|| "?".to_string(), |p| display_path(p));
-        format!("{file}:{}", loc.line)
+        crate::log::place(&file, loc.line)
     }
 
     /// The verdicts of this run, for a later `:diff`.
@@ -250,7 +250,7 @@ impl Snapshot {
         let mut id = format!("{rule}{}", key_text(i));
         if let Some(t) = &i.trigger {
             let file = self.logs.get(t.loc.file as usize).map_or_else(|| "?".to_string(), |p| display_path(p));
-            let _ = write!(id, " (trigger {file}:{})", t.loc.line);
+            let _ = write!(id, " (trigger {})", crate::log::place(&file, t.loc.line));
         }
         id
     }

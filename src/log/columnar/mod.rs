@@ -83,6 +83,18 @@ enum Data {
     Bytes(Bytes),
 }
 
+/// Runs `f`, a panic in the decoders becoming a failure of the file: a
+/// file no decoder expected must not take the process down.
+fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, LogFailure>) -> Result<T, LogFailure> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| Err(internal(path)))
+}
+
+/// The failure a panic while decoding becomes.
+fn internal(path: &Path) -> LogFailure {
+    let reason = "cannot decode the file (the decoder failed on it; please report it)".to_string();
+    LogFailure::Io { path: path.to_path_buf(), reason }
+}
+
 fn io_failure(path: &Path, e: &std::io::Error) -> LogFailure {
     LogFailure::Io { path: path.to_path_buf(), reason: io_reason(e) }
 }
@@ -95,16 +107,16 @@ pub(crate) fn open<'a>(
     tz: Option<Tz>,
 ) -> Result<Source<'a>, LogFailure> {
     let Input { path, format, read, file } = input;
-    let body = match format {
+    let body = guarded(&path, || match format {
         Format::Parquet => {
             let data = match file {
                 Some(_) => Data::File(path.clone()),
                 None => Data::Bytes(read_all(read, &path)?),
             };
-            open_parquet(data, &path, plan, tz)?
+            open_parquet(data, &path, plan, tz)
         }
-        _ => open_ipc(read, file, &path, plan, tz)?,
-    };
+        _ => open_ipc(read, file, &path, plan, tz),
+    })?;
     Ok(Source { path, index, tz, body })
 }
 
@@ -347,7 +359,7 @@ pub(crate) fn run_worker(jobs: Receiver<Job>, sources: &[Source<'_>], plan: &Pla
             continue;
         }
         let Some(source) = sources.get(job.source) else { continue };
-        let mut run = match source.run(job.unit, plan, ctl) {
+        let mut run = match guarded(&source.path, || source.run(job.unit, plan, ctl)) {
             Ok(run) => run,
             Err(f) => {
                 let _ = job.tx.send(Err(f));
@@ -364,8 +376,7 @@ pub(crate) fn run_worker(jobs: Receiver<Job>, sources: &[Source<'_>], plan: &Pla
             }
         }));
         if sent.is_err() {
-            let reason = "internal error while reading the log (please report it)".to_string();
-            let _ = job.tx.send(Err(LogFailure::Io { path: source.path.clone(), reason }));
+            let _ = job.tx.send(Err(internal(&source.path)));
         }
     }
 }
@@ -455,14 +466,19 @@ impl Blocks for RowStream<'_, '_, '_> {
                         Current::Worker(next.rx)
                     } else {
                         let source = self.sources.get(self.source).ok_or(LogFailure::Interrupted)?;
-                        Current::Here(Box::new(source.run(next.unit, self.plan, self.ctl)?))
+                        let run = guarded(&self.path, || source.run(next.unit, self.plan, self.ctl))?;
+                        Current::Here(Box::new(run))
                     };
                     self.current = Some(current);
                     continue;
                 }
                 // A worker ends a unit by dropping its sender.
                 Some(Current::Worker(rx)) => rx.recv().ok(),
-                Some(Current::Here(run)) => run.next_piece(),
+                Some(Current::Here(run)) => {
+                    let path = &self.path;
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run.next_piece()))
+                        .unwrap_or_else(|_| Some(Err(internal(path))))
+                }
             };
             match piece {
                 None => self.current = None,
