@@ -9,6 +9,8 @@
 //! `tests/log_columnar.rs`, which include this file as a module next to
 //! the generator.
 
+#![allow(dead_code, reason = "each includer uses a different part of the module")]
+
 use super::generator::{Event, Generator};
 use arrow_array::builder::{Int64Builder, StringBuilder, TimestampMicrosecondBuilder};
 use arrow_array::{ArrayRef, RecordBatch};

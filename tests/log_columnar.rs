@@ -146,8 +146,7 @@ fn parquet_and_arrow_give_the_report_of_the_same_log_in_json_lines() {
         .arg("check")
         .arg(policy())
         .args(["--events", "-", "--log-format", "arrow", "--format", "json", "--quiet"])
-        .pipe_stdin(&stream)
-        .unwrap()
+        .write_stdin(std::fs::read(&stream).unwrap())
         .output()
         .unwrap();
     let got: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -306,6 +305,11 @@ fn bytes_that_are_no_such_file_are_a_clear_error() {
             assert!(reason.starts_with("not a readable"), "{reason}");
         }
     }
+    // An object store's URL is refused in so many words.
+    let Err(LogFailure::Io { reason, .. }) = read(&[PathBuf::from("s3://bucket/part-0.parquet")], &opts()) else {
+        panic!("read")
+    };
+    assert!(reason.contains("object store"), "{reason}");
     // A Parquet file cut short.
     let mut whole = Vec::new();
     write_columnar(Generator::new(Config { events: 500, ..config() }), Columnar::Parquet, &mut whole).unwrap();

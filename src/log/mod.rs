@@ -383,7 +383,7 @@ fn read_inputs(
     // A block holds whole lines: no line it holds is longer than the limit.
     let block = block.min(sizes.max_line);
     #[cfg(feature = "parquet")]
-    let control = columnar::Control { cancel: opts.cancel.clone(), progress: opts.progress.clone() };
+    let control = columnar::Control::new(opts.cancel.clone(), opts.progress.clone());
     std::thread::scope(|scope| {
         let mut streams = Vec::with_capacity(k);
         if k > 0 {

@@ -68,6 +68,15 @@ pub fn expand_folders(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LogFailure> {
     Ok(out)
 }
 
+/// The scheme of a path that is an object store's URL (`s3://...`).
+fn remote_scheme(path: &Path) -> Option<&str> {
+    let text = path.to_str()?;
+    let (scheme, _) = text.split_once("://")?;
+    ["s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "azure", "http", "https", "hdfs"]
+        .contains(&scheme.to_ascii_lowercase().as_str())
+        .then_some(scheme)
+}
+
 /// Whether a file is gzip-compressed, by its extension.
 pub(super) fn is_gz(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("gz"))
@@ -85,6 +94,13 @@ pub(super) fn open(
         return open_stdin(forced, progress);
     }
     let io = |e: std::io::Error| LogFailure::Io { path: path.to_path_buf(), reason: io_reason(&e) };
+    if let Some(scheme) = remote_scheme(path) {
+        let reason = format!(
+            "`{scheme}://` names an object store, which tenet does not read; copy the file to local disk, or \
+             stream it to standard input (`--events - --log-format ...`)"
+        );
+        return Err(LogFailure::Io { path: path.to_path_buf(), reason });
+    }
     let Some(format) = forced.or_else(|| detect_format(path)) else {
         let reason = format!(
             "{UNKNOWN_FORMAT}: expected a `.jsonl`, `.ndjson`, `.json`, `.csv` or `.xes` file (optionally ending in \

@@ -281,10 +281,35 @@ impl Source<'_> {
     }
 }
 
-/// What every unit's reading shares: the cancel flag and the progress.
+/// What every unit's reading shares: the cancel flag, the progress, and
+/// event vectors delivered and handed back for reuse.
 pub(crate) struct Control {
-    pub cancel: Option<Cancel>,
-    pub progress: Option<ReadProgress>,
+    cancel: Option<Cancel>,
+    progress: Option<ReadProgress>,
+    spare_tx: Sender<Vec<Event>>,
+    spare_rx: Receiver<Vec<Event>>,
+}
+
+impl Control {
+    /// The shared state of a read.
+    pub fn new(cancel: Option<Cancel>, progress: Option<ReadProgress>) -> Self {
+        // Enough vectors for every unit in flight; more are dropped.
+        let (spare_tx, spare_rx) = bounded(64);
+        Control { cancel, progress, spare_tx, spare_rx }
+    }
+
+    /// An empty vector for `n` events, reused when one was handed back
+    /// (its events are dropped here, off the delivering thread).
+    fn vector(&self, n: usize) -> Vec<Event> {
+        match self.spare_rx.try_recv() {
+            Ok(mut v) => {
+                v.clear();
+                v.reserve(n);
+                v
+            }
+            Err(_) => Vec::with_capacity(n),
+        }
+    }
 }
 
 /// A unit being read.
@@ -326,7 +351,7 @@ impl Run<'_, '_> {
         };
         let n = (batch.num_rows() - done).min(BATCH);
         let slice = batch.slice(done, n);
-        let mut events = Vec::with_capacity(n);
+        let mut events = self.ctl.vector(n);
         let mut bad = Vec::new();
         let converted = self.rows.convert(&slice, self.next_row, &mut events, &mut bad);
         self.next_row += n as u64;
@@ -488,7 +513,9 @@ impl Blocks for RowStream<'_, '_, '_> {
         }
     }
 
-    fn recycle(&self, _events: Vec<Event>) {}
+    fn recycle(&self, events: Vec<Event>) {
+        let _ = self.ctl.spare_tx.try_send(events);
+    }
 
     fn path(&self) -> &Path {
         &self.path
