@@ -121,10 +121,17 @@ impl<W: Write + Send> Writer<W> {
                     .set_compression(parquet::basic::Compression::SNAPPY)
                     .set_max_row_group_row_count(Some(1 << 20))
                     .build();
-                Writer::Parquet(parquet::arrow::ArrowWriter::try_new(w, schema.clone(), Some(props)).map_err(std::io::Error::other)?)
+                Writer::Parquet(
+                    parquet::arrow::ArrowWriter::try_new(w, schema.clone(), Some(props))
+                        .map_err(std::io::Error::other)?,
+                )
             }
-            Columnar::ArrowFile => Writer::File(arrow_ipc::writer::FileWriter::try_new(w, schema).map_err(std::io::Error::other)?),
-            Columnar::ArrowStream => Writer::Stream(arrow_ipc::writer::StreamWriter::try_new(w, schema).map_err(std::io::Error::other)?),
+            Columnar::ArrowFile => {
+                Writer::File(arrow_ipc::writer::FileWriter::try_new(w, schema).map_err(std::io::Error::other)?)
+            }
+            Columnar::ArrowStream => {
+                Writer::Stream(arrow_ipc::writer::StreamWriter::try_new(w, schema).map_err(std::io::Error::other)?)
+            }
         })
     }
 

@@ -182,10 +182,24 @@ fn log_seeds() -> Vec<LogSeed> {
 fn log_case(seeds: Vec<(Format, Arc<tenet::eval::Program>)>) -> impl Fn(usize, &[u8]) {
     move |seed: usize, bytes: &[u8]| {
         let (format, program) = &seeds[seed];
-        let strict =
-            ReadOptions { sort: false, keep_going: false, threads: 2, format: None, progress: None, cancel: None, timezone: None };
-        let lenient =
-            ReadOptions { sort: true, keep_going: true, threads: 1, format: None, progress: None, cancel: None, timezone: None };
+        let strict = ReadOptions {
+            sort: false,
+            keep_going: false,
+            threads: 2,
+            format: None,
+            progress: None,
+            cancel: None,
+            timezone: None,
+        };
+        let lenient = ReadOptions {
+            sort: true,
+            keep_going: true,
+            threads: 1,
+            format: None,
+            progress: None,
+            cancel: None,
+            timezone: None,
+        };
         for (name, opts) in [("events.log", &strict), ("events.log", &lenient), ("events.log.gz", &strict)] {
             let mut engine = tenet::eval::Engine::new(program, tenet::eval::Summary::new(program), false);
             match read_bytes(Path::new(name), bytes, *format, &program.proj, opts, &mut |e| engine.push(&e)) {

@@ -200,7 +200,8 @@ fn timestamps_without_a_zone_need_log_timezone() {
 fn a_missing_or_mistyped_column_is_one_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("no_type.parquet");
-    let batch = RecordBatch::try_from_iter([("time", utc(vec![Some(T0)])), ("kind", strings(vec![Some("x")]))]).unwrap();
+    let batch =
+        RecordBatch::try_from_iter([("time", utc(vec![Some(T0)])), ("kind", strings(vec![Some("x")]))]).unwrap();
     write_batches(&path, Columnar::Parquet, &[batch]);
     let Err(failure) = read(&[path], &opts()) else { panic!("read") };
     assert!(failure.to_string().contains("no column `type`"), "{failure}");
@@ -223,9 +224,8 @@ fn a_missing_or_mistyped_column_is_one_clear_error() {
     // A column the policy neither reads nor declares is not read at all,
     // whatever its type.
     let path = dir.path().join("unread.parquet");
-    let list: ArrayRef = Arc::new(ListArray::from_iter_primitive::<arrow_array::types::Int32Type, _, _>(vec![Some(
-        vec![Some(1)],
-    )]));
+    let list: ArrayRef =
+        Arc::new(ListArray::from_iter_primitive::<arrow_array::types::Int32Type, _, _>(vec![Some(vec![Some(1)])]));
     let batch = RecordBatch::try_from_iter([
         ("time", utc(vec![Some(T0)])),
         ("type", strings(vec![Some("outage_ended")])),
@@ -252,7 +252,8 @@ fn a_null_time_is_a_bad_row() {
     assert_eq!(b.field.as_deref(), Some("time"));
     let (events, stats) = read(&[path], &ReadOptions { keep_going: true, ..opts() }).unwrap();
     assert_eq!(events.len(), 1);
-    let rows: Vec<(u64, Option<&str>)> = stats.bad_lines.iter().map(|b| (b.line & !tenet::log::Loc::ROW, b.field.as_deref())).collect();
+    let rows: Vec<(u64, Option<&str>)> =
+        stats.bad_lines.iter().map(|b| (b.line & !tenet::log::Loc::ROW, b.field.as_deref())).collect();
     assert_eq!(rows, [(2, Some("time")), (3, Some("type"))]);
 }
 

@@ -11,11 +11,11 @@
 use super::event::Event;
 use super::failure::{BadLine, LogFailure};
 use super::pipeline::{Block, Stream};
-use std::path::Path;
 use super::{Chunks, ReadStats};
 use crate::time::Micros;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
+use std::path::Path;
 
 /// What happens to bad lines: collected, or the first one stops reading.
 pub(crate) struct BadLines {

@@ -442,8 +442,11 @@ fn read_inputs(
                     Box::new(stream)
                 }
             };
-            let cursor =
-                if opts.sort { Cursor::Sorted(sort_stream(blocks, &mut bad)?.into_iter()) } else { Cursor::checked(blocks) };
+            let cursor = if opts.sort {
+                Cursor::Sorted(sort_stream(blocks, &mut bad)?.into_iter())
+            } else {
+                Cursor::checked(blocks)
+            };
             cursors.push(cursor);
         }
         #[cfg(feature = "parquet")]

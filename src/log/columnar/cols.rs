@@ -115,7 +115,11 @@ pub(crate) enum Col<'b> {
     View(&'b arrow_array::StringViewArray),
     /// Keys (as indices into the values; arbitrary where null), the keys
     /// array for its nulls, and the values.
-    Dict { keys: Vec<usize>, nulls: &'b dyn Array, values: Box<Col<'b>> },
+    Dict {
+        keys: Vec<usize>,
+        nulls: &'b dyn Array,
+        values: Box<Col<'b>>,
+    },
     Int(Ints<'b>),
     Float(Floats<'b>),
     Decimal(Decimals<'b>),

@@ -164,9 +164,10 @@ fn dictionary_type(schema: &SchemaRef) -> Option<SchemaRef> {
         .fields()
         .iter()
         .map(|f| match (f.name().as_str(), f.data_type()) {
-            ("type", DataType::Utf8) => {
-                f.as_ref().clone().with_data_type(DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)))
-            }
+            ("type", DataType::Utf8) => f
+                .as_ref()
+                .clone()
+                .with_data_type(DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))),
             _ => f.as_ref().clone(),
         })
         .collect();

@@ -63,7 +63,11 @@ pub(crate) fn check_schema(
                 "a string column"
             };
             let reason = format!("column `{name}` is of Arrow type {found}; expected {expected}");
-            return Err(schema_error(path, reason, "convert the column to the expected type where the file is written"));
+            return Err(schema_error(
+                path,
+                reason,
+                "convert the column to the expected type where the file is written",
+            ));
         }
         if shape(found) == Some(Shape::Naive) && tz.is_none() {
             let reason = format!("column `{name}` holds timestamps without a time zone ({found})");
@@ -196,7 +200,12 @@ impl<'p> Rows<'_, 'p> {
                 // The schema check allows string columns only.
                 (_, _) => None,
             };
-            events.push(Event { time, kind: info.map_or(OTHER, |t| t.sym), attrs: SmallVec::new(), loc: Loc::row(self.file, line) });
+            events.push(Event {
+                time,
+                kind: info.map_or(OTHER, |t| t.sym),
+                attrs: SmallVec::new(),
+                loc: Loc::row(self.file, line),
+            });
             if !info.is_some_and(|t| t.looks_at_attributes()) {
                 continue;
             }
@@ -304,8 +313,10 @@ fn value(cell: Cell<'_>, declared: Option<&FieldKind>, tz: Option<Tz>) -> Result
             None => Raw::Time(t),
         },
         Cell::Date(days) => {
-            let date = chrono::NaiveDate::from_num_days_from_ce_opt(i32::try_from(days + 719_163).map_err(|_| "date out of range")?)
-                .ok_or("date out of range")?;
+            let date = chrono::NaiveDate::from_num_days_from_ce_opt(
+                i32::try_from(days + 719_163).map_err(|_| "date out of range")?,
+            )
+            .ok_or("date out of range")?;
             Raw::Str(Cow::Owned(date.format("%Y-%m-%d").to_string()))
         }
         Cell::Duration(d) => match declared {
@@ -350,7 +361,10 @@ mod tests {
     fn cells_convert_as_json_values_do() {
         assert_eq!(value(Cell::Int(42), Some(&FieldKind::Id), None), Ok(Val::Str("42".into())));
         assert_eq!(value(Cell::Int(42), None, None), Ok(Val::Int(42)));
-        assert_eq!(value(Cell::Date(0), Some(&FieldKind::Date), None), typed(Raw::Str("1970-01-01".into()), &FieldKind::Date));
+        assert_eq!(
+            value(Cell::Date(0), Some(&FieldKind::Date), None),
+            typed(Raw::Str("1970-01-01".into()), &FieldKind::Date)
+        );
         assert!(value(Cell::Float(f64::NAN), None, None).is_err());
         assert_eq!(value(Cell::Duration(5), Some(&FieldKind::Duration), None), Ok(Val::Dur(5)));
     }
