@@ -14,7 +14,7 @@ mod common;
 mod generator;
 
 #[cfg(feature = "parquet")]
-#[path = "../benches/columnar.rs"]
+#[path = "../benches/tools/columnar.rs"]
 mod columnar;
 
 use common::meaning::meaning;

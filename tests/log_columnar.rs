@@ -4,12 +4,12 @@
 //! rows, log order, folders, Arrow files and streams (standard input), and
 //! bytes that are no such file.
 #![cfg(feature = "parquet")]
-#![expect(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly on unexpected results")]
+#![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected results")]
 
 #[path = "../benches/generator.rs"]
 mod generator;
 
-#[path = "../benches/columnar.rs"]
+#[path = "../benches/tools/columnar.rs"]
 mod columnar;
 
 use arrow_array::{ArrayRef, Int64Array, ListArray, RecordBatch, StringArray, TimestampMicrosecondArray};

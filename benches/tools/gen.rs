@@ -15,7 +15,7 @@
 mod generator;
 
 #[cfg(feature = "parquet")]
-#[path = "../columnar.rs"]
+#[path = "columnar.rs"]
 mod columnar;
 
 use generator::{write_log, Config, Format};

@@ -218,9 +218,27 @@ impl<'b> Col<'b> {
     pub fn get(&self, row: usize) -> Cell<'b> {
         match self {
             Col::Null => Cell::Null,
-            Col::Utf8(a) => a.is_valid(row).then(|| Cell::Str(a.value(row))).unwrap_or(Cell::Null),
-            Col::LargeUtf8(a) => a.is_valid(row).then(|| Cell::Str(a.value(row))).unwrap_or(Cell::Null),
-            Col::View(a) => a.is_valid(row).then(|| Cell::Str(a.value(row))).unwrap_or(Cell::Null),
+            Col::Utf8(a) => {
+                if a.is_valid(row) {
+                    Cell::Str(a.value(row))
+                } else {
+                    Cell::Null
+                }
+            }
+            Col::LargeUtf8(a) => {
+                if a.is_valid(row) {
+                    Cell::Str(a.value(row))
+                } else {
+                    Cell::Null
+                }
+            }
+            Col::View(a) => {
+                if a.is_valid(row) {
+                    Cell::Str(a.value(row))
+                } else {
+                    Cell::Null
+                }
+            }
             Col::Dict { keys, nulls, values } => match keys.get(row) {
                 Some(&k) if nulls.is_valid(row) => values.get(k),
                 _ => Cell::Null,
@@ -228,15 +246,31 @@ impl<'b> Col<'b> {
             Col::Int(ints) => ints.get(row),
             Col::Float(f) => f.get(row),
             Col::Decimal(d) => d.get(row),
-            Col::Bool(a) => a.is_valid(row).then(|| Cell::Bool(a.value(row))).unwrap_or(Cell::Null),
+            Col::Bool(a) => {
+                if a.is_valid(row) {
+                    Cell::Bool(a.value(row))
+                } else {
+                    Cell::Null
+                }
+            }
             Col::Time(a, unit) => match a.is_valid(row).then(|| micros(a.value(row), *unit)) {
                 Some(Some(t)) => Cell::Time(t),
                 // Out of range: no instant to give (the row is then bad).
                 _ => Cell::Null,
             },
-            Col::Date32(a) => a.is_valid(row).then(|| Cell::Date(i64::from(a.value(row)))).unwrap_or(Cell::Null),
+            Col::Date32(a) => {
+                if a.is_valid(row) {
+                    Cell::Date(i64::from(a.value(row)))
+                } else {
+                    Cell::Null
+                }
+            }
             Col::Date64(a) => {
-                a.is_valid(row).then(|| Cell::Date(a.value(row).div_euclid(86_400_000))).unwrap_or(Cell::Null)
+                if a.is_valid(row) {
+                    Cell::Date(a.value(row).div_euclid(86_400_000))
+                } else {
+                    Cell::Null
+                }
             }
             Col::Duration(a, unit) => match a.is_valid(row).then(|| micros(a.value(row), *unit)) {
                 Some(Some(d)) => Cell::Duration(d),

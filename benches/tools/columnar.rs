@@ -11,7 +11,7 @@
 
 #![allow(dead_code, reason = "each includer uses a different part of the module")]
 
-use super::generator::{Event, Generator};
+use crate::generator::{Event, Generator};
 use arrow_array::builder::{Int64Builder, StringBuilder, TimestampMicrosecondBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
