@@ -731,6 +731,12 @@ impl Problem {
                 Some("give the log's format with `--log-format jsonl|csv|xes|parquet|arrow`".into())
             }
             LogSchema { hint, .. } => Some(hint.clone()),
+            // A file whose name says Parquet or Arrow and whose bytes do not.
+            Io { reason, .. } if reason.starts_with("not a readable") => Some(
+                "check that the file is whole and of the format its name says, or give its format with \
+                 `--log-format`"
+                    .into(),
+            ),
             Io { .. } => Some("check that the path exists and is readable".into()),
             CannotWrite { .. } => Some("check that the folder exists and that you may write in it".into()),
             HtmlNeedsEvents => Some(
