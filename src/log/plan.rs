@@ -157,11 +157,13 @@ impl<'p> Plan<'p> {
     }
 
     /// Every attribute the readers must look at: key id and name.
+    #[cfg(feature = "parquet")]
     pub fn key_names(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
         self.keys.entries.iter().enumerate().map(|(i, (n, _))| (i as u32, std::str::from_utf8(n).unwrap_or("")))
     }
 
     /// The declared kinds of attribute `kid`: event type name and kind.
+    #[cfg(feature = "parquet")]
     pub fn declared(&self, kid: u32) -> Vec<(String, &'p FieldKind)> {
         let mut out = Vec::new();
         for (name, info) in &self.types.entries {

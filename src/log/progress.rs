@@ -37,6 +37,7 @@ impl ReadProgress {
 
     /// Counts `n` bytes of a file as read (a file read otherwise than
     /// through a counted reader: a Parquet row group).
+    #[cfg(feature = "parquet")]
     pub(crate) fn add_bytes(&self, n: u64) {
         self.counts.bytes.fetch_add(n, Ordering::Relaxed);
     }
