@@ -1,5 +1,6 @@
 //! Mutation fuzzing of every reader of untrusted input: the policy parser,
-//! checker and formatter, the log readers (JSON Lines, CSV, XES, gzip) and
+//! checker and formatter, the log readers (JSON Lines, CSV, XES, gzip,
+//! Parquet and Arrow IPC) and
 //! the engine behind them, and the REPL. Seeds are the shipped policies,
 //! example logs and REPL inputs; see `common/mutate.rs` for the mutations,
 //! the watchdog and `FUZZ_CASES` / `FUZZ_SEED`. The language server's
@@ -7,6 +8,14 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod common;
+
+#[cfg(feature = "parquet")]
+#[path = "../benches/generator.rs"]
+mod generator;
+
+#[cfg(feature = "parquet")]
+#[path = "../benches/tools/columnar.rs"]
+mod columnar;
 
 use common::meaning::meaning;
 use common::mutate::{cases, files_under, fuzz, Case, Mutator};
@@ -149,6 +158,22 @@ fn log_seeds() -> Vec<LogSeed> {
         let format = tenet::log::detect_format(&path).unwrap();
         seeds.push(LogSeed { format, bytes: std::fs::read(path).unwrap(), program: Arc::clone(&fixtures) });
     }
+    // A small benchmark log as Parquet and as an Arrow IPC file and stream.
+    #[cfg(feature = "parquet")]
+    {
+        use columnar::Columnar;
+        let reference = program("benches/reference.tenet");
+        let config = generator::Config { events: 300, ..generator::Config::new(300, 7) };
+        for (format, columnar) in [
+            (Format::Parquet, Columnar::Parquet),
+            (Format::Arrow, Columnar::ArrowFile),
+            (Format::Arrow, Columnar::ArrowStream),
+        ] {
+            let mut bytes = Vec::new();
+            columnar::write_generated(generator::Generator::new(config), columnar, &mut bytes).unwrap();
+            seeds.push(LogSeed { format, bytes, program: Arc::clone(&reference) });
+        }
+    }
     seeds
 }
 
@@ -157,10 +182,24 @@ fn log_seeds() -> Vec<LogSeed> {
 fn log_case(seeds: Vec<(Format, Arc<tenet::eval::Program>)>) -> impl Fn(usize, &[u8]) {
     move |seed: usize, bytes: &[u8]| {
         let (format, program) = &seeds[seed];
-        let strict =
-            ReadOptions { sort: false, keep_going: false, threads: 2, format: None, progress: None, cancel: None };
-        let lenient =
-            ReadOptions { sort: true, keep_going: true, threads: 1, format: None, progress: None, cancel: None };
+        let strict = ReadOptions {
+            sort: false,
+            keep_going: false,
+            threads: 2,
+            format: None,
+            progress: None,
+            cancel: None,
+            timezone: None,
+        };
+        let lenient = ReadOptions {
+            sort: true,
+            keep_going: true,
+            threads: 1,
+            format: None,
+            progress: None,
+            cancel: None,
+            timezone: None,
+        };
         for (name, opts) in [("events.log", &strict), ("events.log", &lenient), ("events.log.gz", &strict)] {
             let mut engine = tenet::eval::Engine::new(program, tenet::eval::Summary::new(program), false);
             match read_bytes(Path::new(name), bytes, *format, &program.proj, opts, &mut |e| engine.push(&e)) {

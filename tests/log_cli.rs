@@ -155,7 +155,7 @@ fn a_log_whose_format_is_unknown_names_log_format() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("standard input has no file name to tell it by"), "{stderr}");
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(doc["error"]["help"], "give the log's format with `--log-format jsonl|csv|xes`", "{doc}");
+    assert_eq!(doc["error"]["help"], "give the log's format with `--log-format jsonl|csv|xes|parquet|arrow`", "{doc}");
     let dir = tempfile::tempdir().unwrap();
     let txt = dir.path().join("events.txt");
     std::fs::copy("examples/acme-br.jsonl", &txt).unwrap();

@@ -30,7 +30,15 @@ fn proj() -> Projection {
 }
 
 fn opts() -> ReadOptions {
-    ReadOptions { sort: false, keep_going: false, threads: 2, format: None, progress: None, cancel: None }
+    ReadOptions {
+        sort: false,
+        keep_going: false,
+        threads: 2,
+        format: None,
+        progress: None,
+        cancel: None,
+        timezone: None,
+    }
 }
 
 fn keep_going() -> ReadOptions {

@@ -1,7 +1,7 @@
 """Runs the reference rules as DuckDB SQL over a benchmark log and prints
 `rule satisfied violated pending`, one line per rule, sorted by rule.
 
-    python duckdb_counts.py LOG.jsonl|LOG.csv [--threads N]
+    python duckdb_counts.py LOG.jsonl|LOG.csv|LOG.parquet [--threads N]
 
 The log is read with DuckDB's own readers into a table `ev` (with `pos`, the
 event's position in the file), then `reference.sql` is run on it.
@@ -27,7 +27,13 @@ def main() -> int:
         "'reason': 'VARCHAR', 'outage_minutes': 'BIGINT'}"
     )
     path = str(args.log).replace("'", "''")
-    if args.log.suffix == ".csv":
+    if args.log.suffix == ".parquet":
+        source = (
+            'SELECT "time"::TIMESTAMPTZ AS "time", "type", "case", customer, reason, '
+            f"outage_minutes::BIGINT AS outage_minutes FROM read_parquet('{path}')"
+        )
+        source = f"({source})"
+    elif args.log.suffix == ".csv":
         source = f"read_csv('{path}', header = true, columns = {columns})"
     else:
         source = f"read_json('{path}', format = 'newline_delimited', columns = {columns})"

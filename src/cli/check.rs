@@ -17,14 +17,16 @@ use tenet::select::Selection;
 use tenet::{Diagnostic, Problem, Sources};
 
 /// Arguments of `tenet check`.
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone)]
 pub struct CheckArgs {
     /// Policy files or directories.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Event logs to judge (JSON Lines, CSV, XES; `.gz` too), one or more
-    /// after one `--events` (policies come first): several files are one log.
-    /// `-` reads standard input (with --log-format).
+    /// Event logs to judge (JSON Lines, CSV, XES; `.gz` too; Parquet,
+    /// Arrow IPC), one or more after one `--events` (policies come first):
+    /// several files are one log. A folder stands for the `.parquet` and
+    /// `.arrow` files in it, by name. `-` reads standard input (with
+    /// --log-format).
     #[arg(long = "events", value_name = "LOG", num_args = 1..)]
     pub events: Vec<PathBuf>,
     /// Output format: `html` is one self-contained page (tables, charts,
@@ -80,6 +82,11 @@ pub struct CheckArgs {
     /// extension); needed to read standard input (`--events -`).
     #[arg(long = "log-format", value_enum, value_name = "FORMAT")]
     pub log_format: Option<LogFormat>,
+    /// The time zone (IANA name, such as `Europe/London`) of Parquet and
+    /// Arrow timestamp columns written without one; without it such a
+    /// column is an error. Text times always need an offset.
+    #[arg(long = "log-timezone", value_name = "ZONE", requires = "events")]
+    pub log_timezone: Option<String>,
 }
 
 /// Formats of event logs.
@@ -91,6 +98,10 @@ pub enum LogFormat {
     Csv,
     /// IEEE 1849 XES.
     Xes,
+    /// Apache Parquet.
+    Parquet,
+    /// Apache Arrow IPC, file or stream (`.arrow`, `.arrows`).
+    Arrow,
 }
 
 impl From<LogFormat> for tenet::log::Format {
@@ -99,6 +110,8 @@ impl From<LogFormat> for tenet::log::Format {
             LogFormat::Jsonl => tenet::log::Format::Jsonl,
             LogFormat::Csv => tenet::log::Format::Csv,
             LogFormat::Xes => tenet::log::Format::Xes,
+            LogFormat::Parquet => tenet::log::Format::Parquet,
+            LogFormat::Arrow => tenet::log::Format::Arrow,
         }
     }
 }
@@ -182,13 +195,41 @@ fn check(args: &CheckArgs, opts: RenderOptions, out_opts: RenderOptions, out: &m
         Ok(program) => program,
         Err(errors) => return fail(args.format, &errors, analysis.sources(), opts, 2, out),
     };
+    let timezone = match args.log_timezone.as_deref().map(|z| (z, z.parse::<chrono_tz::Tz>())) {
+        None => None,
+        Some((_, Ok(tz))) => Some(tz),
+        Some((zone, Err(_))) => {
+            let reason = format!("`{zone}` is not an IANA time zone such as `Europe/London` or `America/Sao_Paulo`");
+            let bad = Diagnostic::global(Problem::Io { path: "--log-timezone".into(), reason });
+            return fail(args.format, &[bad], analysis.sources(), opts, 2, out);
+        }
+    };
+    // A folder stands for the Parquet and Arrow files in it: reports
+    // name each file.
+    let expanded;
+    let args = match tenet::log::expand_folders(&args.events) {
+        Ok(events) if events == args.events => args,
+        Ok(events) => {
+            expanded = CheckArgs { events, ..args.clone() };
+            &expanded
+        }
+        Err(failure) => return fail(args.format, &[failure.to_diagnostic()], analysis.sources(), opts, 2, out),
+    };
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let format = args.log_format.map(Into::into);
     // A bar on standard error, unless a report streams to the same terminal.
     let streams_to_terminal = args.format != Format::Human && args.output.is_none() && std::io::stdout().is_terminal();
     let progress = (super::progress::wanted(args.quiet) && !streams_to_terminal).then(ReadProgress::new);
     let bar = progress.clone().map(|p| LogBar::start(&args.events, p));
-    let read = ReadOptions { sort: args.sort, keep_going: args.keep_going, threads, format, progress, cancel: None };
+    let read = ReadOptions {
+        sort: args.sort,
+        keep_going: args.keep_going,
+        threads,
+        format,
+        progress,
+        timezone,
+        ..ReadOptions::default()
+    };
     if args.format == Format::Html {
         let run = super::html::Run { args, analysis: &analysis, program: &program, read, as_of, warnings };
         return super::html::run(run, bar, opts, out);

@@ -17,6 +17,16 @@ pub enum Problem {
         /// The system's reason.
         reason: String,
     },
+    /// A columnar log (Parquet, Arrow) whose columns do not fit the policy.
+    #[error("cannot read `{path}`: {reason}")]
+    LogSchema {
+        /// The file.
+        path: String,
+        /// What is wrong, naming the column.
+        reason: String,
+        /// How to fix it.
+        hint: String,
+    },
     /// A report could not be written to the file `--output` names.
     #[error("cannot write `{path}`: {reason}")]
     CannotWrite {
@@ -600,6 +610,7 @@ impl Problem {
         use Problem::*;
         match self {
             Io { .. } => "tenet::io",
+            LogSchema { .. } => "tenet::log_schema",
             CannotWrite { .. } => "tenet::cannot_write",
             HtmlNeedsEvents => "tenet::html_needs_events",
             NoPolicyFiles { .. } => "tenet::no_policy_files",
@@ -717,8 +728,15 @@ impl Problem {
             Io { path, .. } if path.starts_with("--") => Some(format!("give `{path}` a valid value (see `tenet --help`)")),
             // A log whose format its name does not tell (standard input too).
             Io { reason, .. } if reason.starts_with(crate::log::UNKNOWN_FORMAT) => {
-                Some("give the log's format with `--log-format jsonl|csv|xes`".into())
+                Some("give the log's format with `--log-format jsonl|csv|xes|parquet|arrow`".into())
             }
+            LogSchema { hint, .. } => Some(hint.clone()),
+            // A file whose name says Parquet or Arrow and whose bytes do not.
+            Io { reason, .. } if reason.starts_with("not a readable") => Some(
+                "check that the file is whole and of the format its name says, or give its format with \
+                 `--log-format`"
+                    .into(),
+            ),
             Io { .. } => Some("check that the path exists and is readable".into()),
             CannotWrite { .. } => Some("check that the folder exists and that you may write in it".into()),
             HtmlNeedsEvents => Some(

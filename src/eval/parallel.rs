@@ -47,7 +47,6 @@ enum Feed {
     End(bool),
 }
 
-
 /// What another thread sends the merging one.
 enum Sent {
     Chunk(Tagged),

@@ -71,4 +71,3 @@ pub fn merge_chunk(all: Vec<Tagged>, mut out: impl FnMut(Merged)) {
         }
     }
 }
-

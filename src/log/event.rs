@@ -18,13 +18,55 @@ pub type Sym = u32;
 pub const OTHER: Sym = u32::MAX;
 
 /// Where an event was read: file index (in the order given) and 1-based
-/// line (for XES, the line of the `<event>` element).
+/// line (for XES, the line of the `<event>` element), or for a columnar
+/// file (Parquet, Arrow) the 1-based row, marked by [`Loc::ROW`] in `line`
+/// (a file has lines or rows, never both, so order within a file holds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Loc {
     /// Index of the log file.
     pub file: u32,
     /// 1-based line.
     pub line: u64,
+}
+
+impl Loc {
+    /// The bit of [`Loc::line`] that marks a row number of a columnar file.
+    pub const ROW: u64 = 1 << 63;
+
+    /// Row `row` (1-based) of file `file`.
+    pub fn row(file: u32, row: u64) -> Loc {
+        Loc { file, line: row | Loc::ROW }
+    }
+
+    /// Whether this is a row of a columnar file rather than a line.
+    pub fn is_row(&self) -> bool {
+        is_row(self.line)
+    }
+
+    /// The 1-based line or row number.
+    pub fn number(&self) -> u64 {
+        number(self.line)
+    }
+}
+
+/// Whether a `line` value (of a [`Loc`], a bad line or an out-of-order
+/// failure) is a row of a columnar file.
+pub fn is_row(line: u64) -> bool {
+    line & Loc::ROW != 0
+}
+
+/// The 1-based line or row number of a `line` value.
+pub fn number(line: u64) -> u64 {
+    line & !Loc::ROW
+}
+
+/// `file:12` for a line, `file row 12` for a row.
+pub fn place(file: &str, line: u64) -> String {
+    if is_row(line) {
+        format!("{file} row {}", number(line))
+    } else {
+        format!("{file}:{line}")
+    }
 }
 
 /// One event of the log, reduced to what the policy needs.

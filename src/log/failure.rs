@@ -19,7 +19,9 @@ const TEXT_CHARS: usize = 200;
 pub struct BadLine {
     /// The log file.
     pub file: PathBuf,
-    /// 1-based line (for XES and multi-line CSV records, the first line).
+    /// 1-based line (for XES and multi-line CSV records, the first line);
+    /// for a columnar file the 1-based row, marked by
+    /// [`Loc::ROW`](super::Loc::ROW).
     pub line: u64,
     /// 1-based column in characters, when the problem is at one place.
     pub column: Option<u64>,
@@ -43,6 +45,16 @@ pub enum LogFailure {
     },
     /// The first bad line, when reading does not keep going.
     Bad(BadLine),
+    /// A columnar file whose columns do not fit the policy (a missing
+    /// `time` or `type` column, a column of the wrong type).
+    Schema {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, naming the column.
+        reason: String,
+        /// How to fix it.
+        hint: String,
+    },
     /// An event earlier than the one before it in the same file.
     OutOfOrder {
         /// The file of the late-listed event.
@@ -63,12 +75,18 @@ pub enum LogFailure {
 }
 
 impl BadLine {
-    /// `file:line` or `file:line:column`.
+    /// `file:line` or `file:line:column`, or `file row N` for a row of a
+    /// columnar file.
     pub fn place(&self) -> String {
         match self.column {
-            Some(c) => format!("{}:{}:{c}", self.file.display(), self.line),
-            None => format!("{}:{}", self.file.display(), self.line),
+            Some(c) if !super::event::is_row(self.line) => format!("{}:{}:{c}", self.file.display(), self.line),
+            _ => super::event::place(&self.file.display().to_string(), self.line),
         }
+    }
+
+    /// Whether this is a row of a columnar file.
+    pub fn is_row(&self) -> bool {
+        super::event::is_row(self.line)
     }
 
     /// The reason, naming the field when there is one.
@@ -99,11 +117,16 @@ impl LogFailure {
                 Diagnostic::global(Problem::Io { path: path.display().to_string(), reason: reason.clone() })
             }
             LogFailure::Bad(bad) => bad.to_diagnostic(),
+            LogFailure::Schema { path, reason, hint } => Diagnostic::global(Problem::LogSchema {
+                path: path.display().to_string(),
+                reason: reason.clone(),
+                hint: hint.clone(),
+            }),
             LogFailure::OutOfOrder { file, line, time, previous_file, previous_line, previous_time } => {
                 Diagnostic::global(Problem::OutOfOrder {
-                    place: format!("{}:{line}", file.display()),
+                    place: super::event::place(&file.display().to_string(), *line),
                     time: Val::Time(*time).to_string(),
-                    previous_place: format!("{}:{previous_line}", previous_file.display()),
+                    previous_place: super::event::place(&previous_file.display().to_string(), *previous_line),
                     previous_time: Val::Time(*previous_time).to_string(),
                 })
             }

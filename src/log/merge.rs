@@ -15,6 +15,7 @@ use super::{Chunks, ReadStats};
 use crate::time::Micros;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
+use std::path::Path;
 
 /// What happens to bad lines: collected, or the first one stops reading.
 pub(crate) struct BadLines {
@@ -36,9 +37,36 @@ impl BadLines {
     }
 }
 
+/// A file whose events arrive a block at a time, in file order.
+pub(crate) trait Blocks {
+    /// The next block of the file (waiting for it if needed), None at its
+    /// end.
+    fn next_block(&mut self) -> Result<Option<Block>, LogFailure>;
+
+    /// Hands a delivered event vector back for reuse.
+    fn recycle(&self, events: Vec<Event>);
+
+    /// The file.
+    fn path(&self) -> &Path;
+}
+
+impl Blocks for Stream {
+    fn next_block(&mut self) -> Result<Option<Block>, LogFailure> {
+        Stream::next_block(self)
+    }
+
+    fn recycle(&self, events: Vec<Event>) {
+        Stream::recycle(self, events);
+    }
+
+    fn path(&self) -> &Path {
+        Stream::path(self)
+    }
+}
+
 /// A streamed file checked to be in time order, event by event.
-pub(crate) struct Checked {
-    stream: Stream,
+pub(crate) struct Checked<'s> {
+    stream: Box<dyn Blocks + 's>,
     /// The current block's events and bad lines.
     events: VecDeque<Event>,
     bad: std::iter::Peekable<std::vec::IntoIter<(usize, BadLine)>>,
@@ -50,7 +78,7 @@ pub(crate) struct Checked {
     prev: Option<(Micros, u64)>,
 }
 
-impl Checked {
+impl Checked<'_> {
     /// Fails unless `ev` (whose line is exact) is at or after the previous
     /// event, and remembers it.
     #[inline]
@@ -149,16 +177,16 @@ impl Checked {
 }
 
 /// The events of one file, in the order they are to be delivered.
-pub(crate) enum Cursor {
+pub(crate) enum Cursor<'s> {
     /// Streamed and checked to be in time order.
-    Checked(Box<Checked>),
+    Checked(Box<Checked<'s>>),
     /// Read whole and sorted.
     Sorted(std::vec::IntoIter<Event>),
 }
 
-impl Cursor {
+impl<'s> Cursor<'s> {
     /// A cursor checking the order of a streamed file.
-    pub fn checked(stream: Stream) -> Self {
+    pub fn checked(stream: Box<dyn Blocks + 's>) -> Self {
         Cursor::Checked(Box::new(Checked {
             stream,
             events: VecDeque::new(),
@@ -185,7 +213,7 @@ fn empty() -> std::iter::Peekable<std::vec::IntoIter<(usize, BadLine)>> {
 }
 
 /// Reads a whole streamed file and sorts it stably by time.
-pub(crate) fn sort_stream(mut stream: Stream, bad: &mut BadLines) -> Result<Vec<Event>, LogFailure> {
+pub(crate) fn sort_stream(mut stream: Box<dyn Blocks + '_>, bad: &mut BadLines) -> Result<Vec<Event>, LogFailure> {
     let mut events = Vec::new();
     while let Some(block) = stream.next_block()? {
         let mut bads = block.bad.into_iter().peekable();
@@ -245,7 +273,7 @@ impl Gather<'_> {
 /// Delivers the events of all files in log order, in chunks. Cursors are
 /// given in file order.
 pub(crate) fn merge(
-    cursors: &mut [Cursor],
+    cursors: &mut [Cursor<'_>],
     bad: &mut BadLines,
     stats: &mut ReadStats,
     chunks: &mut dyn Chunks,
@@ -261,7 +289,7 @@ pub(crate) fn merge(
 }
 
 /// Merges the files event by event.
-fn merge_each(cursors: &mut [Cursor], bad: &mut BadLines, out: &mut dyn FnMut(Event)) -> Result<(), LogFailure> {
+fn merge_each(cursors: &mut [Cursor<'_>], bad: &mut BadLines, out: &mut dyn FnMut(Event)) -> Result<(), LogFailure> {
     if let [Cursor::Sorted(only)] = cursors {
         only.for_each(out);
         return Ok(());

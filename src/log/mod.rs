@@ -1,4 +1,5 @@
-//! Event logs: JSON Lines, CSV and XES files read as one log, in log order.
+//! Event logs: JSON Lines, CSV, XES, Parquet and Arrow files read as one
+//! log, in log order.
 //!
 //! The evaluator is a streaming pass over millions of events, so reading must
 //! be fast and its memory flat: streamed formats are read in blocks and
@@ -10,6 +11,8 @@
 //! within a file is a failure unless sorting was asked for.
 
 mod cancel;
+#[cfg(feature = "parquet")]
+mod columnar;
 mod convert;
 mod csv;
 pub mod event;
@@ -30,10 +33,10 @@ mod xes;
 mod tests;
 
 pub use cancel::Cancel;
-pub use event::{Event, FieldKind, Loc, Projection, Sym, OTHER};
+pub use event::{place, Event, FieldKind, Loc, Projection, Sym, OTHER};
 pub use failure::{BadLine, LogFailure};
 use open::is_gz;
-pub use open::{detect_format, STDIN_NAME, STDIN_PATH, UNKNOWN_FORMAT};
+pub use open::{detect_format, expand_folders, STDIN_NAME, STDIN_PATH, UNKNOWN_FORMAT};
 pub use progress::ReadProgress;
 pub use seen::{TypesSeen, MAX_UNNAMED_TYPES};
 
@@ -93,11 +96,23 @@ pub struct ReadOptions {
     /// A flag that stops the read when set (None: it runs to the end); the
     /// read then fails with [`LogFailure::Interrupted`].
     pub cancel: Option<Cancel>,
+    /// The zone of Parquet and Arrow timestamps written without one
+    /// (`--log-timezone`); None: such a column is an error. Text times
+    /// need an offset whatever this says.
+    pub timezone: Option<chrono_tz::Tz>,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { sort: false, keep_going: false, threads: cpus(), format: None, progress: None, cancel: None }
+        ReadOptions {
+            sort: false,
+            keep_going: false,
+            threads: cpus(),
+            format: None,
+            progress: None,
+            cancel: None,
+            timezone: None,
+        }
     }
 }
 
@@ -139,6 +154,18 @@ pub enum Format {
     Csv,
     /// IEEE 1849 XES.
     Xes,
+    /// Apache Parquet.
+    Parquet,
+    /// Apache Arrow IPC, file or stream.
+    Arrow,
+}
+
+impl Format {
+    /// Whether the format is columnar (Parquet, Arrow): read by rows of
+    /// batches, located by row numbers.
+    pub fn is_columnar(self) -> bool {
+        matches!(self, Format::Parquet | Format::Arrow)
+    }
 }
 
 /// Reads every file as one log and calls `sink` with each event in log
@@ -247,13 +274,14 @@ pub(crate) fn read_bytes_in_blocks(
     sizes: Sizes,
     sink: &mut dyn FnMut(&Event),
 ) -> Result<ReadStats, LogFailure> {
+    open::supported(format, name)?;
     let read: Box<dyn Read + Send + '_> = if is_gz(name) || bytes.starts_with(&[0x1f, 0x8b]) {
         Box::new(MultiGzDecoder::new(bytes))
     } else {
         Box::new(bytes)
     };
     let mut each = EachEvent { sink, spent: None };
-    read_inputs(vec![Input { path: name.to_path_buf(), format, read }], proj, opts, sizes, &mut each)
+    read_inputs(vec![Input { path: name.to_path_buf(), format, read, file: None }], proj, opts, sizes, &mut each)
 }
 
 /// A file to read.
@@ -261,6 +289,20 @@ struct Input<'a> {
     path: PathBuf,
     format: Format,
     read: Box<dyn Read + Send + 'a>,
+    /// The file itself, for a columnar file on disk (read at offsets).
+    #[cfg_attr(not(feature = "parquet"), expect(dead_code, reason = "read by the columnar readers"))]
+    file: Option<std::fs::File>,
+}
+
+/// How a file of the log is read.
+enum Slot {
+    /// Read whole (XES): its events, sorted.
+    Whole(Vec<Event>),
+    /// Streamed in blocks by the line-based pipeline.
+    Stream,
+    /// A columnar file (the next of the columnar sources).
+    #[cfg(feature = "parquet")]
+    Columnar,
 }
 
 /// The number of CPUs.
@@ -280,10 +322,12 @@ fn read_inputs(
     let plan = Plan::new(proj);
     let mut bad = BadLines { keep_going: opts.keep_going, lines: Vec::new() };
     let mut stats = ReadStats::default();
-    // Per file: its events when read whole (XES), or its stream index.
-    let mut whole: Vec<Option<Vec<Event>>> = Vec::with_capacity(inputs.len());
+    // Per file: how it is read.
+    let mut slots: Vec<Slot> = Vec::with_capacity(inputs.len());
     let mut feeds = Vec::new();
     let mut infos = Vec::new();
+    #[cfg(feature = "parquet")]
+    let mut sources = Vec::new();
     for (i, input) in inputs.into_iter().enumerate() {
         if input.format == Format::Xes {
             let mut bytes = Vec::new();
@@ -303,15 +347,29 @@ fn read_inputs(
                 return Err(LogFailure::Io { path: input.path, reason });
             }
             let events = xes::read(&bytes, i as u32, &input.path, &plan, &mut |b| bad.take(b))?;
-            whole.push(Some(events));
+            slots.push(Slot::Whole(events));
+        } else if input.format.is_columnar() {
+            #[cfg(feature = "parquet")]
+            {
+                sources.push(columnar::open(input, i as u32, &plan, opts.timezone)?);
+                slots.push(Slot::Columnar);
+            }
+            #[cfg(not(feature = "parquet"))]
+            return Err(open::supported(input.format, &input.path).err().unwrap_or(LogFailure::Interrupted));
         } else {
             feeds.push(Feed::new(infos.len(), input.read, sizes.max_line));
             infos.push(FileInfo { path: input.path, format: input.format, index: i as u32 });
-            whole.push(None);
+            slots.push(Slot::Stream);
         }
     }
-    if feeds.is_empty() {
-        let mut cursors: Vec<Cursor> = whole.into_iter().flatten().map(|e| Cursor::Sorted(e.into_iter())).collect();
+    if slots.iter().all(|s| matches!(s, Slot::Whole(_))) {
+        let mut cursors: Vec<Cursor> = slots
+            .into_iter()
+            .filter_map(|s| match s {
+                Slot::Whole(e) => Some(Cursor::Sorted(e.into_iter())),
+                _ => None,
+            })
+            .collect();
         merge(&mut cursors, &mut bad, &mut stats, chunks)?;
         stats.bad_lines = bad.lines;
         stats.set_met(&plan);
@@ -321,48 +379,78 @@ fn read_inputs(
     let k = feeds.len();
     let in_flight = if k == 1 { threads + 2 } else { 3 };
     let block = sizes.block;
-    let block = if k == 1 { block } else { (block * 4 / k).clamp(MIN_BLOCK.min(block), block) };
+    let block = if k <= 1 { block } else { (block * 4 / k).clamp(MIN_BLOCK.min(block), block) };
     // A block holds whole lines: no line it holds is longer than the limit.
     let block = block.min(sizes.max_line);
+    #[cfg(feature = "parquet")]
+    let control = columnar::Control::new(opts.cancel.clone(), opts.progress.clone());
     std::thread::scope(|scope| {
-        let (job_tx, job_rx) = bounded(threads);
-        let (spare_tx, spare_rx) = crossbeam_channel::unbounded();
-        let mut token_rxs = Vec::with_capacity(k);
-        let mut result_txs = Vec::with_capacity(k);
         let mut streams = Vec::with_capacity(k);
-        for info in &infos {
-            let (token_tx, token_rx) = bounded(in_flight);
-            for _ in 0..in_flight {
-                let _ = token_tx.send(Vec::new());
-            }
-            let (result_tx, result_rx) = bounded(in_flight);
-            token_rxs.push(token_rx);
-            result_txs.push(result_tx);
-            streams.push(Stream::new(info.path.clone(), result_rx, token_tx, spare_tx.clone(), in_flight));
-        }
-        let (infos, plan) = (&infos, &plan);
-        scope.spawn(move || run_reader(feeds, infos, token_rxs, job_tx, block, plan));
-        for _ in 0..threads {
-            let (rx, spare, txs) = (job_rx.clone(), spare_rx.clone(), result_txs.clone());
-            scope.spawn(move || run_worker(rx, spare, &txs, infos, plan));
-        }
-        drop((job_rx, spare_rx, spare_tx, result_txs));
-        let mut streams = streams.into_iter();
-        let mut cursors = Vec::with_capacity(whole.len());
-        for events in whole {
-            let cursor = match events {
-                Some(events) => Cursor::Sorted(events.into_iter()),
-                None => {
-                    let Some(stream) = streams.next() else { continue };
-                    if opts.sort {
-                        Cursor::Sorted(sort_stream(stream, &mut bad)?.into_iter())
-                    } else {
-                        Cursor::checked(stream)
-                    }
+        if k > 0 {
+            let (job_tx, job_rx) = bounded(threads);
+            let (spare_tx, spare_rx) = crossbeam_channel::unbounded();
+            let mut token_rxs = Vec::with_capacity(k);
+            let mut result_txs = Vec::with_capacity(k);
+            for info in &infos {
+                let (token_tx, token_rx) = bounded(in_flight);
+                for _ in 0..in_flight {
+                    let _ = token_tx.send(Vec::new());
                 }
+                let (result_tx, result_rx) = bounded(in_flight);
+                token_rxs.push(token_rx);
+                result_txs.push(result_tx);
+                streams.push(Stream::new(info.path.clone(), result_rx, token_tx, spare_tx.clone(), in_flight));
+            }
+            let (infos, plan) = (&infos, &plan);
+            scope.spawn(move || run_reader(feeds, infos, token_rxs, job_tx, block, plan));
+            for _ in 0..threads {
+                let (rx, spare, txs) = (job_rx.clone(), spare_rx.clone(), result_txs.clone());
+                scope.spawn(move || run_worker(rx, spare, &txs, infos, plan));
+            }
+        }
+        let mut streams = streams.into_iter();
+        #[cfg(feature = "parquet")]
+        let (columnar_jobs, mut next_source) = {
+            let (jobs_tx, jobs_rx) = crossbeam_channel::unbounded();
+            if !sources.is_empty() {
+                let (sources, plan, control) = (&sources, &plan, &control);
+                for _ in 0..threads {
+                    let rx = jobs_rx.clone();
+                    scope.spawn(move || columnar::run_worker(rx, sources, plan, control));
+                }
+            }
+            (jobs_tx, 0usize)
+        };
+        #[cfg(feature = "parquet")]
+        let window = if sources.len() == 1 { threads + 1 } else { 2 };
+        let mut cursors = Vec::with_capacity(slots.len());
+        for slot in slots {
+            let blocks: Box<dyn merge::Blocks + '_> = match slot {
+                Slot::Whole(events) => {
+                    cursors.push(Cursor::Sorted(events.into_iter()));
+                    continue;
+                }
+                Slot::Stream => {
+                    let Some(stream) = streams.next() else { continue };
+                    Box::new(stream)
+                }
+                #[cfg(feature = "parquet")]
+                Slot::Columnar => {
+                    let stream =
+                        columnar::RowStream::new(next_source, &sources, &plan, &control, columnar_jobs.clone(), window);
+                    next_source += 1;
+                    Box::new(stream)
+                }
+            };
+            let cursor = if opts.sort {
+                Cursor::Sorted(sort_stream(blocks, &mut bad)?.into_iter())
+            } else {
+                Cursor::checked(blocks)
             };
             cursors.push(cursor);
         }
+        #[cfg(feature = "parquet")]
+        drop(columnar_jobs);
         merge(&mut cursors, &mut bad, &mut stats, chunks)
     })?;
     stats.bad_lines = bad.lines;

@@ -156,6 +156,26 @@ impl<'p> Plan<'p> {
         self.keys.entries.get(kid as usize).map_or_else(String::new, |(n, _)| String::from_utf8_lossy(n).into_owned())
     }
 
+    /// Every attribute the readers must look at: key id and name.
+    #[cfg(feature = "parquet")]
+    pub fn key_names(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
+        self.keys.entries.iter().enumerate().map(|(i, (n, _))| (i as u32, std::str::from_utf8(n).unwrap_or("")))
+    }
+
+    /// The declared kinds of attribute `kid`: event type name and kind.
+    #[cfg(feature = "parquet")]
+    pub fn declared(&self, kid: u32) -> Vec<(String, &'p FieldKind)> {
+        let mut out = Vec::new();
+        for (name, info) in &self.types.entries {
+            for (k, kind) in &info.fields {
+                if *k == kid {
+                    out.push((String::from_utf8_lossy(name).into_owned(), *kind));
+                }
+            }
+        }
+        out
+    }
+
     /// What is known about an event type (None: neither used nor declared).
     #[inline]
     pub fn type_info(&self, name: &[u8]) -> Option<&TypeInfo<'p>> {

@@ -35,6 +35,13 @@ impl ReadProgress {
         self.counts.bytes.load(Ordering::Relaxed)
     }
 
+    /// Counts `n` bytes of a file as read (a file read otherwise than
+    /// through a counted reader: a Parquet row group).
+    #[cfg(feature = "parquet")]
+    pub(crate) fn add_bytes(&self, n: u64) {
+        self.counts.bytes.fetch_add(n, Ordering::Relaxed);
+    }
+
     /// Events handed over so far (a chunk at a time).
     pub fn events(&self) -> u64 {
         self.counts.events.load(Ordering::Relaxed)

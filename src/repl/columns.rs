@@ -37,6 +37,12 @@ impl Narrow {
         }
     }
 
+    /// How many values are kept on the side.
+    #[cfg(test)]
+    pub fn wide_len(&self) -> usize {
+        self.wide.len()
+    }
+
     pub fn shrink_to_fit(&mut self) {
         self.low.shrink_to_fit();
         self.wide.shrink_to_fit();

@@ -141,7 +141,11 @@ impl Session {
             return r;
         }
         let mut logs = self.logs.clone();
-        logs.push(PathBuf::from(arg));
+        // A folder stands for the Parquet and Arrow files in it.
+        match crate::log::expand_folders(&[PathBuf::from(arg)]) {
+            Ok(files) => logs.extend(files),
+            Err(f) => return Reply::error(self.draw(&[f.to_diagnostic()])),
+        }
         // Read through to check it and count, keeping nothing: `:check`
         // reads it again for the rules as they are then.
         let program = crate::eval::compile(&self.built.analysis);

@@ -180,7 +180,7 @@ impl Snapshot {
         let mut id = format!("{rule}{}", key_text(i.key, &self.names));
         if let Some((file, line)) = i.trigger {
             let file = self.logs.get(file as usize).map_or_else(|| "?".to_string(), |p| display_path(p));
-            let _ = write!(id, " (trigger {file}:{line})");
+            let _ = write!(id, " (trigger {})", crate::log::place(&file, line));
         }
         if n > 1 {
             let _ = write!(id, " #{n}");

@@ -20,6 +20,9 @@ pub struct EventStore {
     times: Vec<Micros>,
     kinds: Vec<Sym>,
     files: Runs,
+    /// 1 where the event is a row of a Parquet or Arrow file (as files, in runs).
+    rows: Runs,
+    /// The line (or row) number, without [`Loc::ROW`].
     lines: Narrow,
     /// Where each event's attributes start in `keys` and `vals`.
     starts: Narrow,
@@ -56,7 +59,8 @@ impl EventStore {
         self.times.push(e.time);
         self.kinds.push(e.kind);
         self.files.push(e.loc.file);
-        self.lines.push(e.loc.line);
+        self.rows.push(u32::from(e.loc.is_row()));
+        self.lines.push(e.loc.number());
         self.starts.push(self.keys.len() as u64);
         for (k, v) in &e.attrs {
             self.keys.push(*k);
@@ -69,6 +73,7 @@ impl EventStore {
         self.times.shrink_to_fit();
         self.kinds.shrink_to_fit();
         self.files.shrink_to_fit();
+        self.rows.shrink_to_fit();
         self.lines.shrink_to_fit();
         self.starts.shrink_to_fit();
         self.keys.shrink_to_fit();
@@ -87,7 +92,10 @@ impl EventStore {
         Some(StoredEvent {
             time: *self.times.get(index)?,
             kind: *self.kinds.get(index)?,
-            loc: Loc { file: self.files.get(index)?, line: self.lines.get(index)? },
+            loc: Loc {
+                file: self.files.get(index)?,
+                line: self.lines.get(index)? | if self.rows.get(index)? == 1 { Loc::ROW } else { 0 },
+            },
             keys: self.keys.get(start..end)?,
             start,
             vals: &self.vals,
@@ -128,14 +136,17 @@ mod tests {
         store.push(&event(1, 1, &[(1, 10), (2, 20)]));
         store.push(&event(2, 2, &[]));
         store.push(&Event { attrs: smallvec![(3, Val::Bool(true))], ..event(2, 3, &[]) });
+        store.push(&event(3, 4 | Loc::ROW, &[]));
         store.trim();
-        assert_eq!(store.len(), 3);
+        assert_eq!(store.len(), 4);
+        assert_eq!(store.get(3).map(|e| e.loc), Some(Loc { file: 0, line: 4 | Loc::ROW }));
+        assert_eq!(store.lines.wide_len(), 0, "a row's number fits in 32 bits");
         let first = store.get(0).map(|e| e.attrs().map(|(k, v)| (k, v.clone())).collect::<Vec<_>>());
         assert_eq!(first, Some(vec![(1, Val::Int(10)), (2, Val::Int(20))]));
         assert_eq!(store.get(1).map(|e| e.attrs().count()), Some(0));
         assert_eq!(store.find(2, Loc { file: 0, line: 3 }).map(|e| e.attrs().count()), Some(1));
         assert!(store.find(2, Loc { file: 0, line: 1 }).is_none());
-        assert_eq!(store.span(), (Some(1), Some(2)));
-        assert!(store.get(3).is_none());
+        assert_eq!(store.span(), (Some(1), Some(3)));
+        assert!(store.get(4).is_none());
     }
 }

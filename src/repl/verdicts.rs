@@ -215,7 +215,7 @@ impl Run {
     /// `file:line` of an event location.
     pub fn place(&self, loc: Loc) -> String {
         let file = self.logs.get(loc.file as usize).map_or_else(|| "?".to_string(), |p| display_path(p));
-        format!("{file}:{}", loc.line)
+        crate::log::place(&file, loc.line)
     }
 
     /// The verdicts of this run, for a later `:diff`.

@@ -208,8 +208,13 @@ struct BadLine<'a> {
     column: Option<u64>,
     field: Option<&'a str>,
     file: String,
-    line: u64,
+    /// The line; absent for a row of a Parquet or Arrow file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
     reason: &'a str,
+    /// The row of a Parquet or Arrow file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    row: Option<u64>,
 }
 
 fn bad_line(b: &crate::log::BadLine) -> BadLine<'_> {
@@ -217,7 +222,8 @@ fn bad_line(b: &crate::log::BadLine) -> BadLine<'_> {
         column: b.column,
         field: b.field.as_deref(),
         file: crate::span::display_path(&b.file),
-        line: b.line,
+        line: (!b.is_row()).then_some(b.line),
         reason: &b.reason,
+        row: b.is_row().then(|| crate::log::event::number(b.line)),
     }
 }

@@ -43,7 +43,12 @@ pub(super) fn write(o: &mut Vec<u8>, layout: Layout, ctx: Context, files: &[Stri
         Some(e) => {
             let mut p = Object::open(o, layout.nested());
             string(p.member("file"), files.get(e.file as usize).map_or("?", String::as_str));
-            number(p.member("line"), e.line);
+            // A row of a Parquet or Arrow file is a row, not a line.
+            if e.loc().is_row() {
+                number(p.member("row"), e.loc().number());
+            } else {
+                number(p.member("line"), e.line);
+            }
             string(p.member("time"), &local_time(e.time, tz));
             p.close();
         }
@@ -251,7 +256,10 @@ mod tests {
     #[derive(serde::Serialize)]
     struct Place<'a> {
         file: &'a str,
-        line: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        line: Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        row: Option<u64>,
         time: String,
     }
 
@@ -281,7 +289,8 @@ mod tests {
 
     fn place<'a>(files: &'a [String], e: &EventRef, tz: chrono_tz::Tz) -> Place<'a> {
         let file = files.get(e.file as usize).map_or("?", String::as_str);
-        Place { file, line: e.line, time: local_time(e.time, tz) }
+        let (line, row) = if e.loc().is_row() { (None, Some(e.loc().number())) } else { (Some(e.line), None) };
+        Place { file, line, row, time: local_time(e.time, tz) }
     }
 
     /// An attribute value as JSON: text, integer and truth values as such,

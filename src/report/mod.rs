@@ -50,9 +50,9 @@ impl<'a> Report<'a> {
         Context { program: self.program, logs: self.logs }
     }
 
-    /// `file:line` of an event.
+    /// `file:line` of an event (`file row N` in a Parquet or Arrow file).
     pub fn place(&self, e: &EventRef) -> String {
-        format!("{}:{}", self.log_file(e), e.loc().line)
+        crate::log::place(&self.log_file(e), e.line)
     }
 
     /// The log file of an event.

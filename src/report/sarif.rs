@@ -241,7 +241,9 @@ struct Related {
 #[serde(rename_all = "camelCase")]
 struct Physical {
     artifact_location: Artifact,
-    region: Region,
+    /// None for a row of a Parquet or Arrow file: SARIF regions are text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
 }
 
 #[derive(Derive)]
@@ -279,7 +281,7 @@ fn result(ctx: Context, sources: &Sources, v: &Instance) -> Option<SarifResult> 
         .map(|t| Location {
             physical_location: Physical {
                 artifact_location: Artifact { uri: ctx.log_file(t) },
-                region: Region { start_column: None, start_line: t.loc().line },
+                region: (!t.loc().is_row()).then_some(Region { start_column: None, start_line: t.line }),
             },
         })
         .collect();
@@ -290,7 +292,7 @@ fn result(ctx: Context, sources: &Sources, v: &Instance) -> Option<SarifResult> 
             message: Text { text: format!("rule `{}`", rule.name) },
             physical_location: Physical {
                 artifact_location: Artifact { uri: display_path(&f.path) },
-                region: Region { start_column: Some(lc.column), start_line: lc.line as u64 },
+                region: Some(Region { start_column: Some(lc.column), start_line: lc.line as u64 }),
             },
         }
     });

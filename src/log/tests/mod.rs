@@ -32,7 +32,15 @@ fn proj() -> Projection {
 }
 
 fn opts() -> ReadOptions {
-    ReadOptions { sort: false, keep_going: false, threads: 2, format: None, progress: None, cancel: None }
+    ReadOptions {
+        sort: false,
+        keep_going: false,
+        threads: 2,
+        format: None,
+        progress: None,
+        cancel: None,
+        timezone: None,
+    }
 }
 
 fn keep_going() -> ReadOptions {
@@ -87,7 +95,7 @@ fn read(
     keep_going: bool,
     sort: bool,
 ) -> Result<(Vec<Event>, ReadStats), LogFailure> {
-    let opts = ReadOptions { sort, keep_going, threads, format: None, progress: None, cancel: None };
+    let opts = ReadOptions { sort, keep_going, threads, format: None, progress: None, cancel: None, timezone: None };
     read_limited(format, bytes, limited(block, MAX_LINE), &opts)
 }
 

@@ -115,8 +115,8 @@ fn notes(r: &Report) -> String {
     if !bad.is_empty() {
         s.push_str("<h3>Bad log lines skipped</h3>\n<ul class=\"bad-lines\">\n");
         for b in bad.iter().take(SHOWN_BAD_LINES) {
-            let file = crate::span::display_path(&b.file);
-            let _ = writeln!(s, "<li><code>{}:{}</code>: {}</li>", Esc(&file), b.line, Esc(&b.reason));
+            let place = crate::log::place(&crate::span::display_path(&b.file), b.line);
+            let _ = writeln!(s, "<li><code>{}</code>: {}</li>", Esc(&place), Esc(&b.reason));
         }
         s.push_str("</ul>\n");
         if bad.len() > SHOWN_BAD_LINES {
