@@ -182,15 +182,7 @@ fn log_seeds() -> Vec<LogSeed> {
 fn log_case(seeds: Vec<(Format, Arc<tenet::eval::Program>)>) -> impl Fn(usize, &[u8]) {
     move |seed: usize, bytes: &[u8]| {
         let (format, program) = &seeds[seed];
-        let strict = ReadOptions {
-            sort: false,
-            keep_going: false,
-            threads: 2,
-            format: None,
-            progress: None,
-            cancel: None,
-            timezone: None,
-        };
+        let strict = ReadOptions { threads: 2, ..ReadOptions::default() };
         let lenient = ReadOptions {
             sort: true,
             keep_going: true,

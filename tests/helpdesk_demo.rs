@@ -260,15 +260,7 @@ fn library(log: &Path, as_of: Option<i64>) -> (Counts, u64, u64) {
     let analysis = tenet::analyze(&[policy()]);
     assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
     let program = tenet::eval::compile(&analysis);
-    let read = ReadOptions {
-        sort: true,
-        keep_going: false,
-        threads: 2,
-        format: None,
-        progress: None,
-        cancel: None,
-        timezone: None,
-    };
+    let read = ReadOptions { threads: 2, sort: true, ..ReadOptions::default() };
     let (summary, stats) = tenet::eval::run_log(&program, &[log.to_path_buf()], &read, as_of).unwrap();
     assert!(stats.bad_lines.is_empty());
     let counts = program.rules.iter().enumerate().map(|(i, r)| (r.name.clone(), summary.counts[i])).collect();

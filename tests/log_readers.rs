@@ -30,15 +30,7 @@ fn proj() -> Projection {
 }
 
 fn opts() -> ReadOptions {
-    ReadOptions {
-        sort: false,
-        keep_going: false,
-        threads: 2,
-        format: None,
-        progress: None,
-        cancel: None,
-        timezone: None,
-    }
+    ReadOptions { threads: 2, ..ReadOptions::default() }
 }
 
 fn keep_going() -> ReadOptions {

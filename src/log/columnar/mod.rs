@@ -177,6 +177,22 @@ impl<T: Read + Seek + Send> ReadSeek for T {}
 /// The batches of an Arrow IPC file or stream.
 type Batches<'a> = Box<dyn Iterator<Item = Result<RecordBatch, String>> + Send + 'a>;
 
+/// Row group `unit` of a Parquet file read from `source`: the columns of
+/// `mask`, in batches.
+fn row_group<'a, R: parquet::file::reader::ChunkReader + 'static>(
+    source: R,
+    meta: &ArrowReaderMetadata,
+    mask: &ProjectionMask,
+    unit: usize,
+) -> Result<Batches<'a>, parquet::errors::ParquetError> {
+    let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(source, meta.clone())
+        .with_projection(mask.clone())
+        .with_row_groups(vec![unit])
+        .with_batch_size(BATCH)
+        .build()?;
+    Ok(Box::new(reader.map(|b| b.map_err(|e| e.to_string()))))
+}
+
 /// Opens an Arrow IPC file (by its magic number) or stream. Every column
 /// is read: IPC batches are not compressed column by column as Parquet's,
 /// so a projection saves little.
@@ -230,23 +246,9 @@ impl Source<'_> {
                 let batches: Batches<'s> = match data {
                     Data::File(p) => {
                         let f = std::fs::File::open(p).map_err(|e| io_failure(&self.path, &e))?;
-                        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
-                            .with_projection(mask.clone())
-                            .with_row_groups(vec![unit])
-                            .with_batch_size(BATCH)
-                            .build()
-                            .map_err(fail)?;
-                        Box::new(reader.map(|b| b.map_err(|e| e.to_string())))
+                        row_group(f, meta, mask, unit).map_err(fail)?
                     }
-                    Data::Bytes(b) => {
-                        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(b.clone(), meta.clone())
-                            .with_projection(mask.clone())
-                            .with_row_groups(vec![unit])
-                            .with_batch_size(BATCH)
-                            .build()
-                            .map_err(fail)?;
-                        Box::new(reader.map(|b| b.map_err(|e| e.to_string())))
-                    }
+                    Data::Bytes(b) => row_group(b.clone(), meta, mask, unit).map_err(fail)?,
                 };
                 (batches, first)
             }
