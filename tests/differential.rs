@@ -277,19 +277,7 @@ fn parallel_agrees(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<(), 
         engine.finish(as_of)
     };
     for threads in [2, 3] {
-        // Chunks of varied sizes, so that decisions fall on their edges.
-        let feed = |chunks: &mut dyn tenet::log::Chunks| {
-            let mut rest = &all[..];
-            for size in [1, 3, 2, 7].into_iter().cycle() {
-                if rest.is_empty() {
-                    break;
-                }
-                let (chunk, tail) = rest.split_at(size.min(rest.len()));
-                chunks.chunk(chunk.to_vec());
-                rest = tail;
-            }
-            Ok::<(), ()>(())
-        };
+        let feed = |chunks: &mut dyn tenet::log::Chunks| varied_chunks(&all, chunks);
         for detailed in [true, false] {
             let (many, _, after) = parallel::run(&program, Collect::default(), detailed, threads, as_of, feed);
             let single = one(Collect::default(), detailed);
@@ -359,18 +347,7 @@ fn sliced_agrees(text: &str, events: &[Ev], as_of: Option<i64>) -> Result<(), St
     let plan = Plan::new(&program);
     let all = engine_events(&program, events);
     let judged: Vec<&Event> = all.iter().filter(|e| as_of.is_none_or(|h| e.time <= h)).collect();
-    let feed = |chunks: &mut dyn tenet::log::Chunks| {
-        let mut rest = &all[..];
-        for size in [1, 3, 2, 7].into_iter().cycle() {
-            if rest.is_empty() {
-                break;
-            }
-            let (chunk, tail) = rest.split_at(size.min(rest.len()));
-            chunks.chunk(chunk.to_vec());
-            rest = tail;
-        }
-        Ok::<(), ()>(())
-    };
+    let feed = |chunks: &mut dyn tenet::log::Chunks| varied_chunks(&all, chunks);
     let single = {
         let mut engine = Engine::new(&program, Collect::default(), true);
         judged.iter().for_each(|e| engine.push(e));
@@ -1207,4 +1184,19 @@ fn an_extension_of_a_recurring_duty_is_refused() {
         extended by 2 days when ext where k == a.k\n}\n";
     let errors = run_engine(text, &[], None).expect_err("the checker accepts an extension of a recurring duty");
     assert!(errors.contains("extended by") && errors.contains("recurring duty"), "{errors}");
+}
+
+/// Hands `all` over in chunks of varied sizes, so that decisions fall on
+/// their edges.
+fn varied_chunks(all: &[Event], chunks: &mut dyn tenet::log::Chunks) -> Result<(), ()> {
+    let mut rest = all;
+    for size in [1, 3, 2, 7].into_iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let (chunk, tail) = rest.split_at(size.min(rest.len()));
+        chunks.chunk(chunk.to_vec());
+        rest = tail;
+    }
+    Ok(())
 }
